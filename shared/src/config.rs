@@ -1,0 +1,53 @@
+//! Settings read once per cold start from the environment that `template.yaml` sets.
+
+use std::env;
+
+/// Where the caller's identity lives in the JWT claims (names configurable for other IdPs).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClaimNames {
+    pub user: String,
+    pub email: String,
+    pub group: String,
+    pub roles: String,
+}
+
+impl Default for ClaimNames {
+    fn default() -> Self {
+        Self { user: "sub".into(), email: "email".into(), group: "tid".into(), roles: "roles".into() }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ServiceConfig {
+    pub table_name: String,
+    pub claims: ClaimNames,
+    /// The app role that makes a caller a group admin.
+    pub admin_role: String,
+    /// Base of the links in share objects (`https://share.example.com`); when unset, the request's
+    /// host is used.
+    pub public_base_url: Option<String>,
+}
+
+impl Default for ServiceConfig {
+    fn default() -> Self {
+        Self { table_name: "shares".into(), claims: ClaimNames::default(), admin_role: "ShareAdmin".into(), public_base_url: None }
+    }
+}
+
+impl ServiceConfig {
+    pub fn from_env() -> Self {
+        let defaults = Self::default();
+        let var = |name: &str, default: String| env::var(name).ok().filter(|v| !v.is_empty()).unwrap_or(default);
+        Self {
+            table_name: var("TABLE_NAME", defaults.table_name),
+            claims: ClaimNames {
+                user: var("CLAIM_USER", defaults.claims.user),
+                email: var("CLAIM_EMAIL", defaults.claims.email),
+                group: var("CLAIM_GROUP", defaults.claims.group),
+                roles: var("CLAIM_ROLES", defaults.claims.roles),
+            },
+            admin_role: var("ADMIN_ROLE", defaults.admin_role),
+            public_base_url: env::var("PUBLIC_BASE_URL").ok().filter(|v| !v.is_empty()).map(|v| v.trim_end_matches('/').to_owned()),
+        }
+    }
+}

@@ -1,0 +1,13 @@
+//! Domain types: they can only hold valid values, and are built by parsing.
+
+pub mod event;
+pub mod ids;
+pub mod policy;
+pub mod share;
+pub mod validation;
+
+pub use event::{Color, Description, EventTime, SharedEvent, ShowAs};
+pub use ids::{GroupId, ShareId, UserId};
+pub use policy::{SharingDecision, SharingMode, SharingPolicy, UserPermission, sharing_decision};
+pub use share::{DateRange, DefaultView, DetailLevel, Owner, ShareOptions, ShareRecord, ShareTimeZone};
+pub use validation::{FieldError, ValidationErrors};

@@ -1,0 +1,181 @@
+//! The group's sharing policy and per-user permissions, and the decision they make together.
+
+use super::{DetailLevel, UserId, ValidationErrors};
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum SharingMode {
+    #[default]
+    Everyone,
+    Selected,
+    Nobody,
+}
+
+impl SharingMode {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        match raw {
+            "everyone" => Ok(Self::Everyone),
+            "selected" => Ok(Self::Selected),
+            "nobody" => Ok(Self::Nobody),
+            _ => Err("must be \"everyone\", \"selected\" or \"nobody\""),
+        }
+    }
+}
+
+pub const MAX_EXPIRY_DAYS_LIMIT: u32 = 3650;
+
+/// A group's policy. A group without a stored one gets the default: everyone, no cap, all levels.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SharingPolicy {
+    pub sharing: SharingMode,
+    pub max_expiry_days: Option<u32>,
+    pub allowed_detail: Vec<DetailLevel>,
+}
+
+impl Default for SharingPolicy {
+    fn default() -> Self {
+        Self { sharing: SharingMode::Everyone, max_expiry_days: None, allowed_detail: DetailLevel::ALL.to_vec() }
+    }
+}
+
+impl SharingPolicy {
+    pub fn new(sharing: SharingMode, max_expiry_days: Option<u32>, mut allowed_detail: Vec<DetailLevel>) -> Result<Self, ValidationErrors> {
+        let mut errors = ValidationErrors::new();
+        if let Some(days) = max_expiry_days
+            && !(1..=MAX_EXPIRY_DAYS_LIMIT).contains(&days)
+        {
+            errors.push("/maxExpiryDays", format!("must be null or 1 to {MAX_EXPIRY_DAYS_LIMIT}"));
+        }
+        if allowed_detail.is_empty() {
+            errors.push("/allowedDetail", "must allow at least one detail level (use sharing \"nobody\" to turn sharing off)");
+        }
+        errors.into_result()?;
+        allowed_detail.sort();
+        allowed_detail.dedup();
+        Ok(Self { sharing, max_expiry_days, allowed_detail })
+    }
+
+    /// The rules a new or replaced share must meet under this policy; returns the broken ones.
+    pub fn check_publish(&self, detail: DetailLevel, expires_at: Option<Timestamp>, now: Timestamp) -> ValidationErrors {
+        let mut errors = ValidationErrors::new();
+        if !self.allowed_detail.contains(&detail) {
+            let allowed: Vec<&str> = self.allowed_detail.iter().map(DetailLevel::as_str).collect();
+            errors.push("/detail", format!("Your group allows only these detail levels: {}", allowed.join(", ")));
+        }
+        if let Some(days) = self.max_expiry_days {
+            let latest = now + SignedDuration::from_hours(24 * i64::from(days));
+            match expires_at {
+                None => errors.push("/expiresAt", format!("Shares must expire within {days} days: set expiresAt")),
+                Some(at) if at > latest => errors.push("/expiresAt", format!("Shares must expire within {days} days")),
+                Some(_) => {}
+            }
+        }
+        errors
+    }
+}
+
+/// An admin's record of one user: whether they may share and whether they are a group admin.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UserPermission {
+    pub user_id: UserId,
+    #[serde(default)]
+    pub email: Option<String>,
+    pub can_share: bool,
+    pub admin: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SharingDecision {
+    Allowed,
+    Denied(&'static str),
+}
+
+impl SharingDecision {
+    pub fn is_allowed(&self) -> bool {
+        matches!(self, Self::Allowed)
+    }
+
+    pub fn reason(&self) -> &'static str {
+        match self {
+            Self::Allowed => "You may publish public shares",
+            Self::Denied(reason) => reason,
+        }
+    }
+}
+
+pub const REASON_GROUP_OFF: &str = "Sharing is turned off for your group";
+pub const REASON_NOT_SELECTED: &str = "Your admin has not enabled sharing for you";
+pub const REASON_USER_DISABLED: &str = "Your admin has disabled sharing for you";
+
+/// Whether a user may publish (and whether their published shares may keep serving).
+pub fn sharing_decision(policy: &SharingPolicy, user: Option<&UserPermission>) -> SharingDecision {
+    let can_share = user.map(|u| u.can_share);
+    match (policy.sharing, can_share) {
+        (SharingMode::Nobody, _) => SharingDecision::Denied(REASON_GROUP_OFF),
+        (_, Some(false)) => SharingDecision::Denied(REASON_USER_DISABLED),
+        (SharingMode::Selected, None) => SharingDecision::Denied(REASON_NOT_SELECTED),
+        (SharingMode::Selected, Some(true)) | (SharingMode::Everyone, _) => SharingDecision::Allowed,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn user(can_share: bool) -> UserPermission {
+        UserPermission { user_id: UserId::parse("u").unwrap(), email: None, can_share, admin: false }
+    }
+
+    #[test]
+    fn decision_truth_table() {
+        use SharingMode::*;
+        let cases = [
+            (Everyone, None, Ok(())),
+            (Everyone, Some(true), Ok(())),
+            (Everyone, Some(false), Err(REASON_USER_DISABLED)),
+            (Selected, None, Err(REASON_NOT_SELECTED)),
+            (Selected, Some(true), Ok(())),
+            (Selected, Some(false), Err(REASON_USER_DISABLED)),
+            (Nobody, None, Err(REASON_GROUP_OFF)),
+            (Nobody, Some(true), Err(REASON_GROUP_OFF)),
+            (Nobody, Some(false), Err(REASON_GROUP_OFF)),
+        ];
+        for (mode, can_share, expected) in cases {
+            let policy = SharingPolicy { sharing: mode, ..SharingPolicy::default() };
+            let record = can_share.map(user);
+            let decision = sharing_decision(&policy, record.as_ref());
+            let got = match decision {
+                SharingDecision::Allowed => Ok(()),
+                SharingDecision::Denied(reason) => Err(reason),
+            };
+            assert_eq!(got, expected, "{mode:?} / {can_share:?}");
+        }
+    }
+
+    #[test]
+    fn caps_require_and_bound_expiry_and_limit_detail() {
+        let now: Timestamp = "2026-12-01T00:00:00Z".parse().unwrap();
+        let policy = SharingPolicy::new(SharingMode::Everyone, Some(7), vec![DetailLevel::Availability]).unwrap();
+        let within: Timestamp = "2026-12-08T00:00:00Z".parse().unwrap();
+        let beyond: Timestamp = "2026-12-08T00:00:01Z".parse().unwrap();
+        assert!(policy.check_publish(DetailLevel::Availability, Some(within), now).is_empty());
+        let missing = policy.check_publish(DetailLevel::Availability, None, now);
+        assert_eq!(missing.errors()[0].pointer, "/expiresAt");
+        assert_eq!(policy.check_publish(DetailLevel::Availability, Some(beyond), now).len(), 1);
+        let detail = policy.check_publish(DetailLevel::Full, Some(within), now);
+        assert_eq!(detail.errors()[0].pointer, "/detail");
+        assert!(SharingPolicy::default().check_publish(DetailLevel::Full, None, now).is_empty());
+    }
+
+    #[test]
+    fn policy_construction_rejects_empty_levels_and_bad_caps() {
+        assert!(SharingPolicy::new(SharingMode::Everyone, Some(0), DetailLevel::ALL.to_vec()).is_err());
+        assert!(SharingPolicy::new(SharingMode::Everyone, None, vec![]).is_err());
+        let sorted = SharingPolicy::new(SharingMode::Selected, Some(30), vec![DetailLevel::Full, DetailLevel::Availability, DetailLevel::Full]).unwrap();
+        assert_eq!(sorted.allowed_detail, vec![DetailLevel::Availability, DetailLevel::Full]);
+    }
+}

@@ -1,0 +1,179 @@
+//! A published share: its options and the record kept beside its snapshot.
+
+use super::{GroupId, ShareId, UserId};
+use jiff::{Timestamp, civil::Date, tz::TimeZone};
+use serde::{Deserialize, Serialize};
+
+/// How much of each event a share shows. What a level does not show is never stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DetailLevel {
+    /// Time blocks by busy state only.
+    Availability,
+    /// Adds title and location.
+    Limited,
+    /// Adds the description.
+    Full,
+}
+
+impl DetailLevel {
+    pub const ALL: [DetailLevel; 3] = [Self::Availability, Self::Limited, Self::Full];
+
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        match raw {
+            "availability" => Ok(Self::Availability),
+            "limited" => Ok(Self::Limited),
+            "full" => Ok(Self::Full),
+            _ => Err("must be \"availability\", \"limited\" or \"full\""),
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Availability => "availability",
+            Self::Limited => "limited",
+            Self::Full => "full",
+        }
+    }
+
+    pub fn shows_title(&self) -> bool {
+        *self >= Self::Limited
+    }
+
+    pub fn shows_description(&self) -> bool {
+        *self == Self::Full
+    }
+}
+
+/// The page's default view.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum DefaultView {
+    Month,
+    Week,
+    Agenda,
+}
+
+impl DefaultView {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        match raw {
+            "month" => Ok(Self::Month),
+            "week" => Ok(Self::Week),
+            "agenda" => Ok(Self::Agenda),
+            _ => Err("must be \"month\", \"week\" or \"agenda\""),
+        }
+    }
+
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Month => "month",
+            Self::Week => "week",
+            Self::Agenda => "agenda",
+        }
+    }
+}
+
+/// An IANA time zone name that the bundled tz database knows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct ShareTimeZone {
+    name: String,
+    #[serde(skip)]
+    zone: TimeZone,
+}
+
+impl ShareTimeZone {
+    pub fn parse(name: &str) -> Result<Self, String> {
+        let zone = TimeZone::get(name).map_err(|_| format!("unknown time zone \"{}\"", name.escape_default()))?;
+        Ok(Self { name: name.to_owned(), zone })
+    }
+
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    pub fn zone(&self) -> &TimeZone {
+        &self.zone
+    }
+}
+
+impl TryFrom<String> for ShareTimeZone {
+    type Error = String;
+    fn try_from(name: String) -> Result<Self, Self::Error> {
+        Self::parse(&name)
+    }
+}
+
+impl From<ShareTimeZone> for String {
+    fn from(tz: ShareTimeZone) -> Self {
+        tz.name
+    }
+}
+
+/// Dates a share covers, `end` exclusive, in the share's time zone.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DateRange {
+    pub start: Date,
+    pub end: Date,
+}
+
+impl DateRange {
+    pub fn new(start: Date, end: Date) -> Result<Self, &'static str> {
+        if end <= start {
+            return Err("range end must be after its start");
+        }
+        Ok(Self { start, end })
+    }
+
+    pub fn contains(&self, day: Date) -> bool {
+        self.start <= day && day < self.end
+    }
+}
+
+/// What the publisher chose for the share, validated.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareOptions {
+    pub title: String,
+    pub detail: DetailLevel,
+    pub view: DefaultView,
+    pub time_zone: ShareTimeZone,
+    pub range: DateRange,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<Timestamp>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Owner {
+    pub user_id: UserId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+}
+
+/// Everything about a share except its events: what lists show and what the page needs to find
+/// the current snapshot.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareRecord {
+    pub id: ShareId,
+    pub group: GroupId,
+    pub owner: Owner,
+    #[serde(flatten)]
+    pub options: ShareOptions,
+    pub event_count: u32,
+    pub left_out: u32,
+    pub created_at: Timestamp,
+    pub updated_at: Timestamp,
+    /// Names the snapshot generation the record points at; a re-publish writes a new generation
+    /// and switches to it in one transaction, so readers never see a mix.
+    pub generation: String,
+    /// How many stored pieces the generation's snapshot has.
+    pub chunk_count: u32,
+}
+
+impl ShareRecord {
+    pub fn is_expired(&self, now: Timestamp) -> bool {
+        self.options.expires_at.is_some_and(|at| at <= now)
+    }
+}

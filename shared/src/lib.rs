@@ -1,0 +1,10 @@
+//! The share service's library: validated domain types, the store port with its embedded and
+//! DynamoDB adapters, rendering of the recipients' page and feed, and the HTTP mapping that the
+//! Lambda functions (and the local runner) share.
+
+pub mod config;
+pub mod domain;
+pub mod snapshot;
+pub mod store;
+
+pub use config::ServiceConfig;

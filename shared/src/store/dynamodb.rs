@@ -1,0 +1,4 @@
+//! DynamoDB adapter (being written).
+
+#[derive(Debug, Clone)]
+pub struct DynamoStore;

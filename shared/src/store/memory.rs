@@ -1,0 +1,206 @@
+//! The embedded store: process memory behind one lock, with the same semantics as the DynamoDB
+//! adapter (atomic commits, preconditions, and expired items forgotten after their TTL).
+
+use super::*;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+#[derive(Debug, Default, Clone)]
+pub struct MemoryStore {
+    tables: Arc<Mutex<Tables>>,
+}
+
+#[derive(Debug, Default)]
+struct Tables {
+    records: HashMap<ShareId, (ShareRecord, Vec<u8>)>,
+    chunks: HashMap<(ShareId, String, u32), Vec<u8>>,
+    idempotency: HashMap<String, IdempotencyRecord>,
+    policies: HashMap<GroupId, SharingPolicy>,
+    users: BTreeMap<(GroupId, UserId), UserPermission>,
+}
+
+impl Tables {
+    /// Forgets what DynamoDB's TTL sweep would have deleted by now.
+    fn sweep(&mut self, now: Timestamp) {
+        let now = now.as_second();
+        let expired: Vec<ShareRecord> = self
+            .records
+            .values()
+            .filter(|(record, _)| share_ttl(record).is_some_and(|ttl| ttl <= now))
+            .map(|(record, _)| record.clone())
+            .collect();
+        for record in expired {
+            self.remove_share(&record.id, &record.generation, record.chunk_count);
+        }
+        self.idempotency.retain(|_, entry| entry.expires_at.as_second() > now);
+    }
+
+    fn remove_share(&mut self, id: &ShareId, generation: &str, chunk_count: u32) {
+        self.records.remove(id);
+        self.remove_chunks(id, generation, chunk_count);
+    }
+
+    fn remove_chunks(&mut self, id: &ShareId, generation: &str, chunk_count: u32) {
+        for index in 1..chunk_count {
+            self.chunks.remove(&(id.clone(), generation.to_owned(), index));
+        }
+    }
+
+    fn generation_of(&self, id: &ShareId) -> Option<&str> {
+        self.records.get(id).map(|(record, _)| record.generation.as_str())
+    }
+}
+
+impl MemoryStore {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    fn tables(&self) -> MutexGuard<'_, Tables> {
+        let mut tables = self.tables.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        tables.sweep(Timestamp::now());
+        tables
+    }
+
+    /// Every stored byte as text (chunks as stored, compressed), for tests that prove what is not kept.
+    pub fn stored_items(&self) -> Vec<(String, Vec<u8>)> {
+        let tables = self.tables();
+        let mut items = Vec::new();
+        for (id, (record, first_chunk)) in &tables.records {
+            items.push((format!("record {id}"), serde_json::to_vec(record).unwrap_or_default()));
+            items.push((format!("chunk {id} 0"), first_chunk.clone()));
+        }
+        for ((id, generation, index), bytes) in &tables.chunks {
+            items.push((format!("chunk {id} {generation} {index}"), bytes.clone()));
+        }
+        for (key, entry) in &tables.idempotency {
+            items.push((format!("idempotency {key}"), format!("{entry:?}").into_bytes()));
+        }
+        for (group, policy) in &tables.policies {
+            items.push((format!("policy {group}"), format!("{policy:?}").into_bytes()));
+        }
+        for user in tables.users.values() {
+            items.push((format!("user {}", user.user_id), format!("{user:?}").into_bytes()));
+        }
+        items
+    }
+}
+
+fn sorted_by_creation(mut records: Vec<ShareRecord>) -> Vec<ShareRecord> {
+    records.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.id.cmp(&b.id)));
+    records
+}
+
+impl ShareReads for MemoryStore {
+    async fn share(&self, id: &ShareId) -> StoreResult<Option<ShareRecord>> {
+        Ok(self.tables().records.get(id).map(|(record, _)| record.clone()))
+    }
+
+    async fn published(&self, id: &ShareId) -> StoreResult<Option<PublishedShare>> {
+        let tables = self.tables();
+        let Some((record, first_chunk)) = tables.records.get(id) else { return Ok(None) };
+        let mut chunks = vec![first_chunk.clone()];
+        for index in 1..record.chunk_count {
+            let key = (id.clone(), record.generation.clone(), index);
+            let chunk = tables.chunks.get(&key).ok_or_else(|| StoreError::Inconsistent(format!("chunk {index} missing")))?;
+            chunks.push(chunk.clone());
+        }
+        Ok(Some(PublishedShare { record: record.clone(), chunks }))
+    }
+
+    async fn owner_shares(&self, group: &GroupId, owner: &UserId) -> StoreResult<Vec<ShareRecord>> {
+        let tables = self.tables();
+        let records = tables.records.values().map(|(r, _)| r).filter(|r| &r.group == group && &r.owner.user_id == owner);
+        Ok(sorted_by_creation(records.cloned().collect()))
+    }
+
+    async fn group_shares(&self, group: &GroupId) -> StoreResult<Vec<ShareRecord>> {
+        let tables = self.tables();
+        let records = tables.records.values().map(|(r, _)| r).filter(|r| &r.group == group);
+        Ok(sorted_by_creation(records.cloned().collect()))
+    }
+
+    async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {
+        Ok(self.tables().idempotency.get(key_digest).cloned())
+    }
+}
+
+impl ShareWrites for MemoryStore {
+    async fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8]) -> StoreResult<()> {
+        let key = (record.id.clone(), record.generation.clone(), index);
+        self.tables().chunks.insert(key, bytes.to_vec());
+        Ok(())
+    }
+
+    async fn commit(&self, commit: ShareCommit) -> StoreResult<()> {
+        let mut tables = self.tables();
+        let id = &commit.record.id;
+        let precondition_holds = match &commit.precondition {
+            Precondition::Absent => !tables.records.contains_key(id),
+            Precondition::Generation(expected) => tables.generation_of(id) == Some(expected.as_str()),
+        };
+        let superseded_holds = commit.superseded.as_ref().is_none_or(|old| {
+            old.id == *id || tables.generation_of(&old.id) == Some(old.generation.as_str())
+        });
+        let key_free = commit.idempotency.as_ref().is_none_or(|entry| !tables.idempotency.contains_key(&entry.key_digest));
+        if !(precondition_holds && superseded_holds && key_free) {
+            return Err(StoreError::Conflict);
+        }
+        if let Some(old) = &commit.superseded {
+            if old.id == *id {
+                tables.remove_chunks(&old.id, &old.generation, old.chunk_count);
+            } else {
+                tables.remove_share(&old.id, &old.generation, old.chunk_count);
+            }
+        }
+        if let Some(entry) = commit.idempotency {
+            tables.idempotency.insert(entry.key_digest.clone(), entry);
+        }
+        tables.records.insert(id.clone(), (commit.record, commit.first_chunk));
+        Ok(())
+    }
+
+    async fn delete_chunks(&self, id: &ShareId, generation: &str, chunk_count: u32) -> StoreResult<()> {
+        self.tables().remove_chunks(id, generation, chunk_count);
+        Ok(())
+    }
+
+    async fn delete_share(&self, record: &ShareRecord) -> StoreResult<()> {
+        let mut tables = self.tables();
+        if tables.generation_of(&record.id) != Some(record.generation.as_str()) {
+            return Err(StoreError::Conflict);
+        }
+        tables.remove_share(&record.id, &record.generation, record.chunk_count);
+        Ok(())
+    }
+}
+
+impl PolicyReads for MemoryStore {
+    async fn group_policy(&self, group: &GroupId) -> StoreResult<Option<SharingPolicy>> {
+        Ok(self.tables().policies.get(group).cloned())
+    }
+
+    async fn sharing_state(&self, group: &GroupId, user: &UserId) -> StoreResult<(Option<SharingPolicy>, Option<UserPermission>)> {
+        let tables = self.tables();
+        let policy = tables.policies.get(group).cloned();
+        let permission = tables.users.get(&(group.clone(), user.clone())).cloned();
+        Ok((policy, permission))
+    }
+
+    async fn users(&self, group: &GroupId) -> StoreResult<Vec<UserPermission>> {
+        let tables = self.tables();
+        Ok(tables.users.iter().filter(|((g, _), _)| g == group).map(|(_, user)| user.clone()).collect())
+    }
+}
+
+impl PolicyWrites for MemoryStore {
+    async fn put_policy(&self, group: &GroupId, policy: &SharingPolicy) -> StoreResult<()> {
+        self.tables().policies.insert(group.clone(), policy.clone());
+        Ok(())
+    }
+
+    async fn put_user(&self, group: &GroupId, user: &UserPermission) -> StoreResult<()> {
+        self.tables().users.insert((group.clone(), user.user_id.clone()), user.clone());
+        Ok(())
+    }
+}

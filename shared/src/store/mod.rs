@@ -1,0 +1,125 @@
+//! The store port: what the functions need from storage, split by capability so each function
+//! asks only for what its IAM policy allows. Two adapters: `memory` (embedded, the local default)
+//! and `dynamodb`. The same behaviour suite runs against both.
+//!
+//! A share is a record plus a snapshot of compressed chunks of one *generation*. The record
+//! carries the first chunk; further chunks are written first, then one commit switches the record
+//! to the new generation and deletes the chunks it replaces, so readers see the old snapshot or
+//! the new one, never a mix.
+
+pub mod dynamodb;
+pub mod memory;
+
+use crate::domain::{GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
+use jiff::{SignedDuration, Timestamp};
+use std::future::Future;
+
+pub use dynamodb::DynamoStore;
+pub use memory::MemoryStore;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A precondition failed: someone else changed the share first, or the key already exists.
+    #[error("conflicting write")]
+    Conflict,
+    /// Throttled, unreachable or timed out after the client's retries; nothing was changed.
+    #[error("store unavailable: {0}")]
+    Unavailable(String),
+    /// The store refused the request as malformed (a bug on our side, reported as 500).
+    #[error("store rejected the request: {0}")]
+    Rejected(String),
+    /// The stored items do not form a whole share (should not happen; logged and reported as 500).
+    #[error("stored share is inconsistent: {0}")]
+    Inconsistent(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+/// A share's record with the chunks of its current snapshot, in order.
+#[derive(Debug, Clone)]
+pub struct PublishedShare {
+    pub record: ShareRecord,
+    pub chunks: Vec<Vec<u8>>,
+}
+
+/// Idempotency keys are scoped to the caller; the store sees only a digest of the scope and key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdempotencyRecord {
+    pub key_digest: String,
+    pub body_digest: String,
+    pub share_id: ShareId,
+    pub expires_at: Timestamp,
+}
+
+pub const IDEMPOTENCY_KEEP: SignedDuration = SignedDuration::from_hours(24);
+
+/// Expired shares stay (answering 410) this long before the store may forget them.
+pub const EXPIRED_SHARE_KEEP: SignedDuration = SignedDuration::from_hours(24 * 7);
+
+/// When a share's items may be swept by TTL, as epoch seconds (none for shares that never expire).
+pub fn share_ttl(record: &ShareRecord) -> Option<i64> {
+    record.options.expires_at.map(|at| (at + EXPIRED_SHARE_KEEP).as_second())
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Precondition {
+    /// No record may exist under the id (a new share, or the target of a rotation).
+    Absent,
+    /// The record must still point at this generation (a re-publish).
+    Generation(String),
+}
+
+/// The snapshot generation a commit supersedes: its chunks are deleted in the same transaction,
+/// and, for a rotation (another id), its record too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Superseded {
+    pub id: ShareId,
+    pub generation: String,
+    pub chunk_count: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct ShareCommit {
+    pub record: ShareRecord,
+    pub first_chunk: Vec<u8>,
+    pub precondition: Precondition,
+    pub superseded: Option<Superseded>,
+    pub idempotency: Option<IdempotencyRecord>,
+}
+
+pub trait ShareReads: Send + Sync {
+    /// The record alone (owner routes).
+    fn share(&self, id: &ShareId) -> impl Future<Output = StoreResult<Option<ShareRecord>>> + Send;
+    /// The record and its whole current snapshot (the recipients' page and feed).
+    fn published(&self, id: &ShareId) -> impl Future<Output = StoreResult<Option<PublishedShare>>> + Send;
+    fn owner_shares(&self, group: &GroupId, owner: &UserId) -> impl Future<Output = StoreResult<Vec<ShareRecord>>> + Send;
+    fn group_shares(&self, group: &GroupId) -> impl Future<Output = StoreResult<Vec<ShareRecord>>> + Send;
+    fn idempotency(&self, key_digest: &str) -> impl Future<Output = StoreResult<Option<IdempotencyRecord>>> + Send;
+}
+
+pub trait ShareWrites: Send + Sync {
+    /// Writes chunk `index` (1-based: chunk 0 travels with the record) of a generation not yet committed.
+    fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8]) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Atomically applies a commit; `Conflict` when a precondition fails, and then nothing changed.
+    fn commit(&self, commit: ShareCommit) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Removes the extra chunks of a generation that was never committed (cleanup after a failure).
+    fn delete_chunks(&self, id: &ShareId, generation: &str, chunk_count: u32) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Deletes the record and every chunk in one transaction, if the record is still at its generation.
+    fn delete_share(&self, record: &ShareRecord) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+pub trait PolicyReads: Send + Sync {
+    fn group_policy(&self, group: &GroupId) -> impl Future<Output = StoreResult<Option<SharingPolicy>>> + Send;
+    /// The group's policy and one user's record in a single round trip.
+    fn sharing_state(&self, group: &GroupId, user: &UserId) -> impl Future<Output = StoreResult<(Option<SharingPolicy>, Option<UserPermission>)>> + Send;
+    fn users(&self, group: &GroupId) -> impl Future<Output = StoreResult<Vec<UserPermission>>> + Send;
+}
+
+pub trait PolicyWrites: Send + Sync {
+    fn put_policy(&self, group: &GroupId, policy: &SharingPolicy) -> impl Future<Output = StoreResult<()>> + Send;
+    fn put_user(&self, group: &GroupId, user: &UserPermission) -> impl Future<Output = StoreResult<()>> + Send;
+}
+
+/// Every capability: what the local runner and the tests hand to all handlers.
+pub trait Store: ShareReads + ShareWrites + PolicyReads + PolicyWrites {}
+impl<T: ShareReads + ShareWrites + PolicyReads + PolicyWrites> Store for T {}
