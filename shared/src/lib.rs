@@ -2,9 +2,16 @@
 //! DynamoDB adapters, rendering of the recipients' page and feed, and the HTTP mapping that the
 //! Lambda functions (and the local runner) share.
 
+pub mod api_json;
 pub mod config;
 pub mod domain;
+pub mod http;
+pub mod identity;
+pub mod publish_request;
+pub mod render;
+pub mod service;
 pub mod snapshot;
+pub mod sources;
 pub mod store;
 
 pub use config::ServiceConfig;

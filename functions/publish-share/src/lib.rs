@@ -1,1 +1,87 @@
+//! The publish function: the calendar users' routes to publish, list, update, rotate and revoke
+//! their public shares, and to ask whether they may share at all.
 
+use jiff::Timestamp;
+use lambda_http::http::{StatusCode, header};
+use lambda_http::{Body, Request, Response};
+use share_core::ServiceConfig;
+use share_core::api_json::{MySharingJson, ShareJson, ShareListJson};
+use share_core::http::{ApiError, body_bytes, empty_response, json_response, path_parameter, public_base_url, respond, route_key};
+use share_core::identity::Caller;
+use share_core::publish_request::PublishRequest;
+use share_core::service::{self, IdempotencyClaim, Standing};
+use share_core::store::{PolicyReads, ShareReads, ShareWrites};
+
+pub const ROUTES: &[&str] = &[
+    "POST /shares",
+    "GET /shares",
+    "GET /shares/{id}",
+    "PUT /shares/{id}",
+    "DELETE /shares/{id}",
+    "POST /shares/{id}/rotate",
+    "GET /me/sharing",
+];
+
+pub async fn handle<S>(store: &S, config: &ServiceConfig, request: Request) -> Response<Body>
+where
+    S: ShareReads + ShareWrites + PolicyReads,
+{
+    respond(route(store, config, &request).await)
+}
+
+async fn route<S>(store: &S, config: &ServiceConfig, request: &Request) -> Result<Response<Body>, ApiError>
+where
+    S: ShareReads + ShareWrites + PolicyReads,
+{
+    let caller = Caller::from_request(request, &config.claims).map_err(|_| ApiError::Unauthorized)?;
+    let standing = Standing::load(store, &caller, &config.admin_role).await?;
+    let base_url = public_base_url(request, config.public_base_url.as_deref());
+    let id = || path_parameter(request, "id").unwrap_or_default();
+    let now = Timestamp::now();
+    match route_key(request).unwrap_or_default() {
+        "POST /shares" => {
+            let body = body_bytes(request)?;
+            let publish = PublishRequest::parse(body, now)?;
+            let idempotency = request
+                .headers()
+                .get("idempotency-key")
+                .map(|key| key.to_str().map_err(|_| bad_header()).map(|key| IdempotencyClaim::new(&caller, key, body)))
+                .transpose()?;
+            let published = service::publish_share(store, &caller, &standing, publish, idempotency, now).await?;
+            let mut response = json_response(StatusCode::CREATED, &ShareJson::new(&published.record, &base_url));
+            let location = format!("/shares/{}", published.record.id);
+            response.headers_mut().insert(header::LOCATION, location.parse().expect("ids are header-safe"));
+            Ok(response)
+        }
+        "GET /shares" => {
+            let records = store.owner_shares(&caller.group, &caller.user_id).await?;
+            Ok(json_response(StatusCode::OK, &ShareListJson::new(&records, &base_url)))
+        }
+        "GET /shares/{id}" => {
+            let record = service::visible_share(store, &caller, &standing, &id()).await?;
+            Ok(json_response(StatusCode::OK, &ShareJson::new(&record, &base_url)))
+        }
+        "PUT /shares/{id}" => {
+            let existing = service::owned_share(store, &caller, &standing, &id()).await?;
+            let publish = PublishRequest::parse(body_bytes(request)?, now)?;
+            let record = service::replace_share(store, &caller, &standing, existing, publish, now).await?;
+            Ok(json_response(StatusCode::OK, &ShareJson::new(&record, &base_url)))
+        }
+        "DELETE /shares/{id}" => {
+            let record = service::visible_share(store, &caller, &standing, &id()).await?;
+            service::revoke_share(store, record).await?;
+            Ok(empty_response(StatusCode::NO_CONTENT))
+        }
+        "POST /shares/{id}/rotate" => {
+            let existing = service::owned_share(store, &caller, &standing, &id()).await?;
+            let record = service::rotate_share(store, &standing, existing, now).await?;
+            Ok(json_response(StatusCode::OK, &ShareJson::new(&record, &base_url)))
+        }
+        "GET /me/sharing" => Ok(json_response(StatusCode::OK, &MySharingJson::new(&standing))),
+        _ => Err(ApiError::NotFound),
+    }
+}
+
+fn bad_header() -> ApiError {
+    ApiError::BadRequest { detail: "Idempotency-Key must be visible ASCII".into(), pointer: None }
+}

@@ -1,1 +1,62 @@
+//! The settings function: a group's admins set who may publish (everyone, selected users, nobody),
+//! caps on expiry and detail, per-user permissions, and audit or revoke every share of the group.
 
+use lambda_http::http::StatusCode;
+use lambda_http::{Body, Request, Response};
+use share_core::ServiceConfig;
+use share_core::api_json::{PolicyBody, ShareListJson, UserBody, UserListJson};
+use share_core::domain::UserId;
+use share_core::http::{ApiError, json_body, json_response, path_parameter, public_base_url, respond, route_key};
+use share_core::identity::Caller;
+use share_core::service::{self, Standing};
+use share_core::store::{PolicyReads, PolicyWrites, ShareReads};
+
+pub const ROUTES: &[&str] =
+    &["GET /settings", "PUT /settings", "GET /settings/users", "PUT /settings/users/{userId}", "GET /admin/shares"];
+
+pub async fn handle<S>(store: &S, config: &ServiceConfig, request: Request) -> Response<Body>
+where
+    S: ShareReads + PolicyReads + PolicyWrites,
+{
+    respond(route(store, config, &request).await)
+}
+
+async fn route<S>(store: &S, config: &ServiceConfig, request: &Request) -> Result<Response<Body>, ApiError>
+where
+    S: ShareReads + PolicyReads + PolicyWrites,
+{
+    let caller = Caller::from_request(request, &config.claims).map_err(|_| ApiError::Unauthorized)?;
+    let standing = Standing::load(store, &caller, &config.admin_role).await?;
+    let route = route_key(request).unwrap_or_default();
+    if !ROUTES.contains(&route) {
+        return Err(ApiError::NotFound);
+    }
+    service::require_admin(&standing)?;
+    let group = &caller.group;
+    match route {
+        "GET /settings" => Ok(json_response(StatusCode::OK, &standing.policy)),
+        "PUT /settings" => {
+            let policy = json_body::<PolicyBody>(request)?.into_policy().map_err(ApiError::invalid)?;
+            store.put_policy(group, &policy).await?;
+            tracing::info!(group = %group, "sharing policy changed");
+            Ok(json_response(StatusCode::OK, &policy))
+        }
+        "GET /settings/users" => Ok(json_response(StatusCode::OK, &UserListJson { users: store.users(group).await? })),
+        "PUT /settings/users/{userId}" => {
+            let raw_id = path_parameter(request, "userId").unwrap_or_default();
+            let user_id = UserId::parse(&raw_id).map_err(|message| {
+                ApiError::invalid(share_core::domain::ValidationErrors::single("/userId", message))
+            })?;
+            let user = json_body::<UserBody>(request)?.into_permission(user_id).map_err(ApiError::invalid)?;
+            store.put_user(group, &user).await?;
+            tracing::info!(group = %group, "user permission changed");
+            Ok(json_response(StatusCode::OK, &user))
+        }
+        "GET /admin/shares" => {
+            let records = service::group_shares_for_admin(store, group, &standing).await?;
+            let base_url = public_base_url(request, config.public_base_url.as_deref());
+            Ok(json_response(StatusCode::OK, &ShareListJson::new(&records, &base_url)))
+        }
+        _ => Err(ApiError::NotFound),
+    }
+}

@@ -1,1 +1,128 @@
+//! The view function: what anyone holding a share link gets, without an account: the rendered
+//! read-only page and the iCalendar feed. It only reads.
 
+use jiff::Timestamp;
+use lambda_http::http::{HeaderMap, HeaderValue, StatusCode, header};
+use lambda_http::{Body, Request, RequestExt, Response};
+use share_core::domain::ShareRecord;
+use share_core::http::{path_parameter, route_key};
+use share_core::render::{self, ErrorPage, PageQuery};
+use share_core::service::{self, ServiceError};
+use share_core::store::{PolicyReads, ShareReads};
+use sha2::{Digest, Sha256};
+
+pub const ROUTES: &[&str] = &["GET /s/{id}", "GET /s/{id}/calendar.ics"];
+
+/// Short enough that a revoke or a policy change reaches recipients behind a CDN within a minute.
+const CACHE_CONTROL: &str = "public, max-age=30, s-maxage=30";
+
+enum Representation {
+    Page(PageQuery),
+    Feed,
+}
+
+pub async fn handle<S: ShareReads + PolicyReads>(store: &S, request: Request) -> Response<Body> {
+    let representation = match route_key(&request) {
+        Some("GET /s/{id}") => {
+            let query = request.query_string_parameters();
+            Representation::Page(PageQuery::parse(query.iter()))
+        }
+        Some("GET /s/{id}/calendar.ics") => Representation::Feed,
+        _ => return error_response(ErrorPage::NotFound),
+    };
+    let id = path_parameter(&request, "id").unwrap_or_default();
+    let now = Timestamp::now();
+    let published = match service::share_for_recipient(store, &id, now).await {
+        Ok(published) => published,
+        Err(error) => return error_response(error_page_for(&error)),
+    };
+    let etag = entity_tag(&published.record, &representation, now);
+    if if_none_match(request.headers(), &etag) {
+        return with_view_headers(Response::builder().status(StatusCode::NOT_MODIFIED), &representation, &etag)
+            .body(Body::Empty)
+            .expect("valid response");
+    }
+    let events = match service::snapshot_events(&published) {
+        Ok(events) => events,
+        Err(error) => return error_response(error_page_for(&error)),
+    };
+    let (content_type, body) = match &representation {
+        Representation::Page(query) => ("text/html; charset=utf-8", render::share_page(&published.record, &events, query, now)),
+        Representation::Feed => ("text/calendar; charset=utf-8", render::calendar_feed(&published.record, &events, now)),
+    };
+    with_view_headers(Response::builder().status(StatusCode::OK), &representation, &etag)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Body::Text(body))
+        .expect("valid response")
+}
+
+fn error_page_for(error: &ServiceError) -> ErrorPage {
+    match error {
+        ServiceError::Gone => ErrorPage::Gone,
+        ServiceError::NotFound | ServiceError::Denied(_) | ServiceError::Invalid(_) | ServiceError::Conflict(_) => {
+            ErrorPage::NotFound
+        }
+        ServiceError::Store(cause) => {
+            tracing::error!(error = %cause, "share could not be read");
+            ErrorPage::Unavailable
+        }
+    }
+}
+
+/// The variant a recipient sees depends on the snapshot, their query, and (for the page) today.
+fn entity_tag(record: &ShareRecord, representation: &Representation, now: Timestamp) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(record.id.as_str());
+    hasher.update(&record.generation);
+    match representation {
+        Representation::Page(query) => {
+            hasher.update(query.cache_key());
+            hasher.update(now.to_zoned_datetime(record.options.time_zone.zone().clone()).date().to_string());
+        }
+        Representation::Feed => hasher.update("feed"),
+    }
+    let digest = hasher.finalize();
+    let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
+    format!("\"{hex}\"")
+}
+
+fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
+    headers
+        .get_all(header::IF_NONE_MATCH)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .any(|candidate| {
+            let candidate = candidate.trim();
+            candidate == "*" || candidate.trim_start_matches("W/") == etag
+        })
+}
+
+fn with_view_headers(builder: lambda_http::http::response::Builder, representation: &Representation, etag: &str) -> lambda_http::http::response::Builder {
+    let embed = matches!(representation, Representation::Page(query) if query.embed);
+    security_headers(builder, embed).header(header::ETAG, etag).header(header::CACHE_CONTROL, CACHE_CONTROL)
+}
+
+fn security_headers(builder: lambda_http::http::response::Builder, embed: bool) -> lambda_http::http::response::Builder {
+    let builder = builder
+        .header(header::CONTENT_SECURITY_POLICY, render::content_security_policy(embed))
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .header(header::REFERRER_POLICY, "no-referrer")
+        .header("x-robots-tag", "noindex, nofollow");
+    if embed { builder } else { builder.header(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")) }
+}
+
+fn error_response(page: ErrorPage) -> Response<Body> {
+    let status = match page {
+        ErrorPage::NotFound => StatusCode::NOT_FOUND,
+        ErrorPage::Gone => StatusCode::GONE,
+        ErrorPage::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+    };
+    let mut builder = security_headers(Response::builder().status(status), false)
+        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-store");
+    if page == ErrorPage::Unavailable {
+        builder = builder.header(header::RETRY_AFTER, "2");
+    }
+    builder.body(Body::Text(render::error_page(page))).expect("valid response")
+}

@@ -162,7 +162,7 @@ pub struct ShareRecord {
     #[serde(flatten)]
     pub options: ShareOptions,
     pub event_count: u32,
-    pub left_out: u32,
+    pub left_out: LeftOut,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
     /// Names the snapshot generation the record points at; a re-publish writes a new generation
@@ -175,5 +175,19 @@ pub struct ShareRecord {
 impl ShareRecord {
     pub fn is_expired(&self, now: Timestamp) -> bool {
         self.options.expires_at.is_some_and(|at| at <= now)
+    }
+}
+
+/// How many submitted events a share does not hold, and why.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct LeftOut {
+    pub outside_range: u32,
+    pub cancelled: u32,
+}
+
+impl LeftOut {
+    pub fn total(&self) -> u32 {
+        self.outside_range + self.cancelled
     }
 }

@@ -1,0 +1,274 @@
+//! The local runner: every route of the three Lambda functions on one port, playing API Gateway's
+//! part: it matches routes, verifies bearer tokens (HS256, a local secret) into the JWT
+//! authorizer's claims, answers CORS preflight, and hands the handlers real HTTP API (payload 2.0)
+//! events, so the code under test is the code that runs in Lambda.
+
+use base64::Engine;
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Incoming;
+use hyper::{Method, StatusCode, header};
+use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
+use lambda_http::request::LambdaRequest;
+use serde_json::{Value, json};
+use share_core::ServiceConfig;
+use share_core::http::{ApiError, MAX_BODY_BYTES, match_path, split_route_key};
+use share_core::store::Store;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+/// The built-in signing secret; only good on loopback (see `LocalApi::check_address`).
+pub const DEFAULT_SECRET: &str = "local-api-development-secret-do-not-deploy";
+const TOKEN_ISSUER: &str = "local-api";
+
+/// Which function serves which routes: the table `template.yaml` must match.
+pub const FUNCTIONS: [(&str, &[&str]); 3] = [
+    ("publish-share", publish_share::ROUTES),
+    ("view-share", view_share::ROUTES),
+    ("share-settings", share_settings::ROUTES),
+];
+
+pub struct LocalApi<S> {
+    store: S,
+    config: ServiceConfig,
+    secret: String,
+    allowed_origins: Vec<String>,
+}
+
+type HttpResponse = hyper::Response<Full<Bytes>>;
+
+impl<S: Store + 'static> LocalApi<S> {
+    pub fn new(store: S, config: ServiceConfig, secret: String, allowed_origins: Vec<String>) -> Self {
+        Self { store, config, secret, allowed_origins }
+    }
+
+    /// A default secret would let anyone on the network mint tokens: loopback only.
+    pub fn check_address(&self, addr: &SocketAddr) -> Result<(), String> {
+        if self.secret == DEFAULT_SECRET && !addr.ip().is_loopback() {
+            return Err(format!("refusing to listen on {addr} with the built-in token secret: set LOCAL_API_SECRET"));
+        }
+        Ok(())
+    }
+
+    pub async fn serve(self, listener: TcpListener) -> std::io::Result<()> {
+        let api = Arc::new(self);
+        loop {
+            let (stream, _) = listener.accept().await?;
+            let api = Arc::clone(&api);
+            tokio::spawn(async move {
+                let service = hyper::service::service_fn(move |request| {
+                    let api = Arc::clone(&api);
+                    async move { Ok::<_, std::convert::Infallible>(api.handle(request).await) }
+                });
+                let io = hyper_util::rt::TokioIo::new(stream);
+                if let Err(error) = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await {
+                    tracing::debug!(%error, "connection ended");
+                }
+            });
+        }
+    }
+
+    pub async fn handle(&self, request: hyper::Request<Incoming>) -> HttpResponse {
+        let (parts, body) = request.into_parts();
+        let path = parts.uri.path().to_owned();
+        if path == "/healthz" && parts.method == Method::GET {
+            return plain(StatusCode::OK, "application/json", r#"{"status":"ok"}"#);
+        }
+        let origin = parts.headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_owned);
+        let cors_origin = origin.filter(|o| self.allowed_origins.iter().any(|allowed| allowed == o || allowed == "*"));
+        let is_json_route = !path.starts_with("/s/");
+        if parts.method == Method::OPTIONS && is_json_route && self.find_route_by_path(&path) {
+            return self.preflight(cors_origin.as_deref());
+        }
+        let mut response = self.dispatch(parts, body, &path).await;
+        if let (Some(origin), true) = (cors_origin, is_json_route) {
+            let headers = response.headers_mut();
+            headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin.parse().expect("was a header"));
+            headers.insert(header::ACCESS_CONTROL_EXPOSE_HEADERS, "Location, ETag".parse().expect("valid"));
+            headers.append(header::VARY, "Origin".parse().expect("valid"));
+        }
+        response
+    }
+
+    async fn dispatch(&self, parts: hyper::http::request::Parts, body: Incoming, path: &str) -> HttpResponse {
+        let Some((function, route_key, parameters)) = self.find_route(&parts.method, path) else {
+            return problem(ApiError::NotFound);
+        };
+        let claims = if function == "view-share" {
+            None
+        } else {
+            match self.verify_bearer(&parts.headers) {
+                Some(claims) => Some(claims),
+                None => return problem(ApiError::Unauthorized),
+            }
+        };
+        let body = match Limited::new(body, MAX_BODY_BYTES).collect().await {
+            Ok(collected) => collected.to_bytes(),
+            Err(_) => return problem(ApiError::PayloadTooLarge),
+        };
+        let event = api_gateway_event(&parts, route_key, &parameters, claims, &body);
+        let request: lambda_http::Request = match serde_json::from_value::<LambdaRequest>(event) {
+            Ok(request) => request.into(),
+            Err(error) => {
+                tracing::error!(%error, "could not build the API Gateway event");
+                return problem(ApiError::Internal);
+            }
+        };
+        let response = match function {
+            "publish-share" => publish_share::handle(&self.store, &self.config, request).await,
+            "view-share" => view_share::handle(&self.store, request).await,
+            _ => share_settings::handle(&self.store, &self.config, request).await,
+        };
+        into_hyper(response)
+    }
+
+    fn find_route(&self, method: &Method, path: &str) -> Option<(&'static str, &'static str, Vec<(String, String)>)> {
+        FUNCTIONS.iter().find_map(|(function, routes)| {
+            routes.iter().find_map(|route_key| {
+                let (route_method, template) = split_route_key(route_key);
+                if route_method != method.as_str() {
+                    return None;
+                }
+                match_path(template, path).map(|parameters| (*function, *route_key, parameters))
+            })
+        })
+    }
+
+    fn find_route_by_path(&self, path: &str) -> bool {
+        FUNCTIONS.iter().flat_map(|(_, routes)| routes.iter()).any(|key| match_path(split_route_key(key).1, path).is_some())
+    }
+
+    fn preflight(&self, origin: Option<&str>) -> HttpResponse {
+        let mut builder = hyper::Response::builder().status(StatusCode::NO_CONTENT);
+        if let Some(origin) = origin {
+            builder = builder
+                .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin)
+                .header(header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, PUT, DELETE, OPTIONS")
+                .header(header::ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type, Idempotency-Key")
+                .header(header::ACCESS_CONTROL_MAX_AGE, "600")
+                .header(header::VARY, "Origin");
+        }
+        builder.body(Full::default()).expect("valid response")
+    }
+
+    fn verify_bearer(&self, headers: &hyper::HeaderMap) -> Option<HashMap<String, String>> {
+        let token = headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")?;
+        verify_token(&self.secret, token.trim())
+    }
+}
+
+/// Mints a token this runner accepts, valid for 12 hours.
+pub fn issue_token(secret: &str, user: &str, email: Option<&str>, group: &str, admin: bool) -> String {
+    let now = jiff::Timestamp::now().as_second();
+    let mut claims = json!({"sub": user, "tid": group, "iss": TOKEN_ISSUER, "aud": TOKEN_ISSUER, "iat": now, "exp": now + 12 * 3600});
+    if let Some(email) = email {
+        claims["email"] = json!(email);
+    }
+    if admin {
+        claims["roles"] = json!(["ShareAdmin"]);
+    }
+    jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret.as_bytes()))
+        .expect("HS256 signing does not fail")
+}
+
+/// The claims as API Gateway's JWT authorizer passes them: strings, arrays flattened to `[a b]`.
+pub fn verify_token(secret: &str, token: &str) -> Option<HashMap<String, String>> {
+    let mut validation = Validation::new(Algorithm::HS256);
+    validation.set_issuer(&[TOKEN_ISSUER]);
+    validation.set_audience(&[TOKEN_ISSUER]);
+    let data = jsonwebtoken::decode::<serde_json::Map<String, Value>>(token, &DecodingKey::from_secret(secret.as_bytes()), &validation).ok()?;
+    let flatten = |value: Value| match value {
+        Value::String(s) => s,
+        Value::Array(items) => {
+            let items: Vec<String> = items.into_iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned)).collect();
+            format!("[{}]", items.join(" "))
+        }
+        other => other.to_string(),
+    };
+    Some(data.claims.into_iter().map(|(k, v)| (k, flatten(v))).collect())
+}
+
+fn api_gateway_event(
+    parts: &hyper::http::request::Parts,
+    route_key: &str,
+    parameters: &[(String, String)],
+    claims: Option<HashMap<String, String>>,
+    body: &Bytes,
+) -> Value {
+    let mut headers = serde_json::Map::new();
+    for (name, value) in &parts.headers {
+        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
+        match headers.get_mut(name.as_str()) {
+            Some(Value::String(existing)) => {
+                existing.push(',');
+                existing.push_str(&value);
+            }
+            _ => {
+                headers.insert(name.as_str().to_owned(), Value::String(value));
+            }
+        }
+    }
+    headers.entry("x-forwarded-proto").or_insert_with(|| json!("http"));
+    let (body, is_base64) = match std::str::from_utf8(body) {
+        Ok(text) => (text.to_owned(), false),
+        Err(_) => (base64::engine::general_purpose::STANDARD.encode(body), true),
+    };
+    let now = jiff::Timestamp::now();
+    let path_parameters: serde_json::Map<String, Value> = parameters.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    let mut context = json!({
+        "accountId": "local",
+        "apiId": "local-api",
+        "domainName": parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost"),
+        "domainPrefix": "local-api",
+        "http": {
+            "method": parts.method.as_str(),
+            "path": parts.uri.path(),
+            "protocol": "HTTP/1.1",
+            "sourceIp": "127.0.0.1",
+            "userAgent": parts.headers.get(header::USER_AGENT).and_then(|h| h.to_str().ok()).unwrap_or(""),
+        },
+        "requestId": uuid::Uuid::new_v4().to_string(),
+        "routeKey": route_key,
+        "stage": "$default",
+        "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000").to_string(),
+        "timeEpoch": now.as_millisecond(),
+    });
+    if let Some(claims) = claims {
+        context["authorizer"] = json!({"jwt": {"claims": claims, "scopes": null}});
+    }
+    json!({
+        "version": "2.0",
+        "routeKey": route_key,
+        "rawPath": parts.uri.path(),
+        "rawQueryString": parts.uri.query().unwrap_or(""),
+        "headers": headers,
+        "requestContext": context,
+        "pathParameters": path_parameters,
+        "body": body,
+        "isBase64Encoded": is_base64,
+    })
+}
+
+fn into_hyper(response: lambda_http::Response<lambda_http::Body>) -> HttpResponse {
+    let (parts, body) = response.into_parts();
+    let bytes = match body {
+        lambda_http::Body::Text(text) => Bytes::from(text),
+        lambda_http::Body::Binary(bytes) => Bytes::from(bytes),
+        _ => Bytes::new(),
+    };
+    hyper::Response::from_parts(parts, Full::new(bytes))
+}
+
+fn problem(error: ApiError) -> HttpResponse {
+    into_hyper(error.into_response())
+}
+
+fn plain(status: StatusCode, content_type: &str, body: &'static str) -> HttpResponse {
+    hyper::Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, content_type)
+        .body(Full::new(Bytes::from_static(body.as_bytes())))
+        .expect("valid response")
+}

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# The whole test suite in one command, fresh machine included: system packages (Java, Chromium),
+# the npm test tools, an in-memory DynamoDB Local, the Rust tests, then the browser tests.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+step() { printf '\n==> %s\n' "$*"; }
+
+as_root() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
+}
+
+apt_updated=false
+apt_install() {
+  if [ "$apt_updated" = false ]; then
+    as_root apt-get update
+    apt_updated=true
+  fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
+}
+
+step "system packages (Java for DynamoDB Local, Chromium for the browser tests)"
+if ! command -v java >/dev/null; then
+  apt_install --no-install-recommends default-jre-headless
+fi
+if [ ! -x /usr/bin/chromium ]; then
+  apt_install chromium
+fi
+for tool in cargo node npm python3 curl; do
+  command -v "$tool" >/dev/null || { echo "missing $tool: this machine cannot run the suite" >&2; exit 1; }
+done
+echo "java: $(java -version 2>&1 | head -n1)"
+echo "chromium: $(/usr/bin/chromium --version 2>/dev/null || echo '?')"
+echo "node: $(node --version)"
+
+step "npm test tools (npm ci)"
+if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  npm ci --no-audit --no-fund
+else
+  echo "node_modules is up to date with package-lock.json"
+fi
+
+step "DynamoDB Local"
+export DDB_STATE_DIR=${DDB_STATE_DIR:-target/dynamodb-local}
+trap 'scripts/dynamodb-local.sh stop || true' EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+DYNAMODB_ENDPOINT=$(scripts/dynamodb-local.sh start)
+export DYNAMODB_ENDPOINT
+# DynamoDB Local accepts any credentials; these keep the AWS SDK from looking for real ones
+# (profile files, instance metadata) when none are set.
+export AWS_ACCESS_KEY_ID=${AWS_ACCESS_KEY_ID:-local}
+export AWS_SECRET_ACCESS_KEY=${AWS_SECRET_ACCESS_KEY:-local}
+export AWS_REGION=${AWS_REGION:-us-east-1}
+export AWS_EC2_METADATA_DISABLED=true
+echo "DYNAMODB_ENDPOINT=$DYNAMODB_ENDPOINT"
+
+# Not --all-targets: that would also build the benchmarks, which `cargo bench` runs.
+step "Rust tests (cargo test --workspace)"
+cargo test --workspace
+
+step "browser tests (node --test tests/browser/*.test.mjs)"
+target_dir=${CARGO_TARGET_DIR:-$PWD/target}
+case $target_dir in /*) ;; *) target_dir=$PWD/$target_dir ;; esac
+shopt -s nullglob
+browser_tests=(tests/browser/*.test.mjs)
+shopt -u nullglob
+if [ "${#browser_tests[@]}" -eq 0 ]; then
+  echo "no tests/browser/*.test.mjs yet: skipping the browser tests"
+else
+  cargo build --bin local-api
+  # The files by name: Node 20 searches a folder argument, later versions read it as a glob.
+  LOCAL_API_BIN=$target_dir/debug/local-api CHROMIUM=/usr/bin/chromium node --test "${browser_tests[@]}"
+fi
+
+step "all tests passed"

@@ -1,0 +1,266 @@
+//! The HTTP edge shared by every function: the one place errors become problem+json, JSON
+//! bodies and responses, and route keys as API Gateway names them.
+
+use crate::domain::{FieldError, ValidationErrors};
+use crate::publish_request::{NOT_PUBLIC_DETAIL, PublishRequestError};
+use crate::service::ServiceError;
+use crate::store::StoreError;
+use lambda_http::http::{HeaderValue, StatusCode, header};
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt, Response};
+use serde::Serialize;
+
+/// API Gateway (and so the local runner) refuses larger payloads; we say so clearly too.
+pub const MAX_BODY_BYTES: usize = 6 * 1024 * 1024;
+
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// Every way a JSON route can fail, mapped to a status and problem+json in `into_response`.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    #[error("malformed request: {detail}")]
+    BadRequest { detail: String, pointer: Option<String> },
+    #[error("missing or invalid token")]
+    Unauthorized,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("not found")]
+    NotFound,
+    #[error("conflict: {0}")]
+    Conflict(String),
+    #[error("gone")]
+    Gone,
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("{detail}")]
+    Unprocessable { detail: String, errors: Vec<FieldError> },
+    #[error("store unavailable")]
+    Unavailable,
+    #[error("internal error")]
+    Internal,
+}
+
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+    title: &'a str,
+    status: u16,
+    detail: &'a str,
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    errors: &'a [FieldError],
+}
+
+impl ApiError {
+    pub fn invalid(errors: ValidationErrors) -> Self {
+        let count = errors.len();
+        let detail = if count == 1 {
+            format!("{} {}", errors.errors()[0].pointer, errors.errors()[0].message)
+        } else {
+            format!("The request breaks {count} rules; see errors.")
+        };
+        Self::Unprocessable { detail, errors: errors.errors().to_vec() }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            Self::Unauthorized => StatusCode::UNAUTHORIZED,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::Gone => StatusCode::GONE,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn into_response(self) -> Response<Body> {
+        let status = self.status();
+        let title = status.canonical_reason().unwrap_or("Error");
+        let (detail, errors): (String, &[FieldError]) = match &self {
+            Self::BadRequest { detail, pointer } => {
+                (pointer.as_ref().map_or_else(|| detail.clone(), |p| format!("{p}: {detail}")), &[])
+            }
+            Self::Unauthorized => ("A valid bearer token with user and group claims is required.".into(), &[]),
+            Self::Forbidden(reason) => (reason.clone(), &[]),
+            Self::NotFound => ("No such resource.".into(), &[]),
+            Self::Conflict(reason) => (reason.clone(), &[]),
+            Self::Gone => ("This share has expired.".into(), &[]),
+            Self::PayloadTooLarge => (format!("The request body is larger than {MAX_BODY_BYTES} bytes."), &[]),
+            Self::Unprocessable { detail, errors } => (detail.clone(), errors.as_slice()),
+            Self::Unavailable => ("The store is busy or unreachable; nothing was changed. Try again shortly.".into(), &[]),
+            Self::Internal => ("Something went wrong on our side.".into(), &[]),
+        };
+        let problem = Problem { kind: "about:blank", title, status: status.as_u16(), detail: &detail, errors };
+        let mut response = json_response(status, &problem);
+        response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
+        if status == StatusCode::SERVICE_UNAVAILABLE {
+            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
+        }
+        response
+    }
+}
+
+impl From<ServiceError> for ApiError {
+    fn from(error: ServiceError) -> Self {
+        match error {
+            ServiceError::Invalid(errors) => Self::invalid(errors),
+            ServiceError::Denied(reason) => Self::Forbidden(reason.to_owned()),
+            ServiceError::NotFound => Self::NotFound,
+            ServiceError::Gone => Self::Gone,
+            ServiceError::Conflict(reason) => Self::Conflict(reason.to_owned()),
+            ServiceError::Store(error) => error.into(),
+        }
+    }
+}
+
+impl From<StoreError> for ApiError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            StoreError::Unavailable(_) => Self::Unavailable,
+            StoreError::Conflict => Self::Conflict("The share was changed by another request; reload and try again.".into()),
+            StoreError::Rejected(_) | StoreError::Inconsistent(_) => Self::Internal,
+        }
+    }
+}
+
+impl From<PublishRequestError> for ApiError {
+    fn from(error: PublishRequestError) -> Self {
+        match error {
+            PublishRequestError::Malformed { pointer, message } => Self::BadRequest { detail: message, pointer },
+            PublishRequestError::NotPublic => Self::Unprocessable {
+                detail: NOT_PUBLIC_DETAIL.into(),
+                errors: vec![FieldError { pointer: "/visibility".into(), message: "only \"public\" is published".into() }],
+            },
+            PublishRequestError::Invalid(errors) => Self::invalid(errors),
+        }
+    }
+}
+
+/// Logs the cause chain (never contents) and turns a handler's result into a response.
+pub fn respond(result: Result<Response<Body>, ApiError>) -> Response<Body> {
+    result.unwrap_or_else(|error| {
+        if error.status().is_server_error() {
+            tracing::error!(status = error.status().as_u16(), error = %error, "request failed");
+        } else {
+            tracing::info!(status = error.status().as_u16(), "request refused");
+        }
+        error.into_response()
+    })
+}
+
+pub fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Response<Body> {
+    let body = serde_json::to_vec(value).expect("response serializes");
+    Response::builder()
+        .status(status)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::Binary(body))
+        .expect("valid response")
+}
+
+pub fn empty_response(status: StatusCode) -> Response<Body> {
+    Response::builder().status(status).body(Body::Empty).expect("valid response")
+}
+
+/// The request body's bytes, refusing anything over the limit.
+pub fn body_bytes(request: &Request) -> Result<&[u8], ApiError> {
+    let bytes: &[u8] = match request.body() {
+        Body::Empty => &[],
+        Body::Text(text) => text.as_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => &[],
+    };
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    Ok(bytes)
+}
+
+/// Parses a small JSON body (settings); wrong JSON or types are 400 with the pointer.
+pub fn json_body<T: serde::de::DeserializeOwned>(request: &Request) -> Result<T, ApiError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body_bytes(request)?);
+    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let path = error.path().to_string();
+        let pointer = (path != ".").then(|| format!("/{}", path.replace('.', "/")));
+        ApiError::BadRequest { detail: error.inner().to_string(), pointer }
+    })
+}
+
+/// The route API Gateway matched, e.g. `GET /shares/{id}`.
+pub fn route_key(request: &Request) -> Option<&str> {
+    match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.route_key.as_deref(),
+        _ => None,
+    }
+}
+
+pub fn path_parameter(request: &Request, name: &str) -> Option<String> {
+    request.path_parameters_ref().and_then(|p| p.first(name)).map(str::to_owned)
+}
+
+/// The origin links are built on: the configured public URL, else the host the request came to.
+pub fn public_base_url(request: &Request, configured: Option<&str>) -> String {
+    if let Some(base) = configured {
+        return base.to_owned();
+    }
+    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
+    let host = header("x-forwarded-host").or_else(|| header("host")).unwrap_or("localhost");
+    let scheme = header("x-forwarded-proto").unwrap_or("https");
+    format!("{scheme}://{host}")
+}
+
+/// Splits a route key into its method and path template.
+pub fn split_route_key(route_key: &str) -> (&str, &str) {
+    route_key.split_once(' ').unwrap_or(("", route_key))
+}
+
+/// Matches a concrete path against a template such as `/shares/{id}/rotate`, returning the
+/// path parameters (for the local runner, which plays API Gateway's part).
+pub fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
+    let mut parameters = Vec::new();
+    let mut template_parts = template.trim_start_matches('/').split('/');
+    let mut path_parts = path.trim_start_matches('/').split('/');
+    loop {
+        match (template_parts.next(), path_parts.next()) {
+            (None, None) => return Some(parameters),
+            (Some(t), Some(p)) if t.starts_with('{') && t.ends_with('}') && !p.is_empty() => {
+                parameters.push((t[1..t.len() - 1].to_owned(), p.to_owned()));
+            }
+            (Some(t), Some(p)) if t == p => {}
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_match_templates_with_parameters() {
+        assert_eq!(match_path("/shares/{id}", "/shares/abc"), Some(vec![("id".into(), "abc".into())]));
+        assert_eq!(match_path("/shares/{id}/rotate", "/shares/abc/rotate").map(|p| p.len()), Some(1));
+        assert_eq!(match_path("/shares/{id}", "/shares/abc/rotate"), None);
+        assert_eq!(match_path("/shares/{id}", "/shares/"), None);
+        assert_eq!(match_path("/shares", "/shares"), Some(vec![]));
+    }
+
+    #[test]
+    fn problems_carry_status_and_pointers() {
+        let response = ApiError::invalid(ValidationErrors::single("/events/3/start", "is required")).into_response();
+        assert_eq!(response.status(), 422);
+        assert_eq!(response.headers()[header::CONTENT_TYPE], PROBLEM_JSON);
+        let Body::Binary(bytes) = response.body() else { panic!("json body") };
+        let problem: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        assert_eq!(problem["errors"][0]["pointer"], "/events/3/start");
+        assert_eq!(problem["status"], 422);
+        let unavailable = ApiError::Unavailable.into_response();
+        assert_eq!(unavailable.headers()[header::RETRY_AFTER], "2");
+    }
+}

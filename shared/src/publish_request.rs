@@ -1,0 +1,218 @@
+//! The body of `POST /shares` and `PUT /shares/{id}`, parsed into validated options and source
+//! events: wrong JSON or types are `Malformed` (400), broken rules `Invalid` (422), all at once.
+
+use crate::domain::{DateRange, DefaultView, DetailLevel, EventTime, ShareOptions, ShareTimeZone, ValidationErrors};
+use crate::sources::{self, MAX_EVENTS, MAX_TEXT_CHARS, SourceEvent, SourceFormat};
+use jiff::{Timestamp, civil::Date, tz::TimeZone};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+
+#[derive(Debug, Clone)]
+pub struct PublishRequest {
+    pub options: ShareOptions,
+    pub format: SourceFormat,
+    pub events: Vec<SourceEvent>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PublishRequestError {
+    #[error("malformed request body: {message}")]
+    Malformed { pointer: Option<String>, message: String },
+    #[error("only public bookmarks are published")]
+    NotPublic,
+    #[error("{0}")]
+    Invalid(ValidationErrors),
+}
+
+pub const NOT_PUBLIC_DETAIL: &str = "Bookmarks shared with \"me\" or \"group\" stay in the calendar platform and are never \
+     stored by this service; only \"public\" bookmarks are published.";
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PublishBody<'a> {
+    title: Option<String>,
+    visibility: Option<String>,
+    detail: Option<String>,
+    view: Option<String>,
+    time_zone: Option<String>,
+    range: Option<RangeBody>,
+    expires_at: Option<String>,
+    format: Option<String>,
+    #[serde(borrow)]
+    events: Option<&'a RawValue>,
+}
+
+#[derive(Deserialize)]
+struct RangeBody {
+    start: Option<String>,
+    end: Option<String>,
+}
+
+fn required<T>(value: Option<T>, pointer: &str, errors: &mut ValidationErrors) -> Option<T> {
+    if value.is_none() {
+        errors.push(pointer, "is required");
+    }
+    value
+}
+
+impl PublishRequest {
+    pub fn parse(body: &[u8], now: Timestamp) -> Result<Self, PublishRequestError> {
+        let mut deserializer = serde_json::Deserializer::from_slice(body);
+        let body: PublishBody = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+            let path = error.path().to_string();
+            let pointer = (path != ".").then(|| format!("/{}", path.replace('.', "/")));
+            PublishRequestError::Malformed { pointer, message: error.inner().to_string() }
+        })?;
+        let mut errors = ValidationErrors::new();
+        match body.visibility.as_deref() {
+            Some("public") => {}
+            Some("me" | "group") => return Err(PublishRequestError::NotPublic),
+            Some(_) => errors.push("/visibility", "must be \"public\" (\"me\" and \"group\" bookmarks are not published)"),
+            None => errors.push("/visibility", "is required"),
+        }
+        let title = match body.title.map(|t| t.trim().to_owned()) {
+            Some(t) if t.is_empty() => {
+                errors.push("/title", "must not be empty");
+                None
+            }
+            Some(t) => sources::bounded_text(Some(t), "/title".into(), MAX_TEXT_CHARS, &mut errors),
+            None => required(None, "/title", &mut errors),
+        };
+        let detail = required(body.detail, "/detail", &mut errors).and_then(|d| errors.check("/detail", DetailLevel::parse(&d)));
+        let view = match body.view {
+            Some(v) => errors.check("/view", DefaultView::parse(&v)),
+            None => Some(DefaultView::Month),
+        };
+        let time_zone =
+            required(body.time_zone, "/timeZone", &mut errors).and_then(|z| errors.check("/timeZone", ShareTimeZone::parse(&z)));
+        let format = match body.format {
+            Some(f) => errors.check("/format", SourceFormat::parse(&f)),
+            None => Some(SourceFormat::Normalized),
+        };
+        let expires_at = body.expires_at.and_then(|raw| match raw.parse::<Timestamp>() {
+            Ok(at) if at <= now => {
+                errors.push("/expiresAt", "must be in the future");
+                None
+            }
+            Ok(at) => Some(at),
+            Err(_) => {
+                errors.push("/expiresAt", "must be an RFC 3339 date-time, e.g. 2027-01-31T00:00:00Z");
+                None
+            }
+        });
+        let explicit_range = body.range.and_then(|range| parse_range(range, &mut errors));
+        let events = match (format, required(body.events, "/events", &mut errors)) {
+            (Some(format), Some(raw)) => sources::read_events(format, raw, &mut errors)
+                .map_err(|e| PublishRequestError::Malformed { pointer: Some(e.pointer), message: e.message })?,
+            _ => Vec::new(),
+        };
+        if events.len() > MAX_EVENTS {
+            errors.push("/events", format!("a share holds at most {MAX_EVENTS} events"));
+        }
+        errors.into_result().map_err(PublishRequestError::Invalid)?;
+        let (Some(title), Some(detail), Some(view), Some(time_zone), Some(format)) = (title, detail, view, time_zone, format)
+        else {
+            unreachable!("every missing field was recorded as an error");
+        };
+        let range = explicit_range.unwrap_or_else(|| span_of(&events, time_zone.zone(), now));
+        Ok(Self { options: ShareOptions { title, detail, view, time_zone, range, expires_at }, format, events })
+    }
+}
+
+fn parse_range(range: RangeBody, errors: &mut ValidationErrors) -> Option<DateRange> {
+    let mut date = |pointer: &str, value: Option<String>| {
+        let raw = required(value, pointer, errors)?;
+        errors.check(pointer, raw.parse::<Date>().map_err(|_| "must be a date as YYYY-MM-DD"))
+    };
+    let start = date("/range/start", range.start);
+    let end = date("/range/end", range.end);
+    errors.check("/range/end", DateRange::new(start?, end?))
+}
+
+/// The days the events cover in the share's zone; a share without events covers today.
+fn span_of(events: &[SourceEvent], zone: &TimeZone, now: Timestamp) -> DateRange {
+    let day_of = |time: EventTime, is_end: bool| match time {
+        EventTime::Day(day) => day,
+        EventTime::At(at) => {
+            let local = at.to_zoned_datetime(zone.clone());
+            let day = local.date();
+            if is_end && local.time() != jiff::civil::Time::midnight() { day.tomorrow().unwrap_or(day) } else { day }
+        }
+    };
+    let start = events.iter().map(|e| day_of(e.start, false)).min();
+    let end = events.iter().map(|e| day_of(e.end, true)).max();
+    match (start, end) {
+        (Some(start), Some(end)) if end > start => DateRange { start, end },
+        (Some(start), _) => DateRange { start, end: start.tomorrow().unwrap_or(start) },
+        _ => {
+            let today = now.to_zoned_datetime(zone.clone()).date();
+            DateRange { start: today, end: today.tomorrow().unwrap_or(today) }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn now() -> Timestamp {
+        "2026-11-27T12:00:00Z".parse().unwrap()
+    }
+
+    fn parse(json: &str) -> Result<PublishRequest, PublishRequestError> {
+        PublishRequest::parse(json.as_bytes(), now())
+    }
+
+    #[test]
+    fn the_contract_example_parses() {
+        let request = parse(
+            r##"{"title":"Support rota","visibility":"public","detail":"limited","view":"month","timeZone":"America/New_York",
+                "range":{"start":"2026-12-01","end":"2027-01-01"},"expiresAt":"2027-01-31T00:00:00Z","format":"normalized",
+                "events":[{"id":"a1","title":"On call: Kim","start":"2026-12-03T09:00:00-05:00","end":"2026-12-03T17:00:00-05:00",
+                "location":"Desk 4","description":"Pager 555","showAs":"busy","color":"#1e88e5","resource":"Tier 1","status":"Confirmed"},
+                {"title":"Holiday","start":"2026-12-25","end":"2026-12-26","allDay":true}]}"##,
+        )
+        .unwrap();
+        assert_eq!(request.options.title, "Support rota");
+        assert_eq!(request.events.len(), 2);
+        assert_eq!(request.options.range.end, "2027-01-01".parse().unwrap());
+    }
+
+    #[test]
+    fn me_and_group_bookmarks_are_refused() {
+        for visibility in ["me", "group"] {
+            let body = format!(r#"{{"title":"x","visibility":"{visibility}","detail":"full","timeZone":"UTC","events":[]}}"#);
+            assert_eq!(parse(&body).unwrap_err(), PublishRequestError::NotPublic);
+        }
+    }
+
+    #[test]
+    fn missing_fields_and_bad_values_are_all_reported() {
+        let Err(PublishRequestError::Invalid(errors)) =
+            parse(r#"{"visibility":"public","detail":"everything","timeZone":"Mars/Base","expiresAt":"2020-01-01T00:00:00Z","format":"ical","range":{"start":"2026-12-02","end":"2026-12-01"}}"#)
+        else {
+            panic!("expected rule errors")
+        };
+        let pointers: Vec<&str> = errors.errors().iter().map(|e| e.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/title", "/detail", "/timeZone", "/format", "/expiresAt", "/range/end", "/events"]);
+    }
+
+    #[test]
+    fn wrong_types_and_bad_json_are_malformed() {
+        assert!(matches!(parse(r#"{"title":5}"#), Err(PublishRequestError::Malformed { pointer: Some(p), .. }) if p == "/title"));
+        assert!(matches!(parse("{not json"), Err(PublishRequestError::Malformed { .. })));
+        assert!(matches!(PublishRequest::parse(b"{\"title\":\"\xff\"}", now()), Err(PublishRequestError::Malformed { .. })));
+    }
+
+    #[test]
+    fn range_defaults_to_the_events_span_in_the_share_zone() {
+        let request = parse(
+            r#"{"title":"t","visibility":"public","detail":"full","timeZone":"America/New_York","events":[
+                {"title":"a","start":"2026-12-03T23:00:00-05:00","end":"2026-12-04T01:00:00-05:00"},
+                {"title":"b","start":"2026-12-01T02:00:00Z","end":"2026-12-01T03:00:00Z"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(request.options.range.start, "2026-11-30".parse().unwrap());
+        assert_eq!(request.options.range.end, "2026-12-05".parse().unwrap());
+    }
+}

@@ -1,0 +1,330 @@
+//! The use cases behind the routes, over the store port: publish, replace, rotate, revoke, list,
+//! the caller's standing under the group's policy, and what a recipient may be shown.
+
+use crate::domain::{
+    DetailLevel, GroupId, LeftOut, Owner, ShareId, ShareOptions, ShareRecord, SharedEvent, SharingDecision,
+    SharingPolicy, UserPermission, ValidationErrors, sharing_decision,
+};
+use crate::identity::Caller;
+use crate::publish_request::PublishRequest;
+use crate::snapshot;
+use crate::sources::minimize::{RangeBounds, minimize};
+use crate::store::{
+    IDEMPOTENCY_KEEP, IdempotencyRecord, PolicyReads, Precondition, PublishedShare, ShareCommit, ShareReads,
+    ShareWrites, StoreError, Superseded,
+};
+use jiff::Timestamp;
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ServiceError {
+    #[error("{0}")]
+    Invalid(ValidationErrors),
+    #[error("denied: {0}")]
+    Denied(&'static str),
+    #[error("not found")]
+    NotFound,
+    #[error("expired")]
+    Gone,
+    #[error("conflict: {0}")]
+    Conflict(&'static str),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub type ServiceResult<T> = Result<T, ServiceError>;
+
+pub const ADMINS_DO_NOT_EDIT: &str = "Group admins may see and revoke other members' shares, not edit them";
+
+/// The caller's place in their group: the policy, their own record, and whether they administer it.
+#[derive(Debug, Clone)]
+pub struct Standing {
+    pub policy: SharingPolicy,
+    pub permission: Option<UserPermission>,
+    pub is_admin: bool,
+}
+
+impl Standing {
+    pub async fn load<S: PolicyReads>(store: &S, caller: &Caller, admin_role: &str) -> ServiceResult<Self> {
+        let (policy, permission) = store.sharing_state(&caller.group, &caller.user_id).await?;
+        let is_admin = caller.has_role(admin_role) || permission.as_ref().is_some_and(|p| p.admin);
+        Ok(Self { policy: policy.unwrap_or_default(), permission, is_admin })
+    }
+
+    pub fn decision(&self) -> SharingDecision {
+        sharing_decision(&self.policy, self.permission.as_ref())
+    }
+
+    fn require_sharing(&self) -> ServiceResult<()> {
+        match self.decision() {
+            SharingDecision::Allowed => Ok(()),
+            SharingDecision::Denied(reason) => Err(ServiceError::Denied(reason)),
+        }
+    }
+
+    fn require_admin(&self) -> ServiceResult<()> {
+        if self.is_admin { Ok(()) } else { Err(ServiceError::Denied("Only group admins may do this")) }
+    }
+
+    pub fn allowed_detail(&self) -> &[DetailLevel] {
+        if self.decision().is_allowed() { &self.policy.allowed_detail } else { &[] }
+    }
+}
+
+/// What a publish stores: validated options and the minimised events.
+struct Publication {
+    options: ShareOptions,
+    events: Vec<SharedEvent>,
+    left_out: LeftOut,
+}
+
+impl Publication {
+    fn prepare(request: PublishRequest, standing: &Standing, caller: &Caller, now: Timestamp) -> ServiceResult<Self> {
+        standing.require_sharing()?;
+        let caps = standing.policy.check_publish(request.options.detail, request.options.expires_at, now);
+        caps.into_result().map_err(ServiceError::Invalid)?;
+        let bounds = RangeBounds::new(request.options.range, request.options.time_zone.zone());
+        let uid_scope = format!("{}/{}", caller.group, caller.user_id);
+        let (events, left_out) = minimize(request.events, request.options.detail, &bounds, &uid_scope);
+        Ok(Self { options: request.options, events, left_out })
+    }
+
+    fn record(&self, id: ShareId, caller: &Caller, created_at: Timestamp, now: Timestamp, chunk_count: usize) -> ShareRecord {
+        ShareRecord {
+            id,
+            group: caller.group.clone(),
+            owner: Owner { user_id: caller.user_id.clone(), email: caller.email.clone() },
+            options: self.options.clone(),
+            event_count: u32::try_from(self.events.len()).expect("at most 10,000 events"),
+            left_out: self.left_out,
+            created_at,
+            updated_at: now,
+            generation: snapshot::new_generation(),
+            chunk_count: u32::try_from(chunk_count).expect("few chunks"),
+        }
+    }
+}
+
+/// An `Idempotency-Key` as the store sees it: digests of the caller-scoped key and of the body.
+#[derive(Debug, Clone)]
+pub struct IdempotencyClaim {
+    pub key_digest: String,
+    pub body_digest: String,
+}
+
+impl IdempotencyClaim {
+    pub fn new(caller: &Caller, key: &str, body: &[u8]) -> Self {
+        let scoped = format!("{}\0{}\0{}", caller.group, caller.user_id, key);
+        Self { key_digest: hex_digest(scoped.as_bytes()), body_digest: hex_digest(body) }
+    }
+}
+
+fn hex_digest(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub struct Published {
+    pub record: ShareRecord,
+    /// A retried request answered with the share its first attempt created.
+    pub replayed: bool,
+}
+
+/// Writes the chunks after the first, then commits; a failure removes what was written.
+async fn write_and_commit<S: ShareWrites>(store: &S, commit: ShareCommit, chunks: &[Vec<u8>]) -> Result<(), StoreError> {
+    let record = commit.record.clone();
+    let mut written = 0u32;
+    let mut result = Ok(());
+    for (index, chunk) in chunks.iter().enumerate().skip(1) {
+        let index = u32::try_from(index).expect("few chunks");
+        result = store.put_chunk(&record, index, chunk).await;
+        if result.is_err() {
+            break;
+        }
+        written = index + 1;
+    }
+    if result.is_ok() {
+        result = store.commit(commit).await;
+    }
+    if let Err(error) = result {
+        if written > 1
+            && let Err(cleanup) = store.delete_chunks(&record.id, &record.generation, written).await
+        {
+            tracing::warn!(share = %record.id, error = %cleanup, "could not remove chunks of a failed write");
+        }
+        return Err(error);
+    }
+    Ok(())
+}
+
+pub async fn publish_share<S: ShareReads + ShareWrites>(
+    store: &S,
+    caller: &Caller,
+    standing: &Standing,
+    request: PublishRequest,
+    idempotency: Option<IdempotencyClaim>,
+    now: Timestamp,
+) -> ServiceResult<Published> {
+    if let Some(claim) = &idempotency
+        && let Some(previous) = replay(store, claim).await?
+    {
+        return Ok(previous);
+    }
+    let publication = Publication::prepare(request, standing, caller, now)?;
+    let chunks = snapshot::encode(&publication.events);
+    let record = publication.record(ShareId::generate(), caller, now, now, chunks.len());
+    let idempotency_record = idempotency.as_ref().map(|claim| IdempotencyRecord {
+        key_digest: claim.key_digest.clone(),
+        body_digest: claim.body_digest.clone(),
+        share_id: record.id.clone(),
+        expires_at: now + IDEMPOTENCY_KEEP,
+    });
+    let commit = ShareCommit {
+        record: record.clone(),
+        first_chunk: chunks[0].clone(),
+        precondition: Precondition::Absent,
+        superseded: None,
+        idempotency: idempotency_record,
+    };
+    match write_and_commit(store, commit, &chunks).await {
+        Ok(()) => {
+            tracing::info!(share = %record.id, events = record.event_count, left_out = record.left_out.total(), "share published");
+            Ok(Published { record, replayed: false })
+        }
+        // A concurrent retry with the same key won the race: answer with its share.
+        Err(StoreError::Conflict) if idempotency.is_some() => {
+            let claim = idempotency.expect("checked");
+            replay(store, &claim).await?.ok_or(ServiceError::Conflict("The request conflicted with another; try again"))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+async fn replay<S: ShareReads>(store: &S, claim: &IdempotencyClaim) -> ServiceResult<Option<Published>> {
+    let Some(previous) = store.idempotency(&claim.key_digest).await? else { return Ok(None) };
+    if previous.body_digest != claim.body_digest {
+        return Err(ServiceError::Conflict("This Idempotency-Key was already used with a different request body"));
+    }
+    match store.share(&previous.share_id).await? {
+        Some(record) => Ok(Some(Published { record, replayed: true })),
+        None => Err(ServiceError::Conflict("This Idempotency-Key was used for a share that no longer exists")),
+    }
+}
+
+/// The share if the caller may see it: its owner or an admin of its group. Anyone else gets
+/// `NotFound`, with no hint that it exists.
+pub async fn visible_share<S: ShareReads>(store: &S, caller: &Caller, standing: &Standing, id: &str) -> ServiceResult<ShareRecord> {
+    let id = ShareId::parse(id).ok_or(ServiceError::NotFound)?;
+    let record = store.share(&id).await?.ok_or(ServiceError::NotFound)?;
+    let same_group = record.group == caller.group;
+    if same_group && (record.owner.user_id == caller.user_id || standing.is_admin) {
+        Ok(record)
+    } else {
+        Err(ServiceError::NotFound)
+    }
+}
+
+/// The share if the caller owns it; an admin of its group is told admins may not edit.
+pub async fn owned_share<S: ShareReads>(store: &S, caller: &Caller, standing: &Standing, id: &str) -> ServiceResult<ShareRecord> {
+    let record = visible_share(store, caller, standing, id).await?;
+    if record.owner.user_id == caller.user_id { Ok(record) } else { Err(ServiceError::Denied(ADMINS_DO_NOT_EDIT)) }
+}
+
+/// Replaces options and events in one switch: recipients see the old snapshot or the new one.
+pub async fn replace_share<S: ShareReads + ShareWrites>(
+    store: &S,
+    caller: &Caller,
+    standing: &Standing,
+    existing: ShareRecord,
+    request: PublishRequest,
+    now: Timestamp,
+) -> ServiceResult<ShareRecord> {
+    let publication = Publication::prepare(request, standing, caller, now)?;
+    let chunks = snapshot::encode(&publication.events);
+    let record = publication.record(existing.id.clone(), caller, existing.created_at, now, chunks.len());
+    let commit = ShareCommit {
+        record: record.clone(),
+        first_chunk: chunks[0].clone(),
+        precondition: Precondition::Generation(existing.generation.clone()),
+        superseded: Some(Superseded { id: existing.id, generation: existing.generation, chunk_count: existing.chunk_count }),
+        idempotency: None,
+    };
+    write_and_commit(store, commit, &chunks).await.map_err(conflict_means_changed)?;
+    tracing::info!(share = %record.id, events = record.event_count, "share replaced");
+    Ok(record)
+}
+
+fn conflict_means_changed(error: StoreError) -> ServiceError {
+    match error {
+        StoreError::Conflict => ServiceError::Conflict("The share was changed by another request; reload and try again"),
+        other => other.into(),
+    }
+}
+
+/// Moves the share to a new id; the old link stops working in the same transaction.
+pub async fn rotate_share<S: ShareReads + ShareWrites>(
+    store: &S,
+    standing: &Standing,
+    existing: ShareRecord,
+    now: Timestamp,
+) -> ServiceResult<ShareRecord> {
+    standing.require_sharing()?;
+    let published = store.published(&existing.id).await?.ok_or(ServiceError::NotFound)?;
+    if published.record.generation != existing.generation {
+        return Err(ServiceError::Conflict("The share was changed by another request; reload and try again"));
+    }
+    let mut record = existing.clone();
+    record.id = ShareId::generate();
+    record.updated_at = now;
+    let commit = ShareCommit {
+        record: record.clone(),
+        first_chunk: published.chunks[0].clone(),
+        precondition: Precondition::Absent,
+        superseded: Some(Superseded { id: existing.id, generation: existing.generation, chunk_count: existing.chunk_count }),
+        idempotency: None,
+    };
+    write_and_commit(store, commit, &published.chunks).await.map_err(conflict_means_changed)?;
+    tracing::info!(share = %record.id, "share rotated");
+    Ok(record)
+}
+
+/// Deletes the share and every stored item of it; a concurrent re-publish is revoked as well.
+pub async fn revoke_share<S: ShareReads + ShareWrites>(store: &S, record: ShareRecord) -> ServiceResult<()> {
+    match store.delete_share(&record).await {
+        Err(StoreError::Conflict) => match store.share(&record.id).await? {
+            Some(current) => store.delete_share(&current).await.map_err(conflict_means_changed)?,
+            None => {}
+        },
+        other => other?,
+    }
+    tracing::info!(share = %record.id, "share revoked");
+    Ok(())
+}
+
+pub async fn group_shares_for_admin<S: ShareReads>(store: &S, group: &GroupId, standing: &Standing) -> ServiceResult<Vec<ShareRecord>> {
+    standing.require_admin()?;
+    Ok(store.group_shares(group).await?)
+}
+
+/// A share a recipient may open: found, not expired, and its owner still allowed to share.
+pub async fn share_for_recipient<S: ShareReads + PolicyReads>(store: &S, id: &str, now: Timestamp) -> ServiceResult<PublishedShare> {
+    let id = ShareId::parse(id).ok_or(ServiceError::NotFound)?;
+    let published = store.published(&id).await?.ok_or(ServiceError::NotFound)?;
+    if published.record.is_expired(now) {
+        return Err(ServiceError::Gone);
+    }
+    let record = &published.record;
+    let (policy, permission) = store.sharing_state(&record.group, &record.owner.user_id).await?;
+    if !sharing_decision(&policy.unwrap_or_default(), permission.as_ref()).is_allowed() {
+        return Err(ServiceError::NotFound);
+    }
+    Ok(published)
+}
+
+pub fn snapshot_events(published: &PublishedShare) -> ServiceResult<Vec<SharedEvent>> {
+    snapshot::decode(&published.chunks).map_err(|e| ServiceError::Store(StoreError::Inconsistent(e.to_string())))
+}
+
+/// Admin-only policy reads and writes.
+pub fn require_admin(standing: &Standing) -> ServiceResult<()> {
+    standing.require_admin()
+}

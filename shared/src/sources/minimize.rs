@@ -1,0 +1,171 @@
+//! Data minimisation at write time: of each source event keep only what the share's detail level
+//! shows, drop events outside the range or cancelled, and count what was left out.
+
+use super::{SourceDescription, SourceEvent};
+use crate::domain::{DateRange, Description, DetailLevel, EventTime, LeftOut, SharedEvent};
+use jiff::{Timestamp, tz::TimeZone};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+
+/// Where a share sits in time, to decide which events fall inside it.
+pub struct RangeBounds {
+    range: DateRange,
+    start: Timestamp,
+    end: Timestamp,
+}
+
+impl RangeBounds {
+    pub fn new(range: DateRange, zone: &TimeZone) -> Self {
+        let at_midnight = |day: jiff::civil::Date| {
+            day.to_zoned_datetime(zone.clone()).map(|z| z.timestamp()).unwrap_or(Timestamp::MIN)
+        };
+        Self { range, start: at_midnight(range.start), end: at_midnight(range.end) }
+    }
+
+    pub fn overlaps(&self, start: EventTime, end: EventTime) -> bool {
+        match (start, end) {
+            (EventTime::Day(s), EventTime::Day(e)) => s < self.range.end && e > self.range.start,
+            (EventTime::At(s), EventTime::At(e)) if s == e => self.start <= s && s < self.end,
+            (EventTime::At(s), EventTime::At(e)) => s < self.end && e > self.start,
+            _ => false,
+        }
+    }
+}
+
+pub fn minimize(
+    events: Vec<SourceEvent>,
+    detail: DetailLevel,
+    bounds: &RangeBounds,
+    uid_scope: &str,
+) -> (Vec<SharedEvent>, LeftOut) {
+    let mut left_out = LeftOut::default();
+    let mut ordinals: HashMap<(EventTime, EventTime), u32> = HashMap::new();
+    let mut kept = Vec::with_capacity(events.len());
+    for event in events {
+        if event.cancelled {
+            left_out.cancelled += 1;
+            continue;
+        }
+        if !bounds.overlaps(event.start, event.end) {
+            left_out.outside_range += 1;
+            continue;
+        }
+        let ordinal = ordinals.entry((event.start, event.end)).or_default();
+        let uid = event_uid(uid_scope, &event, *ordinal);
+        *ordinal += 1;
+        kept.push(keep_shown(event, detail, uid));
+    }
+    kept.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.end.cmp(&b.end)));
+    (kept, left_out)
+}
+
+fn keep_shown(event: SourceEvent, detail: DetailLevel, uid: String) -> SharedEvent {
+    let detail = if event.private { DetailLevel::Availability } else { detail };
+    SharedEvent {
+        uid,
+        start: event.start,
+        end: event.end,
+        show_as: event.show_as,
+        title: detail.shows_title().then_some(event.title),
+        location: event.location.filter(|_| detail.shows_title()),
+        description: event.description.filter(|_| detail.shows_description()).map(|d| match d {
+            SourceDescription::Text(text) => Description::Text(text),
+            SourceDescription::Html(html) => Description::SanitizedHtml(sanitize_html(&html)),
+        }),
+        resource: event.resource,
+        status: event.status,
+        color: event.color,
+    }
+}
+
+/// A UID stable across re-publishes of the same source event, from which the source id cannot be read.
+fn event_uid(scope: &str, event: &SourceEvent, ordinal: u32) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(scope.as_bytes());
+    hasher.update([0]);
+    match &event.source_id {
+        Some(id) => hasher.update(id.as_bytes()),
+        None => hasher.update(format!("{:?}|{:?}|{ordinal}", event.start, event.end).as_bytes()),
+    }
+    let digest = hasher.finalize();
+    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
+    format!("{hex}@calendar-share")
+}
+
+/// Formatting and links only; links open without a referrer or opener and carry no ranking.
+pub fn sanitize_html(html: &str) -> String {
+    ammonia::Builder::empty()
+        .add_tags([
+            "a", "b", "blockquote", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol",
+            "p", "pre", "s", "small", "span", "strong", "sub", "sup", "u", "ul",
+        ])
+        .add_tag_attributes("a", ["href"])
+        .url_schemes(["http", "https", "mailto"].into())
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(html)
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ShowAs;
+
+    fn source(title: &str, start: &str, end: &str) -> SourceEvent {
+        SourceEvent {
+            source_id: Some(format!("src-{title}")),
+            start: EventTime::At(start.parse().unwrap()),
+            end: EventTime::At(end.parse().unwrap()),
+            show_as: ShowAs::Busy,
+            private: false,
+            cancelled: false,
+            title: title.into(),
+            location: Some("Room 1".into()),
+            description: Some(SourceDescription::Html("<p onclick=x>Hi <a href=\"https://x.test\">x</a><script>bad()</script></p>".into())),
+            resource: Some("Tier 1".into()),
+            status: None,
+            color: None,
+        }
+    }
+
+    fn december() -> RangeBounds {
+        let range = DateRange::new("2026-12-01".parse().unwrap(), "2027-01-01".parse().unwrap()).unwrap();
+        RangeBounds::new(range, &TimeZone::get("America/New_York").unwrap())
+    }
+
+    #[test]
+    fn each_level_keeps_only_what_it_shows() {
+        let event = || vec![source("Standup", "2026-12-03T14:00:00Z", "2026-12-03T15:00:00Z")];
+        let (avail, _) = minimize(event(), DetailLevel::Availability, &december(), "g/u");
+        assert_eq!((avail[0].title.as_ref(), avail[0].location.as_ref(), avail[0].description.as_ref()), (None, None, None));
+        assert_eq!(avail[0].resource.as_deref(), Some("Tier 1"));
+        let (limited, _) = minimize(event(), DetailLevel::Limited, &december(), "g/u");
+        assert_eq!(limited[0].title.as_deref(), Some("Standup"));
+        assert!(limited[0].description.is_none());
+        let (full, _) = minimize(event(), DetailLevel::Full, &december(), "g/u");
+        let Some(Description::SanitizedHtml(html)) = &full[0].description else { panic!("no description") };
+        assert!(!html.contains("script") && !html.contains("onclick"), "{html}");
+        assert!(html.contains("rel=\"noopener noreferrer nofollow\""), "{html}");
+    }
+
+    #[test]
+    fn private_events_are_availability_only_and_outside_events_counted() {
+        let mut private = source("Secret", "2026-12-03T14:00:00Z", "2026-12-03T15:00:00Z");
+        private.private = true;
+        let outside = source("Late", "2027-01-01T05:00:00Z", "2027-01-01T06:00:00Z");
+        let edge = source("Edge", "2027-01-01T04:00:00Z", "2027-01-01T06:00:00Z");
+        let (kept, left_out) = minimize(vec![private, outside, edge], DetailLevel::Full, &december(), "g/u");
+        assert_eq!(left_out, LeftOut { outside_range: 1, cancelled: 0 });
+        assert_eq!(kept.len(), 2);
+        assert_eq!(kept[0].title, None);
+        assert_eq!(kept[0].description, None);
+    }
+
+    #[test]
+    fn uids_are_stable_and_do_not_reveal_the_source_id() {
+        let (a, _) = minimize(vec![source("A", "2026-12-03T14:00:00Z", "2026-12-03T15:00:00Z")], DetailLevel::Full, &december(), "g/u");
+        let (b, _) = minimize(vec![source("A", "2026-12-03T14:00:00Z", "2026-12-03T15:00:00Z")], DetailLevel::Full, &december(), "g/u");
+        assert_eq!(a[0].uid, b[0].uid);
+        assert!(!a[0].uid.contains("src-A"));
+    }
+}
