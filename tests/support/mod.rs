@@ -1,0 +1,217 @@
+//! The test app: the local runner on a free port over a fresh store (embedded or DynamoDB Local),
+//! with a small HTTP client and helpers for the contract's bodies.
+
+pub mod dynamo_local;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full};
+use hyper::{Method, Request, StatusCode, header};
+use hyper_util::client::legacy::{Client, connect::HttpConnector};
+use local_api::{DEFAULT_SECRET, LocalApi, issue_token};
+use serde_json::{Value, json};
+use share_core::ServiceConfig;
+use share_core::store::{DynamoStore, MemoryStore, Store};
+
+/// Which store a test app runs on; kept so tests can look at what is stored.
+#[derive(Clone)]
+pub enum Backend {
+    Memory(MemoryStore),
+    Dynamo(DynamoStore),
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub backend: Backend,
+    client: Client<HttpConnector, Full<Bytes>>,
+    server: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        self.server.abort();
+    }
+}
+
+#[derive(Debug)]
+pub struct TestResponse {
+    pub status: StatusCode,
+    pub headers: hyper::HeaderMap,
+    pub body: Bytes,
+}
+
+impl TestResponse {
+    pub fn json(&self) -> Value {
+        serde_json::from_slice(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.text()))
+    }
+
+    pub fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers.get(name).and_then(|v| v.to_str().ok())
+    }
+}
+
+/// Someone calling the API: a token for a user of a group (or nobody).
+#[derive(Clone, Debug)]
+pub struct Principal {
+    pub token: Option<String>,
+    pub user: String,
+    pub group: String,
+}
+
+impl TestApp {
+    pub async fn memory() -> Self {
+        let store = MemoryStore::new();
+        Self::spawn(store.clone(), Backend::Memory(store)).await
+    }
+
+    pub async fn dynamodb() -> Self {
+        let store = dynamo_local::fresh_store().await;
+        Self::spawn(store.clone(), Backend::Dynamo(store)).await
+    }
+
+    pub async fn spawn<S: Store + 'static>(store: S, backend: Backend) -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("free port");
+        let base = format!("http://{}", listener.local_addr().expect("bound"));
+        let config = ServiceConfig::default();
+        let api = LocalApi::new(store, config, DEFAULT_SECRET.to_owned(), vec!["https://app.example.com".into()]);
+        let server = tokio::spawn(async move {
+            api.serve(listener).await.expect("server runs");
+        });
+        let client = Client::builder(hyper_util::rt::TokioExecutor::new()).build_http();
+        Self { base, backend, client, server }
+    }
+
+    pub fn member(&self, user: &str, group: &str) -> Principal {
+        let token = issue_token(DEFAULT_SECRET, user, Some(&format!("{user}@example.com")), group, false);
+        Principal { token: Some(token), user: user.into(), group: group.into() }
+    }
+
+    /// A member whose token carries the ShareAdmin role.
+    pub fn role_admin(&self, user: &str, group: &str) -> Principal {
+        let token = issue_token(DEFAULT_SECRET, user, Some(&format!("{user}@example.com")), group, true);
+        Principal { token: Some(token), user: user.into(), group: group.into() }
+    }
+
+    pub fn anonymous(&self) -> Principal {
+        Principal { token: None, user: String::new(), group: String::new() }
+    }
+
+    pub async fn send(&self, method: Method, path: &str, who: &Principal, body: Option<&Value>, headers: &[(&str, &str)]) -> TestResponse {
+        let bytes = body.map(|b| serde_json::to_vec(b).expect("json")).unwrap_or_default();
+        self.send_raw(method, path, who, bytes, headers).await
+    }
+
+    pub async fn send_raw(&self, method: Method, path: &str, who: &Principal, body: Vec<u8>, headers: &[(&str, &str)]) -> TestResponse {
+        let mut request = Request::builder().method(method).uri(format!("{}{path}", self.base));
+        if let Some(token) = &who.token {
+            request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
+        }
+        if !body.is_empty() {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+        }
+        for (name, value) in headers {
+            request = request.header(*name, *value);
+        }
+        let response = self.client.request(request.body(Full::new(Bytes::from(body))).expect("request")).await.expect("response");
+        let (parts, body) = response.into_parts();
+        let body = body.collect().await.expect("body").to_bytes();
+        TestResponse { status: parts.status, headers: parts.headers, body }
+    }
+
+    pub async fn get(&self, path: &str, who: &Principal) -> TestResponse {
+        self.send(Method::GET, path, who, None, &[]).await
+    }
+
+    pub async fn post(&self, path: &str, who: &Principal, body: &Value) -> TestResponse {
+        self.send(Method::POST, path, who, Some(body), &[]).await
+    }
+
+    pub async fn put(&self, path: &str, who: &Principal, body: &Value) -> TestResponse {
+        self.send(Method::PUT, path, who, Some(body), &[]).await
+    }
+
+    pub async fn delete(&self, path: &str, who: &Principal) -> TestResponse {
+        self.send(Method::DELETE, path, who, None, &[]).await
+    }
+
+    /// Publishes and returns the share object, asserting 201.
+    pub async fn publish(&self, who: &Principal, body: &Value) -> Value {
+        let response = self.post("/shares", who, body).await;
+        assert_eq!(response.status, StatusCode::CREATED, "{}", response.text());
+        response.json()
+    }
+
+    /// The ids of the caller's shares.
+    pub async fn share_ids(&self, who: &Principal) -> Vec<String> {
+        let response = self.get("/shares", who).await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+        response.json()["shares"].as_array().expect("list").iter().map(|s| s["id"].as_str().expect("id").to_owned()).collect()
+    }
+
+    /// Sets the group's policy as an admin of it.
+    pub async fn set_policy(&self, admin: &Principal, policy: Value) {
+        let response = self.put("/settings", admin, &policy).await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    }
+
+    pub async fn set_user(&self, admin: &Principal, user: &str, can_share: bool, is_admin: bool) {
+        let body = json!({"email": format!("{user}@example.com"), "canShare": can_share, "admin": is_admin});
+        let response = self.put(&format!("/settings/users/{user}"), admin, &body).await;
+        assert_eq!(response.status, StatusCode::OK, "{}", response.text());
+    }
+}
+
+/// A valid publish body with `n` timed events in December 2026 (New York).
+pub fn share_body(title: &str, n: usize) -> Value {
+    let events: Vec<Value> = (0..n)
+        .map(|i| {
+            let day = 1 + (i % 28);
+            json!({
+                "id": format!("ev-{i}"),
+                "title": format!("{title} event {i}"),
+                "start": format!("2026-12-{day:02}T09:00:00-05:00"),
+                "end": format!("2026-12-{day:02}T10:00:00-05:00"),
+                "location": format!("Room {i}"),
+                "description": format!("Notes {i}"),
+                "resource": if i % 2 == 0 { "Tier 1" } else { "Tier 2" },
+                "status": "Confirmed",
+                "showAs": "busy",
+            })
+        })
+        .collect();
+    json!({
+        "title": title,
+        "visibility": "public",
+        "detail": "limited",
+        "view": "month",
+        "timeZone": "America/New_York",
+        "range": {"start": "2026-12-01", "end": "2027-01-01"},
+        "events": events,
+    })
+}
+
+/// Instantiates each async test function (taking a `TestApp`) once per store.
+#[macro_export]
+macro_rules! on_every_store {
+    ($($name:ident),* $(,)?) => {
+        mod memory {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::TestApp::memory().await).await
+                }
+            )*
+        }
+        mod dynamodb {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::support::TestApp::dynamodb().await).await
+                }
+            )*
+        }
+    };
+}
