@@ -2,6 +2,7 @@
 //! with a small HTTP client and helpers for the contract's bodies.
 
 pub mod dynamo_local;
+pub mod dynamo_process;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};
@@ -53,12 +54,10 @@ impl TestResponse {
     }
 }
 
-/// Someone calling the API: a token for a user of a group (or nobody).
+/// Someone calling the API: a bearer token for a user of a group, or nobody.
 #[derive(Clone, Debug)]
 pub struct Principal {
     pub token: Option<String>,
-    pub user: String,
-    pub group: String,
 }
 
 impl TestApp {
@@ -86,17 +85,17 @@ impl TestApp {
 
     pub fn member(&self, user: &str, group: &str) -> Principal {
         let token = issue_token(DEFAULT_SECRET, user, Some(&format!("{user}@example.com")), group, false);
-        Principal { token: Some(token), user: user.into(), group: group.into() }
+        Principal { token: Some(token) }
     }
 
     /// A member whose token carries the ShareAdmin role.
     pub fn role_admin(&self, user: &str, group: &str) -> Principal {
         let token = issue_token(DEFAULT_SECRET, user, Some(&format!("{user}@example.com")), group, true);
-        Principal { token: Some(token), user: user.into(), group: group.into() }
+        Principal { token: Some(token) }
     }
 
     pub fn anonymous(&self) -> Principal {
-        Principal { token: None, user: String::new(), group: String::new() }
+        Principal { token: None }
     }
 
     pub async fn send(&self, method: Method, path: &str, who: &Principal, body: Option<&Value>, headers: &[(&str, &str)]) -> TestResponse {
@@ -214,4 +213,64 @@ macro_rules! on_every_store {
             )*
         }
     };
+}
+
+impl TestApp {
+    /// The share's record as stored (to compare its chunk count with what is actually there).
+    pub async fn record(&self, id: &str) -> Option<share_core::domain::ShareRecord> {
+        use share_core::store::ShareReads;
+        let id = share_core::domain::ShareId::parse(id)?;
+        match &self.backend {
+            Backend::Memory(store) => store.share(&id).await.expect("read"),
+            Backend::Dynamo(store) => store.share(&id).await.expect("read"),
+        }
+    }
+
+    /// How many stored items belong to a share: its record (which holds the first chunk) plus
+    /// every further chunk of any generation. Orphans show up here.
+    pub async fn stored_pieces(&self, id: &str) -> usize {
+        match &self.backend {
+            Backend::Memory(store) => store
+                .stored_items()
+                .iter()
+                .filter(|(name, _)| name == &format!("record {id}") || (name.starts_with(&format!("chunk {id} ")) && name != &format!("chunk {id} 0")))
+                .count(),
+            Backend::Dynamo(store) => {
+                let pk = aws_sdk_dynamodb::types::AttributeValue::S(format!("SHARE#{id}"));
+                dynamo_local::scan_all(store).await.iter().filter(|item| item.get("pk") == Some(&pk)).count()
+            }
+        }
+    }
+
+    /// Every stored item as text, chunks inflated: what a privacy test searches.
+    pub async fn stored_text(&self) -> String {
+        match &self.backend {
+            Backend::Memory(store) => store.stored_items().iter().map(|(name, bytes)| format!("{name}: {}\n", readable(bytes))).collect(),
+            Backend::Dynamo(store) => dynamo_local::scan_all(store)
+                .await
+                .iter()
+                .map(|item| {
+                    let mut line = String::new();
+                    for (name, value) in item {
+                        let text = match value {
+                            aws_sdk_dynamodb::types::AttributeValue::B(blob) => readable(blob.as_ref()),
+                            other => format!("{other:?}"),
+                        };
+                        line.push_str(&format!("{name}={text} "));
+                    }
+                    line + "\n"
+                })
+                .collect(),
+        }
+    }
+}
+
+/// Bytes as text, inflating deflate-compressed chunks (pieces of a chunked stream are shown raw).
+fn readable(bytes: &[u8]) -> String {
+    use std::io::Read;
+    let mut inflated = Vec::new();
+    match flate2::read::DeflateDecoder::new(bytes).read_to_end(&mut inflated) {
+        Ok(_) if !inflated.is_empty() => String::from_utf8_lossy(&inflated).into_owned(),
+        _ => String::from_utf8_lossy(bytes).into_owned(),
+    }
 }
