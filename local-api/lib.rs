@@ -79,7 +79,7 @@ impl<S: Store + 'static> LocalApi<S> {
         let origin = parts.headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_owned);
         let cors_origin = origin.filter(|o| self.allowed_origins.iter().any(|allowed| allowed == o || allowed == "*"));
         let is_json_route = !path.starts_with("/s/");
-        if parts.method == Method::OPTIONS && is_json_route && self.find_route_by_path(&path) {
+        if parts.method == Method::OPTIONS && is_json_route && is_route_path(&path) {
             return self.preflight(cors_origin.as_deref());
         }
         let mut response = self.dispatch(parts, body, &path).await;
@@ -93,7 +93,7 @@ impl<S: Store + 'static> LocalApi<S> {
     }
 
     async fn dispatch(&self, parts: hyper::http::request::Parts, body: Incoming, path: &str) -> HttpResponse {
-        let Some((function, route_key, parameters)) = self.find_route(&parts.method, path) else {
+        let Some(MatchedRoute { function, route_key, parameters }) = find_route(&parts.method, path) else {
             return problem(ApiError::NotFound);
         };
         let claims = if function == "view-share" {
@@ -122,22 +122,6 @@ impl<S: Store + 'static> LocalApi<S> {
             _ => share_settings::handle(&self.store, &self.config, request).await,
         };
         into_hyper(response)
-    }
-
-    fn find_route(&self, method: &Method, path: &str) -> Option<(&'static str, &'static str, Vec<(String, String)>)> {
-        FUNCTIONS.iter().find_map(|(function, routes)| {
-            routes.iter().find_map(|route_key| {
-                let (route_method, template) = split_route_key(route_key);
-                if route_method != method.as_str() {
-                    return None;
-                }
-                match_path(template, path).map(|parameters| (*function, *route_key, parameters))
-            })
-        })
-    }
-
-    fn find_route_by_path(&self, path: &str) -> bool {
-        FUNCTIONS.iter().flat_map(|(_, routes)| routes.iter()).any(|key| match_path(split_route_key(key).1, path).is_some())
     }
 
     fn preflight(&self, origin: Option<&str>) -> HttpResponse {
@@ -178,11 +162,17 @@ pub fn verify_token(secret: &str, token: &str) -> Option<HashMap<String, String>
     let mut validation = Validation::new(Algorithm::HS256);
     validation.set_issuer(&[TOKEN_ISSUER]);
     validation.set_audience(&[TOKEN_ISSUER]);
-    let data = jsonwebtoken::decode::<serde_json::Map<String, Value>>(token, &DecodingKey::from_secret(secret.as_bytes()), &validation).ok()?;
+    let data = jsonwebtoken::decode::<serde_json::Map<String, Value>>(
+        token,
+        &DecodingKey::from_secret(secret.as_bytes()),
+        &validation,
+    )
+    .ok()?;
     let flatten = |value: Value| match value {
         Value::String(s) => s,
         Value::Array(items) => {
-            let items: Vec<String> = items.into_iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned)).collect();
+            let items: Vec<String> =
+                items.into_iter().map(|i| i.as_str().map_or_else(|| i.to_string(), str::to_owned)).collect();
             format!("[{}]", items.join(" "))
         }
         other => other.to_string(),
@@ -216,7 +206,8 @@ fn api_gateway_event(
         Err(_) => (base64::engine::general_purpose::STANDARD.encode(body), true),
     };
     let now = jiff::Timestamp::now();
-    let path_parameters: serde_json::Map<String, Value> = parameters.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
+    let path_parameters: serde_json::Map<String, Value> =
+        parameters.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
     let mut context = json!({
         "accountId": "local",
         "apiId": "local-api",
@@ -249,6 +240,29 @@ fn api_gateway_event(
         "body": body,
         "isBase64Encoded": is_base64,
     })
+}
+
+/// What API Gateway would have matched: the function, its route key and the path parameters.
+struct MatchedRoute {
+    function: &'static str,
+    route_key: &'static str,
+    parameters: Vec<(String, String)>,
+}
+
+fn find_route(method: &Method, path: &str) -> Option<MatchedRoute> {
+    FUNCTIONS.iter().find_map(|(function, routes)| {
+        routes.iter().find_map(|route_key| {
+            let (route_method, template) = split_route_key(route_key);
+            if route_method != method.as_str() {
+                return None;
+            }
+            match_path(template, path).map(|parameters| MatchedRoute { function, route_key, parameters })
+        })
+    })
+}
+
+fn is_route_path(path: &str) -> bool {
+    FUNCTIONS.iter().flat_map(|(_, routes)| routes.iter()).any(|key| match_path(split_route_key(key).1, path).is_some())
 }
 
 fn into_hyper(response: lambda_http::Response<lambda_http::Body>) -> HttpResponse {

@@ -52,7 +52,9 @@ async fn main() -> ExitCode {
         println!("{}", issue_token(&secret(), user, email.as_deref(), group, *admin));
         return ExitCode::SUCCESS;
     }
-    tracing_subscriber::fmt().with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into())).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+        .init();
     let result = match (&cli.dynamodb_endpoint, &cli.table) {
         (Some(endpoint), Some(table)) => {
             let store = DynamoStore::connect(endpoint, table.as_str()).await;
@@ -76,7 +78,8 @@ async fn run<S: Store + 'static>(store: S, cli: &Cli) -> Result<(), String> {
     let config = ServiceConfig { table_name: cli.table.clone().unwrap_or_default(), ..ServiceConfig::from_env() };
     let api = LocalApi::new(store, config, secret(), cli.allow_origins.clone());
     api.check_address(&cli.addr)?;
-    let listener = tokio::net::TcpListener::bind(cli.addr).await.map_err(|e| format!("cannot listen on {}: {e}", cli.addr))?;
+    let listener =
+        tokio::net::TcpListener::bind(cli.addr).await.map_err(|e| format!("cannot listen on {}: {e}", cli.addr))?;
     let bound = listener.local_addr().map_err(|e| e.to_string())?;
     println!("local-api listening on http://{bound}");
     api.serve(listener).await.map_err(|e| e.to_string())

@@ -36,7 +36,11 @@ impl<S> FailingStore<S> {
 
     fn write(&self) -> StoreResult<()> {
         let n = self.writes.fetch_add(1, Ordering::SeqCst) + 1;
-        if n == self.fail_at.load(Ordering::SeqCst) { Err(StoreError::Unavailable("injected fault".into())) } else { Ok(()) }
+        if n == self.fail_at.load(Ordering::SeqCst) {
+            Err(StoreError::Unavailable("injected fault".into()))
+        } else {
+            Ok(())
+        }
     }
 }
 
@@ -81,7 +85,11 @@ impl<S: PolicyReads> PolicyReads for FailingStore<S> {
     async fn group_policy(&self, group: &GroupId) -> StoreResult<Option<SharingPolicy>> {
         self.inner.group_policy(group).await
     }
-    async fn sharing_state(&self, group: &GroupId, user: &UserId) -> StoreResult<(Option<SharingPolicy>, Option<UserPermission>)> {
+    async fn sharing_state(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+    ) -> StoreResult<(Option<SharingPolicy>, Option<UserPermission>)> {
         self.inner.sharing_state(group, user).await
     }
     async fn users(&self, group: &GroupId) -> StoreResult<Vec<UserPermission>> {

@@ -110,7 +110,9 @@ async fn concurrent_retries_with_one_key_make_one_share(app: TestApp) {
     let body = share_body("race", 3);
     let attempts = (0..6).map(|_| {
         let (app, kim, body) = (Arc::clone(&app), kim.clone(), body.clone());
-        tokio::spawn(async move { app.send(Method::POST, "/shares", &kim, Some(&body), &[("idempotency-key", "same")]).await })
+        tokio::spawn(async move {
+            app.send(Method::POST, "/shares", &kim, Some(&body), &[("idempotency-key", "same")]).await
+        })
     });
     let mut ids = std::collections::BTreeSet::new();
     for attempt in attempts {

@@ -92,8 +92,12 @@ async fn refusals_store_nothing(app: TestApp) {
     broken["events"][1]["color"] = json!("blue");
     let invalid = app.post("/shares", &kim, &broken).await;
     assert_eq!(invalid.status, StatusCode::UNPROCESSABLE_ENTITY);
-    let pointers: Vec<String> =
-        invalid.json()["errors"].as_array().unwrap().iter().map(|e| e["pointer"].as_str().unwrap().to_owned()).collect();
+    let pointers: Vec<String> = invalid.json()["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["pointer"].as_str().unwrap().to_owned())
+        .collect();
     assert_eq!(pointers, ["/events/1/color", "/events/3/start"]);
 
     let oversized = vec![b' '; 6 * 1024 * 1024 + 1];
@@ -159,11 +163,17 @@ async fn unknown_and_malformed_ids_are_404_without_echo(app: TestApp) {
 async fn json_routes_answer_cors_preflight(app: TestApp) {
     let anyone = app.anonymous();
     let preflight = app
-        .send(Method::OPTIONS, "/shares", &anyone, None, &[
-            ("origin", "https://app.example.com"),
-            ("access-control-request-method", "POST"),
-            ("access-control-request-headers", "authorization,content-type"),
-        ])
+        .send(
+            Method::OPTIONS,
+            "/shares",
+            &anyone,
+            None,
+            &[
+                ("origin", "https://app.example.com"),
+                ("access-control-request-method", "POST"),
+                ("access-control-request-headers", "authorization,content-type"),
+            ],
+        )
         .await;
     assert!(preflight.status.is_success());
     assert_eq!(preflight.header("access-control-allow-origin"), Some("https://app.example.com"));

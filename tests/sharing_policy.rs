@@ -25,7 +25,11 @@ struct Cast {
 /// role admin has no record (so may administer but not share); one user is disabled; one has no record.
 async fn cast(app: &TestApp) -> Cast {
     let role_admin = app.role_admin("ria", GROUP);
-    app.set_policy(&role_admin, json!({"sharing": "selected", "maxExpiryDays": null, "allowedDetail": ["availability", "limited", "full"]})).await;
+    app.set_policy(
+        &role_admin,
+        json!({"sharing": "selected", "maxExpiryDays": null, "allowedDetail": ["availability", "limited", "full"]}),
+    )
+    .await;
     for user in ["olu", "mia"] {
         app.set_user(&role_admin, user, true, false).await;
     }
@@ -81,7 +85,8 @@ impl Route {
     ];
 
     fn request(self, share: &str) -> (Method, String, Option<Value>) {
-        let settings = json!({"sharing": "selected", "maxExpiryDays": null, "allowedDetail": ["availability", "limited", "full"]});
+        let settings =
+            json!({"sharing": "selected", "maxExpiryDays": null, "allowedDetail": ["availability", "limited", "full"]});
         match self {
             Self::Publish => (Method::POST, "/shares".into(), Some(share_body("matrix", 1))),
             Self::ListOwn => (Method::GET, "/shares".into(), None),
@@ -93,7 +98,9 @@ impl Route {
             Self::GetSettings => (Method::GET, "/settings".into(), None),
             Self::PutSettings => (Method::PUT, "/settings".into(), Some(settings)),
             Self::ListUsers => (Method::GET, "/settings/users".into(), None),
-            Self::PutUser => (Method::PUT, "/settings/users/temp".into(), Some(json!({"canShare": true, "admin": false}))),
+            Self::PutUser => {
+                (Method::PUT, "/settings/users/temp".into(), Some(json!({"canShare": true, "admin": false})))
+            }
             Self::AdminShares => (Method::GET, "/admin/shares".into(), None),
             Self::Page => (Method::GET, format!("/s/{share}"), None),
             Self::Feed => (Method::GET, format!("/s/{share}/calendar.ics"), None),
@@ -110,15 +117,53 @@ fn expected(route: Route, who: &str) -> u16 {
         return if matches!(route, Page | Feed) { 200 } else { 401 };
     }
     match route {
-        Publish => if may_share { 201 } else { 403 },
+        Publish => {
+            if may_share {
+                201
+            } else {
+                403
+            }
+        }
         ListOwn | MySharing | Page | Feed => 200,
-        GetShare => if who == "owner" || admin { 200 } else { 404 },
-        ReplaceShare => if who == "owner" { 200 } else if admin { 403 } else { 404 },
-        RotateShare => if who == "owner" { 200 } else if admin { 403 } else { 404 },
-        DeleteShare => if who == "owner" || admin { 204 } else { 404 },
+        GetShare => {
+            if who == "owner" || admin {
+                200
+            } else {
+                404
+            }
+        }
+        ReplaceShare => {
+            if who == "owner" {
+                200
+            } else if admin {
+                403
+            } else {
+                404
+            }
+        }
+        RotateShare => {
+            if who == "owner" {
+                200
+            } else if admin {
+                403
+            } else {
+                404
+            }
+        }
+        DeleteShare => {
+            if who == "owner" || admin {
+                204
+            } else {
+                404
+            }
+        }
         // An admin of the other group administers their own group's settings.
         GetSettings | PutSettings | ListUsers | PutUser | AdminShares => {
-            if admin || who == "other_admin" { 200 } else { 403 }
+            if admin || who == "other_admin" {
+                200
+            } else {
+                403
+            }
         }
     }
 }
@@ -147,7 +192,11 @@ async fn authorization_matrix(app: TestApp) {
             cases += 1;
             let want = expected(route, name);
             if response.status.as_u16() != want {
-                mismatches.push(format!("{route:?} as {name}: got {} want {want}: {}", response.status, response.text()));
+                mismatches.push(format!(
+                    "{route:?} as {name}: got {} want {want}: {}",
+                    response.status,
+                    response.text()
+                ));
             }
             if response.status.is_client_error() && !matches!(route, Route::Page | Route::Feed) {
                 assert_eq!(response.header("content-type"), Some("application/problem+json"), "{route:?} as {name}");
@@ -211,7 +260,8 @@ async fn selected_mode_and_disabled_users(app: TestApp) {
     assert_eq!(status(&app, &format!("/s/{lee_share}")).await, StatusCode::OK);
 
     let users = app.get("/settings/users", &admin).await.json();
-    let kim_record = users["users"].as_array().unwrap().iter().find(|u| u["userId"] == "kim").expect("kim listed").clone();
+    let kim_record =
+        users["users"].as_array().unwrap().iter().find(|u| u["userId"] == "kim").expect("kim listed").clone();
     assert_eq!(kim_record, json!({"userId": "kim", "email": "kim@example.com", "canShare": false, "admin": false}));
     assert!(users["users"].as_array().unwrap().iter().all(|u| u["userId"] != "lee"), "only stored records are listed");
 }
@@ -221,7 +271,10 @@ async fn caps_apply_when_publishing(app: TestApp) {
     let kim = app.member("kim", GROUP);
     let unlimited = app.publish(&kim, &share_body("before caps", 1)).await["id"].as_str().unwrap().to_owned();
     app.set_policy(&admin, json!({"sharing": "everyone", "maxExpiryDays": 7, "allowedDetail": ["availability"]})).await;
-    assert_eq!(app.get("/settings", &admin).await.json(), json!({"sharing": "everyone", "maxExpiryDays": 7, "allowedDetail": ["availability"]}));
+    assert_eq!(
+        app.get("/settings", &admin).await.json(),
+        json!({"sharing": "everyone", "maxExpiryDays": 7, "allowedDetail": ["availability"]})
+    );
 
     let mut body = share_body("capped", 1);
     body["detail"] = json!("availability");
@@ -239,7 +292,10 @@ async fn caps_apply_when_publishing(app: TestApp) {
     assert_eq!(detail.json()["errors"][0]["pointer"], "/detail");
 
     let mine = app.get("/me/sharing", &kim).await.json();
-    assert_eq!(mine, json!({"canShare": true, "reason": "You may publish public shares", "maxExpiryDays": 7, "allowedDetail": ["availability"]}));
+    assert_eq!(
+        mine,
+        json!({"canShare": true, "reason": "You may publish public shares", "maxExpiryDays": 7, "allowedDetail": ["availability"]})
+    );
     assert_eq!(status(&app, &format!("/s/{unlimited}")).await, StatusCode::OK, "shares already out keep their expiry");
 }
 
@@ -273,7 +329,10 @@ async fn admins_audit_promote_and_revoke(app: TestApp) {
 async fn bad_settings_are_refused_and_change_nothing(app: TestApp) {
     let admin = app.role_admin("ria", GROUP);
     let before = app.get("/settings", &admin).await.json();
-    assert_eq!(before, json!({"sharing": "everyone", "maxExpiryDays": null, "allowedDetail": ["availability", "limited", "full"]}));
+    assert_eq!(
+        before,
+        json!({"sharing": "everyone", "maxExpiryDays": null, "allowedDetail": ["availability", "limited", "full"]})
+    );
     for (body, status) in [
         (json!({"sharing": "sometimes"}), StatusCode::UNPROCESSABLE_ENTITY),
         (json!({"sharing": "everyone", "maxExpiryDays": 0}), StatusCode::UNPROCESSABLE_ENTITY),

@@ -130,7 +130,10 @@ pub struct UserBody {
 }
 
 impl UserBody {
-    pub fn into_permission(self, user_id: crate::domain::UserId) -> Result<UserPermission, crate::domain::ValidationErrors> {
+    pub fn into_permission(
+        self,
+        user_id: crate::domain::UserId,
+    ) -> Result<UserPermission, crate::domain::ValidationErrors> {
         let mut errors = crate::domain::ValidationErrors::new();
         if self.can_share.is_none() {
             errors.push("/canShare", "is required");

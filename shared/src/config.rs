@@ -30,7 +30,12 @@ pub struct ServiceConfig {
 
 impl Default for ServiceConfig {
     fn default() -> Self {
-        Self { table_name: "shares".into(), claims: ClaimNames::default(), admin_role: "ShareAdmin".into(), public_base_url: None }
+        Self {
+            table_name: "shares".into(),
+            claims: ClaimNames::default(),
+            admin_role: "ShareAdmin".into(),
+            public_base_url: None,
+        }
     }
 }
 
@@ -47,7 +52,10 @@ impl ServiceConfig {
                 roles: var("CLAIM_ROLES", defaults.claims.roles),
             },
             admin_role: var("ADMIN_ROLE", defaults.admin_role),
-            public_base_url: env::var("PUBLIC_BASE_URL").ok().filter(|v| !v.is_empty()).map(|v| v.trim_end_matches('/').to_owned()),
+            public_base_url: env::var("PUBLIC_BASE_URL")
+                .ok()
+                .filter(|v| !v.is_empty())
+                .map(|v| v.trim_end_matches('/').to_owned()),
         }
     }
 }

@@ -91,7 +91,9 @@ impl ApiError {
             Self::Gone => ("This share has expired.".into(), &[]),
             Self::PayloadTooLarge => (format!("The request body is larger than {MAX_BODY_BYTES} bytes."), &[]),
             Self::Unprocessable { detail, errors } => (detail.clone(), errors.as_slice()),
-            Self::Unavailable => ("The store is busy or unreachable; nothing was changed. Try again shortly.".into(), &[]),
+            Self::Unavailable => {
+                ("The store is busy or unreachable; nothing was changed. Try again shortly.".into(), &[])
+            }
             Self::Internal => ("Something went wrong on our side.".into(), &[]),
         };
         let problem = Problem { kind: "about:blank", title, status: status.as_u16(), detail: &detail, errors };
@@ -124,7 +126,9 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Unavailable(_) => Self::Unavailable,
-            StoreError::Conflict => Self::Conflict("The share was changed by another request; reload and try again.".into()),
+            StoreError::Conflict => {
+                Self::Conflict("The share was changed by another request; reload and try again.".into())
+            }
             StoreError::Rejected(_) | StoreError::Inconsistent(_) => Self::Internal,
         }
     }
@@ -136,7 +140,10 @@ impl From<PublishRequestError> for ApiError {
             PublishRequestError::Malformed { pointer, message } => Self::BadRequest { detail: message, pointer },
             PublishRequestError::NotPublic => Self::Unprocessable {
                 detail: NOT_PUBLIC_DETAIL.into(),
-                errors: vec![FieldError { pointer: "/visibility".into(), message: "only \"public\" is published".into() }],
+                errors: vec![FieldError {
+                    pointer: "/visibility".into(),
+                    message: "only \"public\" is published".into(),
+                }],
             },
             PublishRequestError::Invalid(errors) => Self::invalid(errors),
         }

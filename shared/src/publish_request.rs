@@ -67,7 +67,9 @@ impl PublishRequest {
         match body.visibility.as_deref() {
             Some("public") => {}
             Some("me" | "group") => return Err(PublishRequestError::NotPublic),
-            Some(_) => errors.push("/visibility", "must be \"public\" (\"me\" and \"group\" bookmarks are not published)"),
+            Some(_) => {
+                errors.push("/visibility", "must be \"public\" (\"me\" and \"group\" bookmarks are not published)")
+            }
             None => errors.push("/visibility", "is required"),
         }
         let title = match body.title.map(|t| t.trim().to_owned()) {
@@ -78,13 +80,14 @@ impl PublishRequest {
             Some(t) => sources::bounded_text(Some(t), "/title".into(), MAX_TEXT_CHARS, &mut errors),
             None => required(None, "/title", &mut errors),
         };
-        let detail = required(body.detail, "/detail", &mut errors).and_then(|d| errors.check("/detail", DetailLevel::parse(&d)));
+        let detail =
+            required(body.detail, "/detail", &mut errors).and_then(|d| errors.check("/detail", DetailLevel::parse(&d)));
         let view = match body.view {
             Some(v) => errors.check("/view", DefaultView::parse(&v)),
             None => Some(DefaultView::Month),
         };
-        let time_zone =
-            required(body.time_zone, "/timeZone", &mut errors).and_then(|z| errors.check("/timeZone", ShareTimeZone::parse(&z)));
+        let time_zone = required(body.time_zone, "/timeZone", &mut errors)
+            .and_then(|z| errors.check("/timeZone", ShareTimeZone::parse(&z)));
         let format = match body.format {
             Some(f) => errors.check("/format", SourceFormat::parse(&f)),
             None => Some(SourceFormat::Normalized),
@@ -110,7 +113,8 @@ impl PublishRequest {
             errors.push("/events", format!("a share holds at most {MAX_EVENTS} events"));
         }
         errors.into_result().map_err(PublishRequestError::Invalid)?;
-        let (Some(title), Some(detail), Some(view), Some(time_zone), Some(format)) = (title, detail, view, time_zone, format)
+        let (Some(title), Some(detail), Some(view), Some(time_zone), Some(format)) =
+            (title, detail, view, time_zone, format)
         else {
             unreachable!("every missing field was recorded as an error");
         };
@@ -181,16 +185,17 @@ mod tests {
     #[test]
     fn me_and_group_bookmarks_are_refused() {
         for visibility in ["me", "group"] {
-            let body = format!(r#"{{"title":"x","visibility":"{visibility}","detail":"full","timeZone":"UTC","events":[]}}"#);
+            let body =
+                format!(r#"{{"title":"x","visibility":"{visibility}","detail":"full","timeZone":"UTC","events":[]}}"#);
             assert_eq!(parse(&body).unwrap_err(), PublishRequestError::NotPublic);
         }
     }
 
     #[test]
     fn missing_fields_and_bad_values_are_all_reported() {
-        let Err(PublishRequestError::Invalid(errors)) =
-            parse(r#"{"visibility":"public","detail":"everything","timeZone":"Mars/Base","expiresAt":"2020-01-01T00:00:00Z","format":"ical","range":{"start":"2026-12-02","end":"2026-12-01"}}"#)
-        else {
+        let Err(PublishRequestError::Invalid(errors)) = parse(
+            r#"{"visibility":"public","detail":"everything","timeZone":"Mars/Base","expiresAt":"2020-01-01T00:00:00Z","format":"ical","range":{"start":"2026-12-02","end":"2026-12-01"}}"#,
+        ) else {
             panic!("expected rule errors")
         };
         let pointers: Vec<&str> = errors.errors().iter().map(|e| e.pointer.as_str()).collect();
@@ -199,9 +204,14 @@ mod tests {
 
     #[test]
     fn wrong_types_and_bad_json_are_malformed() {
-        assert!(matches!(parse(r#"{"title":5}"#), Err(PublishRequestError::Malformed { pointer: Some(p), .. }) if p == "/title"));
+        assert!(
+            matches!(parse(r#"{"title":5}"#), Err(PublishRequestError::Malformed { pointer: Some(p), .. }) if p == "/title")
+        );
         assert!(matches!(parse("{not json"), Err(PublishRequestError::Malformed { .. })));
-        assert!(matches!(PublishRequest::parse(b"{\"title\":\"\xff\"}", now()), Err(PublishRequestError::Malformed { .. })));
+        assert!(matches!(
+            PublishRequest::parse(b"{\"title\":\"\xff\"}", now()),
+            Err(PublishRequestError::Malformed { .. })
+        ));
     }
 
     #[test]

@@ -89,7 +89,14 @@ impl Publication {
         Ok(Self { options: request.options, events, left_out })
     }
 
-    fn record(&self, id: ShareId, caller: &Caller, created_at: Timestamp, now: Timestamp, chunk_count: usize) -> ShareRecord {
+    fn record(
+        &self,
+        id: ShareId,
+        caller: &Caller,
+        created_at: Timestamp,
+        now: Timestamp,
+        chunk_count: usize,
+    ) -> ShareRecord {
         ShareRecord {
             id,
             group: caller.group.clone(),
@@ -130,7 +137,11 @@ pub struct Published {
 }
 
 /// Writes the chunks after the first, then commits; a failure removes what was written.
-async fn write_and_commit<S: ShareWrites>(store: &S, commit: ShareCommit, chunks: &[Vec<u8>]) -> Result<(), StoreError> {
+async fn write_and_commit<S: ShareWrites>(
+    store: &S,
+    commit: ShareCommit,
+    chunks: &[Vec<u8>],
+) -> Result<(), StoreError> {
     let record = commit.record.clone();
     let mut written = 0u32;
     let mut result = Ok(());
@@ -212,7 +223,12 @@ async fn replay<S: ShareReads>(store: &S, claim: &IdempotencyClaim) -> ServiceRe
 
 /// The share if the caller may see it: its owner or an admin of its group. Anyone else gets
 /// `NotFound`, with no hint that it exists.
-pub async fn visible_share<S: ShareReads>(store: &S, caller: &Caller, standing: &Standing, id: &str) -> ServiceResult<ShareRecord> {
+pub async fn visible_share<S: ShareReads>(
+    store: &S,
+    caller: &Caller,
+    standing: &Standing,
+    id: &str,
+) -> ServiceResult<ShareRecord> {
     let id = ShareId::parse(id).ok_or(ServiceError::NotFound)?;
     let record = store.share(&id).await?.ok_or(ServiceError::NotFound)?;
     let same_group = record.group == caller.group;
@@ -224,7 +240,12 @@ pub async fn visible_share<S: ShareReads>(store: &S, caller: &Caller, standing: 
 }
 
 /// The share if the caller owns it; an admin of its group is told admins may not edit.
-pub async fn owned_share<S: ShareReads>(store: &S, caller: &Caller, standing: &Standing, id: &str) -> ServiceResult<ShareRecord> {
+pub async fn owned_share<S: ShareReads>(
+    store: &S,
+    caller: &Caller,
+    standing: &Standing,
+    id: &str,
+) -> ServiceResult<ShareRecord> {
     let record = visible_share(store, caller, standing, id).await?;
     if record.owner.user_id == caller.user_id { Ok(record) } else { Err(ServiceError::Denied(ADMINS_DO_NOT_EDIT)) }
 }
@@ -245,7 +266,11 @@ pub async fn replace_share<S: ShareReads + ShareWrites>(
         record: record.clone(),
         first_chunk: chunks[0].clone(),
         precondition: Precondition::Generation(existing.generation.clone()),
-        superseded: Some(Superseded { id: existing.id, generation: existing.generation, chunk_count: existing.chunk_count }),
+        superseded: Some(Superseded {
+            id: existing.id,
+            generation: existing.generation,
+            chunk_count: existing.chunk_count,
+        }),
         idempotency: None,
     };
     write_and_commit(store, commit, &chunks).await.map_err(conflict_means_changed)?;
@@ -255,7 +280,9 @@ pub async fn replace_share<S: ShareReads + ShareWrites>(
 
 fn conflict_means_changed(error: StoreError) -> ServiceError {
     match error {
-        StoreError::Conflict => ServiceError::Conflict("The share was changed by another request; reload and try again"),
+        StoreError::Conflict => {
+            ServiceError::Conflict("The share was changed by another request; reload and try again")
+        }
         other => other.into(),
     }
 }
@@ -279,7 +306,11 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
         record: record.clone(),
         first_chunk: published.chunks[0].clone(),
         precondition: Precondition::Absent,
-        superseded: Some(Superseded { id: existing.id, generation: existing.generation, chunk_count: existing.chunk_count }),
+        superseded: Some(Superseded {
+            id: existing.id,
+            generation: existing.generation,
+            chunk_count: existing.chunk_count,
+        }),
         idempotency: None,
     };
     write_and_commit(store, commit, &published.chunks).await.map_err(conflict_means_changed)?;
@@ -290,23 +321,32 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
 /// Deletes the share and every stored item of it; a concurrent re-publish is revoked as well.
 pub async fn revoke_share<S: ShareReads + ShareWrites>(store: &S, record: ShareRecord) -> ServiceResult<()> {
     match store.delete_share(&record).await {
-        Err(StoreError::Conflict) => match store.share(&record.id).await? {
-            Some(current) => store.delete_share(&current).await.map_err(conflict_means_changed)?,
-            None => {}
-        },
+        Err(StoreError::Conflict) => {
+            if let Some(current) = store.share(&record.id).await? {
+                store.delete_share(&current).await.map_err(conflict_means_changed)?;
+            }
+        }
         other => other?,
     }
     tracing::info!(share = %record.id, "share revoked");
     Ok(())
 }
 
-pub async fn group_shares_for_admin<S: ShareReads>(store: &S, group: &GroupId, standing: &Standing) -> ServiceResult<Vec<ShareRecord>> {
+pub async fn group_shares_for_admin<S: ShareReads>(
+    store: &S,
+    group: &GroupId,
+    standing: &Standing,
+) -> ServiceResult<Vec<ShareRecord>> {
     standing.require_admin()?;
     Ok(store.group_shares(group).await?)
 }
 
 /// A share a recipient may open: found, not expired, and its owner still allowed to share.
-pub async fn share_for_recipient<S: ShareReads + PolicyReads>(store: &S, id: &str, now: Timestamp) -> ServiceResult<PublishedShare> {
+pub async fn share_for_recipient<S: ShareReads + PolicyReads>(
+    store: &S,
+    id: &str,
+    now: Timestamp,
+) -> ServiceResult<PublishedShare> {
     let id = ShareId::parse(id).ok_or(ServiceError::NotFound)?;
     let published = store.published(&id).await?.ok_or(ServiceError::NotFound)?;
     if published.record.is_expired(now) {

@@ -98,12 +98,26 @@ impl TestApp {
         Principal { token: None }
     }
 
-    pub async fn send(&self, method: Method, path: &str, who: &Principal, body: Option<&Value>, headers: &[(&str, &str)]) -> TestResponse {
+    pub async fn send(
+        &self,
+        method: Method,
+        path: &str,
+        who: &Principal,
+        body: Option<&Value>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
         let bytes = body.map(|b| serde_json::to_vec(b).expect("json")).unwrap_or_default();
         self.send_raw(method, path, who, bytes, headers).await
     }
 
-    pub async fn send_raw(&self, method: Method, path: &str, who: &Principal, body: Vec<u8>, headers: &[(&str, &str)]) -> TestResponse {
+    pub async fn send_raw(
+        &self,
+        method: Method,
+        path: &str,
+        who: &Principal,
+        body: Vec<u8>,
+        headers: &[(&str, &str)],
+    ) -> TestResponse {
         let mut request = Request::builder().method(method).uri(format!("{}{path}", self.base));
         if let Some(token) = &who.token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -114,7 +128,8 @@ impl TestApp {
         for (name, value) in headers {
             request = request.header(*name, *value);
         }
-        let response = self.client.request(request.body(Full::new(Bytes::from(body))).expect("request")).await.expect("response");
+        let response =
+            self.client.request(request.body(Full::new(Bytes::from(body))).expect("request")).await.expect("response");
         let (parts, body) = response.into_parts();
         let body = body.collect().await.expect("body").to_bytes();
         TestResponse { status: parts.status, headers: parts.headers, body }
@@ -147,7 +162,12 @@ impl TestApp {
     pub async fn share_ids(&self, who: &Principal) -> Vec<String> {
         let response = self.get("/shares", who).await;
         assert_eq!(response.status, StatusCode::OK, "{}", response.text());
-        response.json()["shares"].as_array().expect("list").iter().map(|s| s["id"].as_str().expect("id").to_owned()).collect()
+        response.json()["shares"]
+            .as_array()
+            .expect("list")
+            .iter()
+            .map(|s| s["id"].as_str().expect("id").to_owned())
+            .collect()
     }
 
     /// Sets the group's policy as an admin of it.
@@ -233,7 +253,10 @@ impl TestApp {
             Backend::Memory(store) => store
                 .stored_items()
                 .iter()
-                .filter(|(name, _)| name == &format!("record {id}") || (name.starts_with(&format!("chunk {id} ")) && name != &format!("chunk {id} 0")))
+                .filter(|(name, _)| {
+                    name == &format!("record {id}")
+                        || (name.starts_with(&format!("chunk {id} ")) && name != &format!("chunk {id} 0"))
+                })
                 .count(),
             Backend::Dynamo(store) => {
                 let pk = aws_sdk_dynamodb::types::AttributeValue::S(format!("SHARE#{id}"));
@@ -245,7 +268,9 @@ impl TestApp {
     /// Every stored item as text, chunks inflated: what a privacy test searches.
     pub async fn stored_text(&self) -> String {
         match &self.backend {
-            Backend::Memory(store) => store.stored_items().iter().map(|(name, bytes)| format!("{name}: {}\n", readable(bytes))).collect(),
+            Backend::Memory(store) => {
+                store.stored_items().iter().map(|(name, bytes)| format!("{name}: {}\n", readable(bytes))).collect()
+            }
             Backend::Dynamo(store) => dynamo_local::scan_all(store)
                 .await
                 .iter()

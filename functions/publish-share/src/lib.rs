@@ -6,7 +6,9 @@ use lambda_http::http::{StatusCode, header};
 use lambda_http::{Body, Request, Response};
 use share_core::ServiceConfig;
 use share_core::api_json::{MySharingJson, ShareJson, ShareListJson};
-use share_core::http::{ApiError, body_bytes, empty_response, json_response, path_parameter, public_base_url, respond, route_key};
+use share_core::http::{
+    ApiError, body_bytes, empty_response, json_response, path_parameter, public_base_url, respond, route_key,
+};
 use share_core::identity::Caller;
 use share_core::publish_request::PublishRequest;
 use share_core::service::{self, IdempotencyClaim, Standing};

@@ -4,12 +4,12 @@
 use jiff::Timestamp;
 use lambda_http::http::{HeaderMap, HeaderValue, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
+use sha2::{Digest, Sha256};
 use share_core::domain::ShareRecord;
 use share_core::http::{path_parameter, route_key};
 use share_core::render::{self, ErrorPage, PageQuery};
 use share_core::service::{self, ServiceError};
 use share_core::store::{PolicyReads, ShareReads};
-use sha2::{Digest, Sha256};
 
 pub const ROUTES: &[&str] = &["GET /s/{id}", "GET /s/{id}/calendar.ics"];
 
@@ -47,8 +47,12 @@ pub async fn handle<S: ShareReads + PolicyReads>(store: &S, request: Request) ->
         Err(error) => return error_response(error_page_for(&error)),
     };
     let (content_type, body) = match &representation {
-        Representation::Page(query) => ("text/html; charset=utf-8", render::share_page(&published.record, &events, query, now)),
-        Representation::Feed => ("text/calendar; charset=utf-8", render::calendar_feed(&published.record, &events, now)),
+        Representation::Page(query) => {
+            ("text/html; charset=utf-8", render::share_page(&published.record, &events, query, now))
+        }
+        Representation::Feed => {
+            ("text/calendar; charset=utf-8", render::calendar_feed(&published.record, &events, now))
+        }
     };
     with_view_headers(Response::builder().status(StatusCode::OK), &representation, &etag)
         .header(header::CONTENT_TYPE, content_type)
@@ -87,23 +91,27 @@ fn entity_tag(record: &ShareRecord, representation: &Representation, now: Timest
 }
 
 fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
-    headers
-        .get_all(header::IF_NONE_MATCH)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .any(|candidate| {
+    headers.get_all(header::IF_NONE_MATCH).iter().filter_map(|v| v.to_str().ok()).flat_map(|v| v.split(',')).any(
+        |candidate| {
             let candidate = candidate.trim();
             candidate == "*" || candidate.trim_start_matches("W/") == etag
-        })
+        },
+    )
 }
 
-fn with_view_headers(builder: lambda_http::http::response::Builder, representation: &Representation, etag: &str) -> lambda_http::http::response::Builder {
+fn with_view_headers(
+    builder: lambda_http::http::response::Builder,
+    representation: &Representation,
+    etag: &str,
+) -> lambda_http::http::response::Builder {
     let embed = matches!(representation, Representation::Page(query) if query.embed);
     security_headers(builder, embed).header(header::ETAG, etag).header(header::CACHE_CONTROL, CACHE_CONTROL)
 }
 
-fn security_headers(builder: lambda_http::http::response::Builder, embed: bool) -> lambda_http::http::response::Builder {
+fn security_headers(
+    builder: lambda_http::http::response::Builder,
+    embed: bool,
+) -> lambda_http::http::response::Builder {
     let builder = builder
         .header(header::CONTENT_SECURITY_POLICY, render::content_security_policy(embed))
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")

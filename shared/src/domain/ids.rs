@@ -116,7 +116,13 @@ mod tests {
 
     #[test]
     fn share_id_rejects_anything_but_32_lowercase_hex() {
-        for raw in ["", "abc", "6F1C0000000000000000000000000000", "6f1c000000000000000000000000000g", "<script>aaaaaaaaaaaaaaaaaaaaaaaaa"] {
+        for raw in [
+            "",
+            "abc",
+            "6F1C0000000000000000000000000000",
+            "6f1c000000000000000000000000000g",
+            "<script>aaaaaaaaaaaaaaaaaaaaaaaaa",
+        ] {
             assert_eq!(ShareId::parse(raw), None, "{raw}");
         }
     }

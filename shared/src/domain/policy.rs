@@ -42,7 +42,11 @@ impl Default for SharingPolicy {
 }
 
 impl SharingPolicy {
-    pub fn new(sharing: SharingMode, max_expiry_days: Option<u32>, mut allowed_detail: Vec<DetailLevel>) -> Result<Self, ValidationErrors> {
+    pub fn new(
+        sharing: SharingMode,
+        max_expiry_days: Option<u32>,
+        mut allowed_detail: Vec<DetailLevel>,
+    ) -> Result<Self, ValidationErrors> {
         let mut errors = ValidationErrors::new();
         if let Some(days) = max_expiry_days
             && !(1..=MAX_EXPIRY_DAYS_LIMIT).contains(&days)
@@ -50,7 +54,10 @@ impl SharingPolicy {
             errors.push("/maxExpiryDays", format!("must be null or 1 to {MAX_EXPIRY_DAYS_LIMIT}"));
         }
         if allowed_detail.is_empty() {
-            errors.push("/allowedDetail", "must allow at least one detail level (use sharing \"nobody\" to turn sharing off)");
+            errors.push(
+                "/allowedDetail",
+                "must allow at least one detail level (use sharing \"nobody\" to turn sharing off)",
+            );
         }
         errors.into_result()?;
         allowed_detail.sort();
@@ -59,7 +66,12 @@ impl SharingPolicy {
     }
 
     /// The rules a new or replaced share must meet under this policy; returns the broken ones.
-    pub fn check_publish(&self, detail: DetailLevel, expires_at: Option<Timestamp>, now: Timestamp) -> ValidationErrors {
+    pub fn check_publish(
+        &self,
+        detail: DetailLevel,
+        expires_at: Option<Timestamp>,
+        now: Timestamp,
+    ) -> ValidationErrors {
         let mut errors = ValidationErrors::new();
         if !self.allowed_detail.contains(&detail) {
             let allowed: Vec<&str> = self.allowed_detail.iter().map(DetailLevel::as_str).collect();
@@ -175,7 +187,12 @@ mod tests {
     fn policy_construction_rejects_empty_levels_and_bad_caps() {
         assert!(SharingPolicy::new(SharingMode::Everyone, Some(0), DetailLevel::ALL.to_vec()).is_err());
         assert!(SharingPolicy::new(SharingMode::Everyone, None, vec![]).is_err());
-        let sorted = SharingPolicy::new(SharingMode::Selected, Some(30), vec![DetailLevel::Full, DetailLevel::Availability, DetailLevel::Full]).unwrap();
+        let sorted = SharingPolicy::new(
+            SharingMode::Selected,
+            Some(30),
+            vec![DetailLevel::Full, DetailLevel::Availability, DetailLevel::Full],
+        )
+        .unwrap();
         assert_eq!(sorted.allowed_detail, vec![DetailLevel::Availability, DetailLevel::Full]);
     }
 }

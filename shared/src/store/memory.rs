@@ -102,7 +102,8 @@ impl ShareReads for MemoryStore {
         let mut chunks = vec![first_chunk.clone()];
         for index in 1..record.chunk_count {
             let key = (id.clone(), record.generation.clone(), index);
-            let chunk = tables.chunks.get(&key).ok_or_else(|| StoreError::Inconsistent(format!("chunk {index} missing")))?;
+            let chunk =
+                tables.chunks.get(&key).ok_or_else(|| StoreError::Inconsistent(format!("chunk {index} missing")))?;
             chunks.push(chunk.clone());
         }
         Ok(Some(PublishedShare { record: record.clone(), chunks }))
@@ -110,7 +111,8 @@ impl ShareReads for MemoryStore {
 
     async fn owner_shares(&self, group: &GroupId, owner: &UserId) -> StoreResult<Vec<ShareRecord>> {
         let tables = self.tables();
-        let records = tables.records.values().map(|(r, _)| r).filter(|r| &r.group == group && &r.owner.user_id == owner);
+        let records =
+            tables.records.values().map(|(r, _)| r).filter(|r| &r.group == group && &r.owner.user_id == owner);
         Ok(sorted_by_creation(records.cloned().collect()))
     }
 
@@ -139,10 +141,12 @@ impl ShareWrites for MemoryStore {
             Precondition::Absent => !tables.records.contains_key(id),
             Precondition::Generation(expected) => tables.generation_of(id) == Some(expected.as_str()),
         };
-        let superseded_holds = commit.superseded.as_ref().is_none_or(|old| {
-            old.id == *id || tables.generation_of(&old.id) == Some(old.generation.as_str())
-        });
-        let key_free = commit.idempotency.as_ref().is_none_or(|entry| !tables.idempotency.contains_key(&entry.key_digest));
+        let superseded_holds = commit
+            .superseded
+            .as_ref()
+            .is_none_or(|old| old.id == *id || tables.generation_of(&old.id) == Some(old.generation.as_str()));
+        let key_free =
+            commit.idempotency.as_ref().is_none_or(|entry| !tables.idempotency.contains_key(&entry.key_digest));
         if !(precondition_holds && superseded_holds && key_free) {
             return Err(StoreError::Conflict);
         }
@@ -180,7 +184,11 @@ impl PolicyReads for MemoryStore {
         Ok(self.tables().policies.get(group).cloned())
     }
 
-    async fn sharing_state(&self, group: &GroupId, user: &UserId) -> StoreResult<(Option<SharingPolicy>, Option<UserPermission>)> {
+    async fn sharing_state(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+    ) -> StoreResult<(Option<SharingPolicy>, Option<UserPermission>)> {
         let tables = self.tables();
         let policy = tables.policies.get(group).cloned();
         let permission = tables.users.get(&(group.clone(), user.clone())).cloned();

@@ -92,18 +92,28 @@ pub trait ShareReads: Send + Sync {
     fn share(&self, id: &ShareId) -> impl Future<Output = StoreResult<Option<ShareRecord>>> + Send;
     /// The record and its whole current snapshot (the recipients' page and feed).
     fn published(&self, id: &ShareId) -> impl Future<Output = StoreResult<Option<PublishedShare>>> + Send;
-    fn owner_shares(&self, group: &GroupId, owner: &UserId) -> impl Future<Output = StoreResult<Vec<ShareRecord>>> + Send;
+    fn owner_shares(
+        &self,
+        group: &GroupId,
+        owner: &UserId,
+    ) -> impl Future<Output = StoreResult<Vec<ShareRecord>>> + Send;
     fn group_shares(&self, group: &GroupId) -> impl Future<Output = StoreResult<Vec<ShareRecord>>> + Send;
     fn idempotency(&self, key_digest: &str) -> impl Future<Output = StoreResult<Option<IdempotencyRecord>>> + Send;
 }
 
 pub trait ShareWrites: Send + Sync {
     /// Writes chunk `index` (1-based: chunk 0 travels with the record) of a generation not yet committed.
-    fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8]) -> impl Future<Output = StoreResult<()>> + Send;
+    fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8])
+    -> impl Future<Output = StoreResult<()>> + Send;
     /// Atomically applies a commit; `Conflict` when a precondition fails, and then nothing changed.
     fn commit(&self, commit: ShareCommit) -> impl Future<Output = StoreResult<()>> + Send;
     /// Removes the extra chunks of a generation that was never committed (cleanup after a failure).
-    fn delete_chunks(&self, id: &ShareId, generation: &str, chunk_count: u32) -> impl Future<Output = StoreResult<()>> + Send;
+    fn delete_chunks(
+        &self,
+        id: &ShareId,
+        generation: &str,
+        chunk_count: u32,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Deletes the record and every chunk in one transaction, if the record is still at its generation.
     fn delete_share(&self, record: &ShareRecord) -> impl Future<Output = StoreResult<()>> + Send;
 }
@@ -111,7 +121,11 @@ pub trait ShareWrites: Send + Sync {
 pub trait PolicyReads: Send + Sync {
     fn group_policy(&self, group: &GroupId) -> impl Future<Output = StoreResult<Option<SharingPolicy>>> + Send;
     /// The group's policy and one user's record in a single round trip.
-    fn sharing_state(&self, group: &GroupId, user: &UserId) -> impl Future<Output = StoreResult<(Option<SharingPolicy>, Option<UserPermission>)>> + Send;
+    fn sharing_state(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+    ) -> impl Future<Output = StoreResult<(Option<SharingPolicy>, Option<UserPermission>)>> + Send;
     fn users(&self, group: &GroupId) -> impl Future<Output = StoreResult<Vec<UserPermission>>> + Send;
 }
 
