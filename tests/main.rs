@@ -1,8 +1,10 @@
 //! The behaviour suite: one binary, every module run against each store where it applies.
 
 mod failure;
+mod handlers;
 mod lifecycle;
 mod publish_view;
+mod routes;
 mod sharing_policy;
 mod store_contract;
 mod support;
