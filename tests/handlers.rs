@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use share_core::ServiceConfig;
 use share_core::store::Store;
 use std::sync::{Arc, Mutex};
+use tracing::instrument::WithSubscriber;
 
 fn fixture(name: &str) -> Value {
     let path = format!("{}/tests/fixtures/apigw/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -104,6 +105,7 @@ async fn handlers_on<S: Store>(store: &S) {
     use base64::Engine;
     encoded["body"] = json!(base64::engine::general_purpose::STANDARD.encode(share_body("Encoded", 1).to_string()));
     encoded["isBase64Encoded"] = json!(true);
+    encoded["headers"].as_object_mut().unwrap().remove("idempotency-key");
     assert_eq!(publish_share::handle(store, &config, request(encoded)).await.status(), 201);
 
     let mut no_group = fixture("post_shares_jwt.json");
@@ -142,16 +144,16 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for CapturedLogs {
 async fn no_event_text_reaches_the_logs(app: TestApp) {
     let logs = CapturedLogs::default();
     let subscriber = tracing_subscriber::fmt().json().with_max_level(tracing::Level::DEBUG).with_writer(logs.clone()).finish();
-    let _guard = tracing::subscriber::set_default(subscriber);
     let mut marked = share_body("Quarterly", 2);
     marked["title"] = json!("Zanzibar share title");
     marked["detail"] = json!("full");
     marked["events"][0]["title"] = json!("Okapi title marker");
     marked["events"][0]["location"] = json!("Quokka location marker");
     marked["events"][0]["description"] = json!("Narwhal description marker");
+    // Bound to the future, not the thread: the runtime moves it between worker threads.
     let id = match &app.backend {
-        Backend::Memory(store) => publish_view_revoke(store, &marked).await,
-        Backend::Dynamo(store) => publish_view_revoke(store, &marked).await,
+        Backend::Memory(store) => publish_view_revoke(store, &marked).with_subscriber(subscriber).await,
+        Backend::Dynamo(store) => publish_view_revoke(store, &marked).with_subscriber(subscriber).await,
     };
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
     assert!(text.contains(&id), "the logs say what happened, by id: {text}");
