@@ -94,6 +94,9 @@ async fn idempotent_publish_returns_the_first_share(app: TestApp) {
     let again = app.send(Method::POST, "/shares", &kim, Some(&body), &key).await;
     assert_eq!((first.status, again.status), (StatusCode::CREATED, StatusCode::CREATED));
     assert_eq!(first.json()["id"], again.json()["id"]);
+    let reordered = serde_json::to_vec_pretty(&body).unwrap();
+    let same_json = app.send_raw(Method::POST, "/shares", &kim, reordered, &key).await;
+    assert_eq!(same_json.json()["id"], first.json()["id"], "the same JSON, formatted differently");
     assert_eq!(app.share_ids(&kim).await.len(), 1);
     let other_body = app.send(Method::POST, "/shares", &kim, Some(&share_body("twice", 2)), &key).await;
     assert_eq!(other_body.status, StatusCode::CONFLICT);

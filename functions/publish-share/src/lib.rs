@@ -47,7 +47,10 @@ where
             let idempotency = request
                 .headers()
                 .get("idempotency-key")
-                .map(|key| key.to_str().map_err(|_| bad_header()).map(|key| IdempotencyClaim::new(&caller, key, body)))
+                .map(|key| match key.to_str() {
+                    Ok(key) if (1..=255).contains(&key.len()) => Ok(IdempotencyClaim::new(&caller, key, body)),
+                    _ => Err(bad_header()),
+                })
                 .transpose()?;
             let published = service::publish_share(store, &caller, &standing, publish, idempotency, now).await?;
             let mut response = json_response(StatusCode::CREATED, &ShareJson::new(&published.record, &base_url));
@@ -85,5 +88,5 @@ where
 }
 
 fn bad_header() -> ApiError {
-    ApiError::BadRequest { detail: "Idempotency-Key must be visible ASCII".into(), pointer: None }
+    ApiError::BadRequest { detail: "Idempotency-Key must be 1 to 255 visible ASCII characters".into(), pointer: None }
 }

@@ -1,0 +1,118 @@
+//! Rendering a recipient's page and feed from a snapshot already in memory: the 250-event month page
+//! (goal: at most 0.1 ms) and a 10,000-event share's agenda page, with the other views and the feed
+//! for comparison.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use jiff::civil::{Date, date};
+use jiff::{SignedDuration, Timestamp};
+use share_core::domain::{
+    Color, DateRange, DefaultView, Description, DetailLevel, EventTime, GroupId, LeftOut, Owner, ShareId, ShareOptions,
+    ShareRecord, ShareTimeZone, SharedEvent, ShowAs, UserId,
+};
+use share_core::render::{self, PageQuery};
+use std::hint::black_box;
+
+const COLORS: [&str; 5] = ["#1e88e5", "#43a047", "#e53935", "#8e24aa", "#fb8c00"];
+
+fn record(range: DateRange) -> ShareRecord {
+    ShareRecord {
+        id: ShareId::generate(),
+        group: GroupId::parse("contoso").unwrap(),
+        owner: Owner { user_id: UserId::parse("kim").unwrap(), email: None },
+        options: ShareOptions {
+            title: "Support rota".into(),
+            detail: DetailLevel::Full,
+            view: DefaultView::Month,
+            time_zone: ShareTimeZone::parse("America/New_York").unwrap(),
+            range,
+            expires_at: None,
+        },
+        event_count: 0,
+        left_out: LeftOut::default(),
+        created_at: Timestamp::from_second(1_795_000_000).unwrap(),
+        updated_at: Timestamp::from_second(1_795_000_000).unwrap(),
+        generation: "bench".into(),
+        chunk_count: 1,
+    }
+}
+
+/// `count` events spread evenly over the days from `start`, as publishing stores them (sorted, one
+/// in twenty all-day, some overlapping, every field filled in).
+fn events(count: usize, start: Date, days: usize) -> Vec<SharedEvent> {
+    let zone = jiff::tz::TimeZone::get("America/New_York").unwrap();
+    let per_day = count.div_ceil(days);
+    let mut events: Vec<SharedEvent> = (0..count)
+        .map(|i| {
+            let day = start.checked_add(jiff::Span::new().days((i / per_day) as i64)).unwrap();
+            let slot = i % per_day;
+            let (start, end) = if i % 20 == 19 {
+                (EventTime::Day(day), EventTime::Day(day.tomorrow().unwrap()))
+            } else {
+                let hour = 8 + (slot * 10 / per_day.max(1)) as i8;
+                let at = day.at(hour, (slot % 2 * 30) as i8, 0, 0).to_zoned_datetime(zone.clone()).unwrap().timestamp();
+                (EventTime::At(at), EventTime::At(at + SignedDuration::from_mins(90)))
+            };
+            SharedEvent {
+                uid: format!("{i:032x}@calendar-share"),
+                start,
+                end,
+                show_as: ShowAs::Busy,
+                title: Some(format!("On call: engineer {}", i % 37)),
+                location: Some(format!("Desk {}", i % 12)),
+                description: Some(Description::Text("Pager rotation; escalate to the duty manager after 15 minutes.".into())),
+                resource: Some(format!("Tier {}", 1 + i % 3)),
+                status: Some("Confirmed".into()),
+                color: Some(Color::parse(COLORS[i % COLORS.len()]).unwrap()),
+            }
+        })
+        .collect();
+    events.sort_by(|a, b| a.start.cmp(&b.start).then_with(|| a.end.cmp(&b.end)));
+    events
+}
+
+fn query(pairs: &[(&'static str, &'static str)]) -> PageQuery {
+    PageQuery::parse(pairs.iter().copied())
+}
+
+fn bench_render(c: &mut Criterion) {
+    let now: Timestamp = "2026-12-10T15:00:00Z".parse().unwrap();
+    let december = record(DateRange::new(date(2026, 12, 1), date(2027, 1, 1)).unwrap());
+    let month_events = events(250, date(2026, 12, 1), 31);
+    let year = record(DateRange::new(date(2026, 12, 1), date(2027, 12, 1)).unwrap());
+    let year_events = events(10_000, date(2026, 12, 1), 365);
+
+    let month = query(&[]);
+    let page = render::share_page(&december, &month_events, &month, now);
+    println!("250-event month page: {} bytes", page.len());
+    c.bench_function("month page, 250 events", |b| {
+        b.iter(|| render::share_page(black_box(&december), black_box(&month_events), black_box(&month), now))
+    });
+    let week = query(&[("view", "week")]);
+    c.bench_function("week page, 250-event share", |b| {
+        b.iter(|| render::share_page(black_box(&december), black_box(&month_events), black_box(&week), now))
+    });
+
+    let agenda = query(&[("view", "agenda")]);
+    let page = render::share_page(&year, &year_events, &agenda, now);
+    println!("10,000-event agenda page: {} bytes", page.len());
+    c.bench_function("agenda page, 10,000-event share", |b| {
+        b.iter(|| render::share_page(black_box(&year), black_box(&year_events), black_box(&agenda), now))
+    });
+    c.bench_function("month page, 10,000-event share", |b| {
+        b.iter(|| render::share_page(black_box(&year), black_box(&year_events), black_box(&month), now))
+    });
+    let filtered = query(&[("view", "agenda"), ("resource", "Tier 2"), ("tz", "Europe/Berlin")]);
+    c.bench_function("agenda page, 10,000-event share, filtered, other zone", |b| {
+        b.iter(|| render::share_page(black_box(&year), black_box(&year_events), black_box(&filtered), now))
+    });
+
+    c.bench_function("feed, 250 events", |b| {
+        b.iter(|| render::calendar_feed(black_box(&december), black_box(&month_events), now))
+    });
+    c.bench_function("feed, 10,000 events", |b| {
+        b.iter(|| render::calendar_feed(black_box(&year), black_box(&year_events), now))
+    });
+}
+
+criterion_group!(benches, bench_render);
+criterion_main!(benches);

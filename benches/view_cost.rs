@@ -1,0 +1,117 @@
+//! What one recipient view costs on DynamoDB (DynamoDB Local at `DYNAMODB_ENDPOINT`): read
+//! capacity units and response bytes of every read of a page view and a feed fetch, for a
+//! 250-event and a 10,000-event share, and the peak RSS of a fresh process serving the big one.
+//!
+//! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench --bench view_cost`
+
+use serde_json::{Value, json};
+use share_core::ServiceConfig;
+use share_core::store::DynamoStore;
+use std::process::Command;
+
+fn event(route_key: &str, path: &str, parameters: Value, body: Option<&Value>) -> lambda_http::Request {
+    let (method, _) = route_key.split_once(' ').unwrap();
+    let event = json!({
+        "version": "2.0", "routeKey": route_key, "rawPath": path, "rawQueryString": "",
+        "headers": {"host": "share.example.com", "content-type": "application/json"},
+        "pathParameters": parameters,
+        "requestContext": {
+            "accountId": "123456789012", "apiId": "api", "domainName": "share.example.com", "requestId": "bench",
+            "routeKey": route_key, "stage": "$default", "time": "27/Nov/2026:15:00:00 +0000", "timeEpoch": 0,
+            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "bench"},
+            "authorizer": {"jwt": {"claims": {"sub": "kim", "tid": "contoso", "email": "kim@example.com"}, "scopes": null}}
+        },
+        "body": body.map(Value::to_string),
+        "isBase64Encoded": false
+    });
+    lambda_http::request::from_str(&event.to_string()).unwrap()
+}
+
+/// A limited-detail rota as a calendar user would publish it.
+fn share_body(events: usize) -> Value {
+    let events: Vec<Value> = (0..events)
+        .map(|i| {
+            json!({
+                "id": format!("AAMkAGI2TG93AAA{i:06}"),
+                "title": format!("On call: engineer {}", i % 37),
+                "start": format!("2026-12-{:02}T{:02}:00:00-05:00", 1 + i % 28, 8 + i % 9),
+                "end": format!("2026-12-{:02}T{:02}:30:00-05:00", 1 + i % 28, 8 + i % 9),
+                "location": format!("Desk {}", i % 12),
+                "showAs": "busy",
+                "resource": format!("Tier {}", 1 + i % 3),
+                "status": "Confirmed",
+            })
+        })
+        .collect();
+    json!({
+        "title": "Support rota", "visibility": "public", "detail": "limited", "view": "month",
+        "timeZone": "America/New_York", "range": {"start": "2026-12-01", "end": "2027-01-01"}, "events": events,
+    })
+}
+
+fn peak_rss_kib() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap();
+    let line = status.lines().find(|l| l.starts_with("VmHWM:")).unwrap();
+    line.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// In a fresh process: serve the page (agenda and month) and the feed of one share, report peak RSS.
+async fn serve_views(endpoint: &str, table: &str, id: &str) {
+    let store = DynamoStore::connect(endpoint, table).await;
+    let before = peak_rss_kib();
+    for (route, path, query) in [("GET /s/{id}", format!("/s/{id}"), "agenda"), ("GET /s/{id}", format!("/s/{id}"), "month")] {
+        let mut request = event(route, &path, json!({"id": id}), None);
+        *request.uri_mut() = format!("https://share.example.com{path}?view={query}").parse().unwrap();
+        let request = lambda_http::RequestExt::with_query_string_parameters(request, [("view".to_owned(), query.to_owned())].into_iter().collect::<std::collections::HashMap<_, _>>());
+        assert_eq!(view_share::handle(&store, request).await.status(), 200);
+    }
+    let feed = view_share::handle(&store, event("GET /s/{id}/calendar.ics", &format!("/s/{id}/calendar.ics"), json!({"id": id}), None)).await;
+    assert_eq!(feed.status(), 200);
+    println!("{before} {}", peak_rss_kib());
+}
+
+#[tokio::main]
+async fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if let Some(position) = args.iter().position(|a| a == "--serve-views") {
+        serve_views(&args[position + 1], &args[position + 2], &args[position + 3]).await;
+        return;
+    }
+    let Ok(endpoint) = std::env::var("DYNAMODB_ENDPOINT") else {
+        eprintln!("view_cost: set DYNAMODB_ENDPOINT to a DynamoDB Local (scripts/dynamodb-local.sh start)");
+        return;
+    };
+    let table = format!("bench-{}", uuid::Uuid::new_v4().simple());
+    let store = DynamoStore::connect(&endpoint, table.as_str()).await;
+    store.create_table_if_missing().await.unwrap();
+    let config = ServiceConfig::default();
+    println!("{:>7} {:>10} {:>14} {:>10} {:>12}", "events", "view", "read units", "4KB reads", "bytes read");
+    for size in [250, 10_000] {
+        let created = publish_share::handle(&store, &config, event("POST /shares", "/shares", json!(null), Some(&share_body(size)))).await;
+        assert_eq!(created.status(), 201);
+        let share: Value = match created.body() {
+            lambda_http::Body::Binary(bytes) => serde_json::from_slice(bytes).unwrap(),
+            lambda_http::Body::Text(text) => serde_json::from_str(text).unwrap(),
+            _ => unreachable!(),
+        };
+        let id = share["id"].as_str().unwrap().to_owned();
+        for (name, route, path) in [("page", "GET /s/{id}", format!("/s/{id}")), ("feed", "GET /s/{id}/calendar.ics", format!("/s/{id}/calendar.ics"))] {
+            store.reset_consumed_read_units();
+            let response = view_share::handle(&store, event(route, &path, json!({"id": id}), None)).await;
+            assert_eq!(response.status(), 200);
+            let units = store.consumed_read_units();
+            // Eventually consistent reads cost half a unit per 4 KB read.
+            println!("{size:>7} {name:>10} {units:>14.1} {:>10} {:>12}", (units * 2.0).round(), store.read_response_bytes());
+        }
+        if size == 10_000 {
+            let output = Command::new(std::env::current_exe().unwrap()).args(["--serve-views", &endpoint, &table, &id]).output().unwrap();
+            let text = String::from_utf8_lossy(&output.stdout);
+            let numbers: Vec<u64> = text.split_whitespace().filter_map(|n| n.parse().ok()).collect();
+            if let [before, after] = numbers[..] {
+                println!("peak RSS of a fresh process serving the 10,000-event share (page twice, feed): {:.1} MiB (at start {:.1} MiB)", after as f64 / 1024.0, before as f64 / 1024.0);
+            } else {
+                println!("peak RSS child failed: {text} {}", String::from_utf8_lossy(&output.stderr));
+            }
+        }
+    }
+}
