@@ -167,6 +167,8 @@ pub fn json_response<T: Serialize>(status: StatusCode, value: &T) -> Response<Bo
     Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, "application/json")
+        // Callers' own data: never kept by shared caches.
+        .header(header::CACHE_CONTROL, "no-store")
         .body(Body::Binary(body))
         .expect("valid response")
 }
