@@ -59,7 +59,9 @@ fn events(count: usize, start: Date, days: usize) -> Vec<SharedEvent> {
                 show_as: ShowAs::Busy,
                 title: Some(format!("On call: engineer {}", i % 37)),
                 location: Some(format!("Desk {}", i % 12)),
-                description: Some(Description::Text("Pager rotation; escalate to the duty manager after 15 minutes.".into())),
+                description: Some(Description::Text(
+                    "Pager rotation; escalate to the duty manager after 15 minutes.".into(),
+                )),
                 resource: Some(format!("Tier {}", 1 + i % 3)),
                 status: Some("Confirmed".into()),
                 color: Some(Color::parse(COLORS[i % COLORS.len()]).unwrap()),

@@ -81,7 +81,7 @@ fn entity_tag(record: &ShareRecord, representation: &Representation, now: Timest
     match representation {
         Representation::Page(query) => {
             hasher.update(query.cache_key());
-            hasher.update(now.to_zoned_datetime(record.options.time_zone.zone().clone()).date().to_string());
+            hasher.update(query.today(record, now).to_string());
         }
         Representation::Feed => hasher.update("feed"),
     }

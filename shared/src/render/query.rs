@@ -1,0 +1,210 @@
+//! The recipient's choices from the query string, and the links that carry them from page to page.
+//! Anything invalid is dropped here or when it meets the snapshot, so it is never echoed.
+
+use crate::domain::{DefaultView, ShareRecord, ShareTimeZone};
+use jiff::{Timestamp, civil::Date};
+use std::fmt::Write;
+
+/// The recipient's choices; anything invalid is ignored.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PageQuery {
+    pub view: Option<DefaultView>,
+    pub date: Option<Date>,
+    pub embed: bool,
+    /// Narrows to one resource; only honoured if some event of the snapshot has it.
+    pub resource: Option<String>,
+    /// Narrows to one status; only honoured if some event of the snapshot has it.
+    pub status: Option<String>,
+    /// Shows times in another zone than the share's (canonical IANA name).
+    pub tz: Option<ShareTimeZone>,
+}
+
+/// Longer than any IANA name or sensible filter value: such input is ignored, not looked up.
+const MAX_VALUE_LEN: usize = 500;
+
+impl PageQuery {
+    pub fn parse<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
+        let mut query = Self::default();
+        for (name, value) in pairs {
+            if value.len() > MAX_VALUE_LEN {
+                continue;
+            }
+            match name {
+                "view" => query.view = DefaultView::parse(value).ok(),
+                "date" => query.date = parse_date(value),
+                "embed" => query.embed = value == "1",
+                "resource" => query.resource = Some(value.to_owned()).filter(|v| !v.is_empty()),
+                "status" => query.status = Some(value.to_owned()).filter(|v| !v.is_empty()),
+                "tz" => query.tz = canonical_zone(value),
+                _ => {}
+            }
+        }
+        query
+    }
+
+    /// Identifies the rendered variant, for the ETag: every input that changes the page. Strings are
+    /// debug-quoted so that no value can imitate a separator.
+    pub fn cache_key(&self) -> String {
+        format!(
+            "{:?}|{:?}|{}|{:?}|{:?}|{:?}",
+            self.view.map(|v| v.as_str()),
+            self.date.map(|d| d.to_string()),
+            self.embed,
+            self.resource,
+            self.status,
+            self.tz.as_ref().map(|tz| tz.name()),
+        )
+    }
+
+    /// The day the page treats as today (it opens on it and marks it); it belongs in the ETag
+    /// beside [`Self::cache_key`], as it turns over at midnight in the zone the page shows.
+    pub fn today(&self, record: &ShareRecord, now: Timestamp) -> Date {
+        let zone = self.tz.as_ref().unwrap_or(&record.options.time_zone);
+        zone.zone().to_datetime(now).date()
+    }
+}
+
+/// Only the `YYYY-MM-DD` form: jiff's parser would also take date-times, which we do not offer.
+fn parse_date(value: &str) -> Option<Date> {
+    if value.len() != 10 {
+        return None;
+    }
+    value.parse().ok()
+}
+
+/// A zone the tz database knows, under its canonical spelling (lookups ignore case).
+fn canonical_zone(value: &str) -> Option<ShareTimeZone> {
+    let zone = ShareTimeZone::parse(value).ok()?;
+    match zone.zone().iana_name() {
+        Some(name) if name != value => ShareTimeZone::parse(name).ok(),
+        Some(_) => Some(zone),
+        None => None,
+    }
+}
+
+/// What a link on the page keeps from the current page: filters, zone and embedding.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct LinkState<'a> {
+    pub resource: Option<&'a str>,
+    pub status: Option<&'a str>,
+    pub tz: Option<&'a str>,
+    pub embed: bool,
+}
+
+impl LinkState<'_> {
+    /// A relative link (`?view=…`) to the same share; values are percent-encoded here and
+    /// HTML-escaped by the template.
+    pub fn href(&self, view: DefaultView, date: Option<Date>) -> String {
+        let mut href = String::with_capacity(64);
+        href.push_str("?view=");
+        href.push_str(view.as_str());
+        if let Some(date) = date {
+            let _ = write!(href, "&date={date}");
+        }
+        self.push_common(&mut href, true);
+        href
+    }
+
+    /// The same page in the share's own zone.
+    pub fn without_tz(&self, view: DefaultView, date: Option<Date>) -> String {
+        Self { tz: None, ..*self }.href(view, date)
+    }
+
+    fn push_common(&self, href: &mut String, with_tz: bool) {
+        for (name, value) in [("resource", self.resource), ("status", self.status)] {
+            if let Some(value) = value {
+                href.push('&');
+                href.push_str(name);
+                href.push('=');
+                percent_encode(value, href);
+            }
+        }
+        if with_tz && let Some(tz) = self.tz {
+            href.push_str("&tz=");
+            percent_encode(tz, href);
+        }
+        if self.embed {
+            href.push_str("&embed=1");
+        }
+    }
+}
+
+/// `application/x-www-form-urlencoded` value encoding, as a GET form would send it.
+fn percent_encode(value: &str, out: &mut String) {
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' | b'/' => out.push(byte as char),
+            b' ' => out.push('+'),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                out.push('%');
+                out.push(HEX[usize::from(byte >> 4)] as char);
+                out.push(HEX[usize::from(byte & 15)] as char);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn invalid_values_are_dropped() {
+        let query = PageQuery::parse([
+            ("view", "<script>"),
+            ("date", "2026-13-01"),
+            ("embed", "yes"),
+            ("resource", ""),
+            ("tz", "Mars/Olympus_Mons"),
+        ]);
+        assert_eq!(query, PageQuery::default());
+        assert_eq!(PageQuery::parse([("date", "2026-12-03T10:00")]).date, None);
+    }
+
+    #[test]
+    fn valid_values_are_kept_and_zone_names_canonical() {
+        let query = PageQuery::parse([
+            ("view", "week"),
+            ("date", "2026-12-03"),
+            ("embed", "1"),
+            ("resource", "Tier 1"),
+            ("status", "Confirmed"),
+            ("tz", "europe/berlin"),
+        ]);
+        assert_eq!(query.view, Some(DefaultView::Week));
+        assert_eq!(query.date, Some(jiff::civil::date(2026, 12, 3)));
+        assert!(query.embed);
+        assert_eq!(query.resource.as_deref(), Some("Tier 1"));
+        assert_eq!(query.status.as_deref(), Some("Confirmed"));
+        assert_eq!(query.tz.as_ref().map(|tz| tz.name()), Some("Europe/Berlin"));
+    }
+
+    #[test]
+    fn cache_key_tells_every_input_apart() {
+        let base = PageQuery::parse([("resource", "a")]);
+        let variants = [
+            PageQuery::parse([("resource", "a"), ("view", "week")]),
+            PageQuery::parse([("resource", "a"), ("date", "2026-12-03")]),
+            PageQuery::parse([("resource", "a"), ("embed", "1")]),
+            PageQuery::parse([("resource", "a\"|Some(\"b")]),
+            PageQuery::parse([("resource", "a"), ("status", "b")]),
+            PageQuery::parse([("resource", "a"), ("tz", "UTC")]),
+        ];
+        for variant in &variants {
+            assert_ne!(base.cache_key(), variant.cache_key(), "{variant:?}");
+        }
+        assert_eq!(base.cache_key(), PageQuery::parse([("resource", "a"), ("view", "nope")]).cache_key());
+    }
+
+    #[test]
+    fn links_keep_filters_encoded() {
+        let state =
+            LinkState { resource: Some("Tier 1&x=<y>"), status: None, tz: Some("America/New_York"), embed: true };
+        assert_eq!(
+            state.href(DefaultView::Month, Some(jiff::civil::date(2026, 12, 1))),
+            "?view=month&date=2026-12-01&resource=Tier+1%26x%3D%3Cy%3E&tz=America/New_York&embed=1"
+        );
+        assert_eq!(state.without_tz(DefaultView::Agenda, None), "?view=agenda&resource=Tier+1%26x%3D%3Cy%3E&embed=1");
+    }
+}

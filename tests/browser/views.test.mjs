@@ -1,0 +1,241 @@
+// The share page in a real browser: each view at desktop and phone width, embedded, the error
+// pages, the headers and conditional requests.
+
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import {
+  horizontalOverflow,
+  launchBrowser,
+  openPage,
+  publish,
+  rotaEvents,
+  screenshot,
+  seriousViolations,
+  sharePath,
+  startApi,
+} from './support.mjs';
+
+let api;
+let browser;
+let full;
+let availability;
+
+before(async () => {
+  api = await startApi();
+  browser = await launchBrowser();
+  const common = { timeZone: 'America/New_York', range: { start: '2026-12-01', end: '2027-01-01' }, events: rotaEvents() };
+  full = await publish(api.base, { ...common, title: 'Support rota', detail: 'full', view: 'month' });
+  availability = await publish(api.base, { ...common, title: "Kim's availability", detail: 'availability', view: 'week' });
+});
+
+after(async () => {
+  await browser?.close();
+  await api?.stop();
+});
+
+/** Loads a path, checks what every page must satisfy, and returns the page for more checks. */
+async function visit(path, { width, name, status = 200 }) {
+  const { page, context, problems } = await openPage(browser, { width });
+  const response = await page.goto(api.base + path);
+  assert.equal(response.status(), status, `${path} status`);
+  // Chromium reports an error status of the document itself on the console; that one is expected.
+  const unexpected = problems.console.filter((text) => status === 200 || !text.includes(`status of ${status}`));
+  assert.deepEqual(unexpected, [], `${name}: console errors`);
+  assert.deepEqual(problems.errors, [], `${name}: page errors`);
+  assert.deepEqual(await seriousViolations(page), [], `${name}: axe serious or critical violations`);
+  if (width <= 390) {
+    const { scrollWidth, clientWidth } = await horizontalOverflow(page);
+    assert.ok(scrollWidth <= clientWidth, `${name}: scrolls sideways (${scrollWidth} > ${clientWidth})`);
+  }
+  assert.equal(await page.evaluate(() => document.scripts.length), 0, `${name}: no scripts`);
+  await screenshot(page, name);
+  return { page, context, response };
+}
+
+describe('each view at desktop and phone width', () => {
+  for (const view of ['month', 'week', 'agenda']) {
+    for (const width of [1280, 390]) {
+      test(`${view} at ${width} px`, async () => {
+        const { page, context } = await visit(`${sharePath(full)}?view=${view}&date=2026-12-03`, {
+          width,
+          name: `${view}-${width}`,
+        });
+        assert.equal(await page.locator('h1').first().innerText(), 'Support rota');
+        assert.match(await page.locator('.tzline').innerText(), /Times in America\/New_York/);
+        assert.equal(await page.locator('nav[aria-label="Views"] a[aria-current="page"]').innerText(), view[0].toUpperCase() + view.slice(1));
+        const text = await page.locator('main').innerText();
+        if (view === 'month') {
+          assert.equal(await page.locator('h2#period').innerText(), 'December 2026');
+          assert.match(text, /09:00\s*On call: Kim/);
+          assert.match(text, /22:00\s*Night shift: Sam/);
+          assert.match(text, /until 06:00\s*Night shift: Sam/);
+          assert.equal(await page.locator('table.month thead th').count(), 7);
+        } else if (view === 'week') {
+          assert.equal(await page.locator('h2#period').innerText(), '30 November – 6 December 2026');
+          assert.match(text, /09:00–17:00\s*On call: Kim/);
+          if (width === 1280) {
+            // Overlapping blocks sit side by side, not on top of each other.
+            const kim = await page.locator('.tl li', { hasText: 'On call: Kim' }).boundingBox();
+            const lee = await page.locator('.tl li', { hasText: 'On call: Lee' }).boundingBox();
+            assert.ok(lee.x >= kim.x + kim.width - 1 || kim.x >= lee.x + lee.width - 1, 'Kim and Lee side by side');
+            assert.ok(lee.y > kim.y, 'Lee starts an hour later, lower down');
+          }
+        } else {
+          assert.equal(await page.locator('h2#period').innerText(), 'From Thursday 3 December 2026');
+          assert.match(text, /Pager 555\nSecond line/);
+          assert.match(text, /Resource: Tier 1/);
+        }
+        await context.close();
+      });
+    }
+  }
+
+  test('availability share shows busy states in words', async () => {
+    const { page, context } = await visit(`${sharePath(availability)}?date=2026-12-03`, { width: 1280, name: 'availability-week-1280' });
+    const text = await page.locator('main').innerText();
+    assert.match(text, /09:00–17:00\s*Busy/);
+    assert.match(text, /10:00–12:00\s*Tentative/);
+    assert.doesNotMatch(text, /On call/);
+    await context.close();
+  });
+});
+
+describe('navigation and filters work without scripts', () => {
+  test('next and previous stay inside the range', async () => {
+    const { page, context } = await openPage(browser, { width: 1280 });
+    await page.goto(`${api.base}${sharePath(full)}?view=week&date=2026-12-03`);
+    await page.getByRole('link', { name: 'Next week' }).click();
+    assert.equal(await page.locator('h2#period').innerText(), '7 – 13 December 2026');
+    await page.getByRole('link', { name: 'Month' }).click();
+    assert.equal(await page.locator('h2#period').innerText(), 'December 2026');
+    assert.equal(await page.getByRole('link', { name: /Previous/ }).count(), 0, 'the range starts in December');
+    assert.equal(await page.getByRole('link', { name: /Next/ }).count(), 0, 'and ends with it');
+    await context.close();
+  });
+
+  test('the filter form narrows the events and the links keep the filter', async () => {
+    const { page, context } = await openPage(browser, { width: 1280 });
+    await page.goto(`${api.base}${sharePath(full)}?view=agenda&date=2026-12-01`);
+    await page.getByLabel('Resource', { exact: true }).selectOption('Tier 2');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    assert.match(page.url(), /resource=Tier\+2/);
+    const text = await page.locator('main').innerText();
+    assert.match(text, /On call: Lee/);
+    assert.doesNotMatch(text, /On call: Kim/);
+    await page.getByRole('link', { name: 'Month' }).click();
+    assert.match(page.url(), /resource=Tier\+2/);
+    assert.doesNotMatch(await page.locator('main').innerText(), /On call: Kim/);
+    await page.getByRole('link', { name: 'Clear filters' }).click();
+    assert.match(await page.locator('main').innerText(), /On call: Kim/);
+    await context.close();
+  });
+
+  test('the time zone switch shows other wall-clock times', async () => {
+    const { page, context } = await openPage(browser, { width: 1280 });
+    await page.goto(`${api.base}${sharePath(full)}?view=agenda&date=2026-12-03`);
+    await page.getByLabel('Time zone', { exact: true }).selectOption('Europe/Berlin');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    assert.match(await page.locator('.tzline').innerText(), /Times in Europe\/Berlin/);
+    assert.match(await page.locator('main').innerText(), /15:00 – 23:00\s*On call: Kim/);
+    await context.close();
+  });
+
+  test('invalid choices are ignored and not echoed', async () => {
+    const { page, context } = await openPage(browser, { width: 1280 });
+    const response = await page.goto(`${api.base}${sharePath(full)}?view=year&date=2026-99-01&resource=Nope%3Cb%3E&tz=Mars%2FBase&date=2026-12-03`);
+    assert.equal(response.status(), 200);
+    const html = await response.text();
+    assert.ok(!html.includes('Nope') && !html.includes('Mars') && !html.includes('year'));
+    assert.equal(await page.locator('h2#period').innerText(), 'December 2026');
+    await context.close();
+  });
+});
+
+describe('embedding', () => {
+  for (const width of [1280, 390]) {
+    test(`embed mode at ${width} px has no page chrome`, async () => {
+      const { page, context, response } = await visit(`${sharePath(full)}?embed=1&date=2026-12-03`, { width, name: `embed-month-${width}` });
+      assert.equal(await page.locator('header').count(), 0);
+      assert.equal(await page.locator('footer').count(), 0);
+      assert.match(response.headers()['content-security-policy'], /frame-ancestors \*/);
+      assert.equal(response.headers()['x-frame-options'], undefined);
+      for (const href of await page.locator('main a').evaluateAll((links) => links.map((a) => a.getAttribute('href')))) {
+        assert.match(href, /embed=1/, `link ${href} stays embedded`);
+      }
+      await context.close();
+    });
+  }
+
+  test('another site can frame the embed page but not the normal page', async () => {
+    const host = createServer((request, response) => {
+      const embed = request.url.includes('embed');
+      response.setHeader('content-type', 'text/html');
+      response.end(`<!DOCTYPE html><title>Intranet</title><iframe title="Rota" width="900" height="700" src="${api.base}${sharePath(full)}?date=2026-12-03${embed ? '&embed=1' : ''}"></iframe>`);
+    });
+    await new Promise((done) => host.listen(0, '127.0.0.1', done));
+    const origin = `http://localhost:${host.address().port}`;
+    try {
+      const { page, context } = await openPage(browser, { width: 1000 });
+      await page.goto(`${origin}/embed`);
+      const framed = page.frameLocator('iframe');
+      assert.equal(await framed.locator('h2#period').innerText(), 'December 2026');
+      await screenshot(page, 'embed-in-iframe');
+      await page.goto(`${origin}/plain`);
+      await page.waitForTimeout(300);
+      const frame = page.frames().find((f) => f !== page.mainFrame());
+      const blocked = !frame || (await frame.locator('h2#period').count().catch(() => 0)) === 0;
+      assert.ok(blocked, 'the normal page refuses to be framed');
+      await context.close();
+    } finally {
+      host.close();
+    }
+  });
+});
+
+describe('errors, headers and caching', () => {
+  test('an unknown share is a friendly 404 that echoes nothing', async () => {
+    for (const width of [1280, 390]) {
+      const { page, context, response } = await visit('/s/00000000000000000000000000000000', { width, status: 404, name: `not-found-${width}` });
+      assert.equal(await page.locator('h1').innerText(), 'Calendar not found');
+      assert.ok(!(await response.text()).includes('00000000000000000000000000000000'));
+      await context.close();
+    }
+    const malformed = await fetch(`${api.base}/s/%3Cscript%3Ealert(1)%3C%2Fscript%3E`);
+    assert.equal(malformed.status, 404);
+    assert.ok(!(await malformed.text()).includes('alert'));
+  });
+
+  test('headers protect the page and the feed', async () => {
+    for (const path of [sharePath(full), `${sharePath(full)}/calendar.ics`]) {
+      const response = await fetch(api.base + path);
+      assert.equal(response.status, 200, path);
+      const h = response.headers;
+      assert.match(h.get('content-security-policy'), /default-src 'none'/);
+      assert.match(h.get('content-security-policy'), /style-src 'sha256-[A-Za-z0-9+/]+=*'/);
+      assert.doesNotMatch(h.get('content-security-policy'), /unsafe-inline/);
+      assert.match(h.get('content-security-policy'), /frame-ancestors 'none'/);
+      assert.equal(h.get('x-content-type-options'), 'nosniff');
+      assert.equal(h.get('referrer-policy'), 'no-referrer');
+      assert.match(h.get('x-robots-tag'), /noindex/);
+      const maxAge = Number(h.get('cache-control').match(/max-age=(\d+)/)[1]);
+      assert.ok(maxAge <= 60, `max-age ${maxAge}`);
+      assert.ok(h.get('etag'));
+      assert.match(h.get('content-type'), path.endsWith('.ics') ? /^text\/calendar; charset=utf-8/ : /^text\/html; charset=utf-8/);
+    }
+  });
+
+  test('If-None-Match gives 304, and another query another ETag', async () => {
+    for (const path of [`${sharePath(full)}?view=week&date=2026-12-03`, `${sharePath(full)}/calendar.ics`]) {
+      const first = await fetch(api.base + path);
+      const etag = first.headers.get('etag');
+      await first.arrayBuffer();
+      const again = await fetch(api.base + path, { headers: { 'if-none-match': etag } });
+      assert.equal(again.status, 304, path);
+      assert.equal(await again.text(), '');
+    }
+    const week = await fetch(`${api.base}${sharePath(full)}?view=week&date=2026-12-03`);
+    const filtered = await fetch(`${api.base}${sharePath(full)}?view=week&date=2026-12-03&resource=Tier+1`);
+    assert.notEqual(week.headers.get('etag'), filtered.headers.get('etag'));
+  });
+});
