@@ -79,7 +79,12 @@ async fn publish_view_revoke<S: Store>(store: &S, marked: &Value) -> String {
     assert_eq!(feed.status(), 200);
 
     // The fixture's token carries roles "[ShareAdmin]" as API Gateway flattens arrays.
-    let audit = share_settings::handle(store, &config, request(authenticated("GET /admin/shares", "/admin/shares", json!(null), None))).await;
+    let audit = share_settings::handle(
+        store,
+        &config,
+        request(authenticated("GET /admin/shares", "/admin/shares", json!(null), None)),
+    )
+    .await;
     assert_eq!(audit.status(), 200, "{}", body_text(&audit));
     assert_eq!(body_json(&audit)["shares"].as_array().unwrap().len(), 1);
 
@@ -143,7 +148,8 @@ impl<'a> tracing_subscriber::fmt::MakeWriter<'a> for CapturedLogs {
 
 async fn no_event_text_reaches_the_logs(app: TestApp) {
     let logs = CapturedLogs::default();
-    let subscriber = tracing_subscriber::fmt().json().with_max_level(tracing::Level::DEBUG).with_writer(logs.clone()).finish();
+    let subscriber =
+        tracing_subscriber::fmt().json().with_max_level(tracing::Level::DEBUG).with_writer(logs.clone()).finish();
     let mut marked = share_body("Quarterly", 2);
     marked["title"] = json!("Zanzibar share title");
     marked["detail"] = json!("full");

@@ -6,5 +6,6 @@ mod lifecycle;
 mod publish_view;
 mod routes;
 mod sharing_policy;
+mod source_formats;
 mod store_contract;
 mod support;

@@ -195,8 +195,7 @@ pub fn body_bytes(request: &Request) -> Result<&[u8], ApiError> {
 pub fn json_body<T: serde::de::DeserializeOwned>(request: &Request) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body_bytes(request)?);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let path = error.path().to_string();
-        let pointer = (path != ".").then(|| format!("/{}", path.replace('.', "/")));
+        let pointer = Some(crate::sources::json_pointer(error.path())).filter(|p| !p.is_empty());
         ApiError::BadRequest { detail: error.inner().to_string(), pointer }
     })
 }

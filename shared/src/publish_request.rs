@@ -59,8 +59,7 @@ impl PublishRequest {
     pub fn parse(body: &[u8], now: Timestamp) -> Result<Self, PublishRequestError> {
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         let body: PublishBody = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-            let path = error.path().to_string();
-            let pointer = (path != ".").then(|| format!("/{}", path.replace('.', "/")));
+            let pointer = Some(sources::json_pointer(error.path())).filter(|p| !p.is_empty());
             PublishRequestError::Malformed { pointer, message: error.inner().to_string() }
         })?;
         let mut errors = ValidationErrors::new();

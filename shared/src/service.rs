@@ -123,8 +123,12 @@ impl IdempotencyClaim {
     /// "The same body" means the same JSON: key order and white space do not count.
     pub fn new(caller: &Caller, key: &str, body: &[u8]) -> Self {
         let scoped = format!("{}\0{}\0{}", caller.group, caller.user_id, key);
-        let canonical = serde_json::from_slice::<serde_json::Value>(body).ok().and_then(|v| serde_json::to_vec(&v).ok());
-        Self { key_digest: hex_digest(scoped.as_bytes()), body_digest: hex_digest(canonical.as_deref().unwrap_or(body)) }
+        let canonical =
+            serde_json::from_slice::<serde_json::Value>(body).ok().and_then(|v| serde_json::to_vec(&v).ok());
+        Self {
+            key_digest: hex_digest(scoped.as_bytes()),
+            body_digest: hex_digest(canonical.as_deref().unwrap_or(body)),
+        }
     }
 }
 

@@ -2,7 +2,9 @@
 //! read into one `SourceEvent`, then trimmed to what the share's detail level shows.
 
 pub mod minimize;
+pub mod msgraph;
 pub mod normalized;
+pub mod salesforce;
 
 use crate::domain::{Color, EventTime, ShowAs, ValidationErrors};
 use serde_json::value::RawValue;
@@ -10,6 +12,8 @@ use serde_json::value::RawValue;
 pub const MAX_EVENTS: usize = 10_000;
 pub const MAX_TEXT_CHARS: usize = 500;
 pub const MAX_DESCRIPTION_BYTES: usize = 16 * 1024;
+/// The title of a source event without a subject (Graph leaves it out of some private events).
+pub const UNTITLED: &str = "(No subject)";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SourceFormat {
@@ -64,18 +68,28 @@ pub struct MalformedEvents {
 
 impl MalformedEvents {
     pub fn from_serde<E: std::fmt::Display>(error: serde_path_to_error::Error<E>) -> Self {
-        let path = error.path().to_string();
-        let pointer = if path == "." {
-            "/events".to_owned()
-        } else {
-            format!("/events/{}", path.replace('.', "/").replace(['[', ']'], "").trim_start_matches('/'))
-        };
+        let pointer = format!("/events{}", json_pointer(error.path()));
         Self { pointer, message: error.inner().to_string() }
     }
 }
 
-/// Reads the `events` array of a publish body in the given format. Type errors are `Err` (400);
-/// rule violations go into `errors` (422) with pointers under `/events/N`.
+/// The RFC 6901 pointer of a serde path (`value[3].start` → `/value/3/start`), empty for the root.
+pub(crate) fn json_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    path.iter()
+        .map(|segment| match segment {
+            Segment::Seq { index } => format!("/{index}"),
+            Segment::Map { key } | Segment::Enum { variant: key } => {
+                format!("/{}", key.replace('~', "~0").replace('/', "~1"))
+            }
+            Segment::Unknown => "/?".to_owned(),
+        })
+        .collect()
+}
+
+/// Reads the `events` array of a publish body in the given format (Graph and Salesforce also take
+/// their API's page, `{"value": [...]}` or `{"records": [...]}`). Type errors are `Err` (400); rule
+/// violations go into `errors` (422) with pointers under `/events/N` (or `/events/value/N`, …).
 pub fn read_events(
     format: SourceFormat,
     raw: &RawValue,
@@ -83,15 +97,18 @@ pub fn read_events(
 ) -> Result<Vec<SourceEvent>, MalformedEvents> {
     match format {
         SourceFormat::Normalized => normalized::read(raw, errors),
-        SourceFormat::MsGraph | SourceFormat::Salesforce => {
-            errors.push("/format", "this format is not supported yet");
-            Ok(Vec::new())
-        }
+        SourceFormat::MsGraph => msgraph::read(raw, errors),
+        SourceFormat::Salesforce => salesforce::read(raw, errors),
     }
 }
 
 /// Checks a text field's length, recording an error under `pointer`.
-pub(crate) fn bounded_text(value: Option<String>, pointer: String, limit: usize, errors: &mut ValidationErrors) -> Option<String> {
+pub(crate) fn bounded_text(
+    value: Option<String>,
+    pointer: String,
+    limit: usize,
+    errors: &mut ValidationErrors,
+) -> Option<String> {
     let value = value?;
     if value.chars().count() > limit {
         errors.push(pointer, format!("must be at most {limit} characters"));
@@ -108,9 +125,10 @@ pub(crate) fn parse_event_time(raw: &str, all_day: bool) -> Result<EventTime, St
             .map(EventTime::Day)
             .map_err(|_| "all-day events need a date as YYYY-MM-DD".to_owned());
     }
-    raw.parse::<jiff::Timestamp>()
-        .map(EventTime::At)
-        .map_err(|_| "must be an RFC 3339 date-time with offset, e.g. 2026-12-03T09:00:00-05:00 (or set allDay with a date)".to_owned())
+    raw.parse::<jiff::Timestamp>().map(EventTime::At).map_err(|_| {
+        "must be an RFC 3339 date-time with offset, e.g. 2026-12-03T09:00:00-05:00 (or set allDay with a date)"
+            .to_owned()
+    })
 }
 
 /// Checks that an event does not end before it starts; zero-length all-day events become one day.
@@ -118,8 +136,13 @@ pub(crate) fn ordered_times(start: EventTime, end: EventTime) -> Result<(EventTi
     match (start, end) {
         (EventTime::At(s), EventTime::At(e)) if e >= s => Ok((start, end)),
         (EventTime::Day(s), EventTime::Day(e)) if e > s => Ok((start, end)),
-        (EventTime::Day(s), EventTime::Day(e)) if e == s => Ok((start, EventTime::Day(s.tomorrow().unwrap_or(s)))),
-        (EventTime::At(_), EventTime::At(_)) | (EventTime::Day(_), EventTime::Day(_)) => Err("end must not be before start"),
+        // On the last day the calendar holds there is no day after: refused rather than kept empty.
+        (EventTime::Day(s), EventTime::Day(e)) if e == s => {
+            s.tomorrow().map(|next| (start, EventTime::Day(next))).map_err(|_| "the day after start is out of range")
+        }
+        (EventTime::At(_), EventTime::At(_)) | (EventTime::Day(_), EventTime::Day(_)) => {
+            Err("end must not be before start")
+        }
         _ => Err("start and end must both be date-times, or both dates for an all-day event"),
     }
 }

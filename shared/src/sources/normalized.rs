@@ -1,6 +1,9 @@
 //! Our own event shape (see the contract): the simplest way for a client to publish.
 
-use super::{MAX_DESCRIPTION_BYTES, MAX_TEXT_CHARS, MalformedEvents, SourceDescription, SourceEvent, bounded_text, ordered_times, parse_event_time};
+use super::{
+    MAX_DESCRIPTION_BYTES, MAX_TEXT_CHARS, MalformedEvents, SourceDescription, SourceEvent, bounded_text,
+    ordered_times, parse_event_time,
+};
 use crate::domain::{Color, ShowAs, ValidationErrors};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -122,12 +125,16 @@ mod tests {
         );
         assert!(events.unwrap().is_empty());
         let pointers: Vec<&str> = errors.errors().iter().map(|e| e.pointer.as_str()).collect();
-        assert_eq!(pointers, ["/events/0/end", "/events/1/title", "/events/1/start", "/events/1/showAs", "/events/1/color"]);
+        assert_eq!(
+            pointers,
+            ["/events/0/end", "/events/1/title", "/events/1/start", "/events/1/showAs", "/events/1/color"]
+        );
     }
 
     #[test]
     fn wrong_types_are_malformed_with_a_pointer() {
-        let (result, _) = read_json(r#"[{"title":"a","start":"2026-12-03T09:00:00Z","end":"2026-12-03T10:00:00Z"},{"title":5}]"#);
+        let (result, _) =
+            read_json(r#"[{"title":"a","start":"2026-12-03T09:00:00Z","end":"2026-12-03T10:00:00Z"},{"title":5}]"#);
         assert_eq!(result.unwrap_err().pointer, "/events/1/title");
     }
 }
