@@ -47,7 +47,10 @@ fn publish_event(events: usize) -> String {
 
 fn publish(c: &mut Criterion) {
     let event = publish_event(10_000);
-    println!("request body: {} bytes", serde_json::from_str::<serde_json::Value>(&event).unwrap()["body"].as_str().unwrap().len());
+    println!(
+        "request body: {} bytes",
+        serde_json::from_str::<serde_json::Value>(&event).unwrap()["body"].as_str().unwrap().len()
+    );
     let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
     let config = ServiceConfig::default();
     let mut group = c.benchmark_group("publish");

@@ -59,13 +59,22 @@ fn peak_rss_kib() -> u64 {
 async fn serve_views(endpoint: &str, table: &str, id: &str) {
     let store = DynamoStore::connect(endpoint, table).await;
     let before = peak_rss_kib();
-    for (route, path, query) in [("GET /s/{id}", format!("/s/{id}"), "agenda"), ("GET /s/{id}", format!("/s/{id}"), "month")] {
+    for (route, path, query) in
+        [("GET /s/{id}", format!("/s/{id}"), "agenda"), ("GET /s/{id}", format!("/s/{id}"), "month")]
+    {
         let mut request = event(route, &path, json!({"id": id}), None);
         *request.uri_mut() = format!("https://share.example.com{path}?view={query}").parse().unwrap();
-        let request = lambda_http::RequestExt::with_query_string_parameters(request, [("view".to_owned(), query.to_owned())].into_iter().collect::<std::collections::HashMap<_, _>>());
+        let request = lambda_http::RequestExt::with_query_string_parameters(
+            request,
+            [("view".to_owned(), query.to_owned())].into_iter().collect::<std::collections::HashMap<_, _>>(),
+        );
         assert_eq!(view_share::handle(&store, request).await.status(), 200);
     }
-    let feed = view_share::handle(&store, event("GET /s/{id}/calendar.ics", &format!("/s/{id}/calendar.ics"), json!({"id": id}), None)).await;
+    let feed = view_share::handle(
+        &store,
+        event("GET /s/{id}/calendar.ics", &format!("/s/{id}/calendar.ics"), json!({"id": id}), None),
+    )
+    .await;
     assert_eq!(feed.status(), 200);
     println!("{before} {}", peak_rss_kib());
 }
@@ -87,7 +96,12 @@ async fn main() {
     let config = ServiceConfig::default();
     println!("{:>7} {:>10} {:>14} {:>10} {:>12}", "events", "view", "read units", "4KB reads", "bytes read");
     for size in [250, 10_000] {
-        let created = publish_share::handle(&store, &config, event("POST /shares", "/shares", json!(null), Some(&share_body(size)))).await;
+        let created = publish_share::handle(
+            &store,
+            &config,
+            event("POST /shares", "/shares", json!(null), Some(&share_body(size))),
+        )
+        .await;
         assert_eq!(created.status(), 201);
         let share: Value = match created.body() {
             lambda_http::Body::Binary(bytes) => serde_json::from_slice(bytes).unwrap(),
@@ -95,20 +109,34 @@ async fn main() {
             _ => unreachable!(),
         };
         let id = share["id"].as_str().unwrap().to_owned();
-        for (name, route, path) in [("page", "GET /s/{id}", format!("/s/{id}")), ("feed", "GET /s/{id}/calendar.ics", format!("/s/{id}/calendar.ics"))] {
+        for (name, route, path) in [
+            ("page", "GET /s/{id}", format!("/s/{id}")),
+            ("feed", "GET /s/{id}/calendar.ics", format!("/s/{id}/calendar.ics")),
+        ] {
             store.reset_consumed_read_units();
             let response = view_share::handle(&store, event(route, &path, json!({"id": id}), None)).await;
             assert_eq!(response.status(), 200);
             let units = store.consumed_read_units();
             // Eventually consistent reads cost half a unit per 4 KB read.
-            println!("{size:>7} {name:>10} {units:>14.1} {:>10} {:>12}", (units * 2.0).round(), store.read_response_bytes());
+            println!(
+                "{size:>7} {name:>10} {units:>14.1} {:>10} {:>12}",
+                (units * 2.0).round(),
+                store.read_response_bytes()
+            );
         }
         if size == 10_000 {
-            let output = Command::new(std::env::current_exe().unwrap()).args(["--serve-views", &endpoint, &table, &id]).output().unwrap();
+            let output = Command::new(std::env::current_exe().unwrap())
+                .args(["--serve-views", &endpoint, &table, &id])
+                .output()
+                .unwrap();
             let text = String::from_utf8_lossy(&output.stdout);
             let numbers: Vec<u64> = text.split_whitespace().filter_map(|n| n.parse().ok()).collect();
             if let [before, after] = numbers[..] {
-                println!("peak RSS of a fresh process serving the 10,000-event share (page twice, feed): {:.1} MiB (at start {:.1} MiB)", after as f64 / 1024.0, before as f64 / 1024.0);
+                println!(
+                    "peak RSS of a fresh process serving the 10,000-event share (page twice, feed): {:.1} MiB (at start {:.1} MiB)",
+                    after as f64 / 1024.0,
+                    before as f64 / 1024.0
+                );
             } else {
                 println!("peak RSS child failed: {text} {}", String::from_utf8_lossy(&output.stderr));
             }
