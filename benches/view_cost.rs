@@ -4,49 +4,15 @@
 //!
 //! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench --bench view_cost`
 
+mod support;
+
 use serde_json::{Value, json};
 use share_core::ServiceConfig;
 use share_core::store::DynamoStore;
 use std::process::Command;
 
 fn event(route_key: &str, path: &str, parameters: Value, body: Option<&Value>) -> lambda_http::Request {
-    let (method, _) = route_key.split_once(' ').unwrap();
-    let event = json!({
-        "version": "2.0", "routeKey": route_key, "rawPath": path, "rawQueryString": "",
-        "headers": {"host": "share.example.com", "content-type": "application/json"},
-        "pathParameters": parameters,
-        "requestContext": {
-            "accountId": "123456789012", "apiId": "api", "domainName": "share.example.com", "requestId": "bench",
-            "routeKey": route_key, "stage": "$default", "time": "27/Nov/2026:15:00:00 +0000", "timeEpoch": 0,
-            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "bench"},
-            "authorizer": {"jwt": {"claims": {"sub": "kim", "tid": "contoso", "email": "kim@example.com"}, "scopes": null}}
-        },
-        "body": body.map(Value::to_string),
-        "isBase64Encoded": false
-    });
-    lambda_http::request::from_str(&event.to_string()).unwrap()
-}
-
-/// A limited-detail rota as a calendar user would publish it.
-fn share_body(events: usize) -> Value {
-    let events: Vec<Value> = (0..events)
-        .map(|i| {
-            json!({
-                "id": format!("AAMkAGI2TG93AAA{i:06}"),
-                "title": format!("On call: engineer {}", i % 37),
-                "start": format!("2026-12-{:02}T{:02}:00:00-05:00", 1 + i % 28, 8 + i % 9),
-                "end": format!("2026-12-{:02}T{:02}:30:00-05:00", 1 + i % 28, 8 + i % 9),
-                "location": format!("Desk {}", i % 12),
-                "showAs": "busy",
-                "resource": format!("Tier {}", 1 + i % 3),
-                "status": "Confirmed",
-            })
-        })
-        .collect();
-    json!({
-        "title": "Support rota", "visibility": "public", "detail": "limited", "view": "month",
-        "timeZone": "America/New_York", "range": {"start": "2026-12-01", "end": "2027-01-01"}, "events": events,
-    })
+    lambda_http::request::from_str(&support::api_gateway_event(route_key, path, parameters, body)).unwrap()
 }
 
 fn peak_rss_kib() -> u64 {
@@ -99,7 +65,7 @@ async fn main() {
         let created = publish_share::handle(
             &store,
             &config,
-            event("POST /shares", "/shares", json!(null), Some(&share_body(size))),
+            event("POST /shares", "/shares", json!(null), Some(&support::rota_body(size, "limited"))),
         )
         .await;
         assert_eq!(created.status(), 201);

@@ -1,9 +1,12 @@
 //! The HTTP edge shared by every function: the one place errors become problem+json, JSON
 //! bodies and responses, and route keys as API Gateway names them.
 
+use crate::ServiceConfig;
 use crate::domain::{FieldError, ValidationErrors};
+use crate::identity::Caller;
 use crate::publish_request::{NOT_PUBLIC_DETAIL, PublishRequestError};
-use crate::service::ServiceError;
+use crate::service::{ServiceError, Standing};
+use crate::store::PolicyReads;
 use crate::store::StoreError;
 use lambda_http::http::{HeaderValue, StatusCode, header};
 use lambda_http::request::RequestContext;
@@ -148,6 +151,17 @@ impl From<PublishRequestError> for ApiError {
             PublishRequestError::Invalid(errors) => Self::invalid(errors),
         }
     }
+}
+
+/// The caller (401 without a valid user and group claim) and their standing in their group.
+pub async fn authenticate<S: PolicyReads>(
+    store: &S,
+    config: &ServiceConfig,
+    request: &Request,
+) -> Result<(Caller, Standing), ApiError> {
+    let caller = Caller::from_request(request, &config.claims).map_err(|_| ApiError::Unauthorized)?;
+    let standing = Standing::load(store, &caller, &config.admin_role).await?;
+    Ok((caller, standing))
 }
 
 /// Logs the cause chain (never contents) and turns a handler's result into a response.

@@ -7,11 +7,11 @@ use lambda_http::{Body, Request, Response};
 use share_core::ServiceConfig;
 use share_core::api_json::{MySharingJson, ShareJson, ShareListJson};
 use share_core::http::{
-    ApiError, body_bytes, empty_response, json_response, path_parameter, public_base_url, respond, route_key,
+    ApiError, authenticate, body_bytes, empty_response, json_response, path_parameter, public_base_url, respond,
+    route_key,
 };
-use share_core::identity::Caller;
 use share_core::publish_request::PublishRequest;
-use share_core::service::{self, IdempotencyClaim, Standing};
+use share_core::service::{self, IdempotencyClaim};
 use share_core::store::{PolicyReads, ShareReads, ShareWrites};
 
 pub const ROUTES: &[&str] = &[
@@ -35,8 +35,7 @@ async fn route<S>(store: &S, config: &ServiceConfig, request: &Request) -> Resul
 where
     S: ShareReads + ShareWrites + PolicyReads,
 {
-    let caller = Caller::from_request(request, &config.claims).map_err(|_| ApiError::Unauthorized)?;
-    let standing = Standing::load(store, &caller, &config.admin_role).await?;
+    let (caller, standing) = authenticate(store, config, request).await?;
     let base_url = public_base_url(request, config.public_base_url.as_deref());
     let id = || path_parameter(request, "id").unwrap_or_default();
     let now = Timestamp::now();

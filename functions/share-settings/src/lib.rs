@@ -6,9 +6,10 @@ use lambda_http::{Body, Request, Response};
 use share_core::ServiceConfig;
 use share_core::api_json::{PolicyBody, ShareListJson, UserBody, UserListJson};
 use share_core::domain::UserId;
-use share_core::http::{ApiError, json_body, json_response, path_parameter, public_base_url, respond, route_key};
-use share_core::identity::Caller;
-use share_core::service::{self, Standing};
+use share_core::http::{
+    ApiError, authenticate, json_body, json_response, path_parameter, public_base_url, respond, route_key,
+};
+use share_core::service;
 use share_core::store::{PolicyReads, PolicyWrites, ShareReads};
 
 pub const ROUTES: &[&str] =
@@ -25,8 +26,7 @@ async fn route<S>(store: &S, config: &ServiceConfig, request: &Request) -> Resul
 where
     S: ShareReads + PolicyReads + PolicyWrites,
 {
-    let caller = Caller::from_request(request, &config.claims).map_err(|_| ApiError::Unauthorized)?;
-    let standing = Standing::load(store, &caller, &config.admin_role).await?;
+    let (caller, standing) = authenticate(store, config, request).await?;
     let route = route_key(request).unwrap_or_default();
     if !ROUTES.contains(&route) {
         return Err(ApiError::NotFound);

@@ -87,6 +87,27 @@ pub(crate) fn json_pointer(path: &serde_path_to_error::Path) -> String {
         .collect()
 }
 
+/// A source's records: a bare array, or the page its API returned them in (`{"value": [...]}` from
+/// Graph's calendarView, `{"records": [...]}` from a Salesforce query), with the pointer they sit at.
+pub(crate) fn read_records<T: serde::de::DeserializeOwned>(
+    raw: &RawValue,
+    page_field: &str,
+) -> Result<(Vec<T>, String), MalformedEvents> {
+    #[derive(serde::Deserialize)]
+    struct Page<T> {
+        #[serde(rename = "value", alias = "records")]
+        records: Vec<T>,
+    }
+    let mut deserializer = serde_json::Deserializer::from_str(raw.get());
+    if raw.get().trim_start().starts_with('{') {
+        let page: Page<T> = serde_path_to_error::deserialize(&mut deserializer).map_err(MalformedEvents::from_serde)?;
+        Ok((page.records, format!("/events/{page_field}")))
+    } else {
+        let records = serde_path_to_error::deserialize(&mut deserializer).map_err(MalformedEvents::from_serde)?;
+        Ok((records, "/events".to_owned()))
+    }
+}
+
 /// Reads the `events` array of a publish body in the given format (Graph and Salesforce also take
 /// their API's page, `{"value": [...]}` or `{"records": [...]}`). Type errors are `Err` (400); rule
 /// violations go into `errors` (422) with pointers under `/events/N` (or `/events/value/N`, …).

@@ -5,7 +5,7 @@
 use super::minimize::{Redactions, redact_text, sanitize_html, sanitize_html_redacting};
 use super::{
     MAX_DESCRIPTION_BYTES, MAX_TEXT_CHARS, MalformedEvents, SourceDescription, SourceEvent, UNTITLED, bounded_text,
-    ordered_times,
+    ordered_times, read_records,
 };
 use crate::domain::{EventTime, ShowAs, ValidationErrors};
 use jiff::civil::DateTime;
@@ -60,24 +60,9 @@ struct GraphBody {
     content: Option<String>,
 }
 
-/// A calendarView response page, for clients that post it as it came.
-#[derive(Deserialize)]
-struct GraphPage {
-    value: Vec<GraphEvent>,
-}
-
 pub fn read(raw: &RawValue, errors: &mut ValidationErrors) -> Result<Vec<SourceEvent>, MalformedEvents> {
-    let mut deserializer = serde_json::Deserializer::from_str(raw.get());
-    let (events, base) = if raw.get().trim_start().starts_with('{') {
-        let page: GraphPage =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(MalformedEvents::from_serde)?;
-        (page.value, "/events/value")
-    } else {
-        let events: Vec<GraphEvent> =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(MalformedEvents::from_serde)?;
-        (events, "/events")
-    };
-    Ok(events
+    let (records, base) = read_records::<GraphEvent>(raw, "value")?;
+    Ok(records
         .into_iter()
         .enumerate()
         .filter_map(|(index, event)| read_one(&format!("{base}/{index}"), event, errors))

@@ -4,7 +4,7 @@
 
 use super::{
     MAX_DESCRIPTION_BYTES, MAX_TEXT_CHARS, MalformedEvents, SourceDescription, SourceEvent, UNTITLED, bounded_text,
-    ordered_times,
+    ordered_times, read_records,
 };
 use crate::domain::{EventTime, ShowAs, ValidationErrors};
 use jiff::civil::Date;
@@ -42,23 +42,8 @@ struct Attributes {
     kind: Option<String>,
 }
 
-/// A query result page (`totalSize`, `done`, `records`), for clients that post it as it came.
-#[derive(Deserialize)]
-struct QueryResult {
-    records: Vec<SalesforceEvent>,
-}
-
 pub fn read(raw: &RawValue, errors: &mut ValidationErrors) -> Result<Vec<SourceEvent>, MalformedEvents> {
-    let mut deserializer = serde_json::Deserializer::from_str(raw.get());
-    let (records, base) = if raw.get().trim_start().starts_with('{') {
-        let page: QueryResult =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(MalformedEvents::from_serde)?;
-        (page.records, "/events/records")
-    } else {
-        let records: Vec<SalesforceEvent> =
-            serde_path_to_error::deserialize(&mut deserializer).map_err(MalformedEvents::from_serde)?;
-        (records, "/events")
-    };
+    let (records, base) = read_records::<SalesforceEvent>(raw, "records")?;
     Ok(records
         .into_iter()
         .enumerate()
