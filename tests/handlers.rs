@@ -162,7 +162,10 @@ async fn no_event_text_reaches_the_logs(app: TestApp) {
         Backend::Dynamo(store) => publish_view_revoke(store, &marked).with_subscriber(subscriber).await,
     };
     let text = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
-    assert!(text.contains(&id), "the logs say what happened, by id: {text}");
+    let log_ref = share_core::domain::ShareId::parse(&id).unwrap().log_ref();
+    assert!(text.contains(&log_ref), "the logs say what happened to which share: {text}");
+    assert!(!text.contains(&id), "the share id opens the share: logs carry only its digest");
+    assert!(text.contains(r#""route":"GET /s/{id}""#) && text.contains("elapsed_ms"), "one line per request");
     for secret in ["Zanzibar", "Okapi", "Quokka", "Narwhal", "AdeleV", "Adele Vance", "Quarterly"] {
         assert!(!text.contains(secret), "{secret} reached the logs:\n{text}");
     }

@@ -164,6 +164,17 @@ pub async fn authenticate<S: PolicyReads>(
     Ok((caller, standing))
 }
 
+/// One structured line per request: the route (a template: never the share id, which is a
+/// capability), the status and the time taken.
+pub fn log_response(request: &Request, response: &Response<Body>, started: std::time::Instant) {
+    tracing::info!(
+        route = route_key(request).unwrap_or("unmatched"),
+        status = response.status().as_u16(),
+        elapsed_ms = started.elapsed().as_secs_f64() * 1000.0,
+        "handled"
+    );
+}
+
 /// Logs the cause chain (never contents) and turns a handler's result into a response.
 pub fn respond(result: Result<Response<Body>, ApiError>) -> Response<Body> {
     result.unwrap_or_else(|error| {

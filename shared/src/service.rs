@@ -166,7 +166,7 @@ async fn write_and_commit<S: ShareWrites>(
         if written > 1
             && let Err(cleanup) = store.delete_chunks(&record.id, &record.generation, written).await
         {
-            tracing::warn!(share = %record.id, error = %cleanup, "could not remove chunks of a failed write");
+            tracing::warn!(share = %record.id.log_ref(), error = %cleanup, "could not remove chunks of a failed write");
         }
         return Err(error);
     }
@@ -204,7 +204,7 @@ pub async fn publish_share<S: ShareReads + ShareWrites>(
     };
     match write_and_commit(store, commit, &chunks).await {
         Ok(()) => {
-            tracing::info!(share = %record.id, events = record.event_count, left_out = record.left_out.total(), "share published");
+            tracing::info!(share = %record.id.log_ref(), events = record.event_count, left_out = record.left_out.total(), "share published");
             Ok(Published { record, replayed: false })
         }
         // A concurrent retry with the same key won the race: answer with its share.
@@ -280,7 +280,7 @@ pub async fn replace_share<S: ShareReads + ShareWrites>(
         idempotency: None,
     };
     write_and_commit(store, commit, &chunks).await.map_err(conflict_means_changed)?;
-    tracing::info!(share = %record.id, events = record.event_count, "share replaced");
+    tracing::info!(share = %record.id.log_ref(), events = record.event_count, "share replaced");
     Ok(record)
 }
 
@@ -320,7 +320,7 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
         idempotency: None,
     };
     write_and_commit(store, commit, &published.chunks).await.map_err(conflict_means_changed)?;
-    tracing::info!(share = %record.id, "share rotated");
+    tracing::info!(share = %record.id.log_ref(), "share rotated");
     Ok(record)
 }
 
@@ -334,7 +334,7 @@ pub async fn revoke_share<S: ShareReads + ShareWrites>(store: &S, record: ShareR
         }
         other => other?,
     }
-    tracing::info!(share = %record.id, "share revoked");
+    tracing::info!(share = %record.id.log_ref(), "share revoked");
     Ok(())
 }
 

@@ -6,7 +6,7 @@ use lambda_http::http::{HeaderMap, HeaderValue, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 use sha2::{Digest, Sha256};
 use share_core::domain::ShareRecord;
-use share_core::http::{path_parameter, route_key};
+use share_core::http::{log_response, path_parameter, route_key};
 use share_core::render::{self, ErrorPage, PageQuery};
 use share_core::service::{self, ServiceError};
 use share_core::store::{PolicyReads, ShareReads};
@@ -22,7 +22,14 @@ enum Representation {
 }
 
 pub async fn handle<S: ShareReads + PolicyReads>(store: &S, request: Request) -> Response<Body> {
-    let representation = match route_key(&request) {
+    let started = std::time::Instant::now();
+    let response = serve(store, &request).await;
+    log_response(&request, &response, started);
+    response
+}
+
+async fn serve<S: ShareReads + PolicyReads>(store: &S, request: &Request) -> Response<Body> {
+    let representation = match route_key(request) {
         Some("GET /s/{id}") => {
             let query = request.query_string_parameters();
             Representation::Page(PageQuery::parse(query.iter()))
@@ -30,7 +37,7 @@ pub async fn handle<S: ShareReads + PolicyReads>(store: &S, request: Request) ->
         Some("GET /s/{id}/calendar.ics") => Representation::Feed,
         _ => return error_response(ErrorPage::NotFound),
     };
-    let id = path_parameter(&request, "id").unwrap_or_default();
+    let id = path_parameter(request, "id").unwrap_or_default();
     let now = Timestamp::now();
     let published = match service::share_for_recipient(store, &id, now).await {
         Ok(published) => published,

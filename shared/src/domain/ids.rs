@@ -23,6 +23,12 @@ impl ShareId {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// How logs name a share: the id opens the share, so logs carry a digest of it instead.
+    pub fn log_ref(&self) -> String {
+        use sha2::{Digest, Sha256};
+        Sha256::digest(self.0.as_bytes())[..6].iter().map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 impl TryFrom<String> for ShareId {
