@@ -164,6 +164,17 @@ pub async fn authenticate<S: PolicyReads>(
     Ok((caller, standing))
 }
 
+/// Runs a JSON route: errors become problem+json, and the request is logged.
+pub async fn respond_logged(
+    request: &Request,
+    route: impl Future<Output = Result<Response<Body>, ApiError>>,
+) -> Response<Body> {
+    let started = std::time::Instant::now();
+    let response = respond(route.await);
+    log_response(request, &response, started);
+    response
+}
+
 /// One structured line per request: the route (a template: never the share id, which is a
 /// capability), the status and the time taken.
 pub fn log_response(request: &Request, response: &Response<Body>, started: std::time::Instant) {

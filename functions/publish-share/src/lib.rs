@@ -7,8 +7,8 @@ use lambda_http::{Body, Request, Response};
 use share_core::ServiceConfig;
 use share_core::api_json::{MySharingJson, ShareJson, ShareListJson};
 use share_core::http::{
-    ApiError, authenticate, body_bytes, empty_response, json_response, log_response, path_parameter, public_base_url,
-    respond, route_key,
+    ApiError, authenticate, body_bytes, empty_response, json_response, path_parameter, public_base_url, respond_logged,
+    route_key,
 };
 use share_core::publish_request::PublishRequest;
 use share_core::service::{self, IdempotencyClaim};
@@ -28,10 +28,7 @@ pub async fn handle<S>(store: &S, config: &ServiceConfig, request: Request) -> R
 where
     S: ShareReads + ShareWrites + PolicyReads,
 {
-    let started = std::time::Instant::now();
-    let response = respond(route(store, config, &request).await);
-    log_response(&request, &response, started);
-    response
+    respond_logged(&request, route(store, config, &request)).await
 }
 
 async fn route<S>(store: &S, config: &ServiceConfig, request: &Request) -> Result<Response<Body>, ApiError>

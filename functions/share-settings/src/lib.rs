@@ -7,7 +7,7 @@ use share_core::ServiceConfig;
 use share_core::api_json::{PolicyBody, ShareListJson, UserBody, UserListJson};
 use share_core::domain::UserId;
 use share_core::http::{
-    ApiError, authenticate, json_body, json_response, log_response, path_parameter, public_base_url, respond, route_key,
+    ApiError, authenticate, json_body, json_response, path_parameter, public_base_url, respond_logged, route_key,
 };
 use share_core::service;
 use share_core::store::{PolicyReads, PolicyWrites, ShareReads};
@@ -19,10 +19,7 @@ pub async fn handle<S>(store: &S, config: &ServiceConfig, request: Request) -> R
 where
     S: ShareReads + PolicyReads + PolicyWrites,
 {
-    let started = std::time::Instant::now();
-    let response = respond(route(store, config, &request).await);
-    log_response(&request, &response, started);
-    response
+    respond_logged(&request, route(store, config, &request)).await
 }
 
 async fn route<S>(store: &S, config: &ServiceConfig, request: &Request) -> Result<Response<Body>, ApiError>

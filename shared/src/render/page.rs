@@ -810,7 +810,8 @@ pub fn share_page(record: &ShareRecord, events: &[SharedEvent], query: &PageQuer
         PageContext { zone, range, anchor, today, availability: options.detail == DetailLevel::Availability, links };
     let last_day = range.end.yesterday().unwrap_or(range.start);
     let today_href = range.contains(today).then(|| links.href(view, None));
-    let (body, period, pager) = match view {
+    // Each view says where its previous and next pages start and how to name the steps.
+    let (body, period, prev, next, (earlier, later, unit)) = match view {
         DefaultView::Month => {
             let first = anchor.first_of_month();
             let next_first = first.last_of_month().tomorrow().ok();
@@ -818,16 +819,8 @@ pub fn share_page(record: &ShareRecord, events: &[SharedEvent], query: &PageQuer
                 .then(|| first.yesterday().map(|d| d.first_of_month().max(range.start)).ok())
                 .flatten();
             let next = next_first.filter(|d| *d < range.end);
-            let pager = Pager {
-                prev: prev.map(|d| links.href(view, Some(d))),
-                today: today_href,
-                next: next.map(|d| links.href(view, Some(d))),
-                earlier: "Previous",
-                later: "Next",
-                unit: " month",
-            };
             let period = format!("{} {}", month_name(anchor), anchor.year());
-            (Body::Month(month_view(&page, shown)), period, pager)
+            (Body::Month(month_view(&page, shown)), period, prev, next, ("Previous", "Next", " month"))
         }
         DefaultView::Week => {
             let monday = week_start(anchor);
@@ -835,29 +828,27 @@ pub fn share_page(record: &ShareRecord, events: &[SharedEvent], query: &PageQuer
             let prev =
                 (monday > range.start).then(|| monday.saturating_sub(jiff::Span::new().days(7)).max(range.start));
             let next = Some(monday.saturating_add(jiff::Span::new().days(7))).filter(|d| *d < range.end);
-            let pager = Pager {
-                prev: prev.map(|d| links.href(view, Some(d))),
-                today: today_href,
-                next: next.map(|d| links.href(view, Some(d))),
-                earlier: "Previous",
-                later: "Next",
-                unit: " week",
-            };
-            (Body::Week(week_view(&page, shown)), week_period(monday, sunday), pager)
+            (
+                Body::Week(week_view(&page, shown)),
+                week_period(monday, sunday),
+                prev,
+                next,
+                ("Previous", "Next", " week"),
+            )
         }
         DefaultView::Agenda => {
             let (agenda, prev, next) = agenda_view(&page, shown);
-            let pager = Pager {
-                prev: prev.map(|d| links.href(view, Some(d))),
-                today: today_href,
-                next: next.map(|d| links.href(view, Some(d))),
-                earlier: "Earlier",
-                later: "Later",
-                unit: "",
-            };
             let period = format!("From {}", LongDate(anchor));
-            (Body::Agenda(agenda), period, pager)
+            (Body::Agenda(agenda), period, prev, next, ("Earlier", "Later", ""))
         }
+    };
+    let pager = Pager {
+        prev: prev.map(|d| links.href(view, Some(d))),
+        today: today_href,
+        next: next.map(|d| links.href(view, Some(d))),
+        earlier,
+        later,
+        unit,
     };
     let view_link = |target: DefaultView, label: &'static str| ViewLink {
         label,

@@ -358,22 +358,10 @@ pub(crate) fn agenda<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ShowAs;
     use jiff::civil::date;
 
     fn event(start: EventTime, end: EventTime) -> SharedEvent {
-        SharedEvent {
-            uid: "u".into(),
-            start,
-            end,
-            show_as: ShowAs::Busy,
-            title: None,
-            location: None,
-            description: None,
-            resource: None,
-            status: None,
-            color: None,
-        }
+        crate::render::fixtures::event("u", start, end)
     }
 
     fn at(instant: &str) -> EventTime {

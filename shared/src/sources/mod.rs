@@ -167,3 +167,33 @@ pub(crate) fn ordered_times(start: EventTime, end: EventTime) -> Result<(EventTi
         _ => Err("start and end must both be date-times, or both dates for an all-day event"),
     }
 }
+
+/// What the format readers' tests share: run a reader on JSON text, and read its results.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use super::{MalformedEvents, SourceEvent};
+    use crate::domain::{EventTime, ValidationErrors};
+    use serde_json::value::RawValue;
+
+    pub type Reader = fn(&RawValue, &mut ValidationErrors) -> Result<Vec<SourceEvent>, MalformedEvents>;
+
+    pub fn read_json(read: Reader, json: &str) -> (Result<Vec<SourceEvent>, MalformedEvents>, ValidationErrors) {
+        let raw: Box<RawValue> = serde_json::from_str(json).unwrap();
+        let mut errors = ValidationErrors::new();
+        (read(&raw, &mut errors), errors)
+    }
+
+    pub fn read_ok(read: Reader, json: &str) -> Vec<SourceEvent> {
+        let (events, errors) = read_json(read, json);
+        assert!(errors.is_empty(), "{errors:?}");
+        events.unwrap()
+    }
+
+    pub fn pointers(errors: &ValidationErrors) -> Vec<&str> {
+        errors.errors().iter().map(|e| e.pointer.as_str()).collect()
+    }
+
+    pub fn at(rfc3339: &str) -> EventTime {
+        EventTime::At(rfc3339.parse().unwrap())
+    }
+}

@@ -276,26 +276,15 @@ impl GraphEvent {
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support::{self, at, pointers};
     use super::*;
 
     fn read_json(json: &str) -> (Result<Vec<SourceEvent>, MalformedEvents>, ValidationErrors) {
-        let raw: Box<RawValue> = serde_json::from_str(json).unwrap();
-        let mut errors = ValidationErrors::new();
-        (read(&raw, &mut errors), errors)
+        test_support::read_json(read, json)
     }
 
     fn read_ok(json: &str) -> Vec<SourceEvent> {
-        let (events, errors) = read_json(json);
-        assert!(errors.is_empty(), "{errors:?}");
-        events.unwrap()
-    }
-
-    fn pointers(errors: &ValidationErrors) -> Vec<&str> {
-        errors.errors().iter().map(|e| e.pointer.as_str()).collect()
-    }
-
-    fn at(rfc3339: &str) -> EventTime {
-        EventTime::At(rfc3339.parse().unwrap())
+        test_support::read_ok(read, json)
     }
 
     #[test]

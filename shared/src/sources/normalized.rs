@@ -94,13 +94,12 @@ fn read_one(index: usize, event: NormalizedEvent, errors: &mut ValidationErrors)
 
 #[cfg(test)]
 mod tests {
+    use super::super::test_support;
     use super::*;
     use crate::domain::EventTime;
 
     fn read_json(json: &str) -> (Result<Vec<SourceEvent>, MalformedEvents>, ValidationErrors) {
-        let raw: Box<RawValue> = serde_json::from_str(json).unwrap();
-        let mut errors = ValidationErrors::new();
-        (read(&raw, &mut errors), errors)
+        test_support::read_json(read, json)
     }
 
     #[test]
