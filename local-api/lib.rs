@@ -3,16 +3,20 @@
 //! authorizer's claims, answers CORS preflight, and hands the handlers real HTTP API (payload 2.0)
 //! events, so the code under test is the code that runs in Lambda.
 
-use base64::Engine;
+pub mod event;
+pub mod routes;
+
 use bytes::Bytes;
+use event::ApiGatewayEvent;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::body::Incoming;
 use hyper::{Method, StatusCode, header};
 use jsonwebtoken::{Algorithm, DecodingKey, EncodingKey, Header, Validation};
 use lambda_http::request::LambdaRequest;
+use routes::{Function, MatchedRoute, find_route, is_route_path};
 use serde_json::{Value, json};
 use share_core::ServiceConfig;
-use share_core::http::{ApiError, MAX_BODY_BYTES, match_path, split_route_key};
+use share_core::http::{ApiError, MAX_BODY_BYTES};
 use share_core::store::Store;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -22,13 +26,6 @@ use tokio::net::TcpListener;
 /// The built-in signing secret; only good on loopback (see `LocalApi::check_address`).
 pub const DEFAULT_SECRET: &str = "local-api-development-secret-do-not-deploy";
 const TOKEN_ISSUER: &str = "local-api";
-
-/// Which function serves which routes: the table `template.yaml` must match.
-pub const FUNCTIONS: [(&str, &[&str]); 3] = [
-    ("publish-share", publish_share::ROUTES),
-    ("view-share", view_share::ROUTES),
-    ("share-settings", share_settings::ROUTES),
-];
 
 pub struct LocalApi<S> {
     store: S,
@@ -96,7 +93,7 @@ impl<S: Store + 'static> LocalApi<S> {
         let Some(MatchedRoute { function, route_key, parameters }) = find_route(&parts.method, path) else {
             return problem(ApiError::NotFound);
         };
-        let claims = if function == "view-share" {
+        let claims = if function.is_public() {
             None
         } else {
             match self.verify_bearer(&parts.headers) {
@@ -109,7 +106,7 @@ impl<S: Store + 'static> LocalApi<S> {
             Err(_) => return problem(ApiError::PayloadTooLarge),
         };
         let event = api_gateway_event(&parts, route_key, &parameters, claims, &body);
-        let request: lambda_http::Request = match serde_json::from_value::<LambdaRequest>(event) {
+        let request: lambda_http::Request = match serde_json::from_value::<LambdaRequest>(event.into_json()) {
             Ok(request) => request.into(),
             Err(error) => {
                 tracing::error!(%error, "could not build the API Gateway event");
@@ -117,9 +114,9 @@ impl<S: Store + 'static> LocalApi<S> {
             }
         };
         let response = match function {
-            "publish-share" => publish_share::handle(&self.store, &self.config, request).await,
-            "view-share" => view_share::handle(&self.store, request).await,
-            _ => share_settings::handle(&self.store, &self.config, request).await,
+            Function::PublishShare => publish_share::handle(&self.store, &self.config, request).await,
+            Function::ViewShare => view_share::handle(&self.store, request).await,
+            Function::ShareSettings => share_settings::handle(&self.store, &self.config, request).await,
         };
         into_hyper(response)
     }
@@ -180,89 +177,29 @@ pub fn verify_token(secret: &str, token: &str) -> Option<HashMap<String, String>
     Some(data.claims.into_iter().map(|(k, v)| (k, flatten(v))).collect())
 }
 
+/// The event API Gateway would send for this request: its headers as they came (the runner
+/// speaks plain HTTP, so `x-forwarded-proto` is `http` unless a proxy said otherwise).
 fn api_gateway_event(
     parts: &hyper::http::request::Parts,
     route_key: &str,
     parameters: &[(String, String)],
     claims: Option<HashMap<String, String>>,
     body: &Bytes,
-) -> Value {
-    let mut headers = serde_json::Map::new();
+) -> ApiGatewayEvent {
+    let mut event = ApiGatewayEvent::new(route_key, parts.uri.path())
+        .query(parts.uri.query().unwrap_or(""))
+        .path_parameters(parameters.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .body(body);
     for (name, value) in &parts.headers {
-        let value = String::from_utf8_lossy(value.as_bytes()).into_owned();
-        match headers.get_mut(name.as_str()) {
-            Some(Value::String(existing)) => {
-                existing.push(',');
-                existing.push_str(&value);
-            }
-            _ => {
-                headers.insert(name.as_str().to_owned(), Value::String(value));
-            }
-        }
+        event = event.header(name.as_str(), &String::from_utf8_lossy(value.as_bytes()));
     }
-    headers.entry("x-forwarded-proto").or_insert_with(|| json!("http"));
-    let (body, is_base64) = match std::str::from_utf8(body) {
-        Ok(text) => (text.to_owned(), false),
-        Err(_) => (base64::engine::general_purpose::STANDARD.encode(body), true),
-    };
-    let now = jiff::Timestamp::now();
-    let path_parameters: serde_json::Map<String, Value> =
-        parameters.iter().map(|(k, v)| (k.clone(), json!(v))).collect();
-    let mut context = json!({
-        "accountId": "local",
-        "apiId": "local-api",
-        "domainName": parts.headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost"),
-        "domainPrefix": "local-api",
-        "http": {
-            "method": parts.method.as_str(),
-            "path": parts.uri.path(),
-            "protocol": "HTTP/1.1",
-            "sourceIp": "127.0.0.1",
-            "userAgent": parts.headers.get(header::USER_AGENT).and_then(|h| h.to_str().ok()).unwrap_or(""),
-        },
-        "requestId": uuid::Uuid::new_v4().to_string(),
-        "routeKey": route_key,
-        "stage": "$default",
-        "time": now.strftime("%d/%b/%Y:%H:%M:%S +0000").to_string(),
-        "timeEpoch": now.as_millisecond(),
-    });
-    if let Some(claims) = claims {
-        context["authorizer"] = json!({"jwt": {"claims": claims, "scopes": null}});
+    if !parts.headers.contains_key("x-forwarded-proto") {
+        event = event.header("x-forwarded-proto", "http");
     }
-    json!({
-        "version": "2.0",
-        "routeKey": route_key,
-        "rawPath": parts.uri.path(),
-        "rawQueryString": parts.uri.query().unwrap_or(""),
-        "headers": headers,
-        "requestContext": context,
-        "pathParameters": path_parameters,
-        "body": body,
-        "isBase64Encoded": is_base64,
-    })
-}
-
-/// What API Gateway would have matched: the function, its route key and the path parameters.
-struct MatchedRoute {
-    function: &'static str,
-    route_key: &'static str,
-    parameters: Vec<(String, String)>,
-}
-
-fn find_route(method: &Method, path: &str) -> Option<MatchedRoute> {
-    FUNCTIONS.iter().find_map(|(function, routes)| {
-        routes.iter().find_map(|route_key| {
-            let (route_method, template) = split_route_key(route_key);
-            if route_method != method.as_str() {
-                return None;
-            }
-            match_path(template, path).map(|parameters| MatchedRoute { function, route_key, parameters })
-        })
-    })
-}
-
-fn is_route_path(path: &str) -> bool {
-    FUNCTIONS.iter().flat_map(|(_, routes)| routes.iter()).any(|key| match_path(split_route_key(key).1, path).is_some())
+    match claims {
+        Some(claims) => event.claims(claims.iter().map(|(k, v)| (k.as_str(), v.as_str()))),
+        None => event,
+    }
 }
 
 fn into_hyper(response: lambda_http::Response<lambda_http::Body>) -> HttpResponse {

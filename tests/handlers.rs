@@ -4,6 +4,7 @@
 
 use crate::support::{Backend, TestApp, share_body};
 use lambda_http::{Body, Request, Response};
+use local_api::event::ApiGatewayEvent;
 use serde_json::{Value, json};
 use share_core::ServiceConfig;
 use share_core::store::Store;
@@ -15,33 +16,24 @@ fn fixture(name: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(&path).expect("fixture")).expect("fixture JSON")
 }
 
-fn request(event: Value) -> Request {
-    lambda_http::request::from_str(&event.to_string()).expect("an API Gateway v2 event")
+/// The recorded POST of an authenticated caller (Adele, an admin of her group).
+fn post_share(body: &Value) -> ApiGatewayEvent {
+    ApiGatewayEvent::recorded(fixture("post_shares_jwt.json")).json_body(body)
 }
 
-/// The POST fixture re-aimed at another route of the same authenticated caller.
-fn authenticated(route_key: &str, path: &str, parameters: Value, body: Option<&Value>) -> Value {
-    let mut event = fixture("post_shares_jwt.json");
-    let (method, _) = route_key.split_once(' ').unwrap();
-    event["routeKey"] = json!(route_key);
-    event["requestContext"]["routeKey"] = json!(route_key);
-    event["requestContext"]["http"]["method"] = json!(method);
-    event["requestContext"]["http"]["path"] = json!(path);
-    event["rawPath"] = json!(path);
-    event["pathParameters"] = parameters;
-    event["body"] = body.map_or(json!(null), |b| json!(b.to_string()));
+/// The POST fixture re-aimed at another route of the same authenticated caller, without a body.
+fn authenticated(route_key: &str, path: &str) -> ApiGatewayEvent {
+    let mut event = ApiGatewayEvent::recorded(fixture("post_shares_jwt.json")).route(route_key, path);
+    event.json_mut()["body"] = Value::Null;
     event
 }
 
-fn view_event(id: &str, route_key: &str) -> Value {
-    let mut event = fixture("get_share_page.json");
+fn view_event(id: &str, route_key: &str) -> Request {
     let path = if route_key.ends_with(".ics") { format!("/s/{id}/calendar.ics") } else { format!("/s/{id}") };
-    event["routeKey"] = json!(route_key);
-    event["requestContext"]["routeKey"] = json!(route_key);
-    event["rawPath"] = json!(path);
-    event["requestContext"]["http"]["path"] = json!(path);
-    event["pathParameters"] = json!({"id": id});
-    event
+    ApiGatewayEvent::recorded(fixture("get_share_page.json"))
+        .route(route_key, &path)
+        .path_parameters([("id", id)])
+        .into_request()
 }
 
 fn body_json(response: &Response<Body>) -> Value {
@@ -63,9 +55,7 @@ fn body_text(response: &Response<Body>) -> String {
 
 async fn publish_view_revoke<S: Store>(store: &S, marked: &Value) -> String {
     let config = ServiceConfig::default();
-    let mut post = fixture("post_shares_jwt.json");
-    post["body"] = json!(marked.to_string());
-    let created = publish_share::handle(store, &config, request(post)).await;
+    let created = publish_share::handle(store, &config, post_share(marked).into_request()).await;
     assert_eq!(created.status(), 201, "{}", body_text(&created));
     let share = body_json(&created);
     let id = share["id"].as_str().unwrap().to_owned();
@@ -73,24 +63,21 @@ async fn publish_view_revoke<S: Store>(store: &S, marked: &Value) -> String {
     assert_eq!(share["owner"]["userId"], "AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ");
     assert_eq!(share["owner"]["email"], "AdeleV@contoso.onmicrosoft.com");
 
-    let page = view_share::handle(store, request(view_event(&id, "GET /s/{id}"))).await;
+    let page = view_share::handle(store, view_event(&id, "GET /s/{id}")).await;
     assert_eq!(page.status(), 200);
-    let feed = view_share::handle(store, request(view_event(&id, "GET /s/{id}/calendar.ics"))).await;
+    let feed = view_share::handle(store, view_event(&id, "GET /s/{id}/calendar.ics")).await;
     assert_eq!(feed.status(), 200);
 
     // The fixture's token carries roles "[ShareAdmin]" as API Gateway flattens arrays.
-    let audit = share_settings::handle(
-        store,
-        &config,
-        request(authenticated("GET /admin/shares", "/admin/shares", json!(null), None)),
-    )
-    .await;
+    let audit =
+        share_settings::handle(store, &config, authenticated("GET /admin/shares", "/admin/shares").into_request())
+            .await;
     assert_eq!(audit.status(), 200, "{}", body_text(&audit));
     assert_eq!(body_json(&audit)["shares"].as_array().unwrap().len(), 1);
 
-    let delete = authenticated("DELETE /shares/{id}", &format!("/shares/{id}"), json!({"id": id}), None);
-    assert_eq!(publish_share::handle(store, &config, request(delete)).await.status(), 204);
-    assert_eq!(view_share::handle(store, request(view_event(&id, "GET /s/{id}"))).await.status(), 404);
+    let delete = authenticated("DELETE /shares/{id}", &format!("/shares/{id}")).path_parameters([("id", id.as_str())]);
+    assert_eq!(publish_share::handle(store, &config, delete.into_request()).await.status(), 204);
+    assert_eq!(view_share::handle(store, view_event(&id, "GET /s/{id}")).await.status(), 404);
     id
 }
 
@@ -106,21 +93,18 @@ async fn handlers_on<S: Store>(store: &S) {
     let config = ServiceConfig::default();
 
     // API Gateway base64-encodes some bodies; the handler reads them the same.
-    let mut encoded = fixture("post_shares_jwt.json");
-    use base64::Engine;
-    encoded["body"] = json!(base64::engine::general_purpose::STANDARD.encode(share_body("Encoded", 1).to_string()));
-    encoded["isBase64Encoded"] = json!(true);
-    encoded["headers"].as_object_mut().unwrap().remove("idempotency-key");
-    assert_eq!(publish_share::handle(store, &config, request(encoded)).await.status(), 201);
+    let encoded = ApiGatewayEvent::recorded(fixture("post_shares_jwt.json"))
+        .base64_body(share_body("Encoded", 1).to_string().as_bytes())
+        .without_header("idempotency-key");
+    assert_eq!(publish_share::handle(store, &config, encoded.into_request()).await.status(), 201);
 
-    let mut no_group = fixture("post_shares_jwt.json");
-    no_group["requestContext"]["authorizer"]["jwt"]["claims"].as_object_mut().unwrap().remove("tid");
-    no_group["body"] = json!(share_body("x", 1).to_string());
-    let refused = publish_share::handle(store, &config, request(no_group)).await;
+    let mut no_group = post_share(&share_body("x", 1));
+    no_group.json_mut()["requestContext"]["authorizer"]["jwt"]["claims"].as_object_mut().unwrap().remove("tid");
+    let refused = publish_share::handle(store, &config, no_group.into_request()).await;
     assert_eq!(refused.status(), 401);
     assert_eq!(refused.headers()["content-type"], "application/problem+json");
 
-    let unknown = view_share::handle(store, request(view_event("<img src=x onerror=alert(1)>", "GET /s/{id}"))).await;
+    let unknown = view_share::handle(store, view_event("<img src=x onerror=alert(1)>", "GET /s/{id}")).await;
     assert_eq!(unknown.status(), 404);
     assert!(!body_text(&unknown).contains("<img"));
 }

@@ -1,6 +1,7 @@
 //! The local runner's route table and `template.yaml`'s must not drift: same functions, same
 //! routes, and the JWT authorizer on every route but the recipients' ones.
 
+use local_api::routes::Function;
 use serde_norway::Value;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,11 +32,11 @@ fn template_routes() -> BTreeMap<String, BTreeSet<(String, bool)>> {
 
 #[test]
 fn local_runner_and_template_serve_the_same_routes() {
-    let from_code: BTreeMap<String, BTreeSet<(String, bool)>> = local_api::FUNCTIONS
-        .iter()
-        .map(|(binary, routes)| {
-            let keys = routes.iter().map(|key| (key.to_string(), key.starts_with("GET /s/"))).collect();
-            (binary.to_string(), keys)
+    let from_code: BTreeMap<String, BTreeSet<(String, bool)>> = Function::ALL
+        .into_iter()
+        .map(|function| {
+            let keys = function.routes().iter().map(|key| (key.to_string(), function.is_public())).collect();
+            (function.binary().to_owned(), keys)
         })
         .collect();
     assert_eq!(template_routes(), from_code);

@@ -118,9 +118,9 @@ async fn publish(format: &str, detail: DetailLevel, events: Value) -> (MemorySto
     let store = MemoryStore::new();
     let request = parse(&publish_body(format, detail, events)).expect("the fixture parses");
     let published = publish_share(&store, &caller(), &standing(), request, None, now()).await.expect("published");
-    let stored = store.published(&published.record.id).await.unwrap().expect("stored");
+    let stored = store.published(&published.id).await.unwrap().expect("stored");
     let events = snapshot::decode(&stored.chunks).unwrap();
-    (store, published.record, events)
+    (store, published, events)
 }
 
 fn fixture(text: &str) -> Value {
@@ -393,7 +393,7 @@ async fn events_outside_the_range_are_left_out_and_counted() {
     let request = parse(&serde_json::to_vec(&body).unwrap()).unwrap();
     let store = MemoryStore::new();
     let published = publish_share(&store, &caller(), &standing(), request, None, now()).await.unwrap();
-    assert_eq!((published.record.event_count, published.record.left_out.outside_range), (2, 2));
+    assert_eq!((published.event_count, published.left_out.outside_range), (2, 2));
     assert_nothing_leaked(&memory_store_text(&store), &["Product demo for Edge Communications", "Focus time"]);
 }
 

@@ -1,6 +1,7 @@
 //! What the benchmarks publish and how they call the handlers: a support rota, and API Gateway
 //! HTTP API (payload 2.0) events from an authenticated caller.
 
+use local_api::event::ApiGatewayEvent;
 use serde_json::{Value, json};
 
 /// `count` events of a rota in December 2026 (New York), with a description when `detail` is "full".
@@ -31,20 +32,19 @@ pub fn rota_body(count: usize, detail: &str) -> Value {
 }
 
 /// An HTTP API event for `route_key`, from user `kim` of group `contoso`.
-pub fn api_gateway_event(route_key: &str, path: &str, parameters: Value, body: Option<&Value>) -> String {
-    let (method, _) = route_key.split_once(' ').expect("METHOD /path");
-    json!({
-        "version": "2.0", "routeKey": route_key, "rawPath": path, "rawQueryString": "",
-        "headers": {"content-type": "application/json", "host": "share.example.com"},
-        "pathParameters": parameters,
-        "requestContext": {
-            "accountId": "123456789012", "apiId": "api", "domainName": "share.example.com", "requestId": "bench",
-            "routeKey": route_key, "stage": "$default", "time": "27/Nov/2026:15:00:00 +0000", "timeEpoch": 0,
-            "http": {"method": method, "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "bench"},
-            "authorizer": {"jwt": {"claims": {"sub": "kim", "tid": "contoso", "email": "kim@example.com"}, "scopes": null}}
-        },
-        "body": body.map(Value::to_string),
-        "isBase64Encoded": false
-    })
-    .to_string()
+pub fn api_gateway_event(
+    route_key: &str,
+    path: &str,
+    parameters: &[(&str, &str)],
+    body: Option<&Value>,
+) -> ApiGatewayEvent {
+    let event = ApiGatewayEvent::new(route_key, path)
+        .path_parameters(parameters.iter().copied())
+        .header("content-type", "application/json")
+        .header("host", "share.example.com")
+        .claims([("sub", "kim"), ("tid", "contoso"), ("email", "kim@example.com")]);
+    match body {
+        Some(body) => event.json_body(body),
+        None => event,
+    }
 }

@@ -31,8 +31,6 @@ pub enum ApiError {
     NotFound,
     #[error("conflict: {0}")]
     Conflict(String),
-    #[error("gone")]
-    Gone,
     #[error("request body too large")]
     PayloadTooLarge,
     #[error("{detail}")]
@@ -72,7 +70,6 @@ impl ApiError {
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::Gone => StatusCode::GONE,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -91,7 +88,6 @@ impl ApiError {
             Self::Forbidden(reason) => (reason.clone(), &[]),
             Self::NotFound => ("No such resource.".into(), &[]),
             Self::Conflict(reason) => (reason.clone(), &[]),
-            Self::Gone => ("This share has expired.".into(), &[]),
             Self::PayloadTooLarge => (format!("The request body is larger than {MAX_BODY_BYTES} bytes."), &[]),
             Self::Unprocessable { detail, errors } => (detail.clone(), errors.as_slice()),
             Self::Unavailable => {
@@ -116,10 +112,10 @@ impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
         match error {
             ServiceError::Invalid(errors) => Self::invalid(errors),
-            ServiceError::Denied(reason) => Self::Forbidden(reason.to_owned()),
-            ServiceError::NotFound => Self::NotFound,
-            ServiceError::Gone => Self::Gone,
-            ServiceError::Conflict(reason) => Self::Conflict(reason.to_owned()),
+            ServiceError::Denied(denial) => Self::Forbidden(denial.to_string()),
+            // Expiry is the recipients' 410 (the view function's); the JSON routes list expired shares.
+            ServiceError::NotFound | ServiceError::Expired => Self::NotFound,
+            ServiceError::Conflict(conflict) => Self::Conflict(conflict.to_string()),
             ServiceError::Store(error) => error.into(),
         }
     }
@@ -129,9 +125,7 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Unavailable(_) => Self::Unavailable,
-            StoreError::Conflict => {
-                Self::Conflict("The share was changed by another request; reload and try again.".into())
-            }
+            StoreError::Conflict => ServiceError::from(error).into(),
             StoreError::Rejected(_) | StoreError::Inconsistent(_) => Self::Internal,
         }
     }
@@ -259,41 +253,9 @@ pub fn public_base_url(request: &Request, configured: Option<&str>) -> String {
     format!("{scheme}://{host}")
 }
 
-/// Splits a route key into its method and path template.
-pub fn split_route_key(route_key: &str) -> (&str, &str) {
-    route_key.split_once(' ').unwrap_or(("", route_key))
-}
-
-/// Matches a concrete path against a template such as `/shares/{id}/rotate`, returning the
-/// path parameters (for the local runner, which plays API Gateway's part).
-pub fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
-    let mut parameters = Vec::new();
-    let mut template_parts = template.trim_start_matches('/').split('/');
-    let mut path_parts = path.trim_start_matches('/').split('/');
-    loop {
-        match (template_parts.next(), path_parts.next()) {
-            (None, None) => return Some(parameters),
-            (Some(t), Some(p)) if t.starts_with('{') && t.ends_with('}') && !p.is_empty() => {
-                parameters.push((t[1..t.len() - 1].to_owned(), p.to_owned()));
-            }
-            (Some(t), Some(p)) if t == p => {}
-            _ => return None,
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn paths_match_templates_with_parameters() {
-        assert_eq!(match_path("/shares/{id}", "/shares/abc"), Some(vec![("id".into(), "abc".into())]));
-        assert_eq!(match_path("/shares/{id}/rotate", "/shares/abc/rotate").map(|p| p.len()), Some(1));
-        assert_eq!(match_path("/shares/{id}", "/shares/abc/rotate"), None);
-        assert_eq!(match_path("/shares/{id}", "/shares/"), None);
-        assert_eq!(match_path("/shares", "/shares"), Some(vec![]));
-    }
 
     #[test]
     fn problems_carry_status_and_pointers() {

@@ -3,7 +3,7 @@
 
 use crate::domain::{
     DetailLevel, GroupId, LeftOut, Owner, ShareId, ShareOptions, ShareRecord, SharedEvent, SharingDecision,
-    SharingPolicy, UserPermission, ValidationErrors, sharing_decision,
+    SharingDenial, SharingPolicy, UserPermission, ValidationErrors, sharing_decision,
 };
 use crate::identity::Caller;
 use crate::publish_request::PublishRequest;
@@ -21,20 +21,53 @@ pub enum ServiceError {
     #[error("{0}")]
     Invalid(ValidationErrors),
     #[error("denied: {0}")]
-    Denied(&'static str),
+    Denied(Denial),
     #[error("not found")]
     NotFound,
+    /// The share's `expiresAt` has passed: recipients get 410, whatever the store's TTL sweep did.
     #[error("expired")]
-    Gone,
+    Expired,
     #[error("conflict: {0}")]
-    Conflict(&'static str),
+    Conflict(Conflict),
     #[error(transparent)]
-    Store(#[from] StoreError),
+    Store(StoreError),
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;
 
-pub const ADMINS_DO_NOT_EDIT: &str = "Group admins may see and revoke other members' shares, not edit them";
+/// Why a caller may not do what they asked (403); the text is the problem's `detail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Denial {
+    #[error("{}", .0.reason())]
+    Sharing(SharingDenial),
+    #[error("Group admins may see and revoke other members' shares, not edit them")]
+    AdminsDoNotEdit,
+    #[error("Only group admins may do this")]
+    AdminsOnly,
+}
+
+/// Why a write could not be applied as asked (409); the text is the problem's `detail`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum Conflict {
+    #[error("The share was changed by another request; reload and try again")]
+    ChangedConcurrently,
+    #[error("This Idempotency-Key was already used with a different request body")]
+    KeyReusedWithOtherBody,
+    #[error("This Idempotency-Key was used for a share that no longer exists")]
+    KeyForDeletedShare,
+    #[error("The request conflicted with another; try again")]
+    ConcurrentRetry,
+}
+
+impl From<StoreError> for ServiceError {
+    fn from(error: StoreError) -> Self {
+        match error {
+            // Every precondition the service writes under guards against a concurrent change.
+            StoreError::Conflict => Self::Conflict(Conflict::ChangedConcurrently),
+            other => Self::Store(other),
+        }
+    }
+}
 
 /// The caller's place in their group: the policy, their own record, and whether they administer it.
 #[derive(Debug, Clone)]
@@ -58,12 +91,12 @@ impl Standing {
     fn require_sharing(&self) -> ServiceResult<()> {
         match self.decision() {
             SharingDecision::Allowed => Ok(()),
-            SharingDecision::Denied(reason) => Err(ServiceError::Denied(reason)),
+            SharingDecision::Denied(denial) => Err(ServiceError::Denied(Denial::Sharing(denial))),
         }
     }
 
-    fn require_admin(&self) -> ServiceResult<()> {
-        if self.is_admin { Ok(()) } else { Err(ServiceError::Denied("Only group admins may do this")) }
+    pub fn require_admin(&self) -> ServiceResult<()> {
+        if self.is_admin { Ok(()) } else { Err(ServiceError::Denied(Denial::AdminsOnly)) }
     }
 
     pub fn allowed_detail(&self) -> &[DetailLevel] {
@@ -136,12 +169,6 @@ fn hex_digest(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-pub struct Published {
-    pub record: ShareRecord,
-    /// A retried request answered with the share its first attempt created.
-    pub replayed: bool,
-}
-
 /// Writes the chunks after the first, then commits; a failure removes what was written.
 async fn write_and_commit<S: ShareWrites>(
     store: &S,
@@ -180,7 +207,7 @@ pub async fn publish_share<S: ShareReads + ShareWrites>(
     request: PublishRequest,
     idempotency: Option<IdempotencyClaim>,
     now: Timestamp,
-) -> ServiceResult<Published> {
+) -> ServiceResult<ShareRecord> {
     if let Some(claim) = &idempotency
         && let Some(previous) = replay(store, claim).await?
     {
@@ -205,25 +232,26 @@ pub async fn publish_share<S: ShareReads + ShareWrites>(
     match write_and_commit(store, commit, &chunks).await {
         Ok(()) => {
             tracing::info!(share = %record.id.log_ref(), events = record.event_count, left_out = record.left_out.total(), "share published");
-            Ok(Published { record, replayed: false })
+            Ok(record)
         }
         // A concurrent retry with the same key won the race: answer with its share.
         Err(StoreError::Conflict) if idempotency.is_some() => {
             let claim = idempotency.expect("checked");
-            replay(store, &claim).await?.ok_or(ServiceError::Conflict("The request conflicted with another; try again"))
+            replay(store, &claim).await?.ok_or(ServiceError::Conflict(Conflict::ConcurrentRetry))
         }
         Err(error) => Err(error.into()),
     }
 }
 
-async fn replay<S: ShareReads>(store: &S, claim: &IdempotencyClaim) -> ServiceResult<Option<Published>> {
+/// The share a request with the same key already created, if any.
+async fn replay<S: ShareReads>(store: &S, claim: &IdempotencyClaim) -> ServiceResult<Option<ShareRecord>> {
     let Some(previous) = store.idempotency(&claim.key_digest).await? else { return Ok(None) };
     if previous.body_digest != claim.body_digest {
-        return Err(ServiceError::Conflict("This Idempotency-Key was already used with a different request body"));
+        return Err(ServiceError::Conflict(Conflict::KeyReusedWithOtherBody));
     }
     match store.share(&previous.share_id).await? {
-        Some(record) => Ok(Some(Published { record, replayed: true })),
-        None => Err(ServiceError::Conflict("This Idempotency-Key was used for a share that no longer exists")),
+        Some(record) => Ok(Some(record)),
+        None => Err(ServiceError::Conflict(Conflict::KeyForDeletedShare)),
     }
 }
 
@@ -253,7 +281,7 @@ pub async fn owned_share<S: ShareReads>(
     id: &str,
 ) -> ServiceResult<ShareRecord> {
     let record = visible_share(store, caller, standing, id).await?;
-    if record.owner.user_id == caller.user_id { Ok(record) } else { Err(ServiceError::Denied(ADMINS_DO_NOT_EDIT)) }
+    if record.owner.user_id == caller.user_id { Ok(record) } else { Err(ServiceError::Denied(Denial::AdminsDoNotEdit)) }
 }
 
 /// Replaces options and events in one switch: recipients see the old snapshot or the new one.
@@ -279,18 +307,9 @@ pub async fn replace_share<S: ShareReads + ShareWrites>(
         }),
         idempotency: None,
     };
-    write_and_commit(store, commit, &chunks).await.map_err(conflict_means_changed)?;
+    write_and_commit(store, commit, &chunks).await?;
     tracing::info!(share = %record.id.log_ref(), events = record.event_count, "share replaced");
     Ok(record)
-}
-
-fn conflict_means_changed(error: StoreError) -> ServiceError {
-    match error {
-        StoreError::Conflict => {
-            ServiceError::Conflict("The share was changed by another request; reload and try again")
-        }
-        other => other.into(),
-    }
 }
 
 /// Moves the share to a new id; the old link stops working in the same transaction.
@@ -303,7 +322,7 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
     standing.require_sharing()?;
     let published = store.published(&existing.id).await?.ok_or(ServiceError::NotFound)?;
     if published.record.generation != existing.generation {
-        return Err(ServiceError::Conflict("The share was changed by another request; reload and try again"));
+        return Err(ServiceError::Conflict(Conflict::ChangedConcurrently));
     }
     let mut record = existing.clone();
     record.id = ShareId::generate();
@@ -319,7 +338,7 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
         }),
         idempotency: None,
     };
-    write_and_commit(store, commit, &published.chunks).await.map_err(conflict_means_changed)?;
+    write_and_commit(store, commit, &published.chunks).await?;
     tracing::info!(share = %record.id.log_ref(), "share rotated");
     Ok(record)
 }
@@ -329,7 +348,7 @@ pub async fn revoke_share<S: ShareReads + ShareWrites>(store: &S, record: ShareR
     match store.delete_share(&record).await {
         Err(StoreError::Conflict) => {
             if let Some(current) = store.share(&record.id).await? {
-                store.delete_share(&current).await.map_err(conflict_means_changed)?;
+                store.delete_share(&current).await?;
             }
         }
         other => other?,
@@ -356,7 +375,7 @@ pub async fn share_for_recipient<S: ShareReads + PolicyReads>(
     let id = ShareId::parse(id).ok_or(ServiceError::NotFound)?;
     let published = store.published(&id).await?.ok_or(ServiceError::NotFound)?;
     if published.record.is_expired(now) {
-        return Err(ServiceError::Gone);
+        return Err(ServiceError::Expired);
     }
     let record = &published.record;
     let (policy, permission) = store.sharing_state(&record.group, &record.owner.user_id).await?;
@@ -368,9 +387,4 @@ pub async fn share_for_recipient<S: ShareReads + PolicyReads>(
 
 pub fn snapshot_events(published: &PublishedShare) -> ServiceResult<Vec<SharedEvent>> {
     snapshot::decode(&published.chunks).map_err(|e| ServiceError::Store(StoreError::Inconsistent(e.to_string())))
-}
-
-/// Admin-only policy reads and writes.
-pub fn require_admin(standing: &Standing) -> ServiceResult<()> {
-    standing.require_admin()
 }

@@ -51,9 +51,9 @@ where
                     _ => Err(bad_header()),
                 })
                 .transpose()?;
-            let published = service::publish_share(store, &caller, &standing, publish, idempotency, now).await?;
-            let mut response = json_response(StatusCode::CREATED, &ShareJson::new(&published.record, &base_url));
-            let location = format!("/shares/{}", published.record.id);
+            let record = service::publish_share(store, &caller, &standing, publish, idempotency, now).await?;
+            let mut response = json_response(StatusCode::CREATED, &ShareJson::new(&record, &base_url));
+            let location = format!("/shares/{}", record.id);
             response.headers_mut().insert(header::LOCATION, location.parse().expect("ids are header-safe"));
             Ok(response)
         }

@@ -31,7 +31,7 @@ where
     if !ROUTES.contains(&route) {
         return Err(ApiError::NotFound);
     }
-    service::require_admin(&standing)?;
+    standing.require_admin()?;
     let group = &caller.group;
     match route {
         "GET /settings" => Ok(json_response(StatusCode::OK, &standing.policy)),

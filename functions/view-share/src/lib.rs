@@ -69,7 +69,7 @@ async fn serve<S: ShareReads + PolicyReads>(store: &S, request: &Request) -> Res
 
 fn error_page_for(error: &ServiceError) -> ErrorPage {
     match error {
-        ServiceError::Gone => ErrorPage::Gone,
+        ServiceError::Expired => ErrorPage::Gone,
         ServiceError::NotFound | ServiceError::Denied(_) | ServiceError::Invalid(_) | ServiceError::Conflict(_) => {
             ErrorPage::NotFound
         }

@@ -8,6 +8,6 @@ pub mod validation;
 
 pub use event::{Color, Description, EventTime, SharedEvent, ShowAs};
 pub use ids::{GroupId, ShareId, UserId};
-pub use policy::{SharingDecision, SharingMode, SharingPolicy, UserPermission, sharing_decision};
+pub use policy::{SharingDecision, SharingDenial, SharingMode, SharingPolicy, UserPermission, sharing_decision};
 pub use share::{DateRange, DefaultView, DetailLevel, LeftOut, Owner, ShareOptions, ShareRecord, ShareTimeZone};
 pub use validation::{FieldError, ValidationErrors};

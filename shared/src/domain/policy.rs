@@ -100,10 +100,28 @@ pub struct UserPermission {
     pub admin: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SharingDecision {
     Allowed,
-    Denied(&'static str),
+    Denied(SharingDenial),
+}
+
+/// Why a user may not publish now (and why their shares stop serving).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SharingDenial {
+    GroupOff,
+    NotSelected,
+    UserDisabled,
+}
+
+impl SharingDenial {
+    pub fn reason(self) -> &'static str {
+        match self {
+            Self::GroupOff => "Sharing is turned off for your group",
+            Self::NotSelected => "Your admin has not enabled sharing for you",
+            Self::UserDisabled => "Your admin has disabled sharing for you",
+        }
+    }
 }
 
 impl SharingDecision {
@@ -114,22 +132,18 @@ impl SharingDecision {
     pub fn reason(&self) -> &'static str {
         match self {
             Self::Allowed => "You may publish public shares",
-            Self::Denied(reason) => reason,
+            Self::Denied(denial) => denial.reason(),
         }
     }
 }
-
-pub const REASON_GROUP_OFF: &str = "Sharing is turned off for your group";
-pub const REASON_NOT_SELECTED: &str = "Your admin has not enabled sharing for you";
-pub const REASON_USER_DISABLED: &str = "Your admin has disabled sharing for you";
 
 /// Whether a user may publish (and whether their published shares may keep serving).
 pub fn sharing_decision(policy: &SharingPolicy, user: Option<&UserPermission>) -> SharingDecision {
     let can_share = user.map(|u| u.can_share);
     match (policy.sharing, can_share) {
-        (SharingMode::Nobody, _) => SharingDecision::Denied(REASON_GROUP_OFF),
-        (_, Some(false)) => SharingDecision::Denied(REASON_USER_DISABLED),
-        (SharingMode::Selected, None) => SharingDecision::Denied(REASON_NOT_SELECTED),
+        (SharingMode::Nobody, _) => SharingDecision::Denied(SharingDenial::GroupOff),
+        (_, Some(false)) => SharingDecision::Denied(SharingDenial::UserDisabled),
+        (SharingMode::Selected, None) => SharingDecision::Denied(SharingDenial::NotSelected),
         (SharingMode::Selected, Some(true)) | (SharingMode::Everyone, _) => SharingDecision::Allowed,
     }
 }
@@ -148,13 +162,13 @@ mod tests {
         let cases = [
             (Everyone, None, Ok(())),
             (Everyone, Some(true), Ok(())),
-            (Everyone, Some(false), Err(REASON_USER_DISABLED)),
-            (Selected, None, Err(REASON_NOT_SELECTED)),
+            (Everyone, Some(false), Err(SharingDenial::UserDisabled)),
+            (Selected, None, Err(SharingDenial::NotSelected)),
             (Selected, Some(true), Ok(())),
-            (Selected, Some(false), Err(REASON_USER_DISABLED)),
-            (Nobody, None, Err(REASON_GROUP_OFF)),
-            (Nobody, Some(true), Err(REASON_GROUP_OFF)),
-            (Nobody, Some(false), Err(REASON_GROUP_OFF)),
+            (Selected, Some(false), Err(SharingDenial::UserDisabled)),
+            (Nobody, None, Err(SharingDenial::GroupOff)),
+            (Nobody, Some(true), Err(SharingDenial::GroupOff)),
+            (Nobody, Some(false), Err(SharingDenial::GroupOff)),
         ];
         for (mode, can_share, expected) in cases {
             let policy = SharingPolicy { sharing: mode, ..SharingPolicy::default() };

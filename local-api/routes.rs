@@ -1,0 +1,112 @@
+//! API Gateway's part in route matching: which function serves a method and path, with the path
+//! parameters it extracts. The table is the one `template.yaml` must match (tests/routes.rs).
+
+use hyper::Method;
+
+/// The Lambda functions, by the binary name `template.yaml` builds them under.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Function {
+    PublishShare,
+    ViewShare,
+    ShareSettings,
+}
+
+impl Function {
+    pub const ALL: [Function; 3] = [Function::PublishShare, Function::ViewShare, Function::ShareSettings];
+
+    pub fn binary(self) -> &'static str {
+        match self {
+            Self::PublishShare => "publish-share",
+            Self::ViewShare => "view-share",
+            Self::ShareSettings => "share-settings",
+        }
+    }
+
+    pub fn routes(self) -> &'static [&'static str] {
+        match self {
+            Self::PublishShare => publish_share::ROUTES,
+            Self::ViewShare => view_share::ROUTES,
+            Self::ShareSettings => share_settings::ROUTES,
+        }
+    }
+
+    /// Recipients' routes carry no token; every other route is behind the JWT authorizer.
+    pub fn is_public(self) -> bool {
+        self == Self::ViewShare
+    }
+}
+
+/// What API Gateway would have matched: the function, its route key and the path parameters.
+pub struct MatchedRoute {
+    pub function: Function,
+    pub route_key: &'static str,
+    pub parameters: Vec<(String, String)>,
+}
+
+pub fn find_route(method: &Method, path: &str) -> Option<MatchedRoute> {
+    Function::ALL.into_iter().find_map(|function| {
+        function.routes().iter().find_map(|route_key| {
+            let (route_method, template) = split_route_key(route_key);
+            if route_method != method.as_str() {
+                return None;
+            }
+            match_path(template, path).map(|parameters| MatchedRoute { function, route_key, parameters })
+        })
+    })
+}
+
+/// Whether any route serves this path, whatever the method (for CORS preflight).
+pub fn is_route_path(path: &str) -> bool {
+    Function::ALL
+        .into_iter()
+        .flat_map(|function| function.routes())
+        .any(|key| match_path(split_route_key(key).1, path).is_some())
+}
+
+/// Splits a route key into its method and path template.
+fn split_route_key(route_key: &str) -> (&str, &str) {
+    route_key.split_once(' ').unwrap_or(("", route_key))
+}
+
+/// Matches a concrete path against a template such as `/shares/{id}/rotate`, returning the
+/// path parameters.
+fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
+    let mut parameters = Vec::new();
+    let mut template_parts = template.trim_start_matches('/').split('/');
+    let mut path_parts = path.trim_start_matches('/').split('/');
+    loop {
+        match (template_parts.next(), path_parts.next()) {
+            (None, None) => return Some(parameters),
+            (Some(t), Some(p)) if t.starts_with('{') && t.ends_with('}') && !p.is_empty() => {
+                parameters.push((t[1..t.len() - 1].to_owned(), p.to_owned()));
+            }
+            (Some(t), Some(p)) if t == p => {}
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn paths_match_templates_with_parameters() {
+        assert_eq!(match_path("/shares/{id}", "/shares/abc"), Some(vec![("id".into(), "abc".into())]));
+        assert_eq!(match_path("/shares/{id}/rotate", "/shares/abc/rotate").map(|p| p.len()), Some(1));
+        assert_eq!(match_path("/shares/{id}", "/shares/abc/rotate"), None);
+        assert_eq!(match_path("/shares/{id}", "/shares/"), None);
+        assert_eq!(match_path("/shares", "/shares"), Some(vec![]));
+    }
+
+    #[test]
+    fn each_route_belongs_to_one_function() {
+        let matched = find_route(&Method::GET, "/s/abc/calendar.ics").expect("a recipients' route");
+        assert_eq!(matched.function, Function::ViewShare);
+        assert_eq!(matched.route_key, "GET /s/{id}/calendar.ics");
+        assert_eq!(find_route(&Method::PUT, "/settings").map(|m| m.function), Some(Function::ShareSettings));
+        assert_eq!(find_route(&Method::GET, "/me/sharing").map(|m| m.function), Some(Function::PublishShare));
+        assert!(find_route(&Method::PATCH, "/shares").is_none());
+        assert!(is_route_path("/shares/abc/rotate") && !is_route_path("/nowhere"));
+    }
+}
