@@ -28,7 +28,7 @@ async fn serve_views(endpoint: &str, table: &str, id: &str) {
     for (route, path, query) in
         [("GET /s/{id}", format!("/s/{id}"), "agenda"), ("GET /s/{id}", format!("/s/{id}"), "month")]
     {
-        let mut request = event(route, &path, &[("id", &*id)], None);
+        let mut request = event(route, &path, &[("id", id)], None);
         *request.uri_mut() = format!("https://share.example.com{path}?view={query}").parse().unwrap();
         let request = lambda_http::RequestExt::with_query_string_parameters(
             request,
@@ -38,7 +38,7 @@ async fn serve_views(endpoint: &str, table: &str, id: &str) {
     }
     let feed = view_share::handle(
         &store,
-        event("GET /s/{id}/calendar.ics", &format!("/s/{id}/calendar.ics"), &[("id", &*id)], None),
+        event("GET /s/{id}/calendar.ics", &format!("/s/{id}/calendar.ics"), &[("id", id)], None),
     )
     .await;
     assert_eq!(feed.status(), 200);
