@@ -1,0 +1,122 @@
+//! What a warm view function keeps between requests: decoded snapshots, keyed by share and
+//! generation, and rendered bodies, keyed by their entity tag. A generation's snapshot never
+//! changes, and the tag covers everything else a body depends on, so a cached entry is exactly
+//! what would be decoded or rendered now. The record is still read on every request: revoke,
+//! expiry and policy are decided fresh each time, only the work after them is saved.
+
+use share_core::domain::SharedEvent;
+use std::collections::{HashMap, VecDeque};
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+
+/// Decoded snapshots and rendered bodies of one warm instance.
+pub struct ViewCache {
+    snapshots: BoundedCache<(String, String), Arc<[SharedEvent]>>,
+    bodies: BoundedCache<String, Arc<str>>,
+}
+
+impl ViewCache {
+    /// Budgets sized for a 256 MB function: about 50,000 decoded events and 32 MiB of bodies.
+    pub fn new() -> Self {
+        Self::with_budgets(50_000, 32 << 20)
+    }
+
+    pub fn with_budgets(snapshot_events: usize, body_bytes: usize) -> Self {
+        Self { snapshots: BoundedCache::new(snapshot_events), bodies: BoundedCache::new(body_bytes) }
+    }
+
+    pub fn snapshot(&self, share_id: &str, generation: &str) -> Option<Arc<[SharedEvent]>> {
+        self.snapshots.get(&(share_id.to_owned(), generation.to_owned()))
+    }
+
+    pub fn keep_snapshot(&self, share_id: &str, generation: &str, events: Arc<[SharedEvent]>) {
+        let weight = events.len().max(1);
+        self.snapshots.insert((share_id.to_owned(), generation.to_owned()), events, weight);
+    }
+
+    pub fn body(&self, entity_tag: &str) -> Option<Arc<str>> {
+        self.bodies.get(&entity_tag.to_owned())
+    }
+
+    pub fn keep_body(&self, entity_tag: &str, body: Arc<str>) {
+        let weight = body.len().max(1);
+        self.bodies.insert(entity_tag.to_owned(), body, weight);
+    }
+}
+
+impl Default for ViewCache {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A map with a weight budget; the oldest entries go first when it is exceeded. An entry heavier
+/// than the whole budget is not kept.
+struct BoundedCache<K, V> {
+    budget: usize,
+    state: Mutex<CacheState<K, V>>,
+}
+
+struct CacheState<K, V> {
+    entries: HashMap<K, (V, usize)>,
+    order: VecDeque<K>,
+    weight: usize,
+}
+
+impl<K: Eq + Hash + Clone, V: Clone> BoundedCache<K, V> {
+    fn new(budget: usize) -> Self {
+        Self { budget, state: Mutex::new(CacheState { entries: HashMap::new(), order: VecDeque::new(), weight: 0 }) }
+    }
+
+    fn get(&self, key: &K) -> Option<V> {
+        let state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        state.entries.get(key).map(|(value, _)| value.clone())
+    }
+
+    fn insert(&self, key: K, value: V, weight: usize) {
+        if weight > self.budget {
+            return;
+        }
+        let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if state.entries.contains_key(&key) {
+            return;
+        }
+        while state.weight + weight > self.budget {
+            let Some(oldest) = state.order.pop_front() else { break };
+            if let Some((_, freed)) = state.entries.remove(&oldest) {
+                state.weight -= freed;
+            }
+        }
+        state.weight += weight;
+        state.order.push_back(key.clone());
+        state.entries.insert(key, (value, weight));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bodies_stay_within_their_budget_oldest_out_first() {
+        let cache = ViewCache::with_budgets(10, 10);
+        cache.keep_body("a", Arc::from("aaaa"));
+        cache.keep_body("b", Arc::from("bbbb"));
+        cache.keep_body("c", Arc::from("cccc"));
+        assert!(cache.body("a").is_none(), "the oldest body made room");
+        assert_eq!(cache.body("b").as_deref(), Some("bbbb"));
+        assert_eq!(cache.body("c").as_deref(), Some("cccc"));
+        cache.keep_body("huge", Arc::from("x".repeat(11)));
+        assert!(cache.body("huge").is_none(), "an entry over the whole budget is not kept");
+        assert_eq!(cache.body("c").as_deref(), Some("cccc"), "and evicts nothing");
+    }
+
+    #[test]
+    fn snapshots_are_keyed_by_share_and_generation() {
+        let cache = ViewCache::with_budgets(10, 10);
+        cache.keep_snapshot("share", "g1", Arc::from(Vec::new()));
+        assert!(cache.snapshot("share", "g1").is_some());
+        assert!(cache.snapshot("share", "g2").is_none(), "a new generation is a new snapshot");
+        assert!(cache.snapshot("other", "g1").is_none());
+    }
+}
