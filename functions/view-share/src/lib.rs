@@ -2,12 +2,12 @@
 //! read-only page and the iCalendar feed. It only reads.
 
 use jiff::Timestamp;
-use lambda_http::http::{HeaderMap, HeaderValue, StatusCode, header};
+use lambda_http::http::{HeaderMap, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 use sha2::{Digest, Sha256};
 use share_core::domain::ShareRecord;
 use share_core::http::{log_response, path_parameter, route_key};
-use share_core::render::{self, ErrorPage, PageQuery};
+use share_core::render::{self, ErrorPage, PageQuery, with_security_headers};
 use share_core::service::{self, ServiceError};
 use share_core::store::{PolicyReads, ShareReads};
 
@@ -57,9 +57,7 @@ async fn serve<S: ShareReads + PolicyReads>(store: &S, request: &Request) -> Res
         Representation::Page(query) => {
             ("text/html; charset=utf-8", render::share_page(&published.record, &events, query, now))
         }
-        Representation::Feed => {
-            ("text/calendar; charset=utf-8", render::calendar_feed(&published.record, &events, now))
-        }
+        Representation::Feed => ("text/calendar; charset=utf-8", render::calendar_feed(&published.record, &events)),
     };
     with_view_headers(Response::builder().status(StatusCode::OK), &representation, &etag)
         .header(header::CONTENT_TYPE, content_type)
@@ -67,9 +65,11 @@ async fn serve<S: ShareReads + PolicyReads>(store: &S, request: &Request) -> Res
         .expect("valid response")
 }
 
+/// An expired share gets its own page (and 410); anything else a recipient may not see looks like a
+/// link to nothing.
 fn error_page_for(error: &ServiceError) -> ErrorPage {
     match error {
-        ServiceError::Expired => ErrorPage::Gone,
+        ServiceError::Expired => ErrorPage::Expired,
         ServiceError::NotFound | ServiceError::Denied(_) | ServiceError::Invalid(_) | ServiceError::Conflict(_) => {
             ErrorPage::NotFound
         }
@@ -112,28 +112,11 @@ fn with_view_headers(
     etag: &str,
 ) -> lambda_http::http::response::Builder {
     let embed = matches!(representation, Representation::Page(query) if query.embed);
-    security_headers(builder, embed).header(header::ETAG, etag).header(header::CACHE_CONTROL, CACHE_CONTROL)
-}
-
-fn security_headers(
-    builder: lambda_http::http::response::Builder,
-    embed: bool,
-) -> lambda_http::http::response::Builder {
-    let builder = builder
-        .header(header::CONTENT_SECURITY_POLICY, render::content_security_policy(embed))
-        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
-        .header(header::REFERRER_POLICY, "no-referrer")
-        .header("x-robots-tag", "noindex, nofollow");
-    if embed { builder } else { builder.header(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY")) }
+    with_security_headers(builder, embed).header(header::ETAG, etag).header(header::CACHE_CONTROL, CACHE_CONTROL)
 }
 
 fn error_response(page: ErrorPage) -> Response<Body> {
-    let status = match page {
-        ErrorPage::NotFound => StatusCode::NOT_FOUND,
-        ErrorPage::Gone => StatusCode::GONE,
-        ErrorPage::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-    };
-    let mut builder = security_headers(Response::builder().status(status), false)
+    let mut builder = with_security_headers(Response::builder().status(page.status()), false)
         .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
         .header(header::CACHE_CONTROL, "no-store");
     if page == ErrorPage::Unavailable {

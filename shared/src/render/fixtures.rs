@@ -55,3 +55,17 @@ pub fn all_day(title: &str, start: Date, end: Date) -> SharedEvent {
     e.title = Some(title.to_owned());
     e
 }
+
+/// An untitled busy event.
+pub fn busy(start: EventTime, end: EventTime) -> SharedEvent {
+    event("u", start, end)
+}
+
+/// An instant from RFC 3339.
+pub fn at(instant: &str) -> EventTime {
+    EventTime::At(instant.parse().unwrap())
+}
+
+pub fn new_york() -> jiff::tz::TimeZone {
+    jiff::tz::TimeZone::get("America/New_York").unwrap()
+}

@@ -1,8 +1,10 @@
+use super::agenda::AGENDA_PAGE;
 use super::*;
-use crate::domain::{Color, EventTime};
+use crate::domain::{Color, Description, EventTime, ShowAs};
 use crate::render::fixtures::{all_day, record, timed};
 use crate::render::{content_security_policy, style};
 use jiff::civil::date;
+use jiff::tz::TimeZone;
 
 fn rota() -> ShareRecord {
     record("Support rota", "America/New_York", date(2026, 12, 1), date(2027, 1, 1), DetailLevel::Full)
@@ -343,25 +345,5 @@ fn error_pages_say_what_happened_in_the_same_layout() {
     let not_found = error_page(ErrorPage::NotFound);
     assert!(not_found.contains("<h1>Calendar not found</h1>"));
     assert!(not_found.contains("<main"));
-    assert!(error_page(ErrorPage::Gone).contains("<h1>This calendar has expired</h1>"));
-}
-
-#[test]
-fn lane_columns_divide_twelve() {
-    let lane = |index, count, span| timeline::Lane { index, count, span };
-    assert_eq!(lane_columns(lane(0, 1, 1)), (1, 12));
-    assert_eq!(lane_columns(lane(1, 2, 1)), (7, 6));
-    assert_eq!(lane_columns(lane(2, 3, 1)), (9, 4));
-    assert_eq!(lane_columns(lane(1, 3, 2)), (5, 8));
-    assert_eq!(lane_columns(lane(4, 5, 1)), (9, 2));
-    assert_eq!(lane_columns(lane(13, 14, 1)), (12, 1));
-}
-
-#[test]
-fn palette_picks_the_nearest_colour() {
-    assert_eq!(palette_index("#1e88e5"), 1);
-    assert_eq!(palette_index("#ff0000"), 3);
-    assert_eq!(palette_index("#00ff00"), 2);
-    assert_eq!(palette_index("#8bc34a"), 12);
-    assert_eq!(palette_index("#7b1fa2"), 5);
+    assert!(error_page(ErrorPage::Expired).contains("<h1>This calendar has expired</h1>"));
 }

@@ -1,0 +1,132 @@
+//! The agenda view: events listed day by day from the page's anchor with all their details, a
+//! page of whole days at a time.
+
+use super::dates::{LongDate, ShortDate};
+use super::look::{Look, label, show_as_tag};
+use super::{Body, PageContext, StepNames, ViewPage};
+use crate::domain::{Description, SharedEvent};
+use crate::render::timeline::{self, Clock, Placed, WallClock};
+use jiff::civil::{Date, DateTime, Time};
+use std::fmt;
+
+/// Events an agenda page holds (whole days; a single overfull day is cut at the hard cap).
+pub(super) const AGENDA_PAGE: usize = 200;
+const AGENDA_HARD_CAP: usize = 500;
+/// Descriptions longer than this fold away behind a disclosure.
+const LONG_DESCRIPTION: usize = 280;
+
+const STEPS: StepNames = StepNames { earlier: "Earlier", later: "Later", unit: "" };
+
+#[derive(Debug, Clone, Copy)]
+pub(super) enum When {
+    AllDay { last: Option<Date> },
+    Timed { start: DateTime, end: DateTime, listed: Date },
+}
+
+impl When {
+    fn of(placed: &Placed<'_>, listed: Date) -> Self {
+        if placed.all_day {
+            let last = placed.last_day();
+            Self::AllDay { last: (last > placed.start.date()).then_some(last) }
+        } else {
+            Self::Timed { start: placed.start, end: placed.end, listed }
+        }
+    }
+}
+
+impl fmt::Display for When {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match *self {
+            Self::AllDay { last: None } => f.write_str("All day"),
+            Self::AllDay { last: Some(last) } => write!(f, "All day, until {}", ShortDate(last)),
+            Self::Timed { start, end, listed } => {
+                if start.date() != listed {
+                    write!(f, "{} ", ShortDate(start.date()))?;
+                }
+                Clock::of(start.time()).fmt(f)?;
+                if end == start {
+                    return Ok(());
+                }
+                f.write_str(" \u{2013} ")?;
+                let same_day = end.date() == start.date()
+                    || (end.time() == Time::midnight() && end.date().yesterday().ok() == Some(start.date()));
+                if !same_day {
+                    write!(f, "{} ", ShortDate(end.date()))?;
+                }
+                Clock::of(end.time()).fmt(f)
+            }
+        }
+    }
+}
+
+pub(super) struct AgendaItem<'a> {
+    pub(super) when: When,
+    pub(super) label: &'a str,
+    pub(super) tag: Option<&'static str>,
+    pub(super) location: Option<&'a str>,
+    pub(super) resource: Option<&'a str>,
+    pub(super) status: Option<&'a str>,
+    pub(super) description: Option<&'a Description>,
+    pub(super) look: Look,
+}
+
+impl AgendaItem<'_> {
+    pub(super) fn has_meta(&self) -> bool {
+        self.location.is_some() || self.resource.is_some() || self.status.is_some()
+    }
+
+    pub(super) fn folded(&self) -> bool {
+        matches!(self.description, Some(Description::Text(d) | Description::SanitizedHtml(d)) if d.len() > LONG_DESCRIPTION)
+    }
+}
+
+pub(super) struct AgendaDay<'a> {
+    pub(super) date: Date,
+    pub(super) today: bool,
+    pub(super) items: Vec<AgendaItem<'a>>,
+}
+
+impl AgendaDay<'_> {
+    pub(super) fn heading(&self) -> LongDate {
+        LongDate(self.date)
+    }
+}
+
+pub(super) struct AgendaView<'a> {
+    pub(super) days: Vec<AgendaDay<'a>>,
+    pub(super) cut: usize,
+}
+
+/// A page of events from the page's anchor on; the previous page starts where one would hold about
+/// as many events, the next right after this one.
+pub(super) fn agenda_page<'a>(page: &PageContext<'a>, events: impl Iterator<Item = &'a SharedEvent>) -> ViewPage<'a> {
+    let mut clock = WallClock::new(page.zone);
+    let listing = timeline::agenda(&mut clock, events, page.anchor, page.range.start, AGENDA_PAGE, AGENDA_HARD_CAP);
+    let mut days: Vec<AgendaDay<'a>> = Vec::new();
+    for (listed, placed) in &listing.items {
+        if days.last().is_none_or(|day| day.date != *listed) {
+            days.push(AgendaDay { date: *listed, today: *listed == page.today, items: Vec::new() });
+        }
+        let event = placed.event;
+        let item = AgendaItem {
+            when: When::of(placed, *listed),
+            label: label(event),
+            tag: show_as_tag(event),
+            location: event.location.as_deref(),
+            resource: event.resource.as_deref(),
+            status: event.status.as_deref(),
+            description: event.description.as_ref(),
+            look: Look::of(event, page.availability),
+        };
+        if let Some(day) = days.last_mut() {
+            day.items.push(item);
+        }
+    }
+    ViewPage {
+        body: Body::Agenda(AgendaView { days, cut: listing.cut }),
+        period: format!("From {}", LongDate(page.anchor)),
+        prev: listing.prev.filter(|day| *day < page.anchor),
+        next: listing.next.filter(|day| *day < page.range.end),
+        steps: STEPS,
+    }
+}

@@ -1,0 +1,196 @@
+//! The share page: the layout around one view (month grid, week by the hour, agenda list), its
+//! pager, view switch and filters. View structs borrow from the snapshot; the templates in
+//! `templates/` escape everything they print except descriptions sanitised at write time.
+
+mod agenda;
+mod chip;
+mod dates;
+mod error_page;
+mod filters;
+mod look;
+mod month;
+mod week;
+
+pub use error_page::{ErrorPage, error_page};
+
+use super::query::{LinkState, PageQuery};
+use crate::domain::{DateRange, DefaultView, Description, DetailLevel, ShareRecord, SharedEvent};
+use agenda::AgendaView;
+use askama::Template;
+use dates::LongDate;
+use filters::{Choices, Narrowing, ZONE_CHOICES};
+use jiff::Timestamp;
+use jiff::civil::Date;
+use jiff::tz::TimeZone;
+use month::MonthView;
+use week::WeekView;
+
+/// What the page settled on from the query, the snapshot and today.
+struct PageContext<'a> {
+    zone: &'a TimeZone,
+    range: DateRange,
+    anchor: Date,
+    today: Date,
+    availability: bool,
+    links: LinkState<'a>,
+}
+
+/// What a view puts on the page: its body, the period it covers, where its previous and next pages
+/// start (inside the range), and how the pager names the steps.
+struct ViewPage<'a> {
+    body: Body<'a>,
+    period: String,
+    prev: Option<Date>,
+    next: Option<Date>,
+    steps: StepNames,
+}
+
+/// The pager's words: "‹ Previous month", "Later ›".
+#[derive(Clone, Copy)]
+struct StepNames {
+    earlier: &'static str,
+    later: &'static str,
+    /// Only for screen readers.
+    unit: &'static str,
+}
+
+enum Body<'a> {
+    Month(MonthView<'a>),
+    Week(WeekView<'a>),
+    Agenda(AgendaView<'a>),
+}
+
+struct ViewLink {
+    label: &'static str,
+    href: String,
+    current: bool,
+}
+
+struct Pager {
+    prev: Option<String>,
+    today: Option<String>,
+    next: Option<String>,
+    steps: StepNames,
+}
+
+#[derive(Template)]
+#[template(path = "share.html", whitespace = "minimize")]
+struct SharePage<'a> {
+    title: &'a str,
+    share_id: &'a str,
+    embed: bool,
+    zone_name: &'a str,
+    share_zone: &'a str,
+    switched_zone: bool,
+    reset_zone_href: String,
+    availability: bool,
+    period: String,
+    range_first: LongDate,
+    range_last: LongDate,
+    view: DefaultView,
+    date: Option<Date>,
+    views: [ViewLink; 3],
+    pager: Pager,
+    resources: Choices<'a>,
+    statuses: Choices<'a>,
+    extra_zone: Option<&'a str>,
+    clear_href: Option<String>,
+    body: Body<'a>,
+}
+
+impl SharePage<'_> {
+    fn zone_choices(&self) -> impl Iterator<Item = &'static str> + '_ {
+        ZONE_CHOICES.iter().copied().filter(|zone| *zone != self.share_zone)
+    }
+
+    fn zone_selected(&self, zone: &str) -> bool {
+        self.switched_zone && self.zone_name == zone
+    }
+
+    /// Enough room for the page, so rendering writes without regrowing.
+    fn size_estimate(&self) -> usize {
+        let items: usize = match &self.body {
+            Body::Month(month) => month.weeks.iter().flatten().map(|cell| cell.chips.len()).sum(),
+            Body::Week(week) => week.days.iter().map(|day| day.all_day.len() + day.blocks.len()).sum(),
+            Body::Agenda(agenda) => agenda.days.iter().map(|day| day.items.len() * 2).sum(),
+        };
+        let choices = self.resources.values.len() + self.statuses.values.len();
+        24 * 1024 + 160 * items + 64 * choices
+    }
+
+    fn has_filters(&self) -> bool {
+        !self.resources.values.is_empty() || !self.statuses.values.is_empty()
+    }
+}
+
+pub fn share_page(record: &ShareRecord, events: &[SharedEvent], query: &PageQuery, now: Timestamp) -> String {
+    let options = &record.options;
+    let display = query.tz.as_ref().filter(|tz| tz.name() != options.time_zone.name());
+    let zone_setting = display.unwrap_or(&options.time_zone);
+    let zone = zone_setting.zone();
+    let today = query.today(record, now);
+    let range = options.range;
+    let view = query.view.unwrap_or(options.view);
+    let date = query.date.filter(|day| range.contains(*day));
+    let anchor = date.unwrap_or(if range.contains(today) { today } else { range.start });
+
+    let (resources, statuses) = Choices::of(events, query);
+    let (resource, status) = (resources.selected, statuses.selected);
+    let narrowing = Narrowing { resource, status };
+    let shown = events.iter().filter(move |event| narrowing.keeps(event));
+
+    let links = LinkState { resource, status, tz: display.map(|tz| tz.name()), embed: query.embed };
+    let page =
+        PageContext { zone, range, anchor, today, availability: options.detail == DetailLevel::Availability, links };
+    let last_day = range.end.yesterday().unwrap_or(range.start);
+    let today_href = range.contains(today).then(|| links.href(view, None));
+    let ViewPage { body, period, prev, next, steps } = match view {
+        DefaultView::Month => month::month_page(&page, shown),
+        DefaultView::Week => week::week_page(&page, shown),
+        DefaultView::Agenda => agenda::agenda_page(&page, shown),
+    };
+    let pager = Pager {
+        prev: prev.map(|d| links.href(view, Some(d))),
+        today: today_href,
+        next: next.map(|d| links.href(view, Some(d))),
+        steps,
+    };
+    let view_link = |target: DefaultView, label: &'static str| ViewLink {
+        label,
+        href: links.href(target, date),
+        current: target == view,
+    };
+    let page = SharePage {
+        title: &options.title,
+        share_id: record.id.as_str(),
+        embed: query.embed,
+        zone_name: zone_setting.name(),
+        share_zone: options.time_zone.name(),
+        switched_zone: display.is_some(),
+        reset_zone_href: if display.is_some() { links.without_tz(view, date) } else { String::new() },
+        availability: page.availability,
+        period,
+        range_first: LongDate(range.start),
+        range_last: LongDate(last_day),
+        view,
+        date,
+        views: [
+            view_link(DefaultView::Month, "Month"),
+            view_link(DefaultView::Week, "Week"),
+            view_link(DefaultView::Agenda, "Agenda"),
+        ],
+        pager,
+        extra_zone: display.map(|tz| tz.name()).filter(|name| !ZONE_CHOICES.contains(name)),
+        clear_href: (resource.is_some() || status.is_some())
+            .then(|| LinkState { resource: None, status: None, ..links }.href(view, date)),
+        resources,
+        statuses,
+        body,
+    };
+    let mut html = String::with_capacity(page.size_estimate());
+    page.render_into(&mut html).expect("share page renders");
+    html
+}
+
+#[cfg(test)]
+mod tests;

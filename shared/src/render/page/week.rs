@@ -1,0 +1,226 @@
+//! The week view: seven days by the hour, timed events as blocks on a quarter-hour grid (side by side
+//! where they overlap), all-day and day-long events in a row above, paged a week at a time.
+
+use super::chip::Chip;
+use super::dates::{month_name, week_start, weekday_name};
+use super::look::{CellClasses, Look, label, show_as_tag};
+use super::{Body, PageContext, StepNames, ViewPage};
+use crate::domain::{DefaultView, SharedEvent};
+use crate::render::style::{DAY_ROWS, LANE_COLUMNS};
+use crate::render::timeline::{self, Clock, Segment, WallClock, Window};
+use jiff::civil::Date;
+use std::fmt;
+
+/// Timed blocks a week column shows before linking to the rest.
+const WEEK_BLOCKS: usize = 40;
+/// The week grid shows at least these working hours.
+const WORKDAY: (u16, u16) = (8, 18);
+
+const STEPS: StepNames = StepNames { earlier: "Previous", later: "Next", unit: " week" };
+
+/// The event's own start and end times, shown on each piece of it.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct TimeRange {
+    start: Clock,
+    end: Option<Clock>,
+}
+
+impl fmt::Display for TimeRange {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.start.fmt(f)?;
+        if let Some(end) = self.end {
+            write!(f, "\u{2013}{end}")?;
+        }
+        Ok(())
+    }
+}
+
+pub(super) struct Block<'a> {
+    pub(super) time: TimeRange,
+    pub(super) label: &'a str,
+    pub(super) tag: Option<&'static str>,
+    pub(super) location: Option<&'a str>,
+    pub(super) look: Look,
+    pub(super) row: u16,
+    pub(super) span: u16,
+    pub(super) column: u8,
+    pub(super) width: u8,
+}
+
+pub(super) struct WeekDay<'a> {
+    pub(super) date: Date,
+    pub(super) today: bool,
+    pub(super) in_range: bool,
+    pub(super) all_day: Vec<Chip<'a>>,
+    pub(super) blocks: Vec<Block<'a>>,
+    pub(super) more: usize,
+    pub(super) more_href: String,
+}
+
+impl WeekDay<'_> {
+    pub(super) fn weekday(&self) -> &'static str {
+        &weekday_name(self.date)[..3]
+    }
+
+    pub(super) fn month(&self) -> &'static str {
+        month_name(self.date)
+    }
+
+    pub(super) fn classes(&self) -> CellClasses {
+        CellClasses { in_month: true, in_range: self.in_range, today: self.today, empty: false }
+    }
+}
+
+pub(super) struct WeekView<'a> {
+    pub(super) days: Vec<WeekDay<'a>>,
+    /// Labels down the side: (row, time).
+    pub(super) hours: Vec<(u16, Clock)>,
+    pub(super) hour_count: u16,
+    pub(super) empty: bool,
+}
+
+/// The week holding the page's anchor, and the weeks either side that start in the range.
+pub(super) fn week_page<'a>(page: &PageContext<'a>, events: impl Iterator<Item = &'a SharedEvent>) -> ViewPage<'a> {
+    let range = page.range;
+    let monday = week_start(page.anchor);
+    let sunday = monday.saturating_add(jiff::Span::new().days(6));
+    let prev = (monday > range.start).then(|| monday.saturating_sub(jiff::Span::new().days(7)).max(range.start));
+    let next = Some(monday.saturating_add(jiff::Span::new().days(7))).filter(|d| *d < range.end);
+    ViewPage {
+        body: Body::Week(week_view(page, events)),
+        period: week_period(monday, sunday),
+        prev,
+        next,
+        steps: STEPS,
+    }
+}
+
+fn week_view<'a>(page: &PageContext<'a>, events: impl Iterator<Item = &'a SharedEvent>) -> WeekView<'a> {
+    let monday = week_start(page.anchor);
+    let window = Window { from: monday, days: 7 };
+    let placed = window.collect(&mut WallClock::new(page.zone), events);
+    let segments = window.segments(&placed);
+
+    // Rows cover the working day, widened to every timed block of the week.
+    let (mut first_hour, mut last_hour) = WORKDAY;
+    for segment in segments.iter().filter(|s| s.on_grid()) {
+        first_hour = first_hour.min(segment.from.hour());
+        last_hour = last_hour.max(segment.to.0.div_ceil(60).max(segment.from.hour() + 1));
+    }
+    let last_hour = last_hour.min(DAY_ROWS / 4);
+    let origin = first_hour * 4;
+    let row_count = (last_hour - first_hour) * 4;
+
+    let mut days: Vec<WeekDay<'a>> = (0..7)
+        .map(|offset| {
+            let date = monday.saturating_add(jiff::Span::new().days(offset));
+            WeekDay {
+                date,
+                today: date == page.today,
+                in_range: page.range.contains(date),
+                all_day: Vec::new(),
+                blocks: Vec::new(),
+                more: 0,
+                more_href: String::new(),
+            }
+        })
+        .collect();
+    let mut intervals: Vec<(u16, u16)> = Vec::new();
+    for (index, day) in days.iter_mut().enumerate() {
+        let of_day = segments.iter().filter(|s| usize::from(s.day) == index);
+        intervals.clear();
+        let mut grid: Vec<&Segment<'_, 'a>> = Vec::new();
+        for segment in of_day {
+            if !segment.on_grid() {
+                day.all_day.push(Chip::new(segment, page.availability));
+            } else if grid.len() < WEEK_BLOCKS {
+                let row = (segment.from.0 / 15).saturating_sub(origin).min(row_count - 1);
+                let end = segment.to.0.div_ceil(15).saturating_sub(origin).min(row_count);
+                intervals.push((row, end.max(row + 1)));
+                grid.push(segment);
+            } else {
+                day.more += 1;
+            }
+        }
+        let lanes = timeline::lanes(&intervals);
+        for ((segment, &(row, end)), lane) in grid.iter().zip(&intervals).zip(lanes) {
+            let (column, width) = lane_columns(lane);
+            let placed = segment.placed;
+            let event = placed.event;
+            let start = Clock::of(placed.start.time());
+            let end_clock = Clock::of(placed.end.time());
+            day.blocks.push(Block {
+                time: TimeRange { start, end: (placed.end > placed.start).then_some(end_clock) },
+                label: label(event),
+                tag: show_as_tag(event),
+                location: event.location.as_deref(),
+                look: Look::of(event, page.availability),
+                row: row + 1,
+                span: end - row,
+                column,
+                width,
+            });
+        }
+        if day.more > 0 {
+            day.more_href = page.links.href(DefaultView::Agenda, Some(day.date.max(page.range.start)));
+        }
+    }
+    let hours = (first_hour..last_hour).map(|hour| ((hour - first_hour) * 4 + 1, Clock(hour * 60))).collect();
+    WeekView { days, hours, hour_count: last_hour - first_hour, empty: segments.is_empty() }
+}
+
+/// Grid columns for a lane: lanes share the 12 columns evenly, rounding the lane count up to 1, 2,
+/// 3, 4, 6 or 12 (beyond 12, the last lanes overlap).
+fn lane_columns(lane: timeline::Lane) -> (u8, u8) {
+    let lanes = match lane.count {
+        0..=4 => lane.count.max(1),
+        5 | 6 => 6,
+        _ => LANE_COLUMNS,
+    };
+    let unit = LANE_COLUMNS / lanes;
+    let index = lane.index.min(lanes - 1);
+    let span = lane.span.clamp(1, lanes - index);
+    (index * unit + 1, span * unit)
+}
+
+/// "7 – 13 December 2026", "30 November – 6 December 2026", "28 December 2026 – 3 January 2027".
+fn week_period(monday: Date, sunday: Date) -> String {
+    if monday.year() != sunday.year() {
+        format!(
+            "{} {} {} \u{2013} {} {} {}",
+            monday.day(),
+            month_name(monday),
+            monday.year(),
+            sunday.day(),
+            month_name(sunday),
+            sunday.year()
+        )
+    } else if monday.month() != sunday.month() {
+        format!(
+            "{} {} \u{2013} {} {} {}",
+            monday.day(),
+            month_name(monday),
+            sunday.day(),
+            month_name(sunday),
+            sunday.year()
+        )
+    } else {
+        format!("{} \u{2013} {} {} {}", monday.day(), sunday.day(), month_name(sunday), sunday.year())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lane_columns_divide_twelve() {
+        let lane = |index, count, span| timeline::Lane { index, count, span };
+        assert_eq!(lane_columns(lane(0, 1, 1)), (1, 12));
+        assert_eq!(lane_columns(lane(1, 2, 1)), (7, 6));
+        assert_eq!(lane_columns(lane(2, 3, 1)), (9, 4));
+        assert_eq!(lane_columns(lane(1, 3, 2)), (5, 8));
+        assert_eq!(lane_columns(lane(4, 5, 1)), (9, 2));
+        assert_eq!(lane_columns(lane(13, 14, 1)), (12, 1));
+    }
+}
