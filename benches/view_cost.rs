@@ -10,6 +10,7 @@ use serde_json::Value;
 use share_core::ServiceConfig;
 use share_core::store::DynamoStore;
 use std::process::Command;
+use view_share::ViewCache;
 
 fn event(route_key: &str, path: &str, parameters: &[(&str, &str)], body: Option<&Value>) -> lambda_http::Request {
     support::api_gateway_event(route_key, path, parameters, body).into_request()
@@ -34,10 +35,11 @@ async fn serve_views(endpoint: &str, table: &str, id: &str) {
             request,
             [("view".to_owned(), query.to_owned())].into_iter().collect::<std::collections::HashMap<_, _>>(),
         );
-        assert_eq!(view_share::handle(&store, request).await.status(), 200);
+        assert_eq!(view_share::handle(&store, &ViewCache::new(), request).await.status(), 200);
     }
     let feed = view_share::handle(
         &store,
+        &ViewCache::new(),
         event("GET /s/{id}/calendar.ics", &format!("/s/{id}/calendar.ics"), &[("id", id)], None),
     )
     .await;
@@ -80,7 +82,8 @@ async fn main() {
             ("feed", "GET /s/{id}/calendar.ics", format!("/s/{id}/calendar.ics")),
         ] {
             store.reset_consumed_read_units();
-            let response = view_share::handle(&store, event(route, &path, &[("id", &*id)], None)).await;
+            let response =
+                view_share::handle(&store, &ViewCache::new(), event(route, &path, &[("id", &*id)], None)).await;
             assert_eq!(response.status(), 200);
             let units = store.consumed_read_units();
             // Eventually consistent reads cost half a unit per 4 KB read.

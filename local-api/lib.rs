@@ -32,13 +32,14 @@ pub struct LocalApi<S> {
     config: ServiceConfig,
     secret: String,
     allowed_origins: Vec<String>,
+    view_cache: view_share::ViewCache,
 }
 
 type HttpResponse = hyper::Response<Full<Bytes>>;
 
 impl<S: Store + 'static> LocalApi<S> {
     pub fn new(store: S, config: ServiceConfig, secret: String, allowed_origins: Vec<String>) -> Self {
-        Self { store, config, secret, allowed_origins }
+        Self { store, config, secret, allowed_origins, view_cache: view_share::ViewCache::new() }
     }
 
     /// A default secret would let anyone on the network mint tokens: loopback only.
@@ -115,7 +116,7 @@ impl<S: Store + 'static> LocalApi<S> {
         };
         let response = match function {
             Function::PublishShare => publish_share::handle(&self.store, &self.config, request).await,
-            Function::ViewShare => view_share::handle(&self.store, request).await,
+            Function::ViewShare => view_share::handle(&self.store, &self.view_cache, request).await,
             Function::ShareSettings => share_settings::handle(&self.store, &self.config, request).await,
         };
         into_hyper(response)

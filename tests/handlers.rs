@@ -10,6 +10,7 @@ use share_core::ServiceConfig;
 use share_core::store::Store;
 use std::sync::{Arc, Mutex};
 use tracing::instrument::WithSubscriber;
+use view_share::ViewCache;
 
 fn fixture(name: &str) -> Value {
     let path = format!("{}/tests/fixtures/apigw/{name}", env!("CARGO_MANIFEST_DIR"));
@@ -63,9 +64,9 @@ async fn publish_view_revoke<S: Store>(store: &S, marked: &Value) -> String {
     assert_eq!(share["owner"]["userId"], "AAAAAAAAAAAAAAAAAAAAAIkzqFVrSaSaFHy782bbtaQ");
     assert_eq!(share["owner"]["email"], "AdeleV@contoso.onmicrosoft.com");
 
-    let page = view_share::handle(store, view_event(&id, "GET /s/{id}")).await;
+    let page = view_share::handle(store, &ViewCache::new(), view_event(&id, "GET /s/{id}")).await;
     assert_eq!(page.status(), 200);
-    let feed = view_share::handle(store, view_event(&id, "GET /s/{id}/calendar.ics")).await;
+    let feed = view_share::handle(store, &ViewCache::new(), view_event(&id, "GET /s/{id}/calendar.ics")).await;
     assert_eq!(feed.status(), 200);
 
     // The fixture's token carries roles "[ShareAdmin]" as API Gateway flattens arrays.
@@ -77,7 +78,7 @@ async fn publish_view_revoke<S: Store>(store: &S, marked: &Value) -> String {
 
     let delete = authenticated("DELETE /shares/{id}", &format!("/shares/{id}")).path_parameters([("id", id.as_str())]);
     assert_eq!(publish_share::handle(store, &config, delete.into_request()).await.status(), 204);
-    assert_eq!(view_share::handle(store, view_event(&id, "GET /s/{id}")).await.status(), 404);
+    assert_eq!(view_share::handle(store, &ViewCache::new(), view_event(&id, "GET /s/{id}")).await.status(), 404);
     id
 }
 
@@ -104,7 +105,8 @@ async fn handlers_on<S: Store>(store: &S) {
     assert_eq!(refused.status(), 401);
     assert_eq!(refused.headers()["content-type"], "application/problem+json");
 
-    let unknown = view_share::handle(store, view_event("<img src=x onerror=alert(1)>", "GET /s/{id}")).await;
+    let unknown =
+        view_share::handle(store, &ViewCache::new(), view_event("<img src=x onerror=alert(1)>", "GET /s/{id}")).await;
     assert_eq!(unknown.status(), 404);
     assert!(!body_text(&unknown).contains("<img"));
 }

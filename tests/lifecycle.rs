@@ -216,7 +216,33 @@ async fn concurrent_updates_leave_one_complete_winner(app: TestApp) {
     assert_eq!(app.stored_pieces(&id).await, app.record(&id).await.unwrap().chunk_count as usize, "no orphans");
 }
 
+/// The view function keeps rendered pages warm between requests: a change of content, a policy
+/// that pauses the owner, and a revoke must each show at the very next view of the same URL.
+async fn warm_views_never_serve_what_changed(app: TestApp) {
+    let kim = app.member("kim", "contoso");
+    let admin = app.role_admin("ada", "contoso");
+    let id = id_of(&app.publish(&kim, &share_body("Before", 3)).await);
+    let page_url = format!("/s/{id}?view=agenda&date=2026-12-01");
+    for _ in 0..2 {
+        assert!(app.get(&page_url, &app.anonymous()).await.text().contains("Before"));
+    }
+    let mut renamed = share_body("After", 3);
+    renamed["title"] = json!("After");
+    assert_eq!(app.put(&format!("/shares/{id}"), &kim, &renamed).await.status, StatusCode::OK);
+    let page = app.get(&page_url, &app.anonymous()).await.text();
+    assert!(page.contains("After") && !page.contains("Before"), "the new snapshot shows at once");
+
+    app.set_policy(&admin, json!({"sharing": "nobody"})).await;
+    assert_eq!(app.get(&page_url, &app.anonymous()).await.status, StatusCode::NOT_FOUND);
+    app.set_policy(&admin, json!({"sharing": "everyone"})).await;
+    assert_eq!(app.get(&page_url, &app.anonymous()).await.status, StatusCode::OK);
+
+    assert_eq!(app.delete(&format!("/shares/{id}"), &kim).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.get(&page_url, &app.anonymous()).await.status, StatusCode::NOT_FOUND);
+}
+
 on_every_store!(
+    warm_views_never_serve_what_changed,
     republish_replaces_atomically_and_leaves_no_orphans,
     rotate_moves_the_share_and_kills_the_old_link,
     idempotent_publish_returns_the_first_share,

@@ -1,15 +1,20 @@
 //! The view function: what anyone holding a share link gets, without an account: the rendered
 //! read-only page and the iCalendar feed. It only reads.
 
+mod cache;
+
+pub use cache::ViewCache;
+
 use jiff::Timestamp;
 use lambda_http::http::{HeaderMap, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 use sha2::{Digest, Sha256};
-use share_core::domain::ShareRecord;
+use share_core::domain::{ShareRecord, SharedEvent};
 use share_core::http::{log_response, path_parameter, route_key};
 use share_core::render::{self, ErrorPage, PageQuery, with_security_headers};
 use share_core::service::{self, ServiceError};
-use share_core::store::{PolicyReads, ShareReads};
+use share_core::store::{PolicyReads, PublishedShare, ShareReads};
+use std::sync::Arc;
 
 pub const ROUTES: &[&str] = &["GET /s/{id}", "GET /s/{id}/calendar.ics"];
 
@@ -21,14 +26,14 @@ enum Representation {
     Feed,
 }
 
-pub async fn handle<S: ShareReads + PolicyReads>(store: &S, request: Request) -> Response<Body> {
+pub async fn handle<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, request: Request) -> Response<Body> {
     let started = std::time::Instant::now();
-    let response = serve(store, &request).await;
+    let response = serve(store, cache, &request).await;
     log_response(&request, &response, started);
     response
 }
 
-async fn serve<S: ShareReads + PolicyReads>(store: &S, request: &Request) -> Response<Body> {
+async fn serve<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, request: &Request) -> Response<Body> {
     let representation = match route_key(request) {
         Some("GET /s/{id}") => {
             let query = request.query_string_parameters();
@@ -49,20 +54,41 @@ async fn serve<S: ShareReads + PolicyReads>(store: &S, request: &Request) -> Res
             .body(Body::Empty)
             .expect("valid response");
     }
-    let events = match service::snapshot_events(&published) {
-        Ok(events) => events,
-        Err(error) => return error_response(error_page_for(&error)),
-    };
-    let (content_type, body) = match &representation {
-        Representation::Page(query) => {
-            ("text/html; charset=utf-8", render::share_page(&published.record, &events, query, now))
+    let body = match cache.body(&etag) {
+        Some(body) => body,
+        None => {
+            let events = match snapshot(cache, &published) {
+                Ok(events) => events,
+                Err(error) => return error_response(error_page_for(&error)),
+            };
+            let body: Arc<str> = match &representation {
+                Representation::Page(query) => render::share_page(&published.record, &events, query, now),
+                Representation::Feed => render::calendar_feed(&published.record, &events),
+            }
+            .into();
+            cache.keep_body(&etag, Arc::clone(&body));
+            body
         }
-        Representation::Feed => ("text/calendar; charset=utf-8", render::calendar_feed(&published.record, &events)),
+    };
+    let content_type = match representation {
+        Representation::Page(_) => "text/html; charset=utf-8",
+        Representation::Feed => "text/calendar; charset=utf-8",
     };
     with_view_headers(Response::builder().status(StatusCode::OK), &representation, &etag)
         .header(header::CONTENT_TYPE, content_type)
-        .body(Body::Text(body))
+        .body(Body::Text(body.to_string()))
         .expect("valid response")
+}
+
+/// The share's events, decoded once per generation by a warm instance.
+fn snapshot(cache: &ViewCache, published: &PublishedShare) -> Result<Arc<[SharedEvent]>, ServiceError> {
+    let record = &published.record;
+    if let Some(events) = cache.snapshot(record.id.as_str(), &record.generation) {
+        return Ok(events);
+    }
+    let events: Arc<[SharedEvent]> = service::snapshot_events(published)?.into();
+    cache.keep_snapshot(record.id.as_str(), &record.generation, Arc::clone(&events));
+    Ok(events)
 }
 
 /// An expired share gets its own page (and 410); anything else a recipient may not see looks like a
@@ -81,6 +107,7 @@ fn error_page_for(error: &ServiceError) -> ErrorPage {
 }
 
 /// The variant a recipient sees depends on the snapshot, their query, and (for the page) today.
+/// It is also the key of the rendered-body cache: whatever a body depends on must be hashed here.
 fn entity_tag(record: &ShareRecord, representation: &Representation, now: Timestamp) -> String {
     let mut hasher = Sha256::new();
     hasher.update(record.id.as_str());
