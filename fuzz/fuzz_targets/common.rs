@@ -4,7 +4,8 @@
 use share_core::domain::{Description, DetailLevel, EventTime};
 use share_core::publish_request::PublishRequest;
 use share_core::snapshot;
-use share_core::sources::minimize::{RangeBounds, minimize, sanitize_html};
+use share_core::sources::minimize::{RangeBounds, minimize};
+use share_core::sources::sanitize::sanitize_html;
 use share_core::sources::{MAX_DESCRIPTION_BYTES, MAX_TEXT_CHARS, SourceDescription};
 
 /// A publish body whose `events` are the fuzzer's bytes, in `format`, at full detail so that

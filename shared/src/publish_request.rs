@@ -2,7 +2,7 @@
 //! events: wrong JSON or types are `Malformed` (400), broken rules `Invalid` (422), all at once.
 
 use crate::domain::{DateRange, DefaultView, DetailLevel, EventTime, ShareOptions, ShareTimeZone, ValidationErrors};
-use crate::sources::{self, MAX_EVENTS, MAX_TEXT_CHARS, SourceEvent, SourceFormat};
+use crate::sources::{self, MAX_EVENTS, MAX_TEXT_CHARS, ReadContext, SourceEvent, SourceFormat};
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
 use serde::Deserialize;
 use serde_json::value::RawValue;
@@ -48,13 +48,6 @@ struct RangeBody {
     end: Option<String>,
 }
 
-fn required<T>(value: Option<T>, pointer: &str, errors: &mut ValidationErrors) -> Option<T> {
-    if value.is_none() {
-        errors.push(pointer, "is required");
-    }
-    value
-}
-
 impl PublishRequest {
     pub fn parse(body: &[u8], now: Timestamp) -> Result<Self, PublishRequestError> {
         let mut deserializer = serde_json::Deserializer::from_slice(body);
@@ -77,15 +70,16 @@ impl PublishRequest {
                 None
             }
             Some(t) => sources::bounded_text(Some(t), "/title".into(), MAX_TEXT_CHARS, &mut errors),
-            None => required(None, "/title", &mut errors),
+            None => errors.require("/title", None),
         };
         let detail =
-            required(body.detail, "/detail", &mut errors).and_then(|d| errors.check("/detail", DetailLevel::parse(&d)));
+            errors.require("/detail", body.detail).and_then(|d| errors.check("/detail", DetailLevel::parse(&d)));
         let view = match body.view {
             Some(v) => errors.check("/view", DefaultView::parse(&v)),
             None => Some(DefaultView::Month),
         };
-        let time_zone = required(body.time_zone, "/timeZone", &mut errors)
+        let time_zone = errors
+            .require("/timeZone", body.time_zone)
             .and_then(|z| errors.check("/timeZone", ShareTimeZone::parse(&z)));
         let format = match body.format {
             Some(f) => errors.check("/format", SourceFormat::parse(&f)),
@@ -103,8 +97,9 @@ impl PublishRequest {
             }
         });
         let explicit_range = body.range.and_then(|range| parse_range(range, &mut errors));
-        let events = match (format, required(body.events, "/events", &mut errors)) {
-            (Some(format), Some(raw)) => sources::read_events(format, raw, &mut errors)
+        let context = ReadContext { share_zone: time_zone.as_ref().map(|zone| zone.zone().clone()) };
+        let events = match (format, errors.require("/events", body.events)) {
+            (Some(format), Some(raw)) => sources::read_events(format, raw, "/events", &context, &mut errors)
                 .map_err(|e| PublishRequestError::Malformed { pointer: Some(e.pointer), message: e.message })?,
             _ => Vec::new(),
         };
@@ -124,7 +119,7 @@ impl PublishRequest {
 
 fn parse_range(range: RangeBody, errors: &mut ValidationErrors) -> Option<DateRange> {
     let mut date = |pointer: &str, value: Option<String>| {
-        let raw = required(value, pointer, errors)?;
+        let raw = errors.require(pointer, value)?;
         errors.check(pointer, raw.parse::<Date>().map_err(|_| "must be a date as YYYY-MM-DD"))
     };
     let start = date("/range/start", range.start);

@@ -38,6 +38,14 @@ impl ValidationErrors {
         }
     }
 
+    /// Records "is required" under `pointer` when the value is missing, and passes the value on.
+    pub fn require<T>(&mut self, pointer: impl Into<String>, value: Option<T>) -> Option<T> {
+        if value.is_none() {
+            self.push(pointer, "is required");
+        }
+        value
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
@@ -58,5 +66,19 @@ impl ValidationErrors {
 impl std::fmt::Display for ValidationErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         write!(f, "{} rule(s) broken", self.0.len())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn require_reports_only_a_missing_value_and_passes_the_value_on() {
+        let mut errors = ValidationErrors::new();
+        assert_eq!(errors.require("/title", Some("Rota")), Some("Rota"));
+        assert!(errors.is_empty());
+        assert_eq!(errors.require::<&str>("/title", None), None);
+        assert_eq!(errors.errors(), [FieldError { pointer: "/title".into(), message: "is required".into() }]);
     }
 }

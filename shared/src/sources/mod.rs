@@ -1,10 +1,16 @@
-//! Events as the calendar client sends them (our normalized shape, Microsoft Graph, Salesforce),
-//! read into one `SourceEvent`, then trimmed to what the share's detail level shows.
+//! Events as the calendar client sends them (our normalized shape, Microsoft Graph, Salesforce), read
+//! into one `SourceEvent` (a file a format, on the `reader` skeleton), then trimmed to what the share's
+//! detail level shows (`minimize`, with descriptions sanitised by `sanitize`).
 
 pub mod minimize;
-pub mod msgraph;
-pub mod normalized;
-pub mod salesforce;
+mod msgraph;
+mod normalized;
+mod reader;
+mod salesforce;
+pub mod sanitize;
+
+pub use reader::ReadContext;
+pub(crate) use reader::bounded_text;
 
 use crate::domain::{Color, EventTime, ShowAs, ValidationErrors};
 use serde_json::value::RawValue;
@@ -42,12 +48,14 @@ pub enum SourceDescription {
 /// One event as read from any source, before minimisation. Lives only while a request is handled.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SourceEvent {
-    /// The source's own id, used only to derive a stable UID; never stored.
+    /// The source's own id (our `id`, Graph `id`, Salesforce `Id`): what live updates match on and
+    /// what the stable UID is derived from; never stored as it is.
     pub source_id: Option<String>,
     pub start: EventTime,
     pub end: EventTime,
     pub show_as: ShowAs,
-    /// Marked private or confidential at the source: published as availability only.
+    /// Marked private at the source (Graph: `msgraph::is_private`; Salesforce `IsPrivate`; our
+    /// `private`): published as availability only, whatever the share's detail level.
     pub private: bool,
     pub cancelled: bool,
     pub title: String,
@@ -56,6 +64,27 @@ pub struct SourceEvent {
     pub resource: Option<String>,
     pub status: Option<String>,
     pub color: Option<Color>,
+}
+
+impl SourceEvent {
+    /// A busy, public, not cancelled event with nothing but its times and title: what every format
+    /// reads, before it adds what it knows.
+    pub fn new(source_id: Option<String>, (start, end): (EventTime, EventTime), title: String) -> Self {
+        Self {
+            source_id,
+            start,
+            end,
+            show_as: ShowAs::Busy,
+            private: false,
+            cancelled: false,
+            title,
+            location: None,
+            description: None,
+            resource: None,
+            status: None,
+            color: None,
+        }
+    }
 }
 
 /// A body that is not the JSON shape expected (400), with the pointer where it went wrong.
@@ -67,8 +96,9 @@ pub struct MalformedEvents {
 }
 
 impl MalformedEvents {
-    pub fn from_serde<E: std::fmt::Display>(error: serde_path_to_error::Error<E>) -> Self {
-        let pointer = format!("/events{}", json_pointer(error.path()));
+    /// A serde error in the value at `events_at`, its pointer under that.
+    pub fn from_serde<E: std::fmt::Display>(events_at: &str, error: serde_path_to_error::Error<E>) -> Self {
+        let pointer = format!("{events_at}{}", json_pointer(error.path()));
         Self { pointer, message: error.inner().to_string() }
     }
 }
@@ -87,104 +117,47 @@ pub(crate) fn json_pointer(path: &serde_path_to_error::Path) -> String {
         .collect()
 }
 
-/// A source's records: a bare array, or the page its API returned them in (`{"value": [...]}` from
-/// Graph's calendarView, `{"records": [...]}` from a Salesforce query), with the pointer they sit at.
-pub(crate) fn read_records<T: serde::de::DeserializeOwned>(
-    raw: &RawValue,
-    page_field: &str,
-) -> Result<(Vec<T>, String), MalformedEvents> {
-    #[derive(serde::Deserialize)]
-    struct Page<T> {
-        #[serde(rename = "value", alias = "records")]
-        records: Vec<T>,
-    }
-    let mut deserializer = serde_json::Deserializer::from_str(raw.get());
-    if raw.get().trim_start().starts_with('{') {
-        let page: Page<T> = serde_path_to_error::deserialize(&mut deserializer).map_err(MalformedEvents::from_serde)?;
-        Ok((page.records, format!("/events/{page_field}")))
-    } else {
-        let records = serde_path_to_error::deserialize(&mut deserializer).map_err(MalformedEvents::from_serde)?;
-        Ok((records, "/events".to_owned()))
-    }
-}
-
-/// Reads the `events` array of a publish body in the given format (Graph and Salesforce also take
-/// their API's page, `{"value": [...]}` or `{"records": [...]}`). Type errors are `Err` (400); rule
-/// violations go into `errors` (422) with pointers under `/events/N` (or `/events/value/N`, …).
+/// Reads the records at `events_at` (`/events` of a publish body) in the given format (Graph and
+/// Salesforce also take their API's page, `{"value": [...]}` or `{"records": [...]}`). Type errors are
+/// `Err` (400); rule violations go into `errors` (422) with pointers under `/events/N` (or
+/// `/events/value/N`, …).
 pub fn read_events(
     format: SourceFormat,
     raw: &RawValue,
+    events_at: &str,
+    context: &ReadContext,
     errors: &mut ValidationErrors,
 ) -> Result<Vec<SourceEvent>, MalformedEvents> {
     match format {
-        SourceFormat::Normalized => normalized::read(raw, errors),
-        SourceFormat::MsGraph => msgraph::read(raw, errors),
-        SourceFormat::Salesforce => salesforce::read(raw, errors),
-    }
-}
-
-/// Checks a text field's length, recording an error under `pointer`.
-pub(crate) fn bounded_text(
-    value: Option<String>,
-    pointer: String,
-    limit: usize,
-    errors: &mut ValidationErrors,
-) -> Option<String> {
-    let value = value?;
-    if value.chars().count() > limit {
-        errors.push(pointer, format!("must be at most {limit} characters"));
-        return None;
-    }
-    Some(value)
-}
-
-/// Parses an RFC 3339 date-time (with offset) or, for all-day events, a `YYYY-MM-DD` date.
-pub(crate) fn parse_event_time(raw: &str, all_day: bool) -> Result<EventTime, String> {
-    if all_day {
-        return raw
-            .parse::<jiff::civil::Date>()
-            .map(EventTime::Day)
-            .map_err(|_| "all-day events need a date as YYYY-MM-DD".to_owned());
-    }
-    raw.parse::<jiff::Timestamp>().map(EventTime::At).map_err(|_| {
-        "must be an RFC 3339 date-time with offset, e.g. 2026-12-03T09:00:00-05:00 (or set allDay with a date)"
-            .to_owned()
-    })
-}
-
-/// Checks that an event does not end before it starts; zero-length all-day events become one day.
-pub(crate) fn ordered_times(start: EventTime, end: EventTime) -> Result<(EventTime, EventTime), &'static str> {
-    match (start, end) {
-        (EventTime::At(s), EventTime::At(e)) if e >= s => Ok((start, end)),
-        (EventTime::Day(s), EventTime::Day(e)) if e > s => Ok((start, end)),
-        // On the last day the calendar holds there is no day after: refused rather than kept empty.
-        (EventTime::Day(s), EventTime::Day(e)) if e == s => {
-            s.tomorrow().map(|next| (start, EventTime::Day(next))).map_err(|_| "the day after start is out of range")
-        }
-        (EventTime::At(_), EventTime::At(_)) | (EventTime::Day(_), EventTime::Day(_)) => {
-            Err("end must not be before start")
-        }
-        _ => Err("start and end must both be date-times, or both dates for an all-day event"),
+        SourceFormat::Normalized => reader::read::<normalized::NormalizedEvent>(raw, events_at, context, errors),
+        SourceFormat::MsGraph => reader::read::<msgraph::GraphEvent>(raw, events_at, context, errors),
+        SourceFormat::Salesforce => reader::read::<salesforce::SalesforceEvent>(raw, events_at, context, errors),
     }
 }
 
 /// What the format readers' tests share: run a reader on JSON text, and read its results.
 #[cfg(test)]
 pub(crate) mod test_support {
+    use super::reader::{self, ReadContext, SourceRecord};
     use super::{MalformedEvents, SourceEvent};
     use crate::domain::{EventTime, ValidationErrors};
     use serde_json::value::RawValue;
 
-    pub type Reader = fn(&RawValue, &mut ValidationErrors) -> Result<Vec<SourceEvent>, MalformedEvents>;
+    pub type ReadResult = (Result<Vec<SourceEvent>, MalformedEvents>, ValidationErrors);
 
-    pub fn read_json(read: Reader, json: &str) -> (Result<Vec<SourceEvent>, MalformedEvents>, ValidationErrors) {
-        let raw: Box<RawValue> = serde_json::from_str(json).unwrap();
-        let mut errors = ValidationErrors::new();
-        (read(&raw, &mut errors), errors)
+    /// Reads the records of format `R` from `json`, as the `events` of a publish body.
+    pub fn read_json<R: SourceRecord>(json: &str) -> ReadResult {
+        read_json_at::<R>("/events", json)
     }
 
-    pub fn read_ok(read: Reader, json: &str) -> Vec<SourceEvent> {
-        let (events, errors) = read_json(read, json);
+    pub fn read_json_at<R: SourceRecord>(events_at: &str, json: &str) -> ReadResult {
+        let raw: Box<RawValue> = serde_json::from_str(json).unwrap();
+        let mut errors = ValidationErrors::new();
+        (reader::read::<R>(&raw, events_at, &ReadContext::default(), &mut errors), errors)
+    }
+
+    pub fn read_ok<R: SourceRecord>(json: &str) -> Vec<SourceEvent> {
+        let (events, errors) = read_json::<R>(json);
         assert!(errors.is_empty(), "{errors:?}");
         events.unwrap()
     }

@@ -2,17 +2,14 @@
 //! with `value`). Only what a share can show is read; attendees, organizer, join links, categories and
 //! every other field are never kept, and the event's own addresses and join links are cut out of its body.
 
-use super::minimize::{Redactions, redact_text, sanitize_html, sanitize_html_redacting};
-use super::{
-    MAX_DESCRIPTION_BYTES, MAX_TEXT_CHARS, MalformedEvents, SourceDescription, SourceEvent, UNTITLED, bounded_text,
-    ordered_times, read_records,
-};
-use crate::domain::{EventTime, ShowAs, ValidationErrors};
+use super::reader::{ReadContext, RecordErrors, RecordsAt, SourceRecord, non_blank};
+use super::sanitize::{Redactions, redact_text, sanitize_html, sanitize_html_redacting};
+use super::{MAX_DESCRIPTION_BYTES, SourceDescription, SourceEvent};
+use crate::domain::{EventTime, ShowAs};
 use jiff::civil::DateTime;
 use jiff::tz::TimeZone;
 use serde::Deserialize;
 use serde_json::Value;
-use serde_json::value::RawValue;
 use windows_timezones::WindowsTimezone;
 
 /// More addresses and join details than one body is redacted against (a town hall's invitation
@@ -21,7 +18,7 @@ const MAX_REDACTIONS: usize = 256;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct GraphEvent {
+pub(crate) struct GraphEvent {
     id: Option<String>,
     subject: Option<String>,
     start: Option<GraphDateTime>,
@@ -60,103 +57,67 @@ struct GraphBody {
     content: Option<String>,
 }
 
-pub fn read(raw: &RawValue, errors: &mut ValidationErrors) -> Result<Vec<SourceEvent>, MalformedEvents> {
-    let (records, base) = read_records::<GraphEvent>(raw, "value")?;
-    Ok(records
-        .into_iter()
-        .enumerate()
-        .filter_map(|(index, event)| read_one(&format!("{base}/{index}"), event, errors))
-        .collect())
+impl SourceRecord for GraphEvent {
+    const AT: RecordsAt = RecordsAt::array_or_page("value");
+
+    fn read(self, record: &mut RecordErrors<'_>, _: &ReadContext) -> Option<SourceEvent> {
+        let redactions = self.redactions();
+        let all_day = self.is_all_day.unwrap_or(false);
+        let start = read_time(record, "start", self.start, all_day);
+        let end = read_time(record, "end", self.end, all_day);
+        let times = record.ordered("end", start, end);
+        // Private events may come without a subject; they are published as availability only anyway.
+        let title = record.title_or_untitled("subject", self.subject);
+        let location = record.text("location/displayName", non_blank(self.location.and_then(|l| l.display_name)));
+        let description = self.body.and_then(|body| read_body(record, body, &redactions));
+        let show_as = record.show_as_or_busy("showAs", self.show_as.as_deref().map(ShowAs::parse));
+        let private = record.check("sensitivity", is_private(self.sensitivity.as_deref()));
+        Some(SourceEvent {
+            show_as: show_as?,
+            private: private?,
+            cancelled: self.is_cancelled.unwrap_or(false),
+            location,
+            description,
+            ..SourceEvent::new(self.id, times?, title?)
+        })
+    }
 }
 
-fn read_one(base: &str, event: GraphEvent, errors: &mut ValidationErrors) -> Option<SourceEvent> {
-    let at = |field: &str| format!("{base}/{field}");
-    let errors_before = errors.len();
-    let redactions = event.redactions();
-    let all_day = event.is_all_day.unwrap_or(false);
-    let start = read_time(&at("start"), event.start, all_day, errors);
-    let end = read_time(&at("end"), event.end, all_day, errors);
-    let times = match (start, end) {
-        (Some(start), Some(end)) => errors.check(at("end"), ordered_times(start, end)),
-        _ => None,
-    };
-    // Private events may come without a subject; they are published as availability only anyway.
-    let title = match event.subject.filter(|s| !s.trim().is_empty()) {
-        Some(subject) => bounded_text(Some(subject), at("subject"), MAX_TEXT_CHARS, errors),
-        None => Some(UNTITLED.to_owned()),
-    };
-    let location = event.location.and_then(|l| l.display_name).filter(|l| !l.trim().is_empty());
-    let location = bounded_text(location, at("location/displayName"), MAX_TEXT_CHARS, errors);
-    let description = event.body.and_then(|body| read_body(&at("body"), body, &redactions, errors));
-    let show_as = match event.show_as {
-        Some(raw) => errors.check(at("showAs"), ShowAs::parse(&raw)),
-        None => Some(ShowAs::Busy),
-    };
-    let private = match event.sensitivity.as_deref().map(str::to_ascii_lowercase).as_deref() {
-        None | Some("normal" | "personal") => Some(false),
-        Some("private" | "confidential") => Some(true),
-        Some(_) => {
-            errors.push(at("sensitivity"), "must be one of normal, personal, private, confidential");
-            None
-        }
-    };
-    if errors.len() > errors_before {
-        return None;
+/// Graph's private-event rule: `private` and `confidential` events are published as availability
+/// only, at any detail level (`normal` and `personal` are not private); `minimize` applies it.
+fn is_private(sensitivity: Option<&str>) -> Result<bool, &'static str> {
+    match sensitivity.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("normal" | "personal") => Ok(false),
+        Some("private" | "confidential") => Ok(true),
+        Some(_) => Err("must be one of normal, personal, private, confidential"),
     }
-    let (start, end) = times?;
-    Some(SourceEvent {
-        source_id: event.id,
-        start,
-        end,
-        show_as: show_as?,
-        private: private?,
-        cancelled: event.is_cancelled.unwrap_or(false),
-        title: title?,
-        location,
-        description,
-        resource: None,
-        status: None,
-        color: None,
-    })
 }
 
 /// A `dateTimeTimeZone`: a wall-clock time without offset, in `timeZone`. All-day events are dates
 /// at midnight (the end exclusive), whatever the zone.
 fn read_time(
-    pointer: &str,
+    record: &mut RecordErrors<'_>,
+    field: &str,
     value: Option<GraphDateTime>,
     all_day: bool,
-    errors: &mut ValidationErrors,
 ) -> Option<EventTime> {
-    let Some(value) = value else {
-        errors.push(pointer, "is required");
-        return None;
-    };
-    let date_time = match value.date_time {
-        Some(raw) => errors.check(format!("{pointer}/dateTime"), parse_wall_clock(&raw)),
-        None => {
-            errors.push(format!("{pointer}/dateTime"), "is required");
-            None
-        }
-    };
-    let zone = match value.time_zone {
-        Some(name) => errors.check(format!("{pointer}/timeZone"), graph_zone(&name)),
-        None => {
-            errors.push(format!("{pointer}/timeZone"), "is required");
-            None
-        }
-    };
+    let value = record.require(field, value)?;
+    let (date_time_field, zone_field) = (format!("{field}/dateTime"), format!("{field}/timeZone"));
+    let date_time = record.require(&date_time_field, value.date_time);
+    let date_time = date_time.and_then(|raw| record.check(&date_time_field, parse_wall_clock(&raw)));
+    let zone = record.require(&zone_field, value.time_zone);
+    let zone = zone.and_then(|name| record.check(&zone_field, graph_zone(&name)));
     let date_time = date_time?;
     if all_day {
         if date_time.time() != jiff::civil::Time::midnight() {
-            errors.push(format!("{pointer}/dateTime"), "all-day events start and end at midnight");
+            record.push(&date_time_field, "all-day events start and end at midnight");
             return None;
         }
         zone?;
         return Some(EventTime::Day(date_time.date()));
     }
     let at = zone?.to_timestamp(date_time);
-    errors.check(format!("{pointer}/dateTime"), at.map(EventTime::At).map_err(|_| "is out of range"))
+    record.check(&date_time_field, at.map(EventTime::At).map_err(|_| "is out of range"))
 }
 
 /// Graph's `2026-12-03T09:00:00.0000000`: no offset, up to seven fractional digits.
@@ -187,19 +148,14 @@ pub(crate) fn graph_zone(name: &str) -> Result<TimeZone, String> {
     })
 }
 
-fn read_body(
-    pointer: &str,
-    body: GraphBody,
-    redactions: &Redactions,
-    errors: &mut ValidationErrors,
-) -> Option<SourceDescription> {
-    let content = body.content.filter(|c| !c.trim().is_empty());
+fn read_body(record: &mut RecordErrors<'_>, body: GraphBody, redactions: &Redactions) -> Option<SourceDescription> {
+    let content = non_blank(body.content);
     let is_html = match body.content_type.as_deref().map(str::to_ascii_lowercase).as_deref() {
         // Graph's default is HTML.
         None | Some("html") => true,
         Some("text") => false,
         Some(_) => {
-            errors.push(format!("{pointer}/contentType"), "must be \"html\" or \"text\"");
+            record.push("body/contentType", "must be \"html\" or \"text\"");
             return None;
         }
     };
@@ -209,10 +165,7 @@ fn read_body(
     let mut fits = |text: &str| {
         let fits = text.trim().len() <= MAX_DESCRIPTION_BYTES;
         if !fits {
-            errors.push(
-                format!("{pointer}/content"),
-                format!("must be at most {MAX_DESCRIPTION_BYTES} bytes (after sanitising)"),
-            );
+            record.push("body/content", format!("must be at most {MAX_DESCRIPTION_BYTES} bytes (after sanitising)"));
         }
         fits
     };
@@ -276,20 +229,13 @@ impl GraphEvent {
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support::{self, at, pointers};
+    use super::super::test_support::{at, pointers, read_json, read_json_at, read_ok};
+    use super::super::{MAX_TEXT_CHARS, UNTITLED};
     use super::*;
-
-    fn read_json(json: &str) -> (Result<Vec<SourceEvent>, MalformedEvents>, ValidationErrors) {
-        test_support::read_json(read, json)
-    }
-
-    fn read_ok(json: &str) -> Vec<SourceEvent> {
-        test_support::read_ok(read, json)
-    }
 
     #[test]
     fn reads_utc_iana_and_windows_zones_with_seven_digit_fractions() {
-        let events = read_ok(
+        let events = read_ok::<GraphEvent>(
             r#"[{"id":"A1","subject":"Standup","start":{"dateTime":"2026-12-03T09:00:00.0000000","timeZone":"UTC"},
                  "end":{"dateTime":"2026-12-03T09:15:00.1234567","timeZone":"UTC"}},
                 {"subject":"Review","start":{"dateTime":"2026-12-03T09:00:00.0000000","timeZone":"Pacific Standard Time"},
@@ -306,7 +252,7 @@ mod tests {
 
     #[test]
     fn all_day_events_are_dates_with_an_exclusive_end() {
-        let events = read_ok(
+        let events = read_ok::<GraphEvent>(
             r#"{"@odata.context":"https://graph.microsoft.com/v1.0/$metadata#users('x')/calendarView","value":[
                 {"subject":"Holiday","isAllDay":true,"start":{"dateTime":"2026-12-25T00:00:00.0000000","timeZone":"Eastern Standard Time"},
                  "end":{"dateTime":"2026-12-26T00:00:00.0000000","timeZone":"Eastern Standard Time"}}]}"#,
@@ -317,7 +263,7 @@ mod tests {
 
     #[test]
     fn maps_show_as_sensitivity_cancellation_location_and_body() {
-        let events = read_ok(
+        let events = read_ok::<GraphEvent>(
             r#"[{"subject":"1:1","showAs":"oof","sensitivity":"private","isCancelled":true,"categories":["Red category"],
                  "location":{"displayName":"Room 7","locationUri":"x"},"body":{"contentType":"text","content":"Agenda"},
                  "start":{"dateTime":"2026-12-03T09:00:00","timeZone":"UTC"},"end":{"dateTime":"2026-12-03T10:00:00","timeZone":"UTC"}},
@@ -346,7 +292,7 @@ mod tests {
             join.replace('&', "&amp;"),
             join.replace('&', "&amp;"),
         );
-        let events = read_ok(&json);
+        let events = read_ok::<GraphEvent>(&json);
         let Some(SourceDescription::Html(html)) = &events[0].description else { panic!("html body") };
         let lower = html.to_ascii_lowercase();
         assert!(!lower.contains("adelev@contoso.com") && !lower.contains("meetup-join"), "{html}");
@@ -357,7 +303,7 @@ mod tests {
     #[test]
     fn every_broken_rule_is_reported_with_its_pointer() {
         let long = "x".repeat(MAX_TEXT_CHARS + 1);
-        let (events, errors) = read_json(&format!(
+        let (events, errors) = read_json::<GraphEvent>(&format!(
             r#"{{"value":[
                 {{"subject":"ok","start":{{"dateTime":"2026-12-03T10:00:00","timeZone":"UTC"}},"end":{{"dateTime":"2026-12-03T09:00:00","timeZone":"UTC"}}}},
                 {{"subject":"{long}","showAs":"away","sensitivity":"secret","location":{{"displayName":"{long}"}},"body":{{"contentType":"rtf","content":"x"}},
@@ -389,24 +335,36 @@ mod tests {
         let fits = format!(
             r#"[{{"body":{{"contentType":"html","content":"{padding}<p>short</p>"}},"start":{{"dateTime":"2026-12-03T09:00:00","timeZone":"UTC"}},"end":{{"dateTime":"2026-12-03T10:00:00","timeZone":"UTC"}}}}]"#
         );
-        assert_eq!(read_ok(&fits).len(), 1);
+        assert_eq!(read_ok::<GraphEvent>(&fits).len(), 1);
         let too_long = fits.replace("<p>short</p>", &"y".repeat(MAX_DESCRIPTION_BYTES + 1));
-        let (_, errors) = read_json(&too_long);
+        let (_, errors) = read_json::<GraphEvent>(&too_long);
         assert_eq!(pointers(&errors), ["/events/0/body/content"]);
     }
 
     #[test]
     fn wrong_types_are_malformed_with_a_pointer() {
-        let (result, _) = read_json(r#"[{"subject":"a"},{"start":{"dateTime":5}}]"#);
+        let (result, _) = read_json::<GraphEvent>(r#"[{"subject":"a"},{"start":{"dateTime":5}}]"#);
         assert_eq!(result.unwrap_err().pointer, "/events/1/start/dateTime");
-        let (result, _) = read_json(r#"{"value":[{"isAllDay":"yes"}]}"#);
+        let (result, _) = read_json::<GraphEvent>(r#"{"value":[{"isAllDay":"yes"}]}"#);
         assert_eq!(result.unwrap_err().pointer, "/events/value/0/isAllDay");
-        let (result, _) = read_json(r#"{"@odata.nextLink":"x"}"#);
+        let (result, _) = read_json::<GraphEvent>(r#"{"@odata.nextLink":"x"}"#);
         assert_eq!(result.unwrap_err().pointer, "/events");
+        let (result, _) = read_json::<GraphEvent>(r#"{"records":[]}"#);
+        assert!(result.unwrap_err().message.starts_with("missing field `value`"), "a Salesforce page is not Graph's");
         // Fields read only for redaction never make a body malformed, whatever their shape.
-        let (result, _) =
-            read_json(r#"[{"attendees":"x","organizer":5,"onlineMeeting":[1],"webLink":{},"start":null}]"#);
+        let (result, _) = read_json::<GraphEvent>(
+            r#"[{"attendees":"x","organizer":5,"onlineMeeting":[1],"webLink":{},"start":null}]"#,
+        );
         assert!(result.is_ok());
+    }
+
+    #[test]
+    fn pointers_start_where_the_records_sit_in_the_body() {
+        let page = r#"{"value":[{"subject":"a","start":{"dateTime":"2026-12-03T09:00:00","timeZone":"UTC"}}]}"#;
+        let (_, errors) = read_json_at::<GraphEvent>("/changed", page);
+        assert_eq!(pointers(&errors), ["/changed/value/0/end"]);
+        let (result, _) = read_json_at::<GraphEvent>("/changed", r#"[{"isAllDay":1}]"#);
+        assert_eq!(result.unwrap_err().pointer, "/changed/0/isAllDay");
     }
 
     #[test]
@@ -432,14 +390,14 @@ mod tests {
                 "start":{{"dateTime":"2026-12-03T09:00:00","timeZone":"UTC"}},"end":{{"dateTime":"2026-12-03T10:00:00","timeZone":"UTC"}}}}]"#,
             attendees.join(",")
         );
-        assert_eq!(read_ok(&json)[0].description, None);
+        assert_eq!(read_ok::<GraphEvent>(&json)[0].description, None);
         let few = json.replacen(&format!(",{}", attendee(MAX_REDACTIONS)), "", 1);
-        assert_eq!(read_ok(&few)[0].description, Some(SourceDescription::Text("Ask [hidden]".into())));
+        assert_eq!(read_ok::<GraphEvent>(&few)[0].description, Some(SourceDescription::Text("Ask [hidden]".into())));
     }
 
     #[test]
     fn a_one_day_event_on_the_last_day_there_is_is_refused() {
-        let (_, errors) = read_json(
+        let (_, errors) = read_json::<GraphEvent>(
             r#"[{"isAllDay":true,"start":{"dateTime":"9999-12-31T00:00:00","timeZone":"UTC"},"end":{"dateTime":"9999-12-31T00:00:00","timeZone":"UTC"}}]"#,
         );
         assert_eq!(pointers(&errors), ["/events/0/end"]);

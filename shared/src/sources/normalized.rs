@@ -1,16 +1,14 @@
 //! Our own event shape (see the contract): the simplest way for a client to publish.
 
-use super::{
-    MAX_DESCRIPTION_BYTES, MAX_TEXT_CHARS, MalformedEvents, SourceDescription, SourceEvent, bounded_text,
-    ordered_times, parse_event_time,
-};
-use crate::domain::{Color, ShowAs, ValidationErrors};
+use super::SourceDescription::Text;
+use super::SourceEvent;
+use super::reader::{ReadContext, RecordErrors, RecordsAt, SourceRecord, non_blank};
+use crate::domain::{Color, EventTime, ShowAs};
 use serde::Deserialize;
-use serde_json::value::RawValue;
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct NormalizedEvent {
+pub(crate) struct NormalizedEvent {
     id: Option<String>,
     title: Option<String>,
     start: Option<String>,
@@ -27,84 +25,60 @@ struct NormalizedEvent {
     private: bool,
 }
 
-pub fn read(raw: &RawValue, errors: &mut ValidationErrors) -> Result<Vec<SourceEvent>, MalformedEvents> {
-    let mut deserializer = serde_json::Deserializer::from_str(raw.get());
-    let events: Vec<NormalizedEvent> =
-        serde_path_to_error::deserialize(&mut deserializer).map_err(MalformedEvents::from_serde)?;
-    Ok(events.into_iter().enumerate().filter_map(|(index, event)| read_one(index, event, errors)).collect())
+impl SourceRecord for NormalizedEvent {
+    const AT: RecordsAt = RecordsAt::BARE_ARRAY;
+
+    fn read(self, record: &mut RecordErrors<'_>, _: &ReadContext) -> Option<SourceEvent> {
+        let title = record.require("title", non_blank(self.title));
+        let title = record.text("title", title);
+        let mut time = |field: &str, value: Option<String>| {
+            let raw = record.require(field, value)?;
+            record.check(field, parse_event_time(&raw, self.all_day))
+        };
+        let start = time("start", self.start);
+        let end = time("end", self.end);
+        let times = record.ordered("end", start, end);
+        let location = record.text("location", self.location);
+        let description = record.description("description", self.description);
+        let show_as = record.show_as_or_busy("showAs", self.show_as.as_deref().map(ShowAs::parse));
+        let color = self.color.and_then(|raw| record.check("color", Color::parse(&raw)));
+        let resource = record.text("resource", self.resource);
+        let status = record.text("status", self.status);
+        Some(SourceEvent {
+            show_as: show_as?,
+            private: self.private,
+            location,
+            description: description.map(Text),
+            resource,
+            status,
+            color,
+            ..SourceEvent::new(self.id, times?, title?)
+        })
+    }
 }
 
-fn read_one(index: usize, event: NormalizedEvent, errors: &mut ValidationErrors) -> Option<SourceEvent> {
-    let at = |field: &str| format!("/events/{index}/{field}");
-    let errors_before = errors.len();
-    let title = match event.title {
-        Some(title) if !title.trim().is_empty() => bounded_text(Some(title), at("title"), MAX_TEXT_CHARS, errors),
-        _ => {
-            errors.push(at("title"), "is required");
-            None
-        }
-    };
-    let mut time = |field: &str, value: Option<String>| match value {
-        Some(raw) => errors.check(at(field), parse_event_time(&raw, event.all_day)),
-        None => {
-            errors.push(at(field), "is required");
-            None
-        }
-    };
-    let start = time("start", event.start);
-    let end = time("end", event.end);
-    let times = match (start, end) {
-        (Some(start), Some(end)) => errors.check(at("end"), ordered_times(start, end)),
-        _ => None,
-    };
-    let location = bounded_text(event.location, at("location"), MAX_TEXT_CHARS, errors);
-    let description = event.description.filter(|d| {
-        let fits = d.len() <= MAX_DESCRIPTION_BYTES;
-        if !fits {
-            errors.push(at("description"), format!("must be at most {MAX_DESCRIPTION_BYTES} bytes"));
-        }
-        fits
-    });
-    let show_as = match event.show_as {
-        Some(raw) => errors.check(at("showAs"), ShowAs::parse(&raw)),
-        None => Some(ShowAs::Busy),
-    };
-    let color = event.color.and_then(|raw| errors.check(at("color"), Color::parse(&raw)));
-    let resource = bounded_text(event.resource, at("resource"), MAX_TEXT_CHARS, errors);
-    let status = bounded_text(event.status, at("status"), MAX_TEXT_CHARS, errors);
-    if errors.len() > errors_before {
-        return None;
+/// Parses an RFC 3339 date-time (with offset) or, for all-day events, a `YYYY-MM-DD` date.
+fn parse_event_time(raw: &str, all_day: bool) -> Result<EventTime, String> {
+    if all_day {
+        return raw
+            .parse::<jiff::civil::Date>()
+            .map(EventTime::Day)
+            .map_err(|_| "all-day events need a date as YYYY-MM-DD".to_owned());
     }
-    let (start, end) = times?;
-    Some(SourceEvent {
-        source_id: event.id,
-        start,
-        end,
-        show_as: show_as?,
-        private: event.private,
-        cancelled: false,
-        title: title?,
-        location,
-        description: description.map(SourceDescription::Text),
-        resource,
-        status,
-        color,
+    raw.parse::<jiff::Timestamp>().map(EventTime::At).map_err(|_| {
+        "must be an RFC 3339 date-time with offset, e.g. 2026-12-03T09:00:00-05:00 (or set allDay with a date)"
+            .to_owned()
     })
 }
 
 #[cfg(test)]
 mod tests {
-    use super::super::test_support;
+    use super::super::test_support::read_json;
     use super::*;
-    use crate::domain::EventTime;
-
-    fn read_json(json: &str) -> (Result<Vec<SourceEvent>, MalformedEvents>, ValidationErrors) {
-        test_support::read_json(read, json)
-    }
 
     #[test]
     fn reads_timed_and_all_day_events() {
-        let (events, errors) = read_json(
+        let (events, errors) = read_json::<NormalizedEvent>(
             r##"[{"id":"a1","title":"On call","start":"2026-12-03T09:00:00-05:00","end":"2026-12-03T17:00:00-05:00","color":"#abc","unknownField":{"x":1}},
                 {"title":"Holiday","start":"2026-12-25","end":"2026-12-26","allDay":true}]"##,
         );
@@ -118,7 +92,7 @@ mod tests {
 
     #[test]
     fn every_broken_rule_is_reported_with_its_pointer() {
-        let (events, errors) = read_json(
+        let (events, errors) = read_json::<NormalizedEvent>(
             r##"[{"title":"ok","start":"2026-12-03T09:00:00Z","end":"2026-12-03T08:00:00Z"},
                 {"start":"yesterday","end":"2026-12-03T08:00:00Z","color":"blue","showAs":"away"}]"##,
         );
@@ -132,8 +106,9 @@ mod tests {
 
     #[test]
     fn wrong_types_are_malformed_with_a_pointer() {
-        let (result, _) =
-            read_json(r#"[{"title":"a","start":"2026-12-03T09:00:00Z","end":"2026-12-03T10:00:00Z"},{"title":5}]"#);
+        let (result, _) = read_json::<NormalizedEvent>(
+            r#"[{"title":"a","start":"2026-12-03T09:00:00Z","end":"2026-12-03T10:00:00Z"},{"title":5}]"#,
+        );
         assert_eq!(result.unwrap_err().pointer, "/events/1/title");
     }
 }
