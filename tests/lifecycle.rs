@@ -1,7 +1,7 @@
 //! Share lifecycle on every store: re-publish, rotate, idempotent publish, expiry, the 10,000-event
 //! limit, and concurrent readers and writers that must never see a mixed snapshot.
 
-use crate::on_every_store;
+use crate::per_store;
 use crate::support::{TestApp, share_body};
 use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -216,7 +216,7 @@ async fn concurrent_updates_leave_one_complete_winner(app: TestApp) {
     assert_eq!(app.stored_pieces(&id).await, app.record(&id).await.unwrap().chunk_count as usize, "no orphans");
 }
 
-on_every_store!(
+per_store!(app:
     republish_replaces_atomically_and_leaves_no_orphans,
     rotate_moves_the_share_and_kills_the_old_link,
     idempotent_publish_returns_the_first_share,

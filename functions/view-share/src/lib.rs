@@ -84,7 +84,7 @@ fn error_page_for(error: &ServiceError) -> ErrorPage {
 fn entity_tag(record: &ShareRecord, representation: &Representation, now: Timestamp) -> String {
     let mut hasher = Sha256::new();
     hasher.update(record.id.as_str());
-    hasher.update(&record.generation);
+    hasher.update(record.generation.as_str());
     match representation {
         Representation::Page(query) => {
             hasher.update(query.cache_key());
