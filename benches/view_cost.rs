@@ -8,7 +8,7 @@ mod support;
 
 use serde_json::Value;
 use share_core::ServiceConfig;
-use share_core::store::DynamoStore;
+use share_core::store::{DynamoStore, MeteredReads};
 use std::process::Command;
 use view_share::ViewCache;
 
@@ -61,6 +61,7 @@ async fn main() {
     let table = format!("bench-{}", uuid::Uuid::new_v4().simple());
     let store = DynamoStore::connect(&endpoint, table.as_str()).await;
     store.create_table_if_missing().await.unwrap();
+    let metered = MeteredReads::new(store.clone());
     let config = ServiceConfig::default();
     println!("{:>7} {:>10} {:>14} {:>10} {:>12}", "events", "view", "read units", "4KB reads", "bytes read");
     for size in [250, 10_000] {
@@ -81,16 +82,16 @@ async fn main() {
             ("page", "GET /s/{id}", format!("/s/{id}")),
             ("feed", "GET /s/{id}/calendar.ics", format!("/s/{id}/calendar.ics")),
         ] {
-            store.reset_consumed_read_units();
+            metered.reset();
             let response =
-                view_share::handle(&store, &ViewCache::new(), event(route, &path, &[("id", &*id)], None)).await;
+                view_share::handle(&metered, &ViewCache::new(), event(route, &path, &[("id", &*id)], None)).await;
             assert_eq!(response.status(), 200);
-            let units = store.consumed_read_units();
+            let units = metered.consumed_read_units();
             // Eventually consistent reads cost half a unit per 4 KB read.
             println!(
                 "{size:>7} {name:>10} {units:>14.1} {:>10} {:>12}",
                 (units * 2.0).round(),
-                store.read_response_bytes()
+                metered.read_response_bytes()
             );
         }
         if size == 10_000 {

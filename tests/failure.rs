@@ -5,7 +5,7 @@
 use crate::support::{Backend, TestApp, share_body};
 use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
-use share_core::domain::{GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
+use share_core::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
 use share_core::store::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -71,7 +71,7 @@ impl<S: ShareWrites> ShareWrites for FailingStore<S> {
         self.write()?;
         self.inner.commit(commit).await
     }
-    async fn delete_chunks(&self, id: &ShareId, generation: &str, chunk_count: u32) -> StoreResult<()> {
+    async fn delete_chunks(&self, id: &ShareId, generation: &Generation, chunk_count: u32) -> StoreResult<()> {
         self.write()?;
         self.inner.delete_chunks(id, generation, chunk_count).await
     }
@@ -82,9 +82,6 @@ impl<S: ShareWrites> ShareWrites for FailingStore<S> {
 }
 
 impl<S: PolicyReads> PolicyReads for FailingStore<S> {
-    async fn group_policy(&self, group: &GroupId) -> StoreResult<Option<SharingPolicy>> {
-        self.inner.group_policy(group).await
-    }
     async fn sharing_state(
         &self,
         group: &GroupId,
@@ -137,9 +134,9 @@ fn assert_unavailable(response: &crate::support::TestResponse, what: &str) {
     assert!(response.header("retry-after").is_some(), "{what}");
 }
 
-async fn every_failed_write_leaves_whole_state<S: Store + Clone + 'static>(inner: S, backend: Backend) {
-    let store = FailingStore::new(inner);
-    let app = TestApp::spawn(store.clone(), backend).await;
+async fn every_failed_write_leaves_whole_state<S: Store + Clone + Into<Backend> + 'static>(inner: S) {
+    let store = FailingStore::new(inner.clone());
+    let app = TestApp::spawn(store.clone(), inner.into()).await;
     let kim = app.member("kim", "contoso");
     let id = app.publish(&kim, &tagged("v1")).await["id"].as_str().unwrap().to_owned();
     let publish_writes = store.writes();
@@ -188,17 +185,7 @@ async fn every_failed_write_leaves_whole_state<S: Store + Clone + 'static>(inner
     assert_eq!(app.stored_pieces(&id).await, 0, "revoke leaves nothing");
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn memory_every_failed_write_leaves_whole_state() {
-    let store = MemoryStore::new();
-    every_failed_write_leaves_whole_state(store.clone(), Backend::Memory(store)).await;
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn dynamodb_every_failed_write_leaves_whole_state() {
-    let store = crate::support::dynamo_local::fresh_store().await;
-    every_failed_write_leaves_whole_state(store.clone(), Backend::Dynamo(store)).await;
-}
+crate::per_store!(store: every_failed_write_leaves_whole_state);
 
 /// Stops a DynamoDB Local of its own mid-test: every route answers 503 with Retry-After, quickly.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -206,7 +193,7 @@ async fn dynamodb_outage_answers_503() {
     let mut server = crate::support::dynamo_process::DynamoLocalProcess::start().await;
     let store = DynamoStore::connect(&server.endpoint, "outage").await;
     store.create_table_if_missing().await.expect("table");
-    let app = TestApp::spawn(store.clone(), Backend::Dynamo(store)).await;
+    let app = TestApp::over(store).await;
     let kim = app.member("kim", "contoso");
     let id = app.publish(&kim, &share_body("before", 2)).await["id"].as_str().unwrap().to_owned();
     server.stop();

@@ -157,4 +157,4 @@ async fn no_event_text_reaches_the_logs(app: TestApp) {
     }
 }
 
-crate::on_every_store!(handlers_serve_api_gateway_events, no_event_text_reaches_the_logs);
+crate::per_store!(app: handlers_serve_api_gateway_events, no_event_text_reaches_the_logs);

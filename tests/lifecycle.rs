@@ -1,7 +1,7 @@
 //! Share lifecycle on every store: re-publish, rotate, idempotent publish, expiry, the 10,000-event
 //! limit, and concurrent readers and writers that must never see a mixed snapshot.
 
-use crate::on_every_store;
+use crate::per_store;
 use crate::support::{TestApp, share_body};
 use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -241,7 +241,7 @@ async fn warm_views_never_serve_what_changed(app: TestApp) {
     assert_eq!(app.get(&page_url, &app.anonymous()).await.status, StatusCode::NOT_FOUND);
 }
 
-on_every_store!(
+per_store!(app:
     warm_views_never_serve_what_changed,
     republish_replaces_atomically_and_leaves_no_orphans,
     rotate_moves_the_share_and_kills_the_old_link,

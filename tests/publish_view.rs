@@ -1,6 +1,6 @@
 //! Publish → view, on every store: the contract's core promises to publishers and recipients.
 
-use crate::on_every_store;
+use crate::per_store;
 use crate::support::{TestApp, share_body};
 use hyper::{Method, StatusCode};
 use serde_json::json;
@@ -189,7 +189,7 @@ async fn health_check_answers(app: TestApp) {
     assert_eq!(app.get("/healthz", &app.anonymous()).await.status, StatusCode::OK);
 }
 
-on_every_store!(
+per_store!(app:
     published_share_is_served_as_page_and_feed,
     unchanged_snapshot_answers_304,
     refusals_store_nothing,

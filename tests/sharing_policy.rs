@@ -1,7 +1,7 @@
 //! Sharing policy on every store: the authorization matrix (every route × every kind of caller)
 //! and the policy lifecycle (off/on, selected users, disabled users, caps, admins).
 
-use crate::on_every_store;
+use crate::per_store;
 use crate::support::{Principal, TestApp, share_body};
 use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
@@ -353,7 +353,7 @@ async fn bad_settings_are_refused_and_change_nothing(app: TestApp) {
     assert!(app.get("/settings/users", &admin).await.json()["users"].as_array().unwrap().is_empty());
 }
 
-on_every_store!(
+per_store!(app:
     authorization_matrix,
     turning_sharing_off_stops_links_until_it_is_on_again,
     selected_mode_and_disabled_users,

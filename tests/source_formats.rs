@@ -5,12 +5,14 @@
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
-use share_core::domain::{DetailLevel, EventTime, GroupId, ShareRecord, SharedEvent, SharingPolicy, ShowAs, UserId};
+use share_core::domain::{
+    DetailLevel, EventTime, Generation, GroupId, ShareId, ShareRecord, SharedEvent, SharingPolicy, ShowAs, UserId,
+};
 use share_core::identity::Caller;
 use share_core::publish_request::{PublishRequest, PublishRequestError};
 use share_core::service::{Standing, publish_share};
 use share_core::snapshot;
-use share_core::store::{MemoryStore, ShareReads};
+use share_core::store::{MemoryKey, MemoryStore, ShareReads};
 use std::collections::BTreeMap;
 
 const GRAPH_CALENDAR_VIEW: &str = include_str!("fixtures/msgraph/calendar_view.json");
@@ -47,20 +49,18 @@ pub fn inflate_chunks(chunks: &[Vec<u8>]) -> String {
 /// snapshot chunks (and those of any other generation left behind) inflated.
 pub fn memory_store_text(store: &MemoryStore) -> String {
     let mut text = String::new();
-    let mut first_chunks: BTreeMap<String, Vec<u8>> = BTreeMap::new();
-    let mut later_chunks: BTreeMap<(String, String), BTreeMap<u32, Vec<u8>>> = BTreeMap::new();
-    for (label, bytes) in store.stored_items() {
-        let parts: Vec<&str> = label.split(' ').collect();
-        match parts.as_slice() {
-            ["chunk", share, "0"] => {
-                first_chunks.insert((*share).to_owned(), bytes);
+    let mut first_chunks: BTreeMap<ShareId, Vec<u8>> = BTreeMap::new();
+    let mut later_chunks: BTreeMap<(ShareId, Generation), BTreeMap<u32, Vec<u8>>> = BTreeMap::new();
+    for (key, bytes) in store.stored_items() {
+        match key {
+            MemoryKey::Chunk { share, index: 0, .. } => {
+                first_chunks.insert(share, bytes);
             }
-            ["chunk", share, generation, index] => {
-                let index = index.parse().expect("chunk index");
-                later_chunks.entry(((*share).to_owned(), (*generation).to_owned())).or_default().insert(index, bytes);
+            MemoryKey::Chunk { share, generation, index } => {
+                later_chunks.entry((share, generation)).or_default().insert(index, bytes);
             }
             _ => {
-                text.push_str(&label);
+                text.push_str(&key.to_string());
                 text.push('\n');
                 text.push_str(&String::from_utf8_lossy(&bytes));
                 text.push('\n');
@@ -490,4 +490,4 @@ async fn fixtures_published_through_the_api_store_only_what_is_shown(app: crate:
     }
 }
 
-crate::on_every_store!(fixtures_published_through_the_api_store_only_what_is_shown);
+crate::per_store!(app: fixtures_published_through_the_api_store_only_what_is_shown);

@@ -139,7 +139,7 @@ impl Publication {
             left_out: self.left_out,
             created_at,
             updated_at: now,
-            generation: snapshot::new_generation(),
+            generation: crate::domain::Generation::generate(),
             chunk_count: u32::try_from(chunk_count).expect("few chunks"),
         }
     }

@@ -30,11 +30,6 @@ pub fn decode(chunks: &[Vec<u8>]) -> Result<Vec<SharedEvent>, SnapshotError> {
     serde_json::from_slice(&json).map_err(|e| SnapshotError(e.to_string()))
 }
 
-/// A new generation name for a snapshot: random, so concurrent writers never share one.
-pub fn new_generation() -> String {
-    uuid::Uuid::new_v4().simple().to_string()[..16].to_owned()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -11,7 +11,7 @@ use hyper_util::client::legacy::{Client, connect::HttpConnector};
 use local_api::{DEFAULT_SECRET, LocalApi, issue_token};
 use serde_json::{Value, json};
 use share_core::ServiceConfig;
-use share_core::store::{DynamoStore, MemoryStore, Store};
+use share_core::store::{DynamoStore, MemoryKey, MemoryStore, Store};
 
 /// Which store a test app runs on; kept so tests can look at what is stored.
 #[derive(Clone)]
@@ -60,15 +60,22 @@ pub struct Principal {
     pub token: Option<String>,
 }
 
-impl TestApp {
-    pub async fn memory() -> Self {
-        let store = MemoryStore::new();
-        Self::spawn(store.clone(), Backend::Memory(store)).await
+impl From<MemoryStore> for Backend {
+    fn from(store: MemoryStore) -> Self {
+        Self::Memory(store)
     }
+}
 
-    pub async fn dynamodb() -> Self {
-        let store = dynamo_local::fresh_store().await;
-        Self::spawn(store.clone(), Backend::Dynamo(store)).await
+impl From<DynamoStore> for Backend {
+    fn from(store: DynamoStore) -> Self {
+        Self::Dynamo(store)
+    }
+}
+
+impl TestApp {
+    /// The app over a store, kept as its backend.
+    pub async fn over<S: Store + Clone + Into<Backend> + 'static>(store: S) -> Self {
+        Self::spawn(store.clone(), store.into()).await
     }
 
     pub async fn spawn<S: Store + 'static>(store: S, backend: Backend) -> Self {
@@ -212,26 +219,36 @@ pub fn share_body(title: &str, n: usize) -> Value {
     })
 }
 
-/// Instantiates each async test function (taking a `TestApp`) once per store.
+/// Instantiates each async test function once per store, as `memory::name` and `dynamodb::name`,
+/// each on a fresh store: `per_store!(store: a, b)` hands the tests the store itself,
+/// `per_store!(app: a, b)` a `TestApp` over it.
 #[macro_export]
-macro_rules! on_every_store {
-    ($($name:ident),* $(,)?) => {
+macro_rules! per_store {
+    ($given:ident: $($name:ident),+ $(,)?) => {
         mod memory {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name($crate::support::TestApp::memory().await).await
+                    let store = share_core::store::MemoryStore::new();
+                    super::$name($crate::per_store!(@$given store)).await
                 }
-            )*
+            )+
         }
         mod dynamodb {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    super::$name($crate::support::TestApp::dynamodb().await).await
+                    let store = $crate::support::dynamo_local::fresh_store().await;
+                    super::$name($crate::per_store!(@$given store)).await
                 }
-            )*
+            )+
         }
+    };
+    (@store $store:ident) => {
+        $store
+    };
+    (@app $store:ident) => {
+        $crate::support::TestApp::over($store).await
     };
 }
 
@@ -253,9 +270,10 @@ impl TestApp {
             Backend::Memory(store) => store
                 .stored_items()
                 .iter()
-                .filter(|(name, _)| {
-                    name == &format!("record {id}")
-                        || (name.starts_with(&format!("chunk {id} ")) && name != &format!("chunk {id} 0"))
+                .filter(|(key, _)| match key {
+                    MemoryKey::Record(share) => share.as_str() == id,
+                    MemoryKey::Chunk { share, index, .. } => share.as_str() == id && *index > 0,
+                    _ => false,
                 })
                 .count(),
             Backend::Dynamo(store) => {

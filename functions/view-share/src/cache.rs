@@ -4,14 +4,14 @@
 //! what would be decoded or rendered now. The record is still read on every request: revoke,
 //! expiry and policy are decided fresh each time, only the work after them is saved.
 
-use share_core::domain::SharedEvent;
+use share_core::domain::{Generation, ShareId, SharedEvent};
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
 
 /// Decoded snapshots and rendered bodies of one warm instance.
 pub struct ViewCache {
-    snapshots: BoundedCache<(String, String), Arc<[SharedEvent]>>,
+    snapshots: BoundedCache<(ShareId, Generation), Arc<[SharedEvent]>>,
     bodies: BoundedCache<String, Arc<str>>,
 }
 
@@ -25,13 +25,13 @@ impl ViewCache {
         Self { snapshots: BoundedCache::new(snapshot_events), bodies: BoundedCache::new(body_bytes) }
     }
 
-    pub fn snapshot(&self, share_id: &str, generation: &str) -> Option<Arc<[SharedEvent]>> {
-        self.snapshots.get(&(share_id.to_owned(), generation.to_owned()))
+    pub fn snapshot(&self, share: &ShareId, generation: &Generation) -> Option<Arc<[SharedEvent]>> {
+        self.snapshots.get(&(share.clone(), generation.clone()))
     }
 
-    pub fn keep_snapshot(&self, share_id: &str, generation: &str, events: Arc<[SharedEvent]>) {
+    pub fn keep_snapshot(&self, share: &ShareId, generation: &Generation, events: Arc<[SharedEvent]>) {
         let weight = events.len().max(1);
-        self.snapshots.insert((share_id.to_owned(), generation.to_owned()), events, weight);
+        self.snapshots.insert((share.clone(), generation.clone()), events, weight);
     }
 
     pub fn body(&self, entity_tag: &str) -> Option<Arc<str>> {
@@ -114,9 +114,11 @@ mod tests {
     #[test]
     fn snapshots_are_keyed_by_share_and_generation() {
         let cache = ViewCache::with_budgets(10, 10);
-        cache.keep_snapshot("share", "g1", Arc::from(Vec::new()));
-        assert!(cache.snapshot("share", "g1").is_some());
-        assert!(cache.snapshot("share", "g2").is_none(), "a new generation is a new snapshot");
-        assert!(cache.snapshot("other", "g1").is_none());
+        let (share, other) = (ShareId::generate(), ShareId::generate());
+        let (first, second) = (Generation::generate(), Generation::generate());
+        cache.keep_snapshot(&share, &first, Arc::from(Vec::new()));
+        assert!(cache.snapshot(&share, &first).is_some());
+        assert!(cache.snapshot(&share, &second).is_none(), "a new generation is a new snapshot");
+        assert!(cache.snapshot(&other, &first).is_none());
     }
 }

@@ -83,11 +83,11 @@ async fn serve<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, reques
 /// The share's events, decoded once per generation by a warm instance.
 fn snapshot(cache: &ViewCache, published: &PublishedShare) -> Result<Arc<[SharedEvent]>, ServiceError> {
     let record = &published.record;
-    if let Some(events) = cache.snapshot(record.id.as_str(), &record.generation) {
+    if let Some(events) = cache.snapshot(&record.id, &record.generation) {
         return Ok(events);
     }
     let events: Arc<[SharedEvent]> = service::snapshot_events(published)?.into();
-    cache.keep_snapshot(record.id.as_str(), &record.generation, Arc::clone(&events));
+    cache.keep_snapshot(&record.id, &record.generation, Arc::clone(&events));
     Ok(events)
 }
 
@@ -111,7 +111,7 @@ fn error_page_for(error: &ServiceError) -> ErrorPage {
 fn entity_tag(record: &ShareRecord, representation: &Representation, now: Timestamp) -> String {
     let mut hasher = Sha256::new();
     hasher.update(record.id.as_str());
-    hasher.update(&record.generation);
+    hasher.update(record.generation.as_str());
     match representation {
         Representation::Page(query) => {
             hasher.update(query.cache_key());

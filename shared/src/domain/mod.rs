@@ -1,12 +1,14 @@
 //! Domain types: they can only hold valid values, and are built by parsing.
 
 pub mod event;
+pub mod generation;
 pub mod ids;
 pub mod policy;
 pub mod share;
 pub mod validation;
 
 pub use event::{Color, Description, EventTime, SharedEvent, ShowAs};
+pub use generation::Generation;
 pub use ids::{GroupId, ShareId, UserId};
 pub use policy::{SharingDecision, SharingDenial, SharingMode, SharingPolicy, UserPermission, sharing_decision};
 pub use share::{DateRange, DefaultView, DetailLevel, LeftOut, Owner, ShareOptions, ShareRecord, ShareTimeZone};

@@ -1,6 +1,6 @@
 //! A published share: its options and the record kept beside its snapshot.
 
-use super::{GroupId, ShareId, UserId};
+use super::{Generation, GroupId, ShareId, UserId};
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
 use serde::{Deserialize, Serialize};
 
@@ -167,7 +167,7 @@ pub struct ShareRecord {
     pub updated_at: Timestamp,
     /// Names the snapshot generation the record points at; a re-publish writes a new generation
     /// and switches to it in one transaction, so readers never see a mix.
-    pub generation: String,
+    pub generation: Generation,
     /// How many stored pieces the generation's snapshot has.
     pub chunk_count: u32,
 }

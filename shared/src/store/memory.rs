@@ -3,6 +3,7 @@
 
 use super::*;
 use std::collections::{BTreeMap, HashMap};
+use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 #[derive(Debug, Default, Clone)]
@@ -10,10 +11,38 @@ pub struct MemoryStore {
     tables: Arc<Mutex<Tables>>,
 }
 
+/// Where an item of the embedded store lives: what tests match on to look at what is stored.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum MemoryKey {
+    /// A share's record, stored as its JSON; its first chunk is stored as chunk 0.
+    Record(ShareId),
+    /// Chunk `index` of a snapshot generation of a share.
+    Chunk {
+        share: ShareId,
+        generation: Generation,
+        index: u32,
+    },
+    Idempotency(String),
+    Policy(GroupId),
+    User(GroupId, UserId),
+}
+
+impl fmt::Display for MemoryKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Record(id) => write!(f, "record {id}"),
+            Self::Chunk { share, generation, index } => write!(f, "chunk {share} {generation} {index}"),
+            Self::Idempotency(key) => write!(f, "idempotency {key}"),
+            Self::Policy(group) => write!(f, "policy {group}"),
+            Self::User(group, user) => write!(f, "user {group} {user}"),
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 struct Tables {
     records: HashMap<ShareId, (ShareRecord, Vec<u8>)>,
-    chunks: HashMap<(ShareId, String, u32), Vec<u8>>,
+    chunks: HashMap<(ShareId, Generation, u32), Vec<u8>>,
     idempotency: HashMap<String, IdempotencyRecord>,
     policies: HashMap<GroupId, SharingPolicy>,
     users: BTreeMap<(GroupId, UserId), UserPermission>,
@@ -35,19 +64,19 @@ impl Tables {
         self.idempotency.retain(|_, entry| entry.expires_at.as_second() > now);
     }
 
-    fn remove_share(&mut self, id: &ShareId, generation: &str, chunk_count: u32) {
+    fn remove_share(&mut self, id: &ShareId, generation: &Generation, chunk_count: u32) {
         self.records.remove(id);
         self.remove_chunks(id, generation, chunk_count);
     }
 
-    fn remove_chunks(&mut self, id: &ShareId, generation: &str, chunk_count: u32) {
+    fn remove_chunks(&mut self, id: &ShareId, generation: &Generation, chunk_count: u32) {
         for index in 1..chunk_count {
-            self.chunks.remove(&(id.clone(), generation.to_owned(), index));
+            self.chunks.remove(&(id.clone(), generation.clone(), index));
         }
     }
 
-    fn generation_of(&self, id: &ShareId) -> Option<&str> {
-        self.records.get(id).map(|(record, _)| record.generation.as_str())
+    fn generation_of(&self, id: &ShareId) -> Option<&Generation> {
+        self.records.get(id).map(|(record, _)| &record.generation)
     }
 }
 
@@ -62,33 +91,31 @@ impl MemoryStore {
         tables
     }
 
-    /// Every stored byte as text (chunks as stored, compressed), for tests that prove what is not kept.
-    pub fn stored_items(&self) -> Vec<(String, Vec<u8>)> {
+    /// Every stored item with its bytes (chunks as stored, compressed), for tests that prove what
+    /// is kept and what is not.
+    pub fn stored_items(&self) -> Vec<(MemoryKey, Vec<u8>)> {
         let tables = self.tables();
         let mut items = Vec::new();
         for (id, (record, first_chunk)) in &tables.records {
-            items.push((format!("record {id}"), serde_json::to_vec(record).unwrap_or_default()));
-            items.push((format!("chunk {id} 0"), first_chunk.clone()));
+            items.push((MemoryKey::Record(id.clone()), serde_json::to_vec(record).unwrap_or_default()));
+            let first = MemoryKey::Chunk { share: id.clone(), generation: record.generation.clone(), index: 0 };
+            items.push((first, first_chunk.clone()));
         }
         for ((id, generation, index), bytes) in &tables.chunks {
-            items.push((format!("chunk {id} {generation} {index}"), bytes.clone()));
+            let key = MemoryKey::Chunk { share: id.clone(), generation: generation.clone(), index: *index };
+            items.push((key, bytes.clone()));
         }
         for (key, entry) in &tables.idempotency {
-            items.push((format!("idempotency {key}"), format!("{entry:?}").into_bytes()));
+            items.push((MemoryKey::Idempotency(key.clone()), format!("{entry:?}").into_bytes()));
         }
         for (group, policy) in &tables.policies {
-            items.push((format!("policy {group}"), format!("{policy:?}").into_bytes()));
+            items.push((MemoryKey::Policy(group.clone()), format!("{policy:?}").into_bytes()));
         }
-        for user in tables.users.values() {
-            items.push((format!("user {}", user.user_id), format!("{user:?}").into_bytes()));
+        for ((group, user_id), user) in &tables.users {
+            items.push((MemoryKey::User(group.clone(), user_id.clone()), format!("{user:?}").into_bytes()));
         }
         items
     }
-}
-
-fn sorted_by_creation(mut records: Vec<ShareRecord>) -> Vec<ShareRecord> {
-    records.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.id.cmp(&b.id)));
-    records
 }
 
 impl ShareReads for MemoryStore {
@@ -113,13 +140,13 @@ impl ShareReads for MemoryStore {
         let tables = self.tables();
         let records =
             tables.records.values().map(|(r, _)| r).filter(|r| &r.group == group && &r.owner.user_id == owner);
-        Ok(sorted_by_creation(records.cloned().collect()))
+        Ok(newest_first(records.cloned().collect()))
     }
 
     async fn group_shares(&self, group: &GroupId) -> StoreResult<Vec<ShareRecord>> {
         let tables = self.tables();
         let records = tables.records.values().map(|(r, _)| r).filter(|r| &r.group == group);
-        Ok(sorted_by_creation(records.cloned().collect()))
+        Ok(newest_first(records.cloned().collect()))
     }
 
     async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {
@@ -139,12 +166,12 @@ impl ShareWrites for MemoryStore {
         let id = &commit.record.id;
         let precondition_holds = match &commit.precondition {
             Precondition::Absent => !tables.records.contains_key(id),
-            Precondition::Generation(expected) => tables.generation_of(id) == Some(expected.as_str()),
+            Precondition::Generation(expected) => tables.generation_of(id) == Some(expected),
         };
         let superseded_holds = commit
             .superseded
             .as_ref()
-            .is_none_or(|old| old.id == *id || tables.generation_of(&old.id) == Some(old.generation.as_str()));
+            .is_none_or(|old| old.id == *id || tables.generation_of(&old.id) == Some(&old.generation));
         let key_free =
             commit.idempotency.as_ref().is_none_or(|entry| !tables.idempotency.contains_key(&entry.key_digest));
         if !(precondition_holds && superseded_holds && key_free) {
@@ -164,14 +191,14 @@ impl ShareWrites for MemoryStore {
         Ok(())
     }
 
-    async fn delete_chunks(&self, id: &ShareId, generation: &str, chunk_count: u32) -> StoreResult<()> {
+    async fn delete_chunks(&self, id: &ShareId, generation: &Generation, chunk_count: u32) -> StoreResult<()> {
         self.tables().remove_chunks(id, generation, chunk_count);
         Ok(())
     }
 
     async fn delete_share(&self, record: &ShareRecord) -> StoreResult<()> {
         let mut tables = self.tables();
-        if tables.generation_of(&record.id) != Some(record.generation.as_str()) {
+        if tables.generation_of(&record.id) != Some(&record.generation) {
             return Err(StoreError::Conflict);
         }
         tables.remove_share(&record.id, &record.generation, record.chunk_count);
@@ -180,10 +207,6 @@ impl ShareWrites for MemoryStore {
 }
 
 impl PolicyReads for MemoryStore {
-    async fn group_policy(&self, group: &GroupId) -> StoreResult<Option<SharingPolicy>> {
-        Ok(self.tables().policies.get(group).cloned())
-    }
-
     async fn sharing_state(
         &self,
         group: &GroupId,

@@ -10,12 +10,12 @@
 pub mod dynamodb;
 pub mod memory;
 
-use crate::domain::{GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
+use crate::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
 use jiff::{SignedDuration, Timestamp};
 use std::future::Future;
 
-pub use dynamodb::DynamoStore;
-pub use memory::MemoryStore;
+pub use dynamodb::{DynamoStore, MeteredReads};
+pub use memory::{MemoryKey, MemoryStore};
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -61,12 +61,18 @@ pub fn share_ttl(record: &ShareRecord) -> Option<i64> {
     record.options.expires_at.map(|at| (at + EXPIRED_SHARE_KEEP).as_second())
 }
 
+/// How share lists are ordered on every store: newest first, ties by id.
+fn newest_first(mut records: Vec<ShareRecord>) -> Vec<ShareRecord> {
+    records.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.id.cmp(&b.id)));
+    records
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Precondition {
     /// No record may exist under the id (a new share, or the target of a rotation).
     Absent,
     /// The record must still point at this generation (a re-publish).
-    Generation(String),
+    Generation(Generation),
 }
 
 /// The snapshot generation a commit supersedes: its chunks are deleted in the same transaction,
@@ -74,7 +80,7 @@ pub enum Precondition {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Superseded {
     pub id: ShareId,
-    pub generation: String,
+    pub generation: Generation,
     pub chunk_count: u32,
 }
 
@@ -111,7 +117,7 @@ pub trait ShareWrites: Send + Sync {
     fn delete_chunks(
         &self,
         id: &ShareId,
-        generation: &str,
+        generation: &Generation,
         chunk_count: u32,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Deletes the record and every chunk in one transaction, if the record is still at its generation.
@@ -119,7 +125,6 @@ pub trait ShareWrites: Send + Sync {
 }
 
 pub trait PolicyReads: Send + Sync {
-    fn group_policy(&self, group: &GroupId) -> impl Future<Output = StoreResult<Option<SharingPolicy>>> + Send;
     /// The group's policy and one user's record in a single round trip.
     fn sharing_state(
         &self,

@@ -1,0 +1,137 @@
+//! Items as the table holds them: values mapped with `serde_dynamo`, snapshot chunks as binary
+//! attributes, and the read side that puts a share back together from its items.
+
+use super::errors::unstorable;
+use super::{Item, keys};
+use crate::domain::{ShareId, ShareRecord};
+use crate::store::{IdempotencyRecord, PublishedShare, StoreError, StoreResult, share_ttl};
+use aws_sdk_dynamodb::primitives::Blob;
+use aws_sdk_dynamodb::types::AttributeValue;
+use jiff::Timestamp;
+use serde::{Deserialize, Serialize};
+use serde_dynamo::aws_sdk_dynamodb_1::{from_attribute_value, from_item, to_attribute_value, to_item};
+use std::collections::{BTreeMap, HashMap};
+
+/// The record item: the share, its first chunk, the generation a commit's condition checks, the
+/// index keys that list it, and its TTL.
+pub fn record(record: &ShareRecord, first_chunk: Vec<u8>) -> StoreResult<Item> {
+    let mut item = keys::of(keys::share(&record.id), keys::RECORD_SK);
+    item.insert("share".into(), to_attribute_value(record).map_err(unstorable)?);
+    item.insert("chunk".into(), AttributeValue::B(Blob::new(first_chunk)));
+    item.insert("generation".into(), s(record.generation.as_str()));
+    item.insert("gsi1pk".into(), s(keys::group(&record.group)));
+    item.insert("gsi1sk".into(), s(keys::owner_share(record)));
+    if let Some(ttl) = share_ttl(record) {
+        item.insert("ttl".into(), n(ttl));
+    }
+    Ok(item)
+}
+
+/// A further chunk of a generation, swept with its share.
+pub fn chunk(record: &ShareRecord, index: u32, bytes: &[u8]) -> Item {
+    let mut item = keys::of(keys::share(&record.id), keys::chunk(&record.generation, index));
+    item.insert("chunk".into(), AttributeValue::B(Blob::new(bytes)));
+    if let Some(ttl) = share_ttl(record) {
+        item.insert("ttl".into(), n(ttl));
+    }
+    item
+}
+
+/// An idempotency entry: its expiry is the item's TTL, in epoch seconds.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct IdempotencyItem {
+    pk: String,
+    sk: String,
+    body_digest: String,
+    share_id: ShareId,
+    ttl: i64,
+}
+
+impl IdempotencyItem {
+    pub fn of(entry: &IdempotencyRecord) -> StoreResult<Item> {
+        let item = Self {
+            pk: keys::idempotency(&entry.key_digest),
+            sk: keys::IDEMPOTENCY_SK.to_owned(),
+            body_digest: entry.body_digest.clone(),
+            share_id: entry.share_id.clone(),
+            ttl: entry.expires_at.as_second(),
+        };
+        to_item(item).map_err(unstorable)
+    }
+
+    pub fn read(item: Item, key_digest: &str) -> StoreResult<IdempotencyRecord> {
+        let item: Self = from_item(item).map_err(|_| unreadable("idempotency entry"))?;
+        let expires_at = Timestamp::from_second(item.ttl).map_err(|_| unreadable("`ttl`"))?;
+        Ok(IdempotencyRecord {
+            key_digest: key_digest.to_owned(),
+            body_digest: item.body_digest,
+            share_id: item.share_id,
+            expires_at,
+        })
+    }
+}
+
+pub enum Assembly {
+    Absent,
+    Whole(Box<PublishedShare>),
+    /// The record's generation lacks this chunk.
+    Missing(u32),
+}
+
+/// The record and its generation's chunks in order, from every item under the share's key.
+pub fn assemble(items: Vec<Item>) -> StoreResult<Assembly> {
+    let mut record = None;
+    let mut chunks: HashMap<String, BTreeMap<u32, Vec<u8>>> = HashMap::new();
+    for mut item in items {
+        let sk: String = read_attribute(&mut item, "sk")?;
+        if sk == keys::RECORD_SK {
+            let share: ShareRecord = read_attribute(&mut item, "share")?;
+            record = Some((share, read_bytes(&mut item)?));
+        } else if let Some((generation, index)) = keys::chunk_parts(&sk) {
+            let index =
+                index.parse().map_err(|_| StoreError::Inconsistent("chunk item with a malformed key".into()))?;
+            chunks.entry(generation.to_owned()).or_default().insert(index, read_bytes(&mut item)?);
+        }
+    }
+    let Some((record, first_chunk)) = record else { return Ok(Assembly::Absent) };
+    let mut generation = chunks.remove(record.generation.as_str()).unwrap_or_default();
+    let mut ordered = vec![first_chunk];
+    for index in 1..record.chunk_count {
+        match generation.remove(&index) {
+            Some(chunk) => ordered.push(chunk),
+            None => return Ok(Assembly::Missing(index)),
+        }
+    }
+    Ok(Assembly::Whole(Box::new(PublishedShare { record, chunks: ordered })))
+}
+
+/// The share records of items (from the table or its index), as every store orders them.
+pub fn share_records(items: Vec<Item>) -> StoreResult<Vec<ShareRecord>> {
+    let records = items.into_iter().map(|mut item| read_attribute(&mut item, "share")).collect::<StoreResult<_>>()?;
+    Ok(crate::store::newest_first(records))
+}
+
+pub fn read_attribute<T: serde::de::DeserializeOwned>(item: &mut Item, name: &str) -> StoreResult<T> {
+    let value = item.remove(name).ok_or_else(|| StoreError::Inconsistent(format!("item without `{name}`")))?;
+    from_attribute_value(value).map_err(|_| unreadable(&format!("`{name}`")))
+}
+
+fn read_bytes(item: &mut Item) -> StoreResult<Vec<u8>> {
+    match item.remove("chunk") {
+        Some(AttributeValue::B(blob)) => Ok(blob.into_inner()),
+        _ => Err(StoreError::Inconsistent("chunk item without bytes".into())),
+    }
+}
+
+fn unreadable(what: &str) -> StoreError {
+    StoreError::Inconsistent(format!("{what} cannot be read"))
+}
+
+pub fn s(value: impl Into<String>) -> AttributeValue {
+    AttributeValue::S(value.into())
+}
+
+pub fn n(value: i64) -> AttributeValue {
+    AttributeValue::N(value.to_string())
+}

@@ -1,0 +1,75 @@
+//! The table's key design, in one place: the keys `template.yaml` declares and what each item is
+//! stored under.
+
+use super::Item;
+use crate::domain::{Generation, GroupId, ShareId, ShareRecord, UserId};
+use aws_sdk_dynamodb::types::AttributeValue;
+use std::collections::HashMap;
+
+pub const GSI1: &str = "gsi1";
+pub const RECORD_SK: &str = "RECORD";
+pub const POLICY_SK: &str = "POLICY";
+pub const IDEMPOTENCY_SK: &str = "IDEMPOTENCY";
+pub const USER_SK_PREFIX: &str = "USER#";
+const CHUNK_SK_PREFIX: &str = "CHUNK#";
+
+pub fn share(id: &ShareId) -> String {
+    format!("SHARE#{id}")
+}
+
+/// Zero-padded, so a generation's chunks sort by index.
+pub fn chunk(generation: &Generation, index: u32) -> String {
+    format!("{CHUNK_SK_PREFIX}{generation}#{index:04}")
+}
+
+/// The generation and index text of a chunk's sort key; `None` for any other item.
+pub fn chunk_parts(sk: &str) -> Option<(&str, &str)> {
+    sk.strip_prefix(CHUNK_SK_PREFIX).and_then(|rest| rest.rsplit_once('#'))
+}
+
+pub fn group(group: &GroupId) -> String {
+    format!("GROUP#{group}")
+}
+
+pub fn user(user: &UserId) -> String {
+    format!("{USER_SK_PREFIX}{user}")
+}
+
+pub fn owner_prefix(owner: &UserId) -> String {
+    format!("OWNER#{owner}#")
+}
+
+/// Fixed-precision RFC 3339, so the index sorts an owner's shares by creation.
+pub fn owner_share(record: &ShareRecord) -> String {
+    let created =
+        jiff::fmt::temporal::DateTimePrinter::new().precision(Some(9)).timestamp_to_string(&record.created_at);
+    format!("{}{created}#{}", owner_prefix(&record.owner.user_id), record.id)
+}
+
+pub fn idempotency(key_digest: &str) -> String {
+    format!("IDEMPOTENCY#{key_digest}")
+}
+
+/// An item holding only its key.
+pub fn of(pk: String, sk: impl Into<String>) -> Item {
+    HashMap::from([("pk".to_owned(), AttributeValue::S(pk)), ("sk".to_owned(), AttributeValue::S(sk.into()))])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn chunk_keys_sort_by_index() {
+        let generation = Generation::parse("abc").unwrap();
+        assert_eq!(chunk(&generation, 7), "CHUNK#abc#0007");
+        assert!(chunk(&generation, 9) < chunk(&generation, 10));
+    }
+
+    #[test]
+    fn chunk_keys_split_back() {
+        let generation = Generation::parse("abc").unwrap();
+        assert_eq!(chunk_parts(&chunk(&generation, 12)), Some(("abc", "0012")));
+        assert_eq!(chunk_parts(RECORD_SK), None);
+    }
+}

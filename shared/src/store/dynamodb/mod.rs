@@ -1,0 +1,393 @@
+//! The DynamoDB adapter: one table, keys as `template.yaml` declares them, items mapped with
+//! `serde_dynamo`. Every change that touches more than one item is one transaction; retries and
+//! timeouts are the SDK's (standard mode), never loops of ours, except re-sending what a batch
+//! call leaves unprocessed.
+
+mod errors;
+mod items;
+mod keys;
+mod metering;
+mod provision;
+
+use super::{
+    IdempotencyRecord, PolicyReads, PolicyWrites, Precondition, PublishedShare, ShareCommit, ShareReads, ShareWrites,
+    StoreError, StoreResult,
+};
+use crate::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
+use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::retry::RetryConfig;
+use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
+use aws_sdk_dynamodb::config::{Credentials, Region};
+use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
+use aws_sdk_dynamodb::types::{
+    AttributeValue, Delete, DeleteRequest, KeysAndAttributes, Put, TransactWriteItem, WriteRequest,
+};
+use errors::{build_error, store_error, unstorable};
+use items::{Assembly, IdempotencyItem, n, read_attribute, s};
+use jiff::Timestamp;
+use serde_dynamo::aws_sdk_dynamodb_1::to_attribute_value;
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+pub use metering::MeteredReads;
+
+type Item = HashMap<String, AttributeValue>;
+
+/// BatchWriteItem's limit of requests per call.
+const BATCH_WRITE_LIMIT: usize = 25;
+/// How often a batch call re-sends what DynamoDB left unprocessed before we call it throttled.
+const UNPROCESSED_ROUNDS: u32 = 4;
+
+#[derive(Debug, Clone)]
+pub struct DynamoStore {
+    client: Client,
+    table: Arc<str>,
+}
+
+/// Retries and timeouts for every client: the SDK makes up to three attempts at throttled and
+/// transient failures (reusing a transaction's ClientRequestToken, so a retried commit is not
+/// taken for a conflict), and gives up on an operation after eight seconds, inside the functions' ten.
+fn loader() -> aws_config::ConfigLoader {
+    let timeouts = TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(1))
+        .operation_attempt_timeout(Duration::from_secs(3))
+        .operation_timeout(Duration::from_secs(8))
+        .build();
+    aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .retry_config(RetryConfig::standard().with_max_attempts(3))
+        .timeout_config(timeouts)
+}
+
+impl DynamoStore {
+    pub fn new(client: Client, table: impl Into<String>) -> Self {
+        Self { client, table: Arc::from(table.into()) }
+    }
+
+    /// The Lambda functions' store: region and credentials from the environment.
+    pub async fn from_env(table: impl Into<String>) -> Self {
+        let config = loader().load().await;
+        Self::new(Client::new(&config), table)
+    }
+
+    /// A DynamoDB-compatible server at `endpoint_url` (DynamoDB Local), with dummy credentials.
+    pub async fn connect(endpoint_url: &str, table: impl Into<String>) -> Self {
+        let config = loader()
+            .endpoint_url(endpoint_url)
+            .region(Region::new("us-east-1"))
+            .credentials_provider(Credentials::new("local", "local", None, None, "local"))
+            .load()
+            .await;
+        Self::new(Client::new(&config), table)
+    }
+
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    pub fn table(&self) -> &str {
+        &self.table
+    }
+
+    /// Every item under a share's key: its record and the chunks of any generation.
+    async fn share_items(&self, id: &ShareId, consistent: bool) -> StoreResult<Vec<Item>> {
+        let query = self.partition_query(keys::share(id)).key_condition_expression("#pk = :pk");
+        self.query_all(query.consistent_read(consistent)).await
+    }
+
+    /// A query of the items under partition key `pk`; the caller adds the key condition.
+    fn partition_query(&self, pk: String) -> QueryFluentBuilder {
+        self.client
+            .query()
+            .table_name(self.table())
+            .expression_attribute_names("#pk", "pk")
+            .expression_attribute_values(":pk", s(pk))
+    }
+
+    /// Every item of a query, following its pages.
+    async fn query_all(&self, query: QueryFluentBuilder) -> StoreResult<Vec<Item>> {
+        let mut items = Vec::new();
+        let mut start = None;
+        loop {
+            let page =
+                query.clone().set_exclusive_start_key(start).send().await.map_err(|e| store_error("Query", e))?;
+            items.extend(page.items.unwrap_or_default());
+            start = page.last_evaluated_key;
+            if start.is_none() {
+                return Ok(items);
+            }
+        }
+    }
+
+    /// Sends a batch call, then re-sends what DynamoDB left unprocessed (its answer to throttling)
+    /// with a growing pause; returns the items the rounds read.
+    async fn until_processed<R, F, Fut>(&self, operation: &str, mut requests: Vec<R>, send: F) -> StoreResult<Vec<Item>>
+    where
+        F: Fn(Vec<R>) -> Fut,
+        Fut: Future<Output = StoreResult<(Vec<Item>, Vec<R>)>>,
+    {
+        let mut read = Vec::new();
+        for round in 0..UNPROCESSED_ROUNDS {
+            if round > 0 {
+                tokio::time::sleep(Duration::from_millis(50 << round)).await;
+            }
+            let (items, unprocessed) = send(requests).await?;
+            read.extend(items);
+            if unprocessed.is_empty() {
+                return Ok(read);
+            }
+            requests = unprocessed;
+        }
+        Err(StoreError::Unavailable(format!("{operation}: requests left unprocessed (throttled)")))
+    }
+
+    async fn batch_write(&self, requests: Vec<WriteRequest>) -> StoreResult<()> {
+        self.until_processed("BatchWriteItem", requests, |requests| async move {
+            let sent = self.client.batch_write_item().request_items(self.table(), requests).send().await;
+            let output = sent.map_err(|e| store_error("BatchWriteItem", e))?;
+            Ok((Vec::new(), self.of_table(output.unprocessed_items).unwrap_or_default()))
+        })
+        .await?;
+        Ok(())
+    }
+
+    /// Eventually consistent reads of the items under `keys`, in one round trip unless throttled.
+    async fn batch_get(&self, keys: Vec<Item>) -> StoreResult<Vec<Item>> {
+        self.until_processed("BatchGetItem", keys, |keys| async move {
+            let request = KeysAndAttributes::builder()
+                .set_keys(Some(keys))
+                .consistent_read(false)
+                .build()
+                .map_err(build_error)?;
+            let sent = self.client.batch_get_item().request_items(self.table(), request).send().await;
+            let output = sent.map_err(|e| store_error("BatchGetItem", e))?;
+            let unprocessed = self.of_table(output.unprocessed_keys).map(|left| left.keys);
+            Ok((self.of_table(output.responses).unwrap_or_default(), unprocessed.unwrap_or_default()))
+        })
+        .await
+    }
+
+    /// This table's part of a batch call's answer (batch calls answer per table).
+    fn of_table<T>(&self, per_table: Option<HashMap<String, T>>) -> Option<T> {
+        per_table.and_then(|mut per_table| per_table.remove(self.table()))
+    }
+
+    async fn get_item(&self, pk: String, sk: &str, projection: Option<&str>) -> StoreResult<Option<Item>> {
+        let mut request =
+            self.client.get_item().table_name(self.table()).set_key(Some(keys::of(pk, sk))).consistent_read(true);
+        if let Some(attribute) = projection {
+            request = request.projection_expression("#attribute").expression_attribute_names("#attribute", attribute);
+        }
+        let output = request.send().await.map_err(|e| store_error("GetItem", e))?;
+        Ok(output.item)
+    }
+
+    async fn put_item(&self, item: Item) -> StoreResult<()> {
+        self.client
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(item))
+            .send()
+            .await
+            .map_err(|e| store_error("PutItem", e))?;
+        Ok(())
+    }
+
+    async fn transact(&self, items: Vec<TransactWriteItem>) -> StoreResult<()> {
+        self.client
+            .transact_write_items()
+            .set_transact_items(Some(items))
+            .send()
+            .await
+            .map_err(|e| store_error("TransactWriteItems", e))?;
+        Ok(())
+    }
+
+    /// Deletes the record only if it still points at `generation`.
+    fn delete_record(&self, id: &ShareId, generation: &Generation) -> StoreResult<TransactWriteItem> {
+        let delete = Delete::builder()
+            .table_name(self.table())
+            .set_key(Some(keys::of(keys::share(id), keys::RECORD_SK)))
+            .condition_expression("#generation = :generation")
+            .expression_attribute_names("#generation", "generation")
+            .expression_attribute_values(":generation", s(generation.as_str()))
+            .build()
+            .map_err(build_error)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+
+    /// Deletes chunks `1..chunk_count` of a generation (chunk 0 lives in the record).
+    fn delete_chunk_items(
+        &self,
+        id: &ShareId,
+        generation: &Generation,
+        chunk_count: u32,
+    ) -> StoreResult<Vec<TransactWriteItem>> {
+        (1..chunk_count)
+            .map(|index| {
+                let key = keys::of(keys::share(id), keys::chunk(generation, index));
+                let delete = Delete::builder().table_name(self.table()).set_key(Some(key)).build();
+                Ok(TransactWriteItem::builder().delete(delete.map_err(build_error)?).build())
+            })
+            .collect()
+    }
+
+    fn gsi1_query(&self, group: &GroupId) -> QueryFluentBuilder {
+        self.client
+            .query()
+            .table_name(self.table())
+            .index_name(keys::GSI1)
+            .expression_attribute_names("#gpk", "gsi1pk")
+            .expression_attribute_values(":gpk", s(keys::group(group)))
+    }
+}
+
+impl ShareReads for DynamoStore {
+    async fn share(&self, id: &ShareId) -> StoreResult<Option<ShareRecord>> {
+        // Strongly consistent: an owner who just changed a share reads it back.
+        let item = self.get_item(keys::share(id), keys::RECORD_SK, Some("share")).await?;
+        item.map(|mut item| read_attribute(&mut item, "share")).transpose()
+    }
+
+    async fn published(&self, id: &ShareId) -> StoreResult<Option<PublishedShare>> {
+        // An eventually consistent read can see a record beside chunks that a re-publish has
+        // already replaced; a strongly consistent one cannot.
+        let assembly = match items::assemble(self.share_items(id, false).await?)? {
+            Assembly::Missing(_) => items::assemble(self.share_items(id, true).await?)?,
+            read => read,
+        };
+        match assembly {
+            Assembly::Absent => Ok(None),
+            Assembly::Whole(published) => Ok(Some(*published)),
+            Assembly::Missing(index) => Err(StoreError::Inconsistent(format!("chunk {index} missing"))),
+        }
+    }
+
+    async fn owner_shares(&self, group: &GroupId, owner: &UserId) -> StoreResult<Vec<ShareRecord>> {
+        let query = self
+            .gsi1_query(group)
+            .key_condition_expression("#gpk = :gpk AND begins_with(#gsk, :owner)")
+            .expression_attribute_names("#gsk", "gsi1sk")
+            .expression_attribute_values(":owner", s(keys::owner_prefix(owner)));
+        items::share_records(self.query_all(query).await?)
+    }
+
+    async fn group_shares(&self, group: &GroupId) -> StoreResult<Vec<ShareRecord>> {
+        let query = self.gsi1_query(group).key_condition_expression("#gpk = :gpk");
+        items::share_records(self.query_all(query).await?)
+    }
+
+    async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {
+        let Some(item) = self.get_item(keys::idempotency(key_digest), keys::IDEMPOTENCY_SK, None).await? else {
+            return Ok(None);
+        };
+        let entry = IdempotencyItem::read(item, key_digest)?;
+        // The TTL sweep is lazy; an entry past its time is gone as far as callers are concerned.
+        Ok((entry.expires_at > Timestamp::now()).then_some(entry))
+    }
+}
+
+impl ShareWrites for DynamoStore {
+    async fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8]) -> StoreResult<()> {
+        self.put_item(items::chunk(record, index, bytes)).await
+    }
+
+    async fn commit(&self, commit: ShareCommit) -> StoreResult<()> {
+        let ShareCommit { record, first_chunk, precondition, superseded, idempotency } = commit;
+        let put = Put::builder().table_name(self.table()).set_item(Some(items::record(&record, first_chunk)?));
+        let put = match &precondition {
+            Precondition::Absent => {
+                put.condition_expression("attribute_not_exists(#pk)").expression_attribute_names("#pk", "pk")
+            }
+            Precondition::Generation(generation) => put
+                .condition_expression("#generation = :generation")
+                .expression_attribute_names("#generation", "generation")
+                .expression_attribute_values(":generation", s(generation.as_str())),
+        };
+        let mut writes = vec![TransactWriteItem::builder().put(put.build().map_err(build_error)?).build()];
+        if let Some(old) = &superseded {
+            writes.extend(self.delete_chunk_items(&old.id, &old.generation, old.chunk_count)?);
+            if old.id != record.id {
+                writes.push(self.delete_record(&old.id, &old.generation)?);
+            }
+        }
+        if let Some(entry) = &idempotency {
+            // An entry past its time that the sweep has not removed yet no longer holds the key.
+            let put = Put::builder()
+                .table_name(self.table())
+                .set_item(Some(IdempotencyItem::of(entry)?))
+                .condition_expression("attribute_not_exists(#pk) OR #ttl <= :now")
+                .expression_attribute_names("#pk", "pk")
+                .expression_attribute_names("#ttl", "ttl")
+                .expression_attribute_values(":now", n(Timestamp::now().as_second()))
+                .build()
+                .map_err(build_error)?;
+            writes.push(TransactWriteItem::builder().put(put).build());
+        }
+        self.transact(writes).await
+    }
+
+    async fn delete_chunks(&self, id: &ShareId, generation: &Generation, chunk_count: u32) -> StoreResult<()> {
+        let requests = (1..chunk_count)
+            .map(|index| {
+                let key = keys::of(keys::share(id), keys::chunk(generation, index));
+                let delete = DeleteRequest::builder().set_key(Some(key)).build().map_err(build_error)?;
+                Ok(WriteRequest::builder().delete_request(delete).build())
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        for batch in requests.chunks(BATCH_WRITE_LIMIT) {
+            self.batch_write(batch.to_vec()).await?;
+        }
+        Ok(())
+    }
+
+    async fn delete_share(&self, record: &ShareRecord) -> StoreResult<()> {
+        let mut writes = vec![self.delete_record(&record.id, &record.generation)?];
+        writes.extend(self.delete_chunk_items(&record.id, &record.generation, record.chunk_count)?);
+        self.transact(writes).await
+    }
+}
+
+impl PolicyReads for DynamoStore {
+    async fn sharing_state(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+    ) -> StoreResult<(Option<SharingPolicy>, Option<UserPermission>)> {
+        let wanted =
+            vec![keys::of(keys::group(group), keys::POLICY_SK), keys::of(keys::group(group), keys::user(user))];
+        let (mut policy, mut permission) = (None, None);
+        for mut item in self.batch_get(wanted).await? {
+            match read_attribute::<String>(&mut item, "sk")?.as_str() {
+                keys::POLICY_SK => policy = Some(read_attribute(&mut item, "policy")?),
+                _ => permission = Some(read_attribute(&mut item, "user")?),
+            }
+        }
+        Ok((policy, permission))
+    }
+
+    async fn users(&self, group: &GroupId) -> StoreResult<Vec<UserPermission>> {
+        let query = self
+            .partition_query(keys::group(group))
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :user)")
+            .expression_attribute_names("#sk", "sk")
+            .expression_attribute_values(":user", s(keys::USER_SK_PREFIX))
+            .consistent_read(true);
+        let items = self.query_all(query).await?;
+        items.into_iter().map(|mut item| read_attribute(&mut item, "user")).collect()
+    }
+}
+
+impl PolicyWrites for DynamoStore {
+    async fn put_policy(&self, group: &GroupId, policy: &SharingPolicy) -> StoreResult<()> {
+        let mut item = keys::of(keys::group(group), keys::POLICY_SK);
+        item.insert("policy".into(), to_attribute_value(policy).map_err(unstorable)?);
+        self.put_item(item).await
+    }
+
+    async fn put_user(&self, group: &GroupId, user: &UserPermission) -> StoreResult<()> {
+        let mut item = keys::of(keys::group(group), keys::user(&user.user_id));
+        item.insert("user".into(), to_attribute_value(user).map_err(unstorable)?);
+        self.put_item(item).await
+    }
+}

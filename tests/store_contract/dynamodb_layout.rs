@@ -1,0 +1,107 @@
+//! What only the DynamoDB adapter promises: the item layout `template.yaml` declares, read-capacity
+//! accounting, and `Unavailable` (503) when the server is away.
+
+use super::fixtures::*;
+use crate::support::dynamo_local;
+use aws_sdk_dynamodb::types::AttributeValue;
+use jiff::Timestamp;
+use share_core::domain::{GroupId, ShareId, SharingPolicy, UserId, UserPermission};
+use share_core::store::{
+    DynamoStore, MeteredReads, PolicyReads, PolicyWrites, Precondition, ShareCommit, ShareReads, ShareWrites,
+    StoreError, share_ttl,
+};
+use std::collections::HashMap;
+
+fn s(item: &HashMap<String, AttributeValue>, name: &str) -> String {
+    item.get(name).and_then(|v| v.as_s().ok()).unwrap_or_else(|| panic!("no string `{name}`")).clone()
+}
+
+fn n(item: &HashMap<String, AttributeValue>, name: &str) -> i64 {
+    item.get(name).and_then(|v| v.as_n().ok()).unwrap_or_else(|| panic!("no number `{name}`")).parse().unwrap()
+}
+
+#[tokio::test]
+async fn items_follow_the_table_design() {
+    let store = dynamo_local::fresh_store().await;
+    let mut expiring = record("g1", "alice", at("2026-11-02T09:00:00.5Z"));
+    expiring.options.expires_at = Some(at("2027-01-31T00:00:00Z"));
+    let (share, chunks) = snapshot_of(expiring, &multi_chunk_events());
+    let entry = idempotency_entry("digest", &share.id, a_day_from_now());
+    let commit = ShareCommit { idempotency: Some(entry.clone()), ..commit_of(&share, &chunks, Precondition::Absent) };
+    publish(&store, commit, &chunks).await.unwrap();
+    let group = GroupId::parse("g1").unwrap();
+    store.put_policy(&group, &SharingPolicy::default()).await.unwrap();
+    let user = UserPermission { user_id: UserId::parse("alice").unwrap(), email: None, can_share: true, admin: false };
+    store.put_user(&group, &user).await.unwrap();
+
+    let items = dynamo_local::scan_all(&store).await;
+    let by_key: HashMap<(String, String), &HashMap<String, AttributeValue>> =
+        items.iter().map(|item| ((s(item, "pk"), s(item, "sk")), item)).collect();
+    let ttl = share_ttl(&share).unwrap();
+
+    let record_item = by_key[&(format!("SHARE#{}", share.id), "RECORD".to_owned())];
+    assert_eq!(s(record_item, "generation"), share.generation.as_str());
+    assert_eq!(s(record_item, "gsi1pk"), "GROUP#g1");
+    assert_eq!(s(record_item, "gsi1sk"), format!("OWNER#alice#2026-11-02T09:00:00.500000000Z#{}", share.id));
+    assert_eq!(n(record_item, "ttl"), ttl);
+    assert!(record_item["share"].is_m() && record_item["chunk"].is_b());
+    for index in 1..share.chunk_count {
+        let chunk = by_key[&(format!("SHARE#{}", share.id), format!("CHUNK#{}#{index:04}", share.generation))];
+        assert_eq!(n(chunk, "ttl"), ttl);
+        assert_eq!(chunk["chunk"].as_b().unwrap().as_ref(), chunks[index as usize].as_slice());
+    }
+    let idempotency = by_key[&("IDEMPOTENCY#digest".to_owned(), "IDEMPOTENCY".to_owned())];
+    assert_eq!(s(idempotency, "bodyDigest"), entry.body_digest);
+    assert_eq!(s(idempotency, "shareId"), share.id.as_str());
+    assert_eq!(n(idempotency, "ttl"), entry.expires_at.as_second());
+    assert!(by_key[&("GROUP#g1".to_owned(), "POLICY".to_owned())]["policy"].is_m());
+    assert!(by_key[&("GROUP#g1".to_owned(), "USER#alice".to_owned())]["user"].is_m());
+    assert_eq!(items.len(), 3 + share.chunk_count as usize);
+
+    let ttl_spec = store.client().describe_time_to_live().table_name(store.table()).send().await.unwrap();
+    assert_eq!(ttl_spec.time_to_live_description().and_then(|d| d.attribute_name()), Some("ttl"));
+}
+
+#[tokio::test]
+async fn view_reads_report_capacity_and_bytes() {
+    let store = dynamo_local::fresh_store().await;
+    let (share, _) = publish_new(&store, record("g1", "alice", Timestamp::now()), &multi_chunk_events()).await;
+    store.put_policy(&share.group, &SharingPolicy::default()).await.unwrap();
+    let metered = MeteredReads::new(store.clone());
+
+    metered.published(&share.id).await.unwrap().unwrap();
+    let published_units = metered.consumed_read_units();
+    // Eventually consistent: half a unit per 4 KB of the ~1 MB read.
+    assert!(published_units > 100.0, "{published_units}");
+    assert!(metered.read_response_bytes() > 1_000_000, "{}", metered.read_response_bytes());
+
+    metered.sharing_state(&share.group, &share.owner.user_id).await.unwrap();
+    assert!(metered.consumed_read_units() > published_units);
+
+    // Owner routes are not counted.
+    metered.reset();
+    metered.share(&share.id).await.unwrap().unwrap();
+    metered.group_shares(&share.group).await.unwrap();
+    assert_eq!((metered.consumed_read_units(), metered.read_response_bytes()), (0.0, 0));
+}
+
+#[tokio::test]
+async fn unreachable_server_is_unavailable() {
+    // Nothing listens on port 9 (discard) of the loopback interface.
+    let store = DynamoStore::connect("http://127.0.0.1:9", "shares").await;
+    let result = store.share(&ShareId::generate()).await;
+    assert!(matches!(result, Err(StoreError::Unavailable(_))), "{result:?}");
+    let (record, chunks) = snapshot_of(record("g1", "alice", Timestamp::now()), &[]);
+    let result = store.commit(commit_of(&record, &chunks, Precondition::Absent)).await;
+    assert!(matches!(result, Err(StoreError::Unavailable(_))), "{result:?}");
+}
+
+#[tokio::test]
+async fn missing_table_is_rejected() {
+    let store = dynamo_local::fresh_store().await;
+    let elsewhere = DynamoStore::new(store.client().clone(), "no-such-table");
+    let result = elsewhere.share(&ShareId::generate()).await;
+    assert!(matches!(result, Err(StoreError::Rejected(_))), "{result:?}");
+    let result = elsewhere.delete_chunks(&ShareId::generate(), &"gen".into(), 3).await;
+    assert!(matches!(result, Err(StoreError::Rejected(_))), "{result:?}");
+}

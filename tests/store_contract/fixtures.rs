@@ -1,0 +1,200 @@
+//! What the contract tests build and look at: share records and snapshots as a publish prepares
+//! them, the publish sequence, and each store's items under a share's id.
+
+use crate::support::dynamo_local;
+use aws_sdk_dynamodb::types::AttributeValue;
+use jiff::{SignedDuration, Timestamp, civil::date};
+use share_core::domain::{
+    DateRange, DefaultView, DetailLevel, EventTime, Generation, GroupId, Owner, ShareId, ShareOptions, ShareRecord,
+    ShareTimeZone, SharedEvent, ShowAs, UserId,
+};
+use share_core::snapshot;
+use share_core::store::{
+    DynamoStore, IdempotencyRecord, MemoryKey, MemoryStore, Precondition, ShareCommit, Store, StoreResult, Superseded,
+};
+use std::future::Future;
+
+/// What each store holds under a share's id, named as the DynamoDB layout names it
+/// (`RECORD`, `CHUNK#{generation}#{index:04}`), sorted: lets one test look for orphans in both.
+pub trait StoredItems {
+    fn items_of(&self, id: &ShareId) -> impl Future<Output = Vec<String>>;
+}
+
+impl StoredItems for MemoryStore {
+    async fn items_of(&self, id: &ShareId) -> Vec<String> {
+        let mut names: Vec<String> = self
+            .stored_items()
+            .into_iter()
+            .filter_map(|(key, _)| match key {
+                MemoryKey::Record(share) if &share == id => Some("RECORD".to_owned()),
+                // Chunk 0 travels in the record item.
+                MemoryKey::Chunk { share, generation, index } if &share == id && index > 0 => {
+                    Some(format!("CHUNK#{generation}#{index:04}"))
+                }
+                _ => None,
+            })
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+impl StoredItems for DynamoStore {
+    async fn items_of(&self, id: &ShareId) -> Vec<String> {
+        let pk = AttributeValue::S(format!("SHARE#{id}"));
+        let mut names: Vec<String> = dynamo_local::scan_all(self)
+            .await
+            .into_iter()
+            .filter(|item| item.get("pk") == Some(&pk))
+            .map(|item| item["sk"].as_s().unwrap().clone())
+            .collect();
+        names.sort();
+        names
+    }
+}
+
+pub fn at(rfc3339: &str) -> Timestamp {
+    rfc3339.parse().unwrap()
+}
+
+pub fn record(group: &str, owner: &str, created_at: Timestamp) -> ShareRecord {
+    ShareRecord {
+        id: ShareId::generate(),
+        group: GroupId::parse(group).unwrap(),
+        owner: Owner { user_id: UserId::parse(owner).unwrap(), email: Some(format!("{owner}@example.com")) },
+        options: ShareOptions {
+            title: format!("Rota of {owner}"),
+            detail: DetailLevel::Limited,
+            view: DefaultView::Month,
+            time_zone: ShareTimeZone::parse("America/New_York").unwrap(),
+            range: DateRange::new(date(2026, 12, 1), date(2027, 1, 1)).unwrap(),
+            expires_at: None,
+        },
+        event_count: 0,
+        left_out: Default::default(),
+        created_at,
+        updated_at: created_at,
+        generation: Generation::generate(),
+        chunk_count: 1,
+    }
+}
+
+pub fn random_hex(len: usize) -> String {
+    let mut hex = String::with_capacity(len + 32);
+    while hex.len() < len {
+        hex.push_str(&uuid::Uuid::new_v4().simple().to_string());
+    }
+    hex.truncate(len);
+    hex
+}
+
+pub fn events(count: usize, title: impl Fn(usize) -> String) -> Vec<SharedEvent> {
+    let start = at("2026-12-01T09:00:00Z");
+    (0..count)
+        .map(|i| SharedEvent {
+            uid: format!("uid-{i}"),
+            start: EventTime::At(start + SignedDuration::from_mins(30 * i as i64)),
+            end: EventTime::At(start + SignedDuration::from_mins(30 * i as i64 + 25)),
+            show_as: ShowAs::Busy,
+            title: Some(title(i)),
+            location: Some("Desk 4".into()),
+            description: None,
+            resource: Some("Tier 1".into()),
+            status: None,
+            color: None,
+        })
+        .collect()
+}
+
+/// Incompressible titles: enough of them to need more than two chunks.
+pub fn multi_chunk_events() -> Vec<SharedEvent> {
+    events(4000, |_| random_hex(480))
+}
+
+/// The record of a new snapshot of `events`, as a publish prepares it.
+pub fn snapshot_of(mut record: ShareRecord, events: &[SharedEvent]) -> (ShareRecord, Vec<Vec<u8>>) {
+    let chunks = snapshot::encode(events);
+    record.event_count = events.len() as u32;
+    record.chunk_count = chunks.len() as u32;
+    (record, chunks)
+}
+
+/// A new generation of an existing share, as a re-publish prepares it.
+pub fn next_generation(record: &ShareRecord, events: &[SharedEvent]) -> (ShareRecord, Vec<Vec<u8>>) {
+    let mut next = record.clone();
+    next.generation = Generation::generate();
+    next.updated_at = record.updated_at + SignedDuration::from_secs(60);
+    next.options.title = format!("{} (updated)", record.options.title);
+    snapshot_of(next, events)
+}
+
+pub fn superseding(record: &ShareRecord) -> Option<Superseded> {
+    Some(Superseded { id: record.id.clone(), generation: record.generation.clone(), chunk_count: record.chunk_count })
+}
+
+pub fn commit_of(record: &ShareRecord, chunks: &[Vec<u8>], precondition: Precondition) -> ShareCommit {
+    ShareCommit {
+        record: record.clone(),
+        first_chunk: chunks[0].clone(),
+        precondition,
+        superseded: None,
+        idempotency: None,
+    }
+}
+
+pub async fn put_chunks<S: Store>(store: &S, record: &ShareRecord, chunks: &[Vec<u8>]) {
+    for (index, chunk) in chunks.iter().enumerate().skip(1) {
+        store.put_chunk(record, index as u32, chunk).await.unwrap();
+    }
+}
+
+/// Writes the extra chunks, then commits: the publish sequence.
+pub async fn publish<S: Store>(store: &S, commit: ShareCommit, chunks: &[Vec<u8>]) -> StoreResult<()> {
+    put_chunks(store, &commit.record, chunks).await;
+    store.commit(commit).await
+}
+
+pub async fn publish_new<S: Store>(
+    store: &S,
+    record: ShareRecord,
+    events: &[SharedEvent],
+) -> (ShareRecord, Vec<Vec<u8>>) {
+    let (record, chunks) = snapshot_of(record, events);
+    publish(store, commit_of(&record, &chunks, Precondition::Absent), &chunks).await.unwrap();
+    (record, chunks)
+}
+
+pub async fn assert_serves<S: Store>(store: &S, record: &ShareRecord, chunks: &[Vec<u8>]) {
+    let published = store.published(&record.id).await.unwrap().expect("the share is published");
+    assert_eq!(&published.record, record);
+    assert!(published.chunks == chunks, "chunks differ from what was committed");
+    assert_eq!(store.share(&record.id).await.unwrap().as_ref(), Some(record));
+}
+
+pub async fn assert_gone<S: Store + StoredItems>(store: &S, id: &ShareId) {
+    assert!(store.published(id).await.unwrap().is_none());
+    assert!(store.share(id).await.unwrap().is_none());
+    assert_eq!(store.items_of(id).await, Vec::<String>::new(), "items left behind");
+}
+
+pub fn item_names(record: &ShareRecord) -> Vec<String> {
+    let mut names: Vec<String> =
+        (1..record.chunk_count).map(|index| format!("CHUNK#{}#{index:04}", record.generation)).collect();
+    names.push("RECORD".into());
+    names.sort();
+    names
+}
+
+pub fn idempotency_entry(key: &str, share_id: &ShareId, expires_at: Timestamp) -> IdempotencyRecord {
+    IdempotencyRecord {
+        key_digest: key.to_owned(),
+        body_digest: format!("body-of-{key}"),
+        share_id: share_id.clone(),
+        expires_at,
+    }
+}
+
+/// The idempotency window as a whole second (DynamoDB keeps the expiry as its TTL, in seconds).
+pub fn a_day_from_now() -> Timestamp {
+    Timestamp::from_second(Timestamp::now().as_second() + 24 * 3600).unwrap()
+}
