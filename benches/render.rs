@@ -6,8 +6,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::civil::{Date, date};
 use jiff::{SignedDuration, Timestamp};
 use share_core::domain::{
-    Color, DateRange, DefaultView, Description, DetailLevel, EventTime, GroupId, LeftOut, Owner, ShareId, ShareOptions,
-    ShareRecord, ShareTimeZone, SharedEvent, ShowAs, UserId,
+    Color, DateRange, DefaultView, Description, DetailLevel, EventTime, Generation, GroupId, LeftOut, Owner, ShareId,
+    ShareOptions, ShareRecord, ShareTimeZone, SharedEvent, ShowAs, UserId,
 };
 use share_core::render::{self, PageQuery};
 use std::hint::black_box;
@@ -31,7 +31,7 @@ fn record(range: DateRange) -> ShareRecord {
         left_out: LeftOut::default(),
         created_at: Timestamp::from_second(1_795_000_000).unwrap(),
         updated_at: Timestamp::from_second(1_795_000_000).unwrap(),
-        generation: "bench".into(),
+        generation: Generation::parse("bench").expect("a generation"),
         chunk_count: 1,
     }
 }

@@ -5,7 +5,7 @@ use super::fixtures::*;
 use crate::support::dynamo_local;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
-use share_core::domain::{GroupId, ShareId, SharingPolicy, UserId, UserPermission};
+use share_core::domain::{Generation, GroupId, ShareId, SharingPolicy, UserId, UserPermission};
 use share_core::store::{
     DynamoStore, MeteredReads, PolicyReads, PolicyWrites, Precondition, ShareCommit, ShareReads, ShareWrites,
     StoreError, share_ttl,
@@ -102,6 +102,6 @@ async fn missing_table_is_rejected() {
     let elsewhere = DynamoStore::new(store.client().clone(), "no-such-table");
     let result = elsewhere.share(&ShareId::generate()).await;
     assert!(matches!(result, Err(StoreError::Rejected(_))), "{result:?}");
-    let result = elsewhere.delete_chunks(&ShareId::generate(), &"gen".into(), 3).await;
+    let result = elsewhere.delete_chunks(&ShareId::generate(), &Generation::generate(), 3).await;
     assert!(matches!(result, Err(StoreError::Rejected(_))), "{result:?}");
 }

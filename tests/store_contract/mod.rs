@@ -6,7 +6,9 @@ mod fixtures;
 
 use fixtures::*;
 use jiff::{SignedDuration, Timestamp};
-use share_core::domain::{DetailLevel, GroupId, ShareId, SharingMode, SharingPolicy, UserId, UserPermission};
+use share_core::domain::{
+    DetailLevel, Generation, GroupId, ShareId, SharingMode, SharingPolicy, UserId, UserPermission,
+};
 use share_core::snapshot;
 use share_core::store::{Precondition, ShareCommit, Store, StoreError, Superseded};
 
@@ -82,8 +84,11 @@ async fn stale_generation_conflicts_and_changes_nothing<S: Store + StoredItems>(
 
     let (late, late_chunks) = next_generation(&current, &multi_chunk_events());
     let commit = ShareCommit {
-        superseded: Some(Superseded { generation: "stale".into(), ..superseding(&current).unwrap() }),
-        ..commit_of(&late, &late_chunks, Precondition::Generation("stale".into()))
+        superseded: Some(Superseded {
+            generation: Generation::parse("stale").expect("a generation"),
+            ..superseding(&current).unwrap()
+        }),
+        ..commit_of(&late, &late_chunks, Precondition::Generation(Generation::parse("stale").expect("a generation")))
     };
     let result = publish(&store, commit, &late_chunks).await;
 
@@ -134,7 +139,8 @@ async fn rotation_of_a_changed_share_conflicts<S: Store + StoredItems>(store: S)
     let mut rotated = old.clone();
     rotated.id = ShareId::generate();
     let (rotated, chunks) = next_generation(&rotated, &events(3, |i| format!("e{i}")));
-    let stale = Superseded { generation: "stale".into(), ..superseding(&old).unwrap() };
+    let stale =
+        Superseded { generation: Generation::parse("stale").expect("a generation"), ..superseding(&old).unwrap() };
     let commit = ShareCommit { superseded: Some(stale), ..commit_of(&rotated, &chunks, Precondition::Absent) };
     let result = store.commit(commit).await;
 
@@ -149,7 +155,7 @@ async fn delete_share_removes_every_item<S: Store + StoredItems>(store: S) {
         publish_new(&store, record("g1", "alice", Timestamp::now()), &events(1, |_| "kept".into())).await;
 
     let mut stale = doomed.clone();
-    stale.generation = "stale".into();
+    stale.generation = Generation::parse("stale").expect("a generation");
     let result = store.delete_share(&stale).await;
     assert!(matches!(result, Err(StoreError::Conflict)), "{result:?}");
     assert_eq!(store.items_of(&doomed.id).await, item_names(&doomed));

@@ -1,8 +1,8 @@
 //! Shares and events for the rendering tests.
 
 use crate::domain::{
-    DateRange, DefaultView, DetailLevel, EventTime, GroupId, LeftOut, Owner, ShareId, ShareOptions, ShareRecord,
-    ShareTimeZone, SharedEvent, ShowAs, UserId,
+    DateRange, DefaultView, DetailLevel, EventTime, Generation, GroupId, LeftOut, Owner, ShareId, ShareOptions,
+    ShareRecord, ShareTimeZone, SharedEvent, ShowAs, UserId,
 };
 use jiff::civil::Date;
 
@@ -23,7 +23,7 @@ pub fn record(title: &str, zone: &str, start: Date, end: Date, detail: DetailLev
         left_out: LeftOut::default(),
         created_at: "2026-11-20T10:00:00Z".parse().unwrap(),
         updated_at: "2026-11-21T10:00:00Z".parse().unwrap(),
-        generation: "g1".into(),
+        generation: Generation::parse("g1").expect("a generation"),
         chunk_count: 1,
     }
 }
