@@ -4,6 +4,7 @@
 use crate::ServiceConfig;
 use crate::domain::{FieldError, ValidationErrors};
 use crate::identity::Caller;
+#[cfg(feature = "publish")]
 use crate::publish_request::{NOT_PUBLIC_DETAIL, PublishRequestError};
 use crate::service::{ServiceError, Standing};
 use crate::store::PolicyReads;
@@ -131,6 +132,7 @@ impl From<StoreError> for ApiError {
     }
 }
 
+#[cfg(feature = "publish")]
 impl From<PublishRequestError> for ApiError {
     fn from(error: PublishRequestError) -> Self {
         match error {
@@ -225,7 +227,7 @@ pub fn body_bytes(request: &Request) -> Result<&[u8], ApiError> {
 pub fn json_body<T: serde::de::DeserializeOwned>(request: &Request) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body_bytes(request)?);
     serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let pointer = Some(crate::sources::json_pointer(error.path())).filter(|p| !p.is_empty());
+        let pointer = Some(crate::domain::json_pointer(error.path())).filter(|p| !p.is_empty());
         ApiError::BadRequest { detail: error.inner().to_string(), pointer }
     })
 }

@@ -7,10 +7,13 @@ pub mod config;
 pub mod domain;
 pub mod http;
 pub mod identity;
+#[cfg(feature = "publish")]
 pub mod publish_request;
+#[cfg(feature = "view")]
 pub mod render;
 pub mod service;
 pub mod snapshot;
+#[cfg(feature = "publish")]
 pub mod sources;
 pub mod store;
 

@@ -52,7 +52,7 @@ impl PublishRequest {
     pub fn parse(body: &[u8], now: Timestamp) -> Result<Self, PublishRequestError> {
         let mut deserializer = serde_json::Deserializer::from_slice(body);
         let body: PublishBody = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-            let pointer = Some(sources::json_pointer(error.path())).filter(|p| !p.is_empty());
+            let pointer = Some(crate::domain::json_pointer(error.path())).filter(|p| !p.is_empty());
             PublishRequestError::Malformed { pointer, message: error.inner().to_string() }
         })?;
         let mut errors = ValidationErrors::new();

@@ -12,4 +12,5 @@ pub use generation::Generation;
 pub use ids::{GroupId, ShareId, UserId};
 pub use policy::{SharingDecision, SharingDenial, SharingMode, SharingPolicy, UserPermission, sharing_decision};
 pub use share::{DateRange, DefaultView, DetailLevel, LeftOut, Owner, ShareOptions, ShareRecord, ShareTimeZone};
+pub(crate) use validation::json_pointer;
 pub use validation::{FieldError, ValidationErrors};

@@ -98,23 +98,9 @@ pub struct MalformedEvents {
 impl MalformedEvents {
     /// A serde error in the value at `events_at`, its pointer under that.
     pub fn from_serde<E: std::fmt::Display>(events_at: &str, error: serde_path_to_error::Error<E>) -> Self {
-        let pointer = format!("{events_at}{}", json_pointer(error.path()));
+        let pointer = format!("{events_at}{}", crate::domain::json_pointer(error.path()));
         Self { pointer, message: error.inner().to_string() }
     }
-}
-
-/// The RFC 6901 pointer of a serde path (`value[3].start` → `/value/3/start`), empty for the root.
-pub(crate) fn json_pointer(path: &serde_path_to_error::Path) -> String {
-    use serde_path_to_error::Segment;
-    path.iter()
-        .map(|segment| match segment {
-            Segment::Seq { index } => format!("/{index}"),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                format!("/{}", key.replace('~', "~0").replace('/', "~1"))
-            }
-            Segment::Unknown => "/?".to_owned(),
-        })
-        .collect()
 }
 
 /// Reads the records at `events_at` (`/events` of a publish body) in the given format (Graph and
