@@ -16,7 +16,7 @@ fn template_routes() -> BTreeMap<String, BTreeSet<(String, bool)>> {
         }
         let binary = resource["Metadata"]["BuildProperties"]["Binary"].as_str().unwrap().to_owned();
         assert_eq!(resource["Metadata"]["BuildMethod"].as_str(), Some("rust-cargolambda"));
-        assert_eq!(resource["Properties"]["CodeUri"].as_str(), Some("."));
+        assert_eq!(resource["Properties"]["CodeUri"].as_str(), Some(format!("functions/{binary}").as_str()));
         let mut keys = BTreeSet::new();
         for event in resource["Properties"]["Events"].as_mapping().unwrap().values() {
             assert_eq!(event["Type"].as_str(), Some("HttpApi"));
