@@ -87,6 +87,15 @@ impl ApiGatewayEvent {
         self
     }
 
+    /// A stage variable, as the deployment sets it on the API's stage.
+    pub fn stage_variable(mut self, name: &str, value: &str) -> Self {
+        if !self.0["stageVariables"].is_object() {
+            self.0["stageVariables"] = json!({});
+        }
+        self.0["stageVariables"][name] = json!(value);
+        self
+    }
+
     /// The claims of a verified token, as the JWT authorizer passes them (strings).
     pub fn claims<'a>(mut self, claims: impl IntoIterator<Item = (&'a str, &'a str)>) -> Self {
         let claims: Map<String, Value> = claims.into_iter().map(|(k, v)| (k.to_owned(), json!(v))).collect();

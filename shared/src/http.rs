@@ -244,10 +244,15 @@ pub fn path_parameter(request: &Request, name: &str) -> Option<String> {
     request.path_parameters_ref().and_then(|p| p.first(name)).map(str::to_owned)
 }
 
-/// The origin links are built on: the configured public URL, else the host the request came to.
+/// The origin links are built on: the configured public URL, else the CDN's that the deployment
+/// hands over as the stage variable `publicBaseUrl` (see template.yaml), else the request's host.
 pub fn public_base_url(request: &Request, configured: Option<&str>) -> String {
     if let Some(base) = configured {
         return base.to_owned();
+    }
+    let stage_base = request.stage_variables_ref().and_then(|variables| variables.first("publicBaseUrl"));
+    if let Some(base) = stage_base.filter(|base| base.starts_with("https://")) {
+        return base.trim_end_matches('/').to_owned();
     }
     let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
     let host = header("x-forwarded-host").or_else(|| header("host")).unwrap_or("localhost");
