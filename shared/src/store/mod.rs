@@ -9,6 +9,7 @@
 
 pub mod dynamodb;
 pub mod memory;
+mod warm_up;
 
 use crate::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
 use jiff::{SignedDuration, Timestamp};
