@@ -41,7 +41,7 @@ if [ "$(cat "$TOOLS_DIR/versions" 2>/dev/null)" != "$STAMP" ]; then
 else
   echo "reusing $TOOLS_DIR"
 fi
-if ! rustup target list --installed | grep -qx "$RUST_TARGET"; then
+if ! rustup target list --installed | grep -x "$RUST_TARGET" >/dev/null; then
   rustup target add "$RUST_TARGET"
 fi
 # sam finds cargo-lambda on PATH, cargo finds it as its `lambda` subcommand, cargo-lambda finds Zig.
