@@ -2,6 +2,7 @@
 
 mod failure;
 mod handlers;
+mod hostile;
 mod lifecycle;
 mod publish_view;
 mod routes;

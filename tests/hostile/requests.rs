@@ -1,0 +1,1 @@
+//! Hostile requests: malformed headers, bodies, tokens and roles.
