@@ -10,3 +10,4 @@ mod sharing_policy;
 mod source_formats;
 mod store_contract;
 mod support;
+mod view_reads;

@@ -6,7 +6,7 @@ use share_core::store::DynamoStore;
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let config = ServiceConfig::from_env();
-    let store = DynamoStore::from_env(&config.table_name).await;
+    let store = DynamoStore::from_env(&config.table_name).await?;
     store.warm_up().await;
     run(service_fn(|request| async { Ok::<_, Error>(share_settings::handle(&store, &config, request).await) })).await
 }

@@ -1,8 +1,9 @@
-//! What a warm view function keeps between requests: decoded snapshots, keyed by share and
-//! generation, and rendered bodies, keyed by their entity tag. A generation's snapshot never
-//! changes, and the tag covers everything else a body depends on, so a cached entry is exactly
-//! what would be decoded or rendered now. The record is still read on every request: revoke,
-//! expiry and policy are decided fresh each time, only the work after them is saved.
+//! What a warm view function keeps between requests: the decoded snapshot of each share it served,
+//! with its generation, and rendered bodies, keyed by their entity tag. A generation's snapshot
+//! never changes, and the tag covers everything else a body depends on, so a cached entry is
+//! exactly what would be decoded or rendered now. The record is still read on every request:
+//! revoke, expiry and policy are decided fresh each time, only the work after them is saved (and,
+//! for a share whose snapshot is held, the reading of its chunks).
 
 use share_core::domain::{Generation, ShareId, SharedEvent};
 use std::collections::{HashMap, VecDeque};
@@ -11,7 +12,7 @@ use std::sync::{Arc, Mutex};
 
 /// Decoded snapshots and rendered bodies of one warm instance.
 pub struct ViewCache {
-    snapshots: BoundedCache<(ShareId, Generation), Arc<[SharedEvent]>>,
+    snapshots: BoundedCache<ShareId, (Generation, Arc<[SharedEvent]>)>,
     bodies: BoundedCache<String, Arc<str>>,
 }
 
@@ -25,13 +26,20 @@ impl ViewCache {
         Self { snapshots: BoundedCache::new(snapshot_events), bodies: BoundedCache::new(body_bytes) }
     }
 
-    pub fn snapshot(&self, share: &ShareId, generation: &Generation) -> Option<Arc<[SharedEvent]>> {
-        self.snapshots.get(&(share.clone(), generation.clone()))
+    /// Whether a snapshot of the share is held, of whatever generation: then its record alone is
+    /// read, and the chunks only when the generation has moved on.
+    pub fn holds_share(&self, share: &ShareId) -> bool {
+        self.snapshots.get(share).is_some()
     }
 
+    pub fn snapshot(&self, share: &ShareId, generation: &Generation) -> Option<Arc<[SharedEvent]>> {
+        self.snapshots.get(share).filter(|(held, _)| held == generation).map(|(_, events)| events)
+    }
+
+    /// Keeps a share's snapshot in place of any older generation's.
     pub fn keep_snapshot(&self, share: &ShareId, generation: &Generation, events: Arc<[SharedEvent]>) {
         let weight = events.len().max(1);
-        self.snapshots.insert((share.clone(), generation.clone()), events, weight);
+        self.snapshots.insert(share.clone(), (generation.clone(), events), weight);
     }
 
     pub fn body(&self, entity_tag: &str) -> Option<Arc<str>> {
@@ -51,7 +59,7 @@ impl Default for ViewCache {
 }
 
 /// A map with a weight budget; the oldest entries go first when it is exceeded. An entry heavier
-/// than the whole budget is not kept.
+/// than the whole budget is not kept; a new value for a key replaces the old one.
 struct BoundedCache<K, V> {
     budget: usize,
     state: Mutex<CacheState<K, V>>,
@@ -78,8 +86,9 @@ impl<K: Eq + Hash + Clone, V: Clone> BoundedCache<K, V> {
             return;
         }
         let mut state = self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        if state.entries.contains_key(&key) {
-            return;
+        if let Some((_, replaced)) = state.entries.remove(&key) {
+            state.weight -= replaced;
+            state.order.retain(|held| held != &key);
         }
         while state.weight + weight > self.budget {
             let Some(oldest) = state.order.pop_front() else { break };
@@ -96,6 +105,24 @@ impl<K: Eq + Hash + Clone, V: Clone> BoundedCache<K, V> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use share_core::domain::{EventTime, ShowAs};
+
+    fn busy_events(count: usize) -> Vec<SharedEvent> {
+        let at = EventTime::At(jiff::Timestamp::UNIX_EPOCH);
+        let event = SharedEvent {
+            uid: "u".into(),
+            start: at,
+            end: at,
+            show_as: ShowAs::Busy,
+            title: None,
+            location: None,
+            description: None,
+            resource: None,
+            status: None,
+            color: None,
+        };
+        vec![event; count]
+    }
 
     #[test]
     fn bodies_stay_within_their_budget_oldest_out_first() {
@@ -119,6 +146,22 @@ mod tests {
         cache.keep_snapshot(&share, &first, Arc::from(Vec::new()));
         assert!(cache.snapshot(&share, &first).is_some());
         assert!(cache.snapshot(&share, &second).is_none(), "a new generation is a new snapshot");
+        assert!(cache.holds_share(&share), "though the share is known");
         assert!(cache.snapshot(&other, &first).is_none());
+        assert!(!cache.holds_share(&other));
+    }
+
+    #[test]
+    fn a_new_generation_replaces_the_old_one_and_its_weight() {
+        let cache = ViewCache::with_budgets(4, 10);
+        let share = ShareId::generate();
+        let (first, second) = (Generation::generate(), Generation::generate());
+        cache.keep_snapshot(&share, &first, Arc::from(busy_events(3)));
+        cache.keep_snapshot(&share, &second, Arc::from(busy_events(3)));
+        assert!(cache.snapshot(&share, &first).is_none(), "the old generation is gone");
+        assert_eq!(cache.snapshot(&share, &second).map(|events| events.len()), Some(3));
+        let other = ShareId::generate();
+        cache.keep_snapshot(&other, &first, Arc::from(busy_events(1)));
+        assert!(cache.snapshot(&share, &second).is_some(), "3 + 1 events fit the budget of 4: the replaced weight was freed");
     }
 }

@@ -9,11 +9,11 @@ use jiff::Timestamp;
 use lambda_http::http::{HeaderMap, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 use sha2::{Digest, Sha256};
-use share_core::domain::{ShareRecord, SharedEvent};
+use share_core::domain::{ShareId, ShareRecord, SharedEvent};
 use share_core::http::{log_response, path_parameter, route_key};
 use share_core::render::{self, ErrorPage, PageQuery, with_security_headers};
 use share_core::service::{self, ServiceError};
-use share_core::store::{PolicyReads, PublishedShare, ShareReads};
+use share_core::store::{PolicyReads, ShareReads};
 use std::sync::Arc;
 
 pub const ROUTES: &[&str] = &["GET /s/{id}", "GET /s/{id}/calendar.ics"];
@@ -42,13 +42,15 @@ async fn serve<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, reques
         Some("GET /s/{id}/calendar.ics") => Representation::Feed,
         _ => return error_response(ErrorPage::NotFound),
     };
-    let id = path_parameter(request, "id").unwrap_or_default();
+    let Some(id) = path_parameter(request, "id").as_deref().and_then(ShareId::parse) else {
+        return error_response(ErrorPage::NotFound);
+    };
     let now = Timestamp::now();
-    let published = match service::share_for_recipient(store, &id, now).await {
-        Ok(published) => published,
+    let (record, events) = match share_and_snapshot(store, cache, &id, now).await {
+        Ok(read) => read,
         Err(error) => return error_response(error_page_for(&error)),
     };
-    let etag = entity_tag(&published.record, &representation, now);
+    let etag = entity_tag(&record, &representation, now);
     if if_none_match(request.headers(), &etag) {
         return with_view_headers(Response::builder().status(StatusCode::NOT_MODIFIED), &representation, &etag)
             .body(Body::Empty)
@@ -57,13 +59,9 @@ async fn serve<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, reques
     let body = match cache.body(&etag) {
         Some(body) => body,
         None => {
-            let events = match snapshot(cache, &published) {
-                Ok(events) => events,
-                Err(error) => return error_response(error_page_for(&error)),
-            };
             let body: Arc<str> = match &representation {
-                Representation::Page(query) => render::share_page(&published.record, &events, query, now),
-                Representation::Feed => render::calendar_feed(&published.record, &events),
+                Representation::Page(query) => render::share_page(&record, &events, query, now),
+                Representation::Feed => render::calendar_feed(&record, &events),
             }
             .into();
             cache.keep_body(&etag, Arc::clone(&body));
@@ -80,15 +78,30 @@ async fn serve<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, reques
         .expect("valid response")
 }
 
-/// The share's events, decoded once per generation by a warm instance.
-fn snapshot(cache: &ViewCache, published: &PublishedShare) -> Result<Arc<[SharedEvent]>, ServiceError> {
-    let record = &published.record;
-    if let Some(events) = cache.snapshot(&record.id, &record.generation) {
-        return Ok(events);
+/// The share's record, read on every request (revoke, expiry and policy are decided fresh), and its
+/// events, decoded once per generation by a warm instance: a share whose snapshot is held costs one
+/// small read of its record, one never served costs one read of the whole share, and only a share
+/// re-published since it was last served costs both.
+async fn share_and_snapshot<S: ShareReads + PolicyReads>(
+    store: &S,
+    cache: &ViewCache,
+    id: &ShareId,
+    now: Timestamp,
+) -> Result<(ShareRecord, Arc<[SharedEvent]>), ServiceError> {
+    let share = service::share_for_recipient(store, id, now, !cache.holds_share(id)).await?;
+    if let Some(events) = cache.snapshot(id, &share.record.generation) {
+        return Ok((share.record, events));
     }
-    let events: Arc<[SharedEvent]> = service::snapshot_events(published)?.into();
-    cache.keep_snapshot(&record.id, &record.generation, Arc::clone(&events));
-    Ok(events)
+    let (record, chunks) = match share.chunks {
+        Some(chunks) => (share.record, chunks),
+        None => {
+            let published = service::snapshot_for_recipient(store, &share.record, now).await?;
+            (published.record, published.chunks)
+        }
+    };
+    let events: Arc<[SharedEvent]> = service::snapshot_events(&chunks)?.into();
+    cache.keep_snapshot(id, &record.generation, Arc::clone(&events));
+    Ok((record, events))
 }
 
 /// An expired share gets its own page (and 410); anything else a recipient may not see looks like a

@@ -6,7 +6,7 @@ use share_core::store::DynamoStore;
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
     let config = ServiceConfig::from_env();
-    let store = DynamoStore::from_env(&config.table_name).await;
+    let store = DynamoStore::from_env(&config.table_name).await?;
     store.warm_up().await;
     let cache = view_share::ViewCache::new();
     run(service_fn(|request| async { Ok::<_, Error>(view_share::handle(&store, &cache, request).await) })).await

@@ -136,25 +136,58 @@ pub async fn group_shares_for_admin<S: ShareReads>(
     Ok(store.group_shares(group).await?)
 }
 
-/// A share a recipient may open: found, not expired, and its owner still allowed to share.
+/// What a recipient's request read of a share: its record, and the chunks of its snapshot when the
+/// caller asked for them.
+#[derive(Debug, Clone)]
+pub struct RecipientShare {
+    pub record: ShareRecord,
+    pub chunks: Option<Vec<Vec<u8>>>,
+}
+
+/// A share a recipient may open: found, not expired, and its owner still allowed to share. A caller
+/// that already holds the snapshot of the share's current generation asks for the record alone
+/// (one small read); one that does not asks for the whole share, read in one go.
 pub async fn share_for_recipient<S: ShareReads + PolicyReads>(
     store: &S,
-    id: &str,
+    id: &ShareId,
     now: Timestamp,
-) -> ServiceResult<PublishedShare> {
-    let id = ShareId::parse(id).ok_or(ServiceError::NotFound)?;
-    let published = store.published(&id).await?.ok_or(ServiceError::NotFound)?;
-    if published.record.is_expired(now) {
+    with_snapshot: bool,
+) -> ServiceResult<RecipientShare> {
+    let share = if with_snapshot {
+        store.published(id).await?.map(|published| RecipientShare {
+            record: published.record,
+            chunks: Some(published.chunks),
+        })
+    } else {
+        store.share(id).await?.map(|record| RecipientShare { record, chunks: None })
+    };
+    let share = share.ok_or(ServiceError::NotFound)?;
+    if share.record.is_expired(now) {
         return Err(ServiceError::Expired);
     }
-    let record = &published.record;
+    let record = &share.record;
     let (policy, permission) = store.sharing_state(&record.group, &record.owner.user_id).await?;
     if !sharing_decision(&policy.unwrap_or_default(), permission.as_ref()).is_allowed() {
         return Err(ServiceError::NotFound);
     }
+    Ok(share)
+}
+
+/// The snapshot of a share whose record was read alone, for a caller that lacks its generation. A
+/// re-publish may have moved the share on in between: then the newer record comes with its snapshot
+/// (same owner and group, so only expiry needs deciding again).
+pub async fn snapshot_for_recipient<S: ShareReads>(
+    store: &S,
+    record: &ShareRecord,
+    now: Timestamp,
+) -> ServiceResult<PublishedShare> {
+    let published = store.published(&record.id).await?.ok_or(ServiceError::NotFound)?;
+    if published.record.is_expired(now) {
+        return Err(ServiceError::Expired);
+    }
     Ok(published)
 }
 
-pub fn snapshot_events(published: &PublishedShare) -> ServiceResult<Vec<SharedEvent>> {
-    snapshot::decode(&published.chunks).map_err(|e| ServiceError::Store(StoreError::Inconsistent(e.to_string())))
+pub fn snapshot_events(chunks: &[Vec<u8>]) -> ServiceResult<Vec<SharedEvent>> {
+    snapshot::decode(chunks).map_err(|e| ServiceError::Store(StoreError::Inconsistent(e.to_string())))
 }

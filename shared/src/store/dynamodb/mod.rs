@@ -15,6 +15,7 @@ use super::{
 };
 use crate::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
 use aws_sdk_dynamodb::Client;
+use aws_sdk_dynamodb::config::BehaviorVersion;
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::config::{Credentials, Region};
@@ -22,6 +23,7 @@ use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, DeleteRequest, KeysAndAttributes, Put, TransactWriteItem, WriteRequest,
 };
+use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
 use errors::{build_error, store_error, unstorable};
 use items::{Assembly, IdempotencyItem, n, read_attribute, s};
 use jiff::Timestamp;
@@ -48,37 +50,55 @@ pub struct DynamoStore {
 /// Retries and timeouts for every client: the SDK makes up to three attempts at throttled and
 /// transient failures (reusing a transaction's ClientRequestToken, so a retried commit is not
 /// taken for a conflict), and gives up on an operation after eight seconds, inside the functions' ten.
-fn loader() -> aws_config::ConfigLoader {
+///
+/// The client is built without `aws-config`: Lambda hands the region and the role's credentials over
+/// in the environment, so its provider chain (profiles, SSO, STS, IMDS) would only add size and
+/// start-up work. TLS is rustls on ring, the one stack every function links.
+fn client_config() -> aws_sdk_dynamodb::config::Builder {
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(1))
         .operation_attempt_timeout(Duration::from_secs(3))
         .operation_timeout(Duration::from_secs(8))
         .build();
-    aws_config::defaults(aws_config::BehaviorVersion::latest())
+    let https = aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::Ring)).build_https();
+    aws_sdk_dynamodb::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .http_client(https)
         .retry_config(RetryConfig::standard().with_max_attempts(3))
         .timeout_config(timeouts)
 }
+
+/// What `from_env` needs and Lambda always sets.
+#[derive(Debug, thiserror::Error)]
+#[error("{0} is not set: the functions read the region and credentials from the environment Lambda gives them")]
+pub struct MissingEnvironment(&'static str);
 
 impl DynamoStore {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
         Self { client, table: Arc::from(table.into()) }
     }
 
-    /// The Lambda functions' store: region and credentials from the environment.
-    pub async fn from_env(table: impl Into<String>) -> Self {
-        let config = loader().load().await;
-        Self::new(Client::new(&config), table)
+    /// The Lambda functions' store: region and the execution role's credentials from the environment.
+    pub async fn from_env(table: impl Into<String>) -> Result<Self, MissingEnvironment> {
+        let var = |name: &'static str| std::env::var(name).map_err(|_| MissingEnvironment(name));
+        let credentials = Credentials::new(
+            var("AWS_ACCESS_KEY_ID")?,
+            var("AWS_SECRET_ACCESS_KEY")?,
+            std::env::var("AWS_SESSION_TOKEN").ok(),
+            None,
+            "lambda-environment",
+        );
+        let config = client_config().region(Region::new(var("AWS_REGION")?)).credentials_provider(credentials);
+        Ok(Self::new(Client::from_conf(config.build()), table))
     }
 
     /// A DynamoDB-compatible server at `endpoint_url` (DynamoDB Local), with dummy credentials.
     pub async fn connect(endpoint_url: &str, table: impl Into<String>) -> Self {
-        let config = loader()
+        let config = client_config()
             .endpoint_url(endpoint_url)
             .region(Region::new("us-east-1"))
-            .credentials_provider(Credentials::new("local", "local", None, None, "local"))
-            .load()
-            .await;
-        Self::new(Client::new(&config), table)
+            .credentials_provider(Credentials::new("local", "local", None, None, "local"));
+        Self::new(Client::from_conf(config.build()), table)
     }
 
     pub fn client(&self) -> &Client {
