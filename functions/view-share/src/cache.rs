@@ -162,6 +162,9 @@ mod tests {
         assert_eq!(cache.snapshot(&share, &second).map(|events| events.len()), Some(3));
         let other = ShareId::generate();
         cache.keep_snapshot(&other, &first, Arc::from(busy_events(1)));
-        assert!(cache.snapshot(&share, &second).is_some(), "3 + 1 events fit the budget of 4: the replaced weight was freed");
+        assert!(
+            cache.snapshot(&share, &second).is_some(),
+            "3 + 1 events fit the budget of 4: the replaced weight was freed"
+        );
     }
 }

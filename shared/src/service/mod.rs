@@ -154,10 +154,10 @@ pub async fn share_for_recipient<S: ShareReads + PolicyReads>(
     with_snapshot: bool,
 ) -> ServiceResult<RecipientShare> {
     let share = if with_snapshot {
-        store.published(id).await?.map(|published| RecipientShare {
-            record: published.record,
-            chunks: Some(published.chunks),
-        })
+        store
+            .published(id)
+            .await?
+            .map(|published| RecipientShare { record: published.record, chunks: Some(published.chunks) })
     } else {
         store.share(id).await?.map(|record| RecipientShare { record, chunks: None })
     };

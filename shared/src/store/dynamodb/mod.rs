@@ -88,7 +88,12 @@ impl DynamoStore {
             None,
             "lambda-environment",
         );
-        let config = client_config().region(Region::new(var("AWS_REGION")?)).credentials_provider(credentials);
+        let mut config = client_config().region(Region::new(var("AWS_REGION")?)).credentials_provider(credentials);
+        // The SDK's own variables for another endpoint (DynamoDB Local under `sam local`, or a test).
+        if let Ok(endpoint) = std::env::var("AWS_ENDPOINT_URL_DYNAMODB").or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
+        {
+            config = config.endpoint_url(endpoint);
+        }
         Ok(Self::new(Client::from_conf(config.build()), table))
     }
 
