@@ -2,8 +2,10 @@
 //! read-only page and the iCalendar feed. It only reads.
 
 mod cache;
+mod rehearsal;
 
 pub use cache::ViewCache;
+pub use rehearsal::rehearse;
 
 use jiff::Timestamp;
 use lambda_http::http::{HeaderMap, StatusCode, header};

@@ -1,0 +1,139 @@
+//! A rehearsal of the view during init, where Lambda gives the function the full CPU: one page and
+//! one feed of a small built-in share, through the same request parsing and handler as a real view,
+//! over the embedded store and a throwaway cache. The first real view then finds the code paged
+//! in, the heap grown and the time zone database read, and costs about what a warm one does. It
+//! runs beside the DynamoDB warm-up, which mostly waits on the network.
+
+use crate::{ViewCache, serve};
+use jiff::{SignedDuration, Timestamp, ToSpan};
+use share_core::domain::{
+    DateRange, DefaultView, Description, DetailLevel, EventTime, Generation, GroupId, LeftOut, Owner, ShareId,
+    ShareOptions, ShareRecord, ShareTimeZone, SharedEvent, ShowAs, UserId,
+};
+use share_core::snapshot;
+use share_core::store::{MemoryStore, Precondition, ShareCommit, ShareWrites};
+
+const ZONE: &str = "America/New_York";
+const EVENTS: i64 = 40;
+
+pub async fn rehearse() {
+    let started = std::time::Instant::now();
+    let Some((store, id)) = sample_share().await else {
+        tracing::warn!("the view rehearsal could not set up its sample share");
+        return;
+    };
+    let cache = ViewCache::with_budgets(1_000, 1 << 20);
+    for (route, path) in
+        [("GET /s/{id}", format!("/s/{id}")), ("GET /s/{id}/calendar.ics", format!("/s/{id}/calendar.ics"))]
+    {
+        match lambda_http::request::from_str(&api_gateway_event(route, &path, id.as_str())) {
+            Ok(request) => {
+                serve(&store, &cache, &request).await;
+            }
+            Err(error) => tracing::warn!(%error, "the view rehearsal's event did not parse"),
+        }
+    }
+    tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "view rehearsed");
+}
+
+/// A month of full-detail events around today, stored as a publish would store it.
+async fn sample_share() -> Option<(MemoryStore, ShareId)> {
+    let now = Timestamp::now();
+    let time_zone = ShareTimeZone::parse(ZONE).ok()?;
+    let today = time_zone.zone().to_datetime(now).date();
+    let range = DateRange::new(today.checked_sub(15.days()).ok()?, today.checked_add(15.days()).ok()?).ok()?;
+    let events: Vec<SharedEvent> = (0..EVENTS)
+        .map(|n| {
+            let start = now + SignedDuration::from_hours(n * 17 - 300);
+            SharedEvent {
+                uid: format!("rehearsal-{n}"),
+                start: EventTime::At(start),
+                end: EventTime::At(start + SignedDuration::from_mins(45)),
+                show_as: ShowAs::Busy,
+                title: Some(format!("Rehearsal {n}")),
+                location: Some("Room 1".into()),
+                description: Some(Description::Text("A sample event of the init rehearsal.".into())),
+                resource: None,
+                status: None,
+                color: None,
+            }
+        })
+        .collect();
+    let mut chunks = snapshot::encode(&events).into_iter();
+    let first_chunk = chunks.next()?;
+    let record = ShareRecord {
+        id: ShareId::generate(),
+        group: GroupId::parse("rehearsal").ok()?,
+        owner: Owner { user_id: UserId::parse("rehearsal").ok()?, email: None },
+        options: ShareOptions {
+            title: "Rehearsal".into(),
+            detail: DetailLevel::Full,
+            view: DefaultView::Month,
+            time_zone,
+            range,
+            expires_at: None,
+        },
+        event_count: events.len() as u32,
+        left_out: LeftOut::default(),
+        created_at: now,
+        updated_at: now,
+        generation: Generation::generate(),
+        chunk_count: 1,
+    };
+    let id = record.id.clone();
+    let store = MemoryStore::new();
+    let commit =
+        ShareCommit { record, first_chunk, precondition: Precondition::Absent, superseded: None, idempotency: None };
+    store.commit(commit).await.ok()?;
+    Some((store, id))
+}
+
+/// An API Gateway HTTP API (payload 2.0) event for `path`, as a browser's request arrives.
+fn api_gateway_event(route: &str, path: &str, id: &str) -> String {
+    serde_json::json!({
+        "version": "2.0",
+        "routeKey": route,
+        "rawPath": path,
+        "rawQueryString": "",
+        "headers": {"accept": "text/html", "accept-language": "en-US", "host": "rehearsal.invalid", "x-forwarded-proto": "https"},
+        "pathParameters": {"id": id},
+        "requestContext": {
+            "accountId": "000000000000",
+            "apiId": "rehearsal",
+            "domainName": "rehearsal.invalid",
+            "http": {"method": "GET", "path": path, "protocol": "HTTP/1.1", "sourceIp": "127.0.0.1", "userAgent": "rehearsal"},
+            "requestId": "rehearsal",
+            "routeKey": route,
+            "stage": "$default",
+            "time": "01/Jan/2026:00:00:00 +0000",
+            "timeEpoch": 0
+        },
+        "isBase64Encoded": false
+    })
+    .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lambda_http::http::StatusCode;
+
+    /// The rehearsal is worth its init time only if it walks the real path: its share serves 200.
+    #[tokio::test]
+    async fn the_sample_share_serves_its_page_and_feed() {
+        let (store, id) = sample_share().await.expect("sample share");
+        let cache = ViewCache::with_budgets(1_000, 1 << 20);
+        for (route, path) in
+            [("GET /s/{id}", format!("/s/{id}")), ("GET /s/{id}/calendar.ics", format!("/s/{id}/calendar.ics"))]
+        {
+            let request = lambda_http::request::from_str(&api_gateway_event(route, &path, id.as_str())).expect("event");
+            let response = serve(&store, &cache, &request).await;
+            assert_eq!(response.status(), StatusCode::OK, "{route}");
+            let body = match response.body() {
+                lambda_http::Body::Text(text) => text.clone(),
+                other => panic!("unexpected body {other:?}"),
+            };
+            assert!(body.contains("Rehearsal"), "{route}");
+        }
+    }
+}
