@@ -110,7 +110,7 @@ mod tests {
     fn salesforce_offsets_may_leave_out_the_colon() {
         let parsed = parse_offset_date_time("2026-12-07T17:00:00.000+0000", OffsetStyle::ColonOptional);
         assert_eq!(parsed, Ok("2026-12-07T17:00:00Z".parse().unwrap()));
-        assert_eq!(parse_offset_date_time("2026-12-07T17:00:00+05:30", OffsetStyle::ColonOptional).is_ok(), true);
+        assert!(parse_offset_date_time("2026-12-07T17:00:00+05:30", OffsetStyle::ColonOptional).is_ok());
         for bad in ["2026-12-07T17:00:00.000+2500", "2026-12-07T17:00:00.000+000", "2026-12-07T17:00:00+05:3"] {
             assert_eq!(parse_offset_date_time(bad, OffsetStyle::ColonOptional), Err(InvalidDateTime), "{bad}");
         }
