@@ -17,6 +17,7 @@ use routes::{Function, MatchedRoute, find_route, is_route_path};
 use serde_json::{Value, json};
 use share_core::ServiceConfig;
 use share_core::http::{ApiError, MAX_BODY_BYTES};
+use share_core::public_origin::Authority;
 use share_core::store::Store;
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -25,7 +26,14 @@ use tokio::net::TcpListener;
 
 /// The built-in signing secret; only good on loopback (see `LocalApi::check_address`).
 pub const DEFAULT_SECRET: &str = "local-api-development-secret-do-not-deploy";
-const TOKEN_ISSUER: &str = "local-api";
+/// The `iss` and `aud` of the runner's tokens; a token without both is refused.
+pub const TOKEN_ISSUER: &str = "local-api";
+/// API Gateway's limit on the request line and headers of an HTTP API request; over it, 431.
+pub const MAX_HEAD_BYTES: usize = 10_240;
+/// What a connection reads before the runner sees a request at all (hyper answers a bare 431 beyond
+/// it): large enough that any oversized head a client plausibly sends gets the runner's problem+json.
+const READ_BUFFER_BYTES: usize = 8 * 1024 * 1024;
+const MAX_HEADER_LINES: usize = 4_096;
 
 pub struct LocalApi<S> {
     store: S,
@@ -61,7 +69,9 @@ impl<S: Store + 'static> LocalApi<S> {
                     async move { Ok::<_, std::convert::Infallible>(api.handle(request).await) }
                 });
                 let io = hyper_util::rt::TokioIo::new(stream);
-                if let Err(error) = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await {
+                let mut http = hyper::server::conn::http1::Builder::new();
+                http.max_buf_size(READ_BUFFER_BYTES).max_headers(MAX_HEADER_LINES);
+                if let Err(error) = http.serve_connection(io, service).await {
                     tracing::debug!(%error, "connection ended");
                 }
             });
@@ -70,6 +80,9 @@ impl<S: Store + 'static> LocalApi<S> {
 
     pub async fn handle(&self, request: hyper::Request<Incoming>) -> HttpResponse {
         let (parts, body) = request.into_parts();
+        if head_bytes(&parts) > MAX_HEAD_BYTES {
+            return problem(ApiError::HeadersTooLarge);
+        }
         let path = parts.uri.path().to_owned();
         if path == "/healthz" && parts.method == Method::GET {
             return plain(StatusCode::OK, "application/json", r#"{"status":"ok"}"#);
@@ -137,35 +150,72 @@ impl<S: Store + 'static> LocalApi<S> {
 
     fn verify_bearer(&self, headers: &hyper::HeaderMap) -> Option<HashMap<String, String>> {
         let token = headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")?;
-        verify_token(&self.secret, token.trim())
+        verify_token(&self.secret, &self.config.claims.roles, token.trim())
     }
 }
 
-/// Mints a token this runner accepts, valid for 12 hours.
-pub fn issue_token(secret: &str, user: &str, email: Option<&str>, group: &str, admin: bool) -> String {
+/// The request line and headers as API Gateway counts them against `MAX_HEAD_BYTES`.
+fn head_bytes(parts: &hyper::http::request::Parts) -> usize {
+    let line = parts.method.as_str().len() + parts.uri.to_string().len();
+    line + parts.headers.iter().map(|(name, value)| name.as_str().len() + value.len()).sum::<usize>()
+}
+
+/// Mints a token this runner accepts, valid for 12 hours, granting `scope` (none: no `scp` claim).
+pub fn issue_token(
+    secret: &str,
+    user: &str,
+    email: Option<&str>,
+    group: &str,
+    admin: bool,
+    scope: Option<&str>,
+) -> String {
     let now = jiff::Timestamp::now().as_second();
-    let mut claims = json!({"sub": user, "tid": group, "iss": TOKEN_ISSUER, "aud": TOKEN_ISSUER, "iat": now, "exp": now + 12 * 3600});
+    let mut claims = json!({"sub": user, "tid": group, "iss": TOKEN_ISSUER, "aud": TOKEN_ISSUER, "iat": now,
+                            "nbf": now, "exp": now + 12 * 3600});
     if let Some(email) = email {
         claims["email"] = json!(email);
     }
     if admin {
         claims["roles"] = json!(["ShareAdmin"]);
     }
+    if let Some(scope) = scope.filter(|scope| !scope.is_empty()) {
+        claims["scp"] = json!(scope);
+    }
     jsonwebtoken::encode(&Header::new(Algorithm::HS256), &claims, &EncodingKey::from_secret(secret.as_bytes()))
         .expect("HS256 signing does not fail")
 }
 
 /// The claims as API Gateway's JWT authorizer passes them: strings, arrays flattened to `[a b]`.
-pub fn verify_token(secret: &str, token: &str) -> Option<HashMap<String, String>> {
+/// Like the authorizer, it needs `iss`, `aud` and `exp`, and refuses a token not valid yet (`nbf`,
+/// or `iat` in the future). It also refuses role values with white space: no real issuer sends
+/// them, and the flattened form could not keep them apart.
+pub fn verify_token(secret: &str, roles_claim: &str, token: &str) -> Option<HashMap<String, String>> {
+    const LEEWAY_SECONDS: i64 = 60;
     let mut validation = Validation::new(Algorithm::HS256);
     validation.set_issuer(&[TOKEN_ISSUER]);
     validation.set_audience(&[TOKEN_ISSUER]);
+    validation.set_required_spec_claims(&["exp", "iss", "aud"]);
+    validation.validate_nbf = true;
+    validation.leeway = LEEWAY_SECONDS.unsigned_abs();
     let data = jsonwebtoken::decode::<serde_json::Map<String, Value>>(
         token,
         &DecodingKey::from_secret(secret.as_bytes()),
         &validation,
     )
     .ok()?;
+    let now = jiff::Timestamp::now().as_second();
+    if data.claims.get("iat").is_some_and(|iat| iat.as_i64().is_none_or(|iat| iat > now + LEEWAY_SECONDS)) {
+        return None;
+    }
+    let not_one_word = |role: &Value| role.as_str().is_none_or(|role| role.chars().any(char::is_whitespace));
+    let roles_ambiguous = match data.claims.get(roles_claim) {
+        None => false,
+        Some(Value::Array(roles)) => roles.iter().any(not_one_word),
+        Some(role) => not_one_word(role),
+    };
+    if roles_ambiguous {
+        return None;
+    }
     let flatten = |value: Value| match value {
         Value::String(s) => s,
         Value::Array(items) => {
@@ -178,8 +228,9 @@ pub fn verify_token(secret: &str, token: &str) -> Option<HashMap<String, String>
     Some(data.claims.into_iter().map(|(k, v)| (k, flatten(v))).collect())
 }
 
-/// The event API Gateway would send for this request: its headers as they came (the runner
-/// speaks plain HTTP, so `x-forwarded-proto` is `http` unless a proxy said otherwise).
+/// The event API Gateway would send for this request: its headers as they came, but malformed
+/// forwarding headers (the runner speaks plain HTTP, so `x-forwarded-proto` is `http` unless a proxy
+/// said otherwise).
 fn api_gateway_event(
     parts: &hyper::http::request::Parts,
     route_key: &str,
@@ -191,10 +242,24 @@ fn api_gateway_event(
         .query(parts.uri.query().unwrap_or(""))
         .path_parameters(parameters.iter().map(|(k, v)| (k.as_str(), v.as_str())))
         .body(body);
+    let mut forwarding_seen = Vec::new();
     for (name, value) in &parts.headers {
-        event = event.header(name.as_str(), &String::from_utf8_lossy(value.as_bytes()));
+        let (name, value) = (name.as_str(), String::from_utf8_lossy(value.as_bytes()));
+        // API Gateway sets these itself: the runner passes on one well-formed value of each, or none.
+        let well_formed = match name {
+            "host" | "x-forwarded-host" => Authority::parse(&value).is_some(),
+            "x-forwarded-proto" => matches!(&*value, "http" | "https"),
+            _ => {
+                event = event.header(name, &value);
+                continue;
+            }
+        };
+        if well_formed && !forwarding_seen.contains(&name) {
+            forwarding_seen.push(name);
+            event = event.header(name, &value);
+        }
     }
-    if !parts.headers.contains_key("x-forwarded-proto") {
+    if !forwarding_seen.contains(&"x-forwarded-proto") {
         event = event.header("x-forwarded-proto", "http");
     }
     match claims {

@@ -38,6 +38,10 @@ enum Command {
         /// Grants the ShareAdmin role.
         #[arg(long)]
         admin: bool,
+        /// The delegated scope the token grants (`scp`); "" for none. Default: the API's scope
+        /// (REQUIRED_SCOPE, else Shares.ReadWrite).
+        #[arg(long)]
+        scope: Option<String>,
     },
 }
 
@@ -48,8 +52,9 @@ fn secret() -> String {
 #[tokio::main]
 async fn main() -> ExitCode {
     let cli = Cli::parse();
-    if let Some(Command::Token { user, email, group, admin }) = &cli.command {
-        println!("{}", issue_token(&secret(), user, email.as_deref(), group, *admin));
+    if let Some(Command::Token { user, email, group, admin, scope }) = &cli.command {
+        let scope = scope.clone().unwrap_or_else(|| ServiceConfig::from_env().required_scope);
+        println!("{}", issue_token(&secret(), user, email.as_deref(), group, *admin, Some(&scope)));
         return ExitCode::SUCCESS;
     }
     tracing_subscriber::fmt()

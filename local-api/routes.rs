@@ -43,15 +43,16 @@ pub struct MatchedRoute {
     pub parameters: Vec<(String, String)>,
 }
 
+/// As API Gateway chooses: a route without a greedy `{name+}` parameter before one with it.
 pub fn find_route(method: &Method, path: &str) -> Option<MatchedRoute> {
-    Function::ALL.into_iter().find_map(|function| {
-        function.routes().iter().find_map(|route_key| {
-            let (route_method, template) = split_route_key(route_key);
-            if route_method != method.as_str() {
-                return None;
-            }
-            match_path(template, path).map(|parameters| MatchedRoute { function, route_key, parameters })
-        })
+    let routes = || Function::ALL.into_iter().flat_map(|f| f.routes().iter().map(move |key| (f, *key)));
+    let (exact, greedy): (Vec<_>, Vec<_>) = routes().partition(|(_, key)| !key.contains("+}"));
+    exact.into_iter().chain(greedy).find_map(|(function, route_key)| {
+        let (route_method, template) = split_route_key(route_key);
+        if route_method != method.as_str() {
+            return None;
+        }
+        match_path(template, path).map(|parameters| MatchedRoute { function, route_key, parameters })
     })
 }
 
@@ -69,7 +70,7 @@ fn split_route_key(route_key: &str) -> (&str, &str) {
 }
 
 /// Matches a concrete path against a template such as `/shares/{id}/rotate`, returning the
-/// path parameters.
+/// path parameters; a last `{name+}` takes the rest of the path (at least one character).
 fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
     let mut parameters = Vec::new();
     let mut template_parts = template.trim_start_matches('/').split('/');
@@ -77,6 +78,15 @@ fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
     loop {
         match (template_parts.next(), path_parts.next()) {
             (None, None) => return Some(parameters),
+            (Some(t), Some(p)) if t.starts_with('{') && t.ends_with("+}") => {
+                let rest: Vec<&str> = std::iter::once(p).chain(path_parts).collect();
+                let rest = rest.join("/");
+                if rest.is_empty() || template_parts.next().is_some() {
+                    return None;
+                }
+                parameters.push((t[1..t.len() - 2].to_owned(), rest));
+                return Some(parameters);
+            }
             (Some(t), Some(p)) if t.starts_with('{') && t.ends_with('}') && !p.is_empty() => {
                 parameters.push((t[1..t.len() - 1].to_owned(), p.to_owned()));
             }
@@ -97,6 +107,20 @@ mod tests {
         assert_eq!(match_path("/shares/{id}", "/shares/abc/rotate"), None);
         assert_eq!(match_path("/shares/{id}", "/shares/"), None);
         assert_eq!(match_path("/shares", "/shares"), Some(vec![]));
+        assert_eq!(match_path("/s/{proxy+}", "/s/abc/"), Some(vec![("proxy".into(), "abc/".into())]));
+        assert_eq!(match_path("/s/{proxy+}", "/s/a/b/c"), Some(vec![("proxy".into(), "a/b/c".into())]));
+        assert_eq!(match_path("/s/{proxy+}", "/s/"), None);
+        assert_eq!(match_path("/s/{proxy+}", "/s"), None);
+    }
+
+    #[test]
+    fn a_greedy_route_matches_only_what_no_other_route_does() {
+        let key = |method: Method, path: &str| find_route(&method, path).map(|m| m.route_key);
+        assert_eq!(key(Method::GET, "/s/abc"), Some("GET /s/{id}"));
+        assert_eq!(key(Method::HEAD, "/s/abc/calendar.ics"), Some("HEAD /s/{id}/calendar.ics"));
+        assert_eq!(key(Method::GET, "/s/abc/"), Some("GET /s/{proxy+}"));
+        assert_eq!(key(Method::HEAD, "/s/abc/calendar.ics/x"), Some("HEAD /s/{proxy+}"));
+        assert_eq!(key(Method::POST, "/s/abc/"), None);
     }
 
     #[test]

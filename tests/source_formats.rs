@@ -94,6 +94,7 @@ fn caller() -> Caller {
         email: Some("publisher@example.com".into()),
         group: GroupId::parse("tenant-1").unwrap(),
         roles: Vec::new(),
+        scopes: vec!["Shares.ReadWrite".into()],
     }
 }
 

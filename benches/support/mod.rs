@@ -42,7 +42,7 @@ pub fn api_gateway_event(
         .path_parameters(parameters.iter().copied())
         .header("content-type", "application/json")
         .header("host", "share.example.com")
-        .claims([("sub", "kim"), ("tid", "contoso"), ("email", "kim@example.com")]);
+        .claims([("sub", "kim"), ("tid", "contoso"), ("email", "kim@example.com"), ("scp", "Shares.ReadWrite")]);
     match body {
         Some(body) => event.json_body(body),
         None => event,

@@ -1,6 +1,10 @@
 //! Settings read once per cold start from the environment that `template.yaml` sets.
 
+use crate::public_origin::PublicOrigin;
 use std::env;
+
+/// The API's delegated scope unless `REQUIRED_SCOPE` names another.
+pub const DEFAULT_SCOPE: &str = "Shares.ReadWrite";
 
 /// Where the caller's identity lives in the JWT claims (names configurable for other IdPs).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -9,11 +13,19 @@ pub struct ClaimNames {
     pub email: String,
     pub group: String,
     pub roles: String,
+    /// The delegated scopes granted (`scp` in Entra ID tokens).
+    pub scopes: String,
 }
 
 impl Default for ClaimNames {
     fn default() -> Self {
-        Self { user: "sub".into(), email: "email".into(), group: "tid".into(), roles: "roles".into() }
+        Self {
+            user: "sub".into(),
+            email: "email".into(),
+            group: "tid".into(),
+            roles: "roles".into(),
+            scopes: "scp".into(),
+        }
     }
 }
 
@@ -23,9 +35,11 @@ pub struct ServiceConfig {
     pub claims: ClaimNames,
     /// The app role that makes a caller a group admin.
     pub admin_role: String,
+    /// The delegated scope every caller's token must carry (the authorizer's route scopes in AWS).
+    pub required_scope: String,
     /// Base of the links in share objects (`https://share.example.com`); when unset, the request's
     /// host is used.
-    pub public_base_url: Option<String>,
+    pub public_base_url: Option<PublicOrigin>,
 }
 
 impl Default for ServiceConfig {
@@ -34,6 +48,7 @@ impl Default for ServiceConfig {
             table_name: "shares".into(),
             claims: ClaimNames::default(),
             admin_role: "ShareAdmin".into(),
+            required_scope: DEFAULT_SCOPE.into(),
             public_base_url: None,
         }
     }
@@ -50,12 +65,17 @@ impl ServiceConfig {
                 email: var("CLAIM_EMAIL", defaults.claims.email),
                 group: var("CLAIM_GROUP", defaults.claims.group),
                 roles: var("CLAIM_ROLES", defaults.claims.roles),
+                scopes: var("CLAIM_SCOPES", defaults.claims.scopes),
             },
             admin_role: var("ADMIN_ROLE", defaults.admin_role),
-            public_base_url: env::var("PUBLIC_BASE_URL")
-                .ok()
-                .filter(|v| !v.is_empty())
-                .map(|v| v.trim_end_matches('/').to_owned()),
+            required_scope: var("REQUIRED_SCOPE", defaults.required_scope),
+            public_base_url: env::var("PUBLIC_BASE_URL").ok().filter(|v| !v.is_empty()).and_then(|raw| {
+                PublicOrigin::parse(&raw)
+                    .inspect_err(
+                        |error| tracing::warn!(%error, "PUBLIC_BASE_URL ignored: links use the request's host"),
+                    )
+                    .ok()
+            }),
         }
     }
 }

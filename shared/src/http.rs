@@ -4,6 +4,7 @@
 use crate::ServiceConfig;
 use crate::domain::{FieldError, ValidationErrors};
 use crate::identity::Caller;
+use crate::public_origin::PublicOrigin;
 #[cfg(feature = "publish")]
 use crate::publish_request::{NOT_PUBLIC_DETAIL, PublishRequestError};
 use crate::service::{ServiceError, Standing};
@@ -34,8 +35,12 @@ pub enum ApiError {
     Conflict(String),
     #[error("request body too large")]
     PayloadTooLarge,
+    /// The request line and headers exceed API Gateway's limit (the local runner answers it).
+    #[error("request headers too large")]
+    HeadersTooLarge,
+    /// `errors` lists at most `MAX_LISTED_ERRORS`; `truncated` says more were found.
     #[error("{detail}")]
-    Unprocessable { detail: String, errors: Vec<FieldError> },
+    Unprocessable { detail: String, errors: Vec<FieldError>, truncated: bool },
     #[error("store unavailable")]
     Unavailable,
     #[error("internal error")]
@@ -51,17 +56,22 @@ struct Problem<'a> {
     detail: &'a str,
     #[serde(skip_serializing_if = "<[_]>::is_empty")]
     errors: &'a [FieldError],
+    #[serde(rename = "errorsTruncated", skip_serializing_if = "std::ops::Not::not")]
+    errors_truncated: bool,
 }
 
 impl ApiError {
     pub fn invalid(errors: ValidationErrors) -> Self {
         let count = errors.len();
+        let truncated = errors.is_truncated();
         let detail = if count == 1 {
             format!("{} {}", errors.errors()[0].pointer, errors.errors()[0].message)
+        } else if truncated {
+            format!("The request breaks {count} rules; errors lists the first {}.", errors.errors().len())
         } else {
             format!("The request breaks {count} rules; see errors.")
         };
-        Self::Unprocessable { detail, errors: errors.errors().to_vec() }
+        Self::Unprocessable { detail, errors: errors.errors().to_vec(), truncated }
     }
 
     pub fn status(&self) -> StatusCode {
@@ -72,6 +82,7 @@ impl ApiError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
@@ -81,6 +92,7 @@ impl ApiError {
     pub fn into_response(self) -> Response<Body> {
         let status = self.status();
         let title = status.canonical_reason().unwrap_or("Error");
+        let mut errors_truncated = false;
         let (detail, errors): (String, &[FieldError]) = match &self {
             Self::BadRequest { detail, pointer } => {
                 (pointer.as_ref().map_or_else(|| detail.clone(), |p| format!("{p}: {detail}")), &[])
@@ -90,13 +102,18 @@ impl ApiError {
             Self::NotFound => ("No such resource.".into(), &[]),
             Self::Conflict(reason) => (reason.clone(), &[]),
             Self::PayloadTooLarge => (format!("The request body is larger than {MAX_BODY_BYTES} bytes."), &[]),
-            Self::Unprocessable { detail, errors } => (detail.clone(), errors.as_slice()),
+            Self::HeadersTooLarge => ("The request line and headers are larger than the API accepts.".into(), &[]),
+            Self::Unprocessable { detail, errors, truncated } => {
+                errors_truncated = *truncated;
+                (detail.clone(), errors.as_slice())
+            }
             Self::Unavailable => {
                 ("The store is busy or unreachable; nothing was changed. Try again shortly.".into(), &[])
             }
             Self::Internal => ("Something went wrong on our side.".into(), &[]),
         };
-        let problem = Problem { kind: "about:blank", title, status: status.as_u16(), detail: &detail, errors };
+        let problem =
+            Problem { kind: "about:blank", title, status: status.as_u16(), detail: &detail, errors, errors_truncated };
         let mut response = json_response(status, &problem);
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         if status == StatusCode::SERVICE_UNAVAILABLE {
@@ -143,19 +160,22 @@ impl From<PublishRequestError> for ApiError {
                     pointer: "/visibility".into(),
                     message: "only \"public\" is published".into(),
                 }],
+                truncated: false,
             },
             PublishRequestError::Invalid(errors) => Self::invalid(errors),
         }
     }
 }
 
-/// The caller (401 without a valid user and group claim) and their standing in their group.
+/// The caller (401 without a valid user and group claim, 403 without the API's delegated scope) and
+/// their standing in their group.
 pub async fn authenticate<S: PolicyReads>(
     store: &S,
     config: &ServiceConfig,
     request: &Request,
 ) -> Result<(Caller, Standing), ApiError> {
     let caller = Caller::from_request(request, &config.claims).map_err(|_| ApiError::Unauthorized)?;
+    caller.require_scope(&config.required_scope).map_err(|missing| ApiError::Forbidden(missing.to_string()))?;
     let standing = Standing::load(store, &caller, &config.admin_role).await?;
     Ok((caller, standing))
 }
@@ -223,13 +243,19 @@ pub fn body_bytes(request: &Request) -> Result<&[u8], ApiError> {
     Ok(bytes)
 }
 
-/// Parses a small JSON body (settings); wrong JSON or types are 400 with the pointer.
+/// Parses a small JSON body (settings); wrong JSON or types, or anything but white space after the
+/// document, are 400 with the pointer.
 pub fn json_body<T: serde::de::DeserializeOwned>(request: &Request) -> Result<T, ApiError> {
     let mut deserializer = serde_json::Deserializer::from_slice(body_bytes(request)?);
-    serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+    let value = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let pointer = Some(crate::domain::json_pointer(error.path())).filter(|p| !p.is_empty());
         ApiError::BadRequest { detail: error.inner().to_string(), pointer }
-    })
+    })?;
+    deserializer.end().map_err(|error| ApiError::BadRequest {
+        detail: format!("only white space may follow the JSON document ({error})"),
+        pointer: None,
+    })?;
+    Ok(value)
 }
 
 /// The route API Gateway matched, e.g. `GET /shares/{id}`.
@@ -245,19 +271,27 @@ pub fn path_parameter(request: &Request, name: &str) -> Option<String> {
 }
 
 /// The origin links are built on: the configured public URL, else the CDN's that the deployment
-/// hands over as the stage variable `publicBaseUrl` (see template.yaml), else the request's host.
-pub fn public_base_url(request: &Request, configured: Option<&str>) -> String {
-    if let Some(base) = configured {
-        return base.to_owned();
+/// hands over as the stage variable `publicBaseUrl` (see template.yaml), else the request's host if
+/// it is well-formed (API Gateway's domain name otherwise). `X-Forwarded-Host` is never used: any
+/// caller can set it.
+pub fn public_base_url(request: &Request, configured: Option<&PublicOrigin>) -> String {
+    if let Some(origin) = configured {
+        return origin.as_str().to_owned();
     }
     let stage_base = request.stage_variables_ref().and_then(|variables| variables.first("publicBaseUrl"));
-    if let Some(base) = stage_base.filter(|base| base.starts_with("https://")) {
-        return base.trim_end_matches('/').to_owned();
+    if let Some(origin) = stage_base.and_then(|base| PublicOrigin::parse(base).ok()).filter(PublicOrigin::is_https) {
+        return origin.as_str().to_owned();
     }
     let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
-    let host = header("x-forwarded-host").or_else(|| header("host")).unwrap_or("localhost");
-    let scheme = header("x-forwarded-proto").unwrap_or("https");
-    format!("{scheme}://{host}")
+    let proto = header("x-forwarded-proto");
+    let domain_name = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.domain_name.as_deref(),
+        _ => None,
+    };
+    header("host")
+        .and_then(|host| PublicOrigin::of_request(host, proto))
+        .or_else(|| domain_name.and_then(|host| PublicOrigin::of_request(host, proto)))
+        .map_or_else(|| "https://localhost".to_owned(), |origin| origin.as_str().to_owned())
 }
 
 #[cfg(test)]

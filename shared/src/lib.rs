@@ -7,6 +7,7 @@ pub mod config;
 pub mod domain;
 pub mod http;
 pub mod identity;
+pub mod public_origin;
 #[cfg(feature = "publish")]
 pub mod publish_request;
 #[cfg(feature = "view")]

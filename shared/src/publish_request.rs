@@ -55,6 +55,10 @@ impl PublishRequest {
             let pointer = Some(crate::domain::json_pointer(error.path())).filter(|p| !p.is_empty());
             PublishRequestError::Malformed { pointer, message: error.inner().to_string() }
         })?;
+        deserializer.end().map_err(|error| PublishRequestError::Malformed {
+            pointer: None,
+            message: format!("only white space may follow the JSON document ({error})"),
+        })?;
         let mut errors = ValidationErrors::new();
         match body.visibility.as_deref() {
             Some("public") => {}
@@ -64,7 +68,7 @@ impl PublishRequest {
             }
             None => errors.push("/visibility", "is required"),
         }
-        let title = match body.title.map(|t| t.trim().to_owned()) {
+        let title = match body.title.map(|t| crate::domain::without_control_chars(t).trim().to_owned()) {
             Some(t) if t.is_empty() => {
                 errors.push("/title", "must not be empty");
                 None
@@ -85,7 +89,7 @@ impl PublishRequest {
             Some(f) => errors.check("/format", SourceFormat::parse(&f)),
             None => Some(SourceFormat::Normalized),
         };
-        let expires_at = body.expires_at.and_then(|raw| match raw.parse::<Timestamp>() {
+        let expires_at = body.expires_at.and_then(|raw| match crate::domain::parse_rfc3339(&raw) {
             Ok(at) if at <= now => {
                 errors.push("/expiresAt", "must be in the future");
                 None
@@ -99,13 +103,14 @@ impl PublishRequest {
         let explicit_range = body.range.and_then(|range| parse_range(range, &mut errors));
         let context = ReadContext { share_zone: time_zone.as_ref().map(|zone| zone.zone().clone()) };
         let events = match (format, errors.require("/events", body.events)) {
+            (Some(format), Some(raw)) if sources::count_events(format, raw).is_some_and(|n| n > MAX_EVENTS) => {
+                errors.push("/events", format!("a share holds at most {MAX_EVENTS} events"));
+                Vec::new()
+            }
             (Some(format), Some(raw)) => sources::read_events(format, raw, "/events", &context, &mut errors)
                 .map_err(|e| PublishRequestError::Malformed { pointer: Some(e.pointer), message: e.message })?,
             _ => Vec::new(),
         };
-        if events.len() > MAX_EVENTS {
-            errors.push("/events", format!("a share holds at most {MAX_EVENTS} events"));
-        }
         errors.into_result().map_err(PublishRequestError::Invalid)?;
         let (Some(title), Some(detail), Some(view), Some(time_zone), Some(format)) =
             (title, detail, view, time_zone, format)
@@ -206,6 +211,21 @@ mod tests {
             PublishRequest::parse(b"{\"title\":\"\xff\"}", now()),
             Err(PublishRequestError::Malformed { .. })
         ));
+    }
+
+    #[test]
+    fn only_white_space_may_follow_the_document() {
+        let body = r#"{"title":"t","visibility":"public","detail":"full","timeZone":"UTC","events":[]}"#;
+        assert!(parse(&format!(" {body}\r\n\t ")).is_ok());
+        for trailing in [" junk", "{}", "}", ",", "\u{0}", "\u{a0}", "/* */"] {
+            assert!(
+                matches!(
+                    parse(&format!("{body}{trailing}")),
+                    Err(PublishRequestError::Malformed { pointer: None, .. })
+                ),
+                "{trailing:?}"
+            );
+        }
     }
 
     #[test]

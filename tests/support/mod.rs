@@ -11,6 +11,7 @@ use hyper_util::client::legacy::{Client, connect::HttpConnector};
 use local_api::{DEFAULT_SECRET, LocalApi, issue_token};
 use serde_json::{Value, json};
 use share_core::ServiceConfig;
+use share_core::config::DEFAULT_SCOPE;
 use share_core::store::{DynamoStore, MemoryKey, MemoryStore, Store};
 
 /// Which store a test app runs on; kept so tests can look at what is stored.
@@ -91,13 +92,15 @@ impl TestApp {
     }
 
     pub fn member(&self, user: &str, group: &str) -> Principal {
-        let token = issue_token(DEFAULT_SECRET, user, Some(&format!("{user}@example.com")), group, false);
+        let token =
+            issue_token(DEFAULT_SECRET, user, Some(&format!("{user}@example.com")), group, false, Some(DEFAULT_SCOPE));
         Principal { token: Some(token) }
     }
 
     /// A member whose token carries the ShareAdmin role.
     pub fn role_admin(&self, user: &str, group: &str) -> Principal {
-        let token = issue_token(DEFAULT_SECRET, user, Some(&format!("{user}@example.com")), group, true);
+        let token =
+            issue_token(DEFAULT_SECRET, user, Some(&format!("{user}@example.com")), group, true, Some(DEFAULT_SCOPE));
         Principal { token: Some(token) }
     }
 

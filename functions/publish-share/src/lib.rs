@@ -36,7 +36,7 @@ where
     S: ShareReads + ShareWrites + PolicyReads,
 {
     let (caller, standing) = authenticate(store, config, request).await?;
-    let base_url = public_base_url(request, config.public_base_url.as_deref());
+    let base_url = public_base_url(request, config.public_base_url.as_ref());
     let id = || path_parameter(request, "id").unwrap_or_default();
     let now = Timestamp::now();
     match route_key(request).unwrap_or_default() {

@@ -54,7 +54,7 @@ where
         }
         "GET /admin/shares" => {
             let records = service::group_shares_for_admin(store, group, &standing).await?;
-            let base_url = public_base_url(request, config.public_base_url.as_deref());
+            let base_url = public_base_url(request, config.public_base_url.as_ref());
             Ok(json_response(StatusCode::OK, &ShareListJson::new(&records, &base_url)))
         }
         _ => Err(ApiError::NotFound),

@@ -18,7 +18,15 @@ use share_core::service::{self, ServiceError};
 use share_core::store::{PolicyReads, ShareReads};
 use std::sync::Arc;
 
-pub const ROUTES: &[&str] = &["GET /s/{id}", "GET /s/{id}/calendar.ics"];
+/// HEAD answers as GET without a body; any other path under /s/ gets the HTML 404 page.
+pub const ROUTES: &[&str] = &[
+    "GET /s/{id}",
+    "HEAD /s/{id}",
+    "GET /s/{id}/calendar.ics",
+    "HEAD /s/{id}/calendar.ics",
+    "GET /s/{proxy+}",
+    "HEAD /s/{proxy+}",
+];
 
 /// Short enough that a revoke or a policy change reaches recipients behind a CDN within a minute.
 const CACHE_CONTROL: &str = "public, max-age=30, s-maxage=30";
@@ -30,18 +38,21 @@ enum Representation {
 
 pub async fn handle<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, request: Request) -> Response<Body> {
     let started = std::time::Instant::now();
-    let response = serve(store, cache, &request).await;
+    let mut response = serve(store, cache, &request).await;
+    if request.method() == lambda_http::http::Method::HEAD {
+        *response.body_mut() = Body::Empty;
+    }
     log_response(&request, &response, started);
     response
 }
 
 async fn serve<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, request: &Request) -> Response<Body> {
     let representation = match route_key(request) {
-        Some("GET /s/{id}") => {
+        Some("GET /s/{id}" | "HEAD /s/{id}") => {
             let query = request.query_string_parameters();
             Representation::Page(PageQuery::parse(query.iter()))
         }
-        Some("GET /s/{id}/calendar.ics") => Representation::Feed,
+        Some("GET /s/{id}/calendar.ics" | "HEAD /s/{id}/calendar.ics") => Representation::Feed,
         _ => return error_response(ErrorPage::NotFound),
     };
     let Some(id) = path_parameter(request, "id").as_deref().and_then(ShareId::parse) else {

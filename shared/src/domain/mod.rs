@@ -1,16 +1,20 @@
 //! Domain types: they can only hold valid values, and are built by parsing.
 
+pub mod date_time;
 pub mod event;
 pub mod generation;
 pub mod ids;
 pub mod policy;
 pub mod share;
+pub mod text;
 pub mod validation;
 
+pub use date_time::{InvalidDateTime, OffsetStyle, parse_offset_date_time, parse_rfc3339};
 pub use event::{Color, Description, EventTime, SharedEvent, ShowAs};
 pub use generation::Generation;
 pub use ids::{GroupId, ShareId, UserId};
 pub use policy::{SharingDecision, SharingDenial, SharingMode, SharingPolicy, UserPermission, sharing_decision};
 pub use share::{DateRange, DefaultView, DetailLevel, LeftOut, Owner, ShareOptions, ShareRecord, ShareTimeZone};
+pub use text::without_control_chars;
 pub(crate) use validation::json_pointer;
-pub use validation::{FieldError, ValidationErrors};
+pub use validation::{FieldError, MAX_LISTED_ERRORS, ValidationErrors};

@@ -8,9 +8,16 @@ pub struct FieldError {
     pub message: String,
 }
 
-/// Every rule a request breaks, gathered so the caller sees them all at once.
+/// At most this many errors are kept for the answer; the rest are only counted.
+pub const MAX_LISTED_ERRORS: usize = 100;
+
+/// Every rule a request breaks, gathered so the caller sees them at once: the first
+/// `MAX_LISTED_ERRORS` listed, all counted, so a hostile body cannot grow the answer without bound.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ValidationErrors(Vec<FieldError>);
+pub struct ValidationErrors {
+    listed: Vec<FieldError>,
+    found: usize,
+}
 
 impl ValidationErrors {
     pub fn new() -> Self {
@@ -24,7 +31,10 @@ impl ValidationErrors {
     }
 
     pub fn push(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
-        self.0.push(FieldError { pointer: pointer.into(), message: message.into() });
+        self.found += 1;
+        if self.listed.len() < MAX_LISTED_ERRORS {
+            self.listed.push(FieldError { pointer: pointer.into(), message: message.into() });
+        }
     }
 
     /// Records the error of a parse under `pointer` and returns the value when there was none.
@@ -47,15 +57,22 @@ impl ValidationErrors {
     }
 
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.found == 0
     }
 
+    /// How many rules were found broken, listed or not.
     pub fn len(&self) -> usize {
-        self.0.len()
+        self.found
     }
 
+    /// The first errors found, at most `MAX_LISTED_ERRORS`.
     pub fn errors(&self) -> &[FieldError] {
-        &self.0
+        &self.listed
+    }
+
+    /// Whether more errors were found than `errors` lists.
+    pub fn is_truncated(&self) -> bool {
+        self.found > self.listed.len()
     }
 
     pub fn into_result(self) -> Result<(), Self> {
@@ -65,7 +82,7 @@ impl ValidationErrors {
 
 impl std::fmt::Display for ValidationErrors {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} rule(s) broken", self.0.len())
+        write!(f, "{} rule(s) broken", self.found)
     }
 }
 
@@ -94,5 +111,19 @@ mod tests {
         assert!(errors.is_empty());
         assert_eq!(errors.require::<&str>("/title", None), None);
         assert_eq!(errors.errors(), [FieldError { pointer: "/title".into(), message: "is required".into() }]);
+    }
+
+    #[test]
+    fn lists_the_first_hundred_errors_and_counts_the_rest() {
+        let mut errors = ValidationErrors::new();
+        for i in 0..MAX_LISTED_ERRORS {
+            errors.push(format!("/events/{i}"), "is required");
+        }
+        assert!(!errors.is_truncated());
+        errors.push("/events/100", "is required");
+        errors.push("/events/101", "is required");
+        assert_eq!((errors.len(), errors.errors().len()), (102, MAX_LISTED_ERRORS));
+        assert!(errors.is_truncated());
+        assert_eq!(errors.errors().last().unwrap().pointer, "/events/99");
     }
 }

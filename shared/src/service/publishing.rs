@@ -201,7 +201,8 @@ pub async fn replace_share<S: ShareReads + ShareWrites>(
     Ok(record)
 }
 
-/// Moves the share to a new id; the old link stops working in the same transaction.
+/// Moves the share to a new id; the old link stops working in the same transaction. A new link is a
+/// new publication: the group's current caps apply as at publish, and an expired share has none.
 pub async fn rotate_share<S: ShareReads + ShareWrites>(
     store: &S,
     standing: &Standing,
@@ -209,6 +210,12 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
     now: Timestamp,
 ) -> ServiceResult<ShareRecord> {
     standing.require_sharing()?;
+    let options = &existing.options;
+    let mut errors = standing.policy.check_publish(options.detail, options.expires_at, now);
+    if options.expires_at.is_some_and(|at| at <= now) {
+        errors.push("/expiresAt", "must be in the future");
+    }
+    errors.into_result().map_err(ServiceError::Invalid)?;
     let published = store.published(&existing.id).await?.ok_or(ServiceError::NotFound)?;
     if published.record.generation != existing.generation {
         return Err(ServiceError::Conflict(Conflict::ChangedConcurrently));

@@ -12,7 +12,7 @@ pub mod sanitize;
 pub use reader::ReadContext;
 pub(crate) use reader::bounded_text;
 
-use crate::domain::{Color, EventTime, ShowAs, ValidationErrors};
+use crate::domain::{Color, EventTime, ShowAs, ValidationErrors, without_control_chars};
 use serde_json::value::RawValue;
 
 pub const MAX_EVENTS: usize = 10_000;
@@ -85,6 +85,24 @@ impl SourceEvent {
             color: None,
         }
     }
+
+    /// The event with every text field free of control characters (see `without_control_chars`); a
+    /// title left blank by that is `UNTITLED`.
+    pub(crate) fn without_control_chars(self) -> Self {
+        let text = |value: Option<String>| value.map(without_control_chars);
+        let title = without_control_chars(self.title);
+        Self {
+            title: if title.trim().is_empty() { UNTITLED.to_owned() } else { title },
+            location: text(self.location),
+            description: self.description.map(|description| match description {
+                SourceDescription::Text(text) => SourceDescription::Text(without_control_chars(text)),
+                SourceDescription::Html(html) => SourceDescription::Html(without_control_chars(html)),
+            }),
+            resource: text(self.resource),
+            status: text(self.status),
+            ..self
+        }
+    }
 }
 
 /// A body that is not the JSON shape expected (400), with the pointer where it went wrong.
@@ -121,6 +139,15 @@ pub fn read_events(
     }
 }
 
+/// How many records `raw` holds in the given format (see `reader::count_records`), without reading them.
+pub fn count_events(format: SourceFormat, raw: &RawValue) -> Option<usize> {
+    match format {
+        SourceFormat::Normalized => reader::count_records::<normalized::NormalizedEvent>(raw),
+        SourceFormat::MsGraph => reader::count_records::<msgraph::GraphEvent>(raw),
+        SourceFormat::Salesforce => reader::count_records::<salesforce::SalesforceEvent>(raw),
+    }
+}
+
 /// What the format readers' tests share: run a reader on JSON text, and read its results.
 #[cfg(test)]
 pub(crate) mod test_support {
@@ -154,5 +181,28 @@ pub(crate) mod test_support {
 
     pub fn at(rfc3339: &str) -> EventTime {
         EventTime::At(rfc3339.parse().unwrap())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::test_support::read_ok;
+    use super::*;
+
+    #[test]
+    fn text_fields_arrive_without_control_characters() {
+        let events = read_ok::<msgraph::GraphEvent>(
+            r#"[{"subject":"Stand\u0000up\u001b[31m","start":{"dateTime":"2026-12-03T09:00:00","timeZone":"UTC"},
+                "end":{"dateTime":"2026-12-03T09:15:00","timeZone":"UTC"},"location":{"displayName":"Room\u0007 4"},
+                "body":{"contentType":"html","content":"<p>Agen\u001bda\u0085</p><a href=\"https://example.com/\u0001x\">link</a>"}},
+               {"subject":"\u0000\u001b","start":{"dateTime":"2026-12-03T10:00:00","timeZone":"UTC"},
+                "end":{"dateTime":"2026-12-03T10:15:00","timeZone":"UTC"}}]"#,
+        );
+        assert_eq!(events[0].title, "Standup[31m");
+        assert_eq!(events[0].location.as_deref(), Some("Room 4"));
+        let Some(SourceDescription::Html(html)) = &events[0].description else { panic!("an html body") };
+        assert!(!html.chars().any(char::is_control), "{html:?}");
+        assert!(html.contains("Agenda") && html.contains("https://example.com/"), "{html}");
+        assert_eq!(events[1].title, UNTITLED, "a title of control characters only is no title");
     }
 }

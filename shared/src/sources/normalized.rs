@@ -65,7 +65,7 @@ fn parse_event_time(raw: &str, all_day: bool) -> Result<EventTime, String> {
             .map(EventTime::Day)
             .map_err(|_| "all-day events need a date as YYYY-MM-DD".to_owned());
     }
-    raw.parse::<jiff::Timestamp>().map(EventTime::At).map_err(|_| {
+    crate::domain::parse_rfc3339(raw).map(EventTime::At).map_err(|_| {
         "must be an RFC 3339 date-time with offset, e.g. 2026-12-03T09:00:00-05:00 (or set allDay with a date)"
             .to_owned()
     })

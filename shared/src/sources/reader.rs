@@ -55,9 +55,48 @@ pub(crate) fn read<R: SourceRecord>(
     let read_one = |(index, record): (usize, R)| {
         let mut record_errors = RecordErrors::new(found_at.record(index), errors);
         let event = record.read(&mut record_errors, context);
-        if record_errors.broke_rules() { None } else { event }
+        if record_errors.broke_rules() { None } else { event.map(SourceEvent::without_control_chars) }
     };
     Ok(records.into_iter().enumerate().filter_map(read_one).collect())
+}
+
+/// How many records of format `R` the value holds, counted without reading any (each is skipped as
+/// JSON), so an oversized list is refused before it costs a record's work or an error each. `None`
+/// when the value is not an array (or page) of the expected shape: reading it says what is wrong.
+pub(crate) fn count_records<R: SourceRecord>(raw: &RawValue) -> Option<usize> {
+    let mut deserializer = serde_json::Deserializer::from_str(raw.get());
+    match R::AT.page.filter(|_| raw.get().trim_start().starts_with('{')) {
+        Some(page) => FieldOf::new(page, CountOf).deserialize(&mut deserializer).ok(),
+        None => CountOf.deserialize(&mut deserializer).ok(),
+    }
+}
+
+/// The length of an array, its elements skipped unread.
+#[derive(Clone, Copy)]
+struct CountOf;
+
+impl<'de> DeserializeSeed<'de> for CountOf {
+    type Value = usize;
+
+    fn deserialize<D: de::Deserializer<'de>>(self, deserializer: D) -> Result<usize, D::Error> {
+        deserializer.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for CountOf {
+    type Value = usize;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<usize, A::Error> {
+        let mut count = 0;
+        while seq.next_element::<IgnoredAny>()?.is_some() {
+            count += 1;
+        }
+        Ok(count)
+    }
 }
 
 /// Where the records were found: the pointer of their array, and the field of each entry that holds one.
@@ -342,6 +381,17 @@ mod tests {
         let page = format!(r#"{{"entry":[{{"resource":{no_start}}},{{"resource":{ends_first}}}]}}"#);
         let (_, errors) = read_at("/events", &page);
         assert_eq!(pointers(&errors), ["/events/entry/0/resource/start", "/events/entry/1/resource/minutes"]);
+    }
+
+    #[test]
+    fn records_are_counted_in_a_bare_array_or_a_page_without_reading_them() {
+        let count = |json: &str| count_records::<Appointment>(&serde_json::from_str::<Box<RawValue>>(json).unwrap());
+        assert_eq!(count(r#"[{}, {"start": 5}, [], null]"#), Some(4), "no record is read");
+        assert_eq!(count(r#"{"total": 9, "entry": [{"resource": {}}, {}]}"#), Some(2));
+        assert_eq!(count("[]"), Some(0));
+        assert_eq!(count(r#"{"entry": {}}"#), None);
+        assert_eq!(count(r#"{"total": 1}"#), None);
+        assert_eq!(count(r#""text""#), None);
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use super::SourceDescription::Text;
 use super::SourceEvent;
 use super::reader::{ReadContext, RecordErrors, RecordsAt, SourceRecord, non_blank, ordered_times};
-use crate::domain::{EventTime, ShowAs};
+use crate::domain::{EventTime, OffsetStyle, ShowAs, parse_offset_date_time};
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use jiff::{SignedDuration, Timestamp};
@@ -57,7 +57,7 @@ impl SourceRecord for SalesforceEvent {
             whole.then_some(minutes as i64)
         });
         let mut timestamp = |field: &str, raw: Option<String>| {
-            let parsed = raw?.parse::<Timestamp>();
+            let parsed = parse_offset_date_time(&raw?, OffsetStyle::ColonOptional);
             record.check(field, parsed.map_err(|_| "must be a date-time such as 2026-12-07T17:00:00.000+0000"))
         };
         let start_field = if self.start_date_time.is_some() { "StartDateTime" } else { "ActivityDateTime" };
