@@ -3,6 +3,7 @@
 mod failure;
 mod handlers;
 mod hostile;
+mod least_privilege;
 mod lifecycle;
 mod publish_view;
 mod routes;
