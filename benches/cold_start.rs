@@ -7,14 +7,13 @@
 //! `DYNAMODB_ENDPOINT=$(scripts/dynamodb-local.sh start) cargo bench --bench cold_start`
 //! (`CONNECT_DELAY_MS`, default 300, is the proxy's charge per connection.)
 
+#[path = "../tests/support/runtime_api.rs"]
+mod runtime_api;
 mod support;
 
 use bytes::Bytes;
-use http_body_util::{BodyExt, Full};
-use hyper::body::Incoming;
-use hyper::{Method, Request, Response, StatusCode};
-use hyper_util::rt::TokioIo;
 use local_api::event::ApiGatewayEvent;
+use runtime_api::{Report, RuntimeApiEmulator, lambda_environment};
 use serde_json::Value;
 use share_core::ServiceConfig;
 use share_core::store::DynamoStore;
@@ -23,18 +22,14 @@ use std::fs::File;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
-use std::sync::{Arc, Mutex, OnceLock};
-use std::time::{Duration, Instant, SystemTime};
+use std::time::{Duration, Instant};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::process::{Child, Command};
-use tokio::sync::mpsc;
-use tokio::task::JoinHandle;
 
 /// Cold starts per function and route, interleaved so a busy machine slows all of them alike.
 const ROUNDS: usize = 15;
 const WARM_INVOCATIONS: usize = 50;
 const INVOCATION_TIMEOUT: Duration = Duration::from_secs(30);
-const FUNCTION_TIMEOUT_MS: u64 = 10_000;
 const WORKSPACE: &str = env!("CARGO_MANIFEST_DIR");
 
 /// Accepts loopback connections and forwards each to `upstream` after `delay`, the time a new
@@ -58,160 +53,22 @@ async fn start_delay_proxy(upstream: String, delay: Duration) -> SocketAddr {
     address
 }
 
-/// One event waiting for the function's next poll.
-struct Invocation {
-    request_id: String,
-    event: Bytes,
-}
-
-/// What the function posted back.
-enum Report {
-    Answer { handed_out: Instant, answered: Instant, body: Bytes },
-    InvocationError(Bytes),
-    InitError(Bytes),
-}
-
-/// The Runtime API's side of one execution environment.
-struct RuntimeApi {
-    queued: tokio::sync::Mutex<mpsc::UnboundedReceiver<Invocation>>,
-    handed_out: Mutex<HashMap<String, Instant>>,
-    first_poll: OnceLock<Instant>,
-    reports: mpsc::UnboundedSender<Report>,
-}
-
-fn reply(status: StatusCode, body: &'static str) -> Response<Full<Bytes>> {
-    let mut response = Response::new(Full::new(Bytes::from_static(body.as_bytes())));
-    *response.status_mut() = status;
-    response
-}
-
-impl RuntimeApi {
-    async fn serve(&self, request: Request<Incoming>) -> Response<Full<Bytes>> {
-        let path = request.uri().path().to_owned();
-        let Some(route) = path.strip_prefix("/2018-06-01/runtime/") else {
-            return reply(StatusCode::NOT_FOUND, "unknown path");
-        };
-        let segments: Vec<&str> = route.split('/').collect();
-        match (request.method(), segments.as_slice()) {
-            (&Method::GET, ["invocation", "next"]) => self.next_invocation().await,
-            (&Method::POST, ["invocation", request_id, "response"]) => {
-                let body = request.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-                let answered = Instant::now();
-                let Some(handed_out) = self.handed_out.lock().unwrap().remove(*request_id) else {
-                    return reply(StatusCode::BAD_REQUEST, "unknown request id");
-                };
-                let _ = self.reports.send(Report::Answer { handed_out, answered, body });
-                reply(StatusCode::ACCEPTED, r#"{"status":"OK"}"#)
-            }
-            (&Method::POST, ["invocation", _, "error"]) => {
-                let body = request.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-                let _ = self.reports.send(Report::InvocationError(body));
-                reply(StatusCode::ACCEPTED, r#"{"status":"OK"}"#)
-            }
-            (&Method::POST, ["init", "error"]) => {
-                let body = request.into_body().collect().await.map(|b| b.to_bytes()).unwrap_or_default();
-                let _ = self.reports.send(Report::InitError(body));
-                reply(StatusCode::ACCEPTED, r#"{"status":"OK"}"#)
-            }
-            _ => reply(StatusCode::NOT_FOUND, "unknown route"),
+/// How long the function took from receiving the event to posting a 200 page back.
+async fn answer(emulator: &mut RuntimeApiEmulator, function: &mut Child, log: &Path) -> Duration {
+    let report = tokio::select! {
+        report = emulator.reports.recv() => report.expect("the emulator stopped"),
+        status = function.wait() => panic!("the function exited ({status:?}); see {}", log.display()),
+        _ = tokio::time::sleep(INVOCATION_TIMEOUT) => panic!("no answer in time; see {}", log.display()),
+    };
+    match report {
+        Report::Answer { handed_out, answered, body, .. } => {
+            let response: Value = serde_json::from_slice(&body).unwrap_or_default();
+            assert_eq!(response["statusCode"], 200, "unexpected response; see {}", log.display());
+            answered - handed_out
         }
-    }
-
-    /// Long-polls: answers when an event is queued, with the headers Lambda sends.
-    async fn next_invocation(&self) -> Response<Full<Bytes>> {
-        self.first_poll.get_or_init(Instant::now);
-        let Some(invocation) = self.queued.lock().await.recv().await else {
-            return reply(StatusCode::GONE, "shutting down");
-        };
-        self.handed_out.lock().unwrap().insert(invocation.request_id.clone(), Instant::now());
-        let now_ms = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_millis() as u64;
-        let trace = uuid::Uuid::new_v4().simple().to_string();
-        Response::builder()
-            .header("content-type", "application/json")
-            .header("lambda-runtime-aws-request-id", &invocation.request_id)
-            .header("lambda-runtime-deadline-ms", (now_ms + FUNCTION_TIMEOUT_MS).to_string())
-            .header("lambda-runtime-invoked-function-arn", "arn:aws:lambda:us-east-1:123456789012:function:cold-start")
-            .header(
-                "lambda-runtime-trace-id",
-                format!("Root=1-{:08x}-{};Parent={};Sampled=0", now_ms / 1000, &trace[..24], &trace[16..]),
-            )
-            .body(Full::new(invocation.event))
-            .unwrap()
-    }
-}
-
-/// A Runtime API on a loopback port, for one execution environment.
-struct RuntimeApiEmulator {
-    address: SocketAddr,
-    api: Arc<RuntimeApi>,
-    queue: mpsc::UnboundedSender<Invocation>,
-    reports: mpsc::UnboundedReceiver<Report>,
-    server: JoinHandle<()>,
-}
-
-impl RuntimeApiEmulator {
-    async fn start() -> Self {
-        let (queue, queued) = mpsc::unbounded_channel();
-        let (report, reports) = mpsc::unbounded_channel();
-        let api = Arc::new(RuntimeApi {
-            queued: tokio::sync::Mutex::new(queued),
-            handed_out: Mutex::default(),
-            first_poll: OnceLock::new(),
-            reports: report,
-        });
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let address = listener.local_addr().unwrap();
-        let serving = api.clone();
-        let server = tokio::spawn(async move {
-            while let Ok((stream, _)) = listener.accept().await {
-                let _ = stream.set_nodelay(true);
-                let api = serving.clone();
-                tokio::spawn(async move {
-                    let service = hyper::service::service_fn(move |request| {
-                        let api = api.clone();
-                        async move { Ok::<_, std::convert::Infallible>(api.serve(request).await) }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(TokioIo::new(stream), service)
-                        .await;
-                });
-            }
-        });
-        Self { address, api, queue, reports, server }
-    }
-
-    fn queue(&self, event: &Bytes) {
-        let invocation = Invocation { request_id: uuid::Uuid::new_v4().to_string(), event: event.clone() };
-        self.queue.send(invocation).unwrap();
-    }
-
-    /// How long the function took from receiving the event to posting a 200 page back.
-    async fn answer(&mut self, function: &mut Child, log: &Path) -> Duration {
-        let report = tokio::select! {
-            report = self.reports.recv() => report.expect("the emulator stopped"),
-            status = function.wait() => panic!("the function exited ({status:?}); see {}", log.display()),
-            _ = tokio::time::sleep(INVOCATION_TIMEOUT) => panic!("no answer in time; see {}", log.display()),
-        };
-        match report {
-            Report::Answer { handed_out, answered, body } => {
-                let response: Value = serde_json::from_slice(&body).unwrap_or_default();
-                assert_eq!(response["statusCode"], 200, "unexpected response; see {}", log.display());
-                answered - handed_out
-            }
-            Report::InvocationError(body) | Report::InitError(body) => {
-                panic!("the function reported {}; see {}", String::from_utf8_lossy(&body), log.display())
-            }
+        Report::InvocationError(body) | Report::InitError(body) => {
+            panic!("the function reported {}; see {}", String::from_utf8_lossy(&body), log.display())
         }
-    }
-
-    fn first_poll(&self) -> Instant {
-        *self.api.first_poll.get().expect("the function has polled")
-    }
-}
-
-impl Drop for RuntimeApiEmulator {
-    fn drop(&mut self) {
-        self.server.abort();
     }
 }
 
@@ -240,32 +97,6 @@ impl ColdStart {
     }
 }
 
-/// The environment Lambda sets for a `provided.al2023` function, aimed at the emulator and `endpoint`.
-fn lambda_environment(function: &str, runtime_api: SocketAddr, endpoint: &str, table: &str) -> Vec<(String, String)> {
-    [
-        ("AWS_LAMBDA_RUNTIME_API", runtime_api.to_string()),
-        ("AWS_LAMBDA_FUNCTION_NAME", function.to_owned()),
-        ("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128".to_owned()),
-        ("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST".to_owned()),
-        ("AWS_LAMBDA_LOG_GROUP_NAME", format!("/aws/lambda/{function}")),
-        ("AWS_LAMBDA_LOG_STREAM_NAME", "2026/01/01/[$LATEST]cold-start".to_owned()),
-        ("AWS_LAMBDA_INITIALIZATION_TYPE", "on-demand".to_owned()),
-        ("AWS_REGION", "us-east-1".to_owned()),
-        ("AWS_DEFAULT_REGION", "us-east-1".to_owned()),
-        ("AWS_ACCESS_KEY_ID", "local".to_owned()),
-        ("AWS_SECRET_ACCESS_KEY", "local".to_owned()),
-        ("AWS_SESSION_TOKEN", "local".to_owned()),
-        ("AWS_ENDPOINT_URL_DYNAMODB", endpoint.to_owned()),
-        ("TABLE_NAME", table.to_owned()),
-        ("PATH", "/usr/local/bin:/usr/bin/:/bin".to_owned()),
-        ("LANG", "en_US.UTF-8".to_owned()),
-        ("TZ", ":UTC".to_owned()),
-    ]
-    .into_iter()
-    .map(|(name, value)| (name.to_owned(), value))
-    .collect()
-}
-
 /// Spawns the function with the first event already queued (as Lambda does for an on-demand cold
 /// start), then invokes it warm.
 async fn cold_start(function: &Function, route: &Route, table: &str, event: &Bytes, log: &Path) -> ColdStart {
@@ -282,12 +113,12 @@ async fn cold_start(function: &Function, route: &Route, table: &str, event: &Byt
         .kill_on_drop(true)
         .spawn()
         .unwrap();
-    let first = emulator.answer(&mut child, log).await;
+    let first = answer(&mut emulator, &mut child, log).await;
     let init = emulator.first_poll() - exec;
     let mut warm = Vec::with_capacity(WARM_INVOCATIONS);
     for _ in 0..WARM_INVOCATIONS {
         emulator.queue(event);
-        warm.push(emulator.answer(&mut child, log).await);
+        warm.push(answer(&mut emulator, &mut child, log).await);
     }
     child.kill().await.unwrap();
     ColdStart { init, first, warm }

@@ -3,6 +3,8 @@
 mod failure;
 mod handlers;
 mod hostile;
+mod lambda_logs;
+mod least_privilege;
 mod lifecycle;
 mod publish_view;
 mod routes;

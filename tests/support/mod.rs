@@ -1,8 +1,11 @@
 //! The test app: the local runner on a free port over a fresh store (embedded or DynamoDB Local),
 //! with a small HTTP client and helpers for the contract's bodies.
 
+pub mod caller_events;
 pub mod dynamo_local;
 pub mod dynamo_process;
+pub mod operation_recorder;
+pub mod runtime_api;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full};

@@ -24,6 +24,18 @@ pub const ROUTES: &[&str] = &[
     "GET /me/sharing",
 ];
 
+/// The function as Lambda runs it: logs as the environment says (Lambda's log level and format),
+/// one store per execution environment with its connection opened during init, then the
+/// invocations. `main` is only this, so the tests can run exactly what is deployed.
+pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let config = ServiceConfig::from_env();
+    let store = share_core::store::DynamoStore::from_env(&config.table_name).await?;
+    store.warm_up().await;
+    let handler = |request| async { Ok::<_, lambda_http::Error>(handle(&store, &config, request).await) };
+    lambda_http::run(lambda_http::service_fn(handler)).await
+}
+
 pub async fn handle<S>(store: &S, config: &ServiceConfig, request: Request) -> Response<Body>
 where
     S: ShareReads + ShareWrites + PolicyReads,

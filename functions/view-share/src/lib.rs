@@ -36,6 +36,19 @@ enum Representation {
     Feed,
 }
 
+/// The function as Lambda runs it: logs as the environment says (Lambda's log level and format),
+/// one store and one cache per execution environment, the connection opened and the view rehearsed
+/// during init, then the invocations. `main` is only this, so the tests can run exactly what is deployed.
+pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
+    lambda_runtime::tracing::init_default_subscriber();
+    let config = share_core::ServiceConfig::from_env();
+    let store = share_core::store::DynamoStore::from_env(&config.table_name).await?;
+    tokio::join!(store.warm_up(), rehearse());
+    let cache = ViewCache::new();
+    let handler = |request| async { Ok::<_, lambda_http::Error>(handle(&store, &cache, request).await) };
+    lambda_http::run(lambda_http::service_fn(handler)).await
+}
+
 pub async fn handle<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, request: Request) -> Response<Body> {
     let started = std::time::Instant::now();
     let mut response = serve(store, cache, &request).await;

@@ -1,0 +1,202 @@
+//! Each function's IAM policy in `template.yaml` grants exactly the DynamoDB actions its code
+//! needs, on exactly the resources it touches: every route of the function is driven through its
+//! own handler (and its init warm-up) over a DynamoDB Local store whose SDK client records each call,
+//! and the union is compared with the template. DynamoDB only: IAM is about that store's calls.
+//!
+//! Why the exercise is complete: a handler reaches the store only through the port traits its
+//! signature bounds it by, and each test calls every route of its function so that each port method
+//! those routes can call runs at least once, on each of its paths that sends a different operation
+//! (listed per test). A method that another change adds to a route shows up here as a new action.
+
+use crate::support::caller_events::{authenticated, body_json, body_text, large_share_body, on, recipient};
+use crate::support::dynamo_local::{fresh_store, scan_all};
+use crate::support::operation_recorder::{Grant, OperationRecorder};
+use crate::support::share_body;
+use aws_sdk_dynamodb::types::AttributeValue;
+use lambda_http::{Body, Request, Response};
+use serde_json::json;
+use serde_norway::Value;
+use share_core::ServiceConfig;
+use share_core::domain::ShareId;
+use share_core::store::{DynamoStore, ShareReads};
+use std::collections::BTreeSet;
+use view_share::ViewCache;
+
+fn template() -> Value {
+    let path = format!("{}/template.yaml", env!("CARGO_MANIFEST_DIR"));
+    serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+fn one_or_many(value: &Value) -> Vec<&Value> {
+    match value {
+        Value::Sequence(values) => values.iter().collect(),
+        value => vec![value],
+    }
+}
+
+/// `table` for `!GetAtt SharesTable.Arn`, `index/NAME` for `!Sub ${SharesTable.Arn}/index/NAME`.
+fn resource_name(resource: &Value) -> String {
+    match resource {
+        Value::Tagged(tagged) if tagged.tag == "GetAtt" && tagged.value.as_str() == Some("SharesTable.Arn") => {
+            "table".to_owned()
+        }
+        Value::Tagged(tagged) if tagged.tag == "Sub" => match tagged.value.as_str() {
+            Some(sub) if sub.starts_with("${SharesTable.Arn}/") => sub["${SharesTable.Arn}/".len()..].to_owned(),
+            _ => panic!("a policy names a resource other than the shares table: {resource:?}"),
+        },
+        _ => panic!("a policy names a resource other than the shares table: {resource:?}"),
+    }
+}
+
+/// What the template lets the function with `binary` do on DynamoDB, as (action, resource) pairs.
+fn template_grants(binary: &str) -> BTreeSet<Grant> {
+    let template = template();
+    let function = template["Resources"]
+        .as_mapping()
+        .unwrap()
+        .values()
+        .find(|resource| resource["Metadata"]["BuildProperties"]["Binary"].as_str() == Some(binary))
+        .unwrap_or_else(|| panic!("no function {binary} in the template"));
+    let mut grants = BTreeSet::new();
+    for policy in function["Properties"]["Policies"].as_sequence().expect("inline policies") {
+        // SAM's policy templates (DynamoDBCrudPolicy, …) grant more than any function here needs.
+        let statements = policy["Statement"].as_sequence().unwrap_or_else(|| panic!("{binary}: not a policy document"));
+        for statement in statements {
+            assert_eq!(statement["Effect"].as_str(), Some("Allow"), "{binary}: {statement:?}");
+            let actions = one_or_many(&statement["Action"]);
+            for action in actions.iter().filter_map(|action| action.as_str()).filter(|a| a.starts_with("dynamodb:")) {
+                for resource in one_or_many(&statement["Resource"]) {
+                    grants.insert((action.to_owned(), resource_name(resource)));
+                }
+            }
+        }
+    }
+    grants
+}
+
+async fn publish(store: &DynamoStore, body: &serde_json::Value) -> String {
+    let request = authenticated("POST /shares", "/shares").json_body(body).into_request();
+    let created = publish_share::handle(store, &ServiceConfig::default(), request).await;
+    assert_eq!(created.status(), 201, "{}", body_text(&created));
+    body_json(&created)["id"].as_str().unwrap().to_owned()
+}
+
+async fn chunk_count(store: &DynamoStore, id: &str) -> u32 {
+    store.share(&ShareId::parse(id).unwrap()).await.unwrap().expect("stored").chunk_count
+}
+
+/// Items stored under a share's key: its record (which holds the first chunk) and further chunks.
+async fn stored_items(store: &DynamoStore, id: &str) -> usize {
+    let pk = AttributeValue::S(format!("SHARE#{id}"));
+    scan_all(store).await.iter().filter(|item| item.get("pk") == Some(&pk)).count()
+}
+
+/// publish-share (`ShareReads + ShareWrites + PolicyReads`): `sharing_state` on every route;
+/// `idempotency` and `share` through a keyed publish and its retry; `put_chunk` and `commit` through
+/// multi-chunk publishes, a PUT that replaces a multi-chunk snapshot and a rotate (which also reads
+/// `published`); `delete_chunks` through a PUT whose commit fails after its chunks were written;
+/// `owner_shares` through `GET /shares`; `delete_share` through `DELETE`. `users` and `group_shares`
+/// are in the bounds but no publish route calls them.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn publish_share_is_granted_exactly_what_its_routes_call() {
+    let base = fresh_store().await;
+    let (store, recorder) = OperationRecorder::over(&base);
+    let config = ServiceConfig::default();
+    let call = |request: Request| publish_share::handle(&store, &config, request);
+    store.warm_up().await;
+
+    let keyed = authenticated("POST /shares", "/shares").header("idempotency-key", "least-privilege-1");
+    let body = large_share_body("Rota", 900, 1);
+    let created = call(keyed.clone().json_body(&body).into_request()).await;
+    assert_eq!(created.status(), 201, "{}", body_text(&created));
+    let id = body_json(&created)["id"].as_str().unwrap().to_owned();
+    assert!(chunk_count(&base, &id).await > 1, "the exercise needs a snapshot of several chunks");
+    let retried = call(keyed.json_body(&body).into_request()).await;
+    assert_eq!((retried.status().as_u16(), body_json(&retried)["id"].as_str()), (201, Some(id.as_str())));
+
+    let share_path = format!("/shares/{id}");
+    let listed = call(authenticated("GET /shares", "/shares").into_request()).await;
+    assert_eq!(body_json(&listed)["shares"][0]["id"].as_str(), Some(id.as_str()), "{}", body_text(&listed));
+    assert_eq!(call(on("GET /shares/{id}", &share_path, ("id", &id)).into_request()).await.status(), 200);
+    assert_eq!(call(authenticated("GET /me/sharing", "/me/sharing").into_request()).await.status(), 200);
+
+    let replace =
+        |seed| on("PUT /shares/{id}", &share_path, ("id", &id)).json_body(&large_share_body("New", 900, seed));
+    let replaced = call(replace(2).into_request()).await;
+    assert_eq!(replaced.status(), 200, "{}", body_text(&replaced));
+    let chunks = chunk_count(&base, &id).await;
+    assert!(chunks > 1);
+
+    recorder.fail_conditional_puts(true);
+    let lost = call(replace(3).into_request()).await;
+    recorder.fail_conditional_puts(false);
+    assert_eq!(lost.status(), 409, "{}", body_text(&lost));
+    assert_eq!(stored_items(&base, &id).await, chunks as usize, "the failed write's chunks are removed");
+
+    let rotate = on("POST /shares/{id}/rotate", &format!("{share_path}/rotate"), ("id", &id));
+    let rotated = call(rotate.into_request()).await;
+    assert_eq!(rotated.status(), 200, "{}", body_text(&rotated));
+    let new_id = body_json(&rotated)["id"].as_str().unwrap().to_owned();
+    let delete = on("DELETE /shares/{id}", &format!("/shares/{new_id}"), ("id", &new_id));
+    assert_eq!(call(delete.into_request()).await.status(), 204);
+    assert_eq!(stored_items(&base, &new_id).await, 0);
+
+    assert!(recorder.operations().contains("TransactWriteItems"), "{:?}", recorder.operations());
+    assert_eq!(template_grants("publish-share"), recorder.grants(), "calls: {:?}", recorder.operations());
+}
+
+fn status_of(response: &Response<Body>) -> u16 {
+    response.status().as_u16()
+}
+
+/// view-share (`ShareReads + PolicyReads`): a share never served reads `published` and
+/// `sharing_state`; one a warm instance holds reads `share`; one re-published since reads
+/// `published` again. The init rehearsal runs on its own embedded store.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn view_share_is_granted_exactly_what_its_routes_call() {
+    let base = fresh_store().await;
+    let id = publish(&base, &share_body("Rota", 3)).await;
+    let (store, recorder) = OperationRecorder::over(&base);
+    tokio::join!(store.warm_up(), view_share::rehearse());
+    let cache = ViewCache::new();
+    let page_path = format!("/s/{id}");
+    let feed_path = format!("{page_path}/calendar.ics");
+    let view = |route: &str, path: &str| view_share::handle(&store, &cache, recipient(route, path, &id).into_request());
+
+    assert_eq!(status_of(&view("GET /s/{id}", &page_path).await), 200);
+    assert_eq!(status_of(&view("GET /s/{id}", &page_path).await), 200);
+    assert_eq!(status_of(&view("HEAD /s/{id}/calendar.ics", &feed_path).await), 200);
+    let republish = on("PUT /shares/{id}", &format!("/shares/{id}"), ("id", &id)).json_body(&share_body("New", 4));
+    assert_eq!(publish_share::handle(&base, &ServiceConfig::default(), republish.into_request()).await.status(), 200);
+    assert_eq!(status_of(&view("GET /s/{id}/calendar.ics", &feed_path).await), 200);
+    let unknown = recipient("GET /s/{id}", "/s/nothing-here", "nothing-here");
+    assert_eq!(view_share::handle(&store, &cache, unknown.into_request()).await.status(), 404);
+
+    assert_eq!(template_grants("view-share"), recorder.grants(), "calls: {:?}", recorder.operations());
+}
+
+/// share-settings (`ShareReads + PolicyReads + PolicyWrites`): `sharing_state` on every route,
+/// `put_policy` and `put_user` through the PUTs, `users` through the user list, `group_shares`
+/// through the admins' list. The other `ShareReads` methods are in the bounds, unused by any route.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn share_settings_is_granted_exactly_what_its_routes_call() {
+    let base = fresh_store().await;
+    let id = publish(&base, &share_body("Rota", 2)).await;
+    let (store, recorder) = OperationRecorder::over(&base);
+    let config = ServiceConfig::default();
+    let call = |request: Request| share_settings::handle(&store, &config, request);
+    store.warm_up().await;
+
+    assert_eq!(status_of(&call(authenticated("GET /settings", "/settings").into_request()).await), 200);
+    let policy = authenticated("PUT /settings", "/settings").json_body(&json!({"sharing": "everyone"}));
+    assert_eq!(status_of(&call(policy.into_request()).await), 200);
+    let user = on("PUT /settings/users/{userId}", "/settings/users/kim", ("userId", "kim"))
+        .json_body(&json!({"email": "kim@example.com", "canShare": true, "admin": false}));
+    assert_eq!(status_of(&call(user.into_request()).await), 200);
+    let users = call(authenticated("GET /settings/users", "/settings/users").into_request()).await;
+    assert_eq!(body_json(&users)["users"][0]["userId"], "kim", "{}", body_text(&users));
+    let shares = call(authenticated("GET /admin/shares", "/admin/shares").into_request()).await;
+    assert_eq!(body_json(&shares)["shares"][0]["id"].as_str(), Some(id.as_str()), "{}", body_text(&shares));
+
+    assert_eq!(template_grants("share-settings"), recorder.grants(), "calls: {:?}", recorder.operations());
+}
