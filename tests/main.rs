@@ -4,6 +4,7 @@ mod failure;
 mod handlers;
 mod hostile;
 mod lifecycle;
+mod listing;
 mod publish_view;
 mod routes;
 mod sharing_policy;

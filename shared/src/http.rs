@@ -7,8 +7,7 @@ use crate::identity::Caller;
 #[cfg(feature = "publish")]
 use crate::publish_request::{NOT_PUBLIC_DETAIL, PublishRequestError};
 use crate::service::{ServiceError, Standing};
-use crate::store::PolicyReads;
-use crate::store::StoreError;
+use crate::store::{ListCursor, PolicyReads, StoreError};
 use lambda_http::http::{HeaderValue, StatusCode, header};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
@@ -230,6 +229,25 @@ pub fn json_body<T: serde::de::DeserializeOwned>(request: &Request) -> Result<T,
         let pointer = Some(crate::domain::json_pointer(error.path())).filter(|p| !p.is_empty());
         ApiError::BadRequest { detail: error.inner().to_string(), pointer }
     })
+}
+
+/// The list position a `cursor` query parameter names (none: the first page); anything but one
+/// cursor this service issued is a 400.
+pub fn list_cursor(request: &Request) -> Result<Option<ListCursor>, ApiError> {
+    let query = request.query_string_parameters_ref();
+    let values = query.and_then(|q| q.all("cursor")).unwrap_or_default();
+    match values.as_slice() {
+        [] => Ok(None),
+        [raw] => ListCursor::parse(raw).map(Some).ok_or_else(bad_cursor),
+        _ => Err(bad_cursor()),
+    }
+}
+
+fn bad_cursor() -> ApiError {
+    ApiError::BadRequest {
+        detail: "cursor is not one this list returned as `next`; start again without it".into(),
+        pointer: None,
+    }
 }
 
 /// The route API Gateway matched, e.g. `GET /shares/{id}`.
