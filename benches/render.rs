@@ -1,6 +1,6 @@
 //! Rendering a recipient's page and feed from a snapshot already in memory: the 250-event month page
 //! (goal: at most 0.1 ms) and a 10,000-event share's agenda page, with the other views and the feed
-//! for comparison.
+//! for comparison; and what gzipping them for the wire costs, up to the densest feed the limits allow.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::civil::{Date, date};
@@ -116,5 +116,84 @@ fn bench_render(c: &mut Criterion) {
     });
 }
 
-criterion_group!(benches, bench_render);
+/// The densest feed a 5,000,000-byte body can make: 281 events, each with a 16 KiB description and
+/// 500-character title and location of text that hardly compresses (as tests/hostile/responses.rs
+/// builds it).
+fn dense_events() -> Vec<SharedEvent> {
+    let mut state = 2u64;
+    let mut next = move || {
+        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = state;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut text = |bytes: usize| {
+        let mut text = String::with_capacity(bytes);
+        loop {
+            let c = if next() % 10 < 3 {
+                char::from_u32(0x100 + (next() % 336) as u32).unwrap()
+            } else {
+                let n = (next() % 101) as u8;
+                if n >= 93 {
+                    [',', ';'][usize::from(n % 2)]
+                } else {
+                    char::from(b' ' + n + u8::from(n >= 2) + u8::from(n >= 59))
+                }
+            };
+            if text.len() + c.len_utf8() > bytes {
+                return text;
+            }
+            text.push(c);
+        }
+    };
+    (0..281)
+        .map(|i| {
+            let at = Timestamp::from_second(1_795_000_000 + i * 3600).unwrap();
+            SharedEvent {
+                uid: format!("{i:032x}@calendar-share"),
+                start: EventTime::At(at),
+                end: EventTime::At(at + SignedDuration::from_mins(30)),
+                show_as: ShowAs::Busy,
+                title: Some(text(650)),
+                location: Some(text(650)),
+                description: Some(Description::Text(text(16 * 1024))),
+                resource: None,
+                status: None,
+                color: None,
+            }
+        })
+        .collect()
+}
+
+fn bench_gzip(c: &mut Criterion) {
+    let now: Timestamp = "2026-12-10T15:00:00Z".parse().unwrap();
+    let december = record(DateRange::new(date(2026, 12, 1), date(2027, 1, 1)).unwrap());
+    let year = record(DateRange::new(date(2026, 12, 1), date(2027, 12, 1)).unwrap());
+    let page = render::share_page(&december, &events(250, date(2026, 12, 1), 31), &query(&[]), now);
+    let feed = render::calendar_feed(&year, &events(10_000, date(2026, 12, 1), 365));
+    let dense = dense_events();
+    let dense_feed = render::calendar_feed(&year, &dense);
+    for (name, body) in [("250-event month page", &page), ("10,000-event feed", &feed), ("densest feed", &dense_feed)] {
+        println!("{name}: {} bytes, {} gzipped", body.len(), view_share::encoding::gzip(body.as_bytes()).len());
+    }
+
+    let mut group = c.benchmark_group("for the wire");
+    group.sample_size(10);
+    group.bench_function("gzip, 250-event month page", |b| {
+        b.iter(|| view_share::encoding::gzip(black_box(page.as_bytes())))
+    });
+    group.bench_function("gzip, 10,000-event feed", |b| {
+        b.iter(|| view_share::encoding::gzip(black_box(feed.as_bytes())))
+    });
+    group.bench_function("feed, densest share (281 events of 16 KiB)", |b| {
+        b.iter(|| render::calendar_feed(black_box(&year), black_box(&dense)))
+    });
+    group.bench_function("gzip, densest feed", |b| {
+        b.iter(|| view_share::encoding::gzip(black_box(dense_feed.as_bytes())))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench_render, bench_gzip);
 criterion_main!(benches);

@@ -6,6 +6,7 @@ mod hostile;
 mod lambda_logs;
 mod least_privilege;
 mod lifecycle;
+mod listing;
 mod publish_view;
 mod routes;
 mod sharing_policy;

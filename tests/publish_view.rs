@@ -100,8 +100,13 @@ async fn refusals_store_nothing(app: TestApp) {
         .collect();
     assert_eq!(pointers, ["/events/1/color", "/events/3/start"]);
 
-    let oversized = vec![b' '; 6 * 1024 * 1024 + 1];
-    assert_eq!(app.send_raw(Method::POST, "/shares", &kim, oversized, &[]).await.status, StatusCode::PAYLOAD_TOO_LARGE);
+    // 5,000,000 bytes at most: Lambda's 6 MB cap covers the whole event, not just the body.
+    let oversized = vec![b' '; 5_000_001];
+    let refused = app.send_raw(Method::POST, "/shares", &kim, oversized, &[]).await;
+    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(refused.header("content-type"), Some("application/problem+json"));
+    let at_the_limit = app.send_raw(Method::POST, "/shares", &kim, vec![b' '; 5_000_000], &[]).await;
+    assert_eq!(at_the_limit.status, StatusCode::BAD_REQUEST, "read, and refused as no JSON at all");
     assert_eq!(app.share_ids(&kim).await, before, "no refusal stored anything");
 }
 

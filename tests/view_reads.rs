@@ -35,11 +35,17 @@ impl<S: ShareReads> ShareReads for CountingReads<S> {
         self.whole_reads.fetch_add(1, Ordering::SeqCst);
         self.inner.published(id).await
     }
-    async fn owner_shares(&self, group: &GroupId, owner: &UserId) -> StoreResult<Vec<ShareRecord>> {
-        self.inner.owner_shares(group, owner).await
+    async fn owner_shares(
+        &self,
+        group: &GroupId,
+        owner: &UserId,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> StoreResult<SharePage> {
+        self.inner.owner_shares(group, owner, after, limit).await
     }
-    async fn group_shares(&self, group: &GroupId) -> StoreResult<Vec<ShareRecord>> {
-        self.inner.group_shares(group).await
+    async fn group_shares(&self, group: &GroupId, after: Option<&ListCursor>, limit: usize) -> StoreResult<SharePage> {
+        self.inner.group_shares(group, after, limit).await
     }
     async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {
         self.inner.idempotency(key_digest).await

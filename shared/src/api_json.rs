@@ -2,6 +2,7 @@
 
 use crate::domain::{DateRange, DetailLevel, ShareRecord, SharingMode, SharingPolicy, UserPermission};
 use crate::service::Standing;
+use crate::store::{ListCursor, SharePage};
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -55,14 +56,19 @@ impl<'a> ShareJson<'a> {
     }
 }
 
+/// A page of a share list: `next` is the cursor of the following page, `null` on the last.
 #[derive(Serialize)]
 pub struct ShareListJson<'a> {
     pub shares: Vec<ShareJson<'a>>,
+    pub next: Option<String>,
 }
 
 impl<'a> ShareListJson<'a> {
-    pub fn new(records: &'a [ShareRecord], base_url: &str) -> Self {
-        Self { shares: records.iter().map(|r| ShareJson::new(r, base_url)).collect() }
+    pub fn new(page: &'a SharePage, base_url: &str) -> Self {
+        Self {
+            shares: page.records.iter().map(|r| ShareJson::new(r, base_url)).collect(),
+            next: page.next.as_ref().map(ListCursor::encode),
+        }
     }
 }
 

@@ -8,15 +8,15 @@ use crate::public_origin::PublicOrigin;
 #[cfg(feature = "publish")]
 use crate::publish_request::{NOT_PUBLIC_DETAIL, PublishRequestError};
 use crate::service::{ServiceError, Standing};
-use crate::store::PolicyReads;
-use crate::store::StoreError;
+use crate::store::{ListCursor, PolicyReads, StoreError};
 use lambda_http::http::{HeaderValue, StatusCode, header};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde::Serialize;
 
-/// API Gateway (and so the local runner) refuses larger payloads; we say so clearly too.
-pub const MAX_BODY_BYTES: usize = 6 * 1024 * 1024;
+/// The largest request body taken: Lambda's 6 MB cap covers the whole event (headers, the body
+/// and its encoding), so a body near 6 MB would never reach the function.
+pub const MAX_BODY_BYTES: usize = 5_000_000;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
@@ -256,6 +256,25 @@ pub fn json_body<T: serde::de::DeserializeOwned>(request: &Request) -> Result<T,
         pointer: None,
     })?;
     Ok(value)
+}
+
+/// The list position a `cursor` query parameter names (none: the first page); anything but one
+/// cursor this service issued is a 400.
+pub fn list_cursor(request: &Request) -> Result<Option<ListCursor>, ApiError> {
+    let query = request.query_string_parameters_ref();
+    let values = query.and_then(|q| q.all("cursor")).unwrap_or_default();
+    match values.as_slice() {
+        [] => Ok(None),
+        [raw] => ListCursor::parse(raw).map(Some).ok_or_else(bad_cursor),
+        _ => Err(bad_cursor()),
+    }
+}
+
+fn bad_cursor() -> ApiError {
+    ApiError::BadRequest {
+        detail: "cursor is not one this list returned as `next`; start again without it".into(),
+        pointer: None,
+    }
 }
 
 /// The route API Gateway matched, e.g. `GET /shares/{id}`.

@@ -7,8 +7,8 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
 use share_core::domain::{Generation, GroupId, ShareId, SharingPolicy, UserId, UserPermission};
 use share_core::store::{
-    DynamoStore, MeteredReads, PolicyReads, PolicyWrites, Precondition, ShareCommit, ShareReads, ShareWrites,
-    StoreError, share_ttl,
+    DynamoStore, LIST_PAGE_SIZE, MeteredReads, PolicyReads, PolicyWrites, Precondition, ShareCommit, ShareReads,
+    ShareWrites, StoreError, share_ttl,
 };
 use std::collections::HashMap;
 
@@ -43,6 +43,7 @@ async fn items_follow_the_table_design() {
     assert_eq!(s(record_item, "generation"), share.generation.as_str());
     assert_eq!(s(record_item, "gsi1pk"), "GROUP#g1");
     assert_eq!(s(record_item, "gsi1sk"), format!("OWNER#alice#2026-11-02T09:00:00.500000000Z#{}", share.id));
+    assert_eq!(s(record_item, "gsi2sk"), format!("2026-11-02T09:00:00.500000000Z#{}", share.id));
     assert_eq!(n(record_item, "ttl"), ttl);
     assert!(record_item["share"].is_m() && record_item["chunk"].is_b());
     for index in 1..share.chunk_count {
@@ -81,7 +82,7 @@ async fn view_reads_report_capacity_and_bytes() {
     // Owner routes are not counted.
     metered.reset();
     metered.share(&share.id).await.unwrap().unwrap();
-    metered.group_shares(&share.group).await.unwrap();
+    metered.group_shares(&share.group, None, LIST_PAGE_SIZE).await.unwrap();
     assert_eq!((metered.consumed_read_units(), metered.read_response_bytes()), (0.0, 0));
 }
 
@@ -104,4 +105,45 @@ async fn missing_table_is_rejected() {
     assert!(matches!(result, Err(StoreError::Rejected(_))), "{result:?}");
     let result = elsewhere.delete_chunks(&ShareId::generate(), &Generation::generate(), 3).await;
     assert!(matches!(result, Err(StoreError::Rejected(_))), "{result:?}");
+}
+
+/// The indexes the local table is created with are the ones `template.yaml` deploys.
+#[tokio::test]
+async fn indexes_match_the_template() {
+    let path = format!("{}/template.yaml", env!("CARGO_MANIFEST_DIR"));
+    let template: serde_norway::Value = serde_norway::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    let declared = template["Resources"]["SharesTable"]["Properties"]["GlobalSecondaryIndexes"].as_sequence().unwrap();
+    let mut from_template: Vec<(String, Vec<String>, Vec<String>)> = declared
+        .iter()
+        .map(|index| {
+            let keys = index["KeySchema"].as_sequence().unwrap().iter();
+            let projected = index["Projection"]["NonKeyAttributes"].as_sequence().unwrap().iter();
+            (
+                index["IndexName"].as_str().unwrap().to_owned(),
+                keys.map(|key| key["AttributeName"].as_str().unwrap().to_owned()).collect(),
+                projected.map(|name| name.as_str().unwrap().to_owned()).collect(),
+            )
+        })
+        .collect();
+
+    let store = dynamo_local::fresh_store().await;
+    let described = store.client().describe_table().table_name(store.table()).send().await.unwrap();
+    let mut provisioned: Vec<(String, Vec<String>, Vec<String>)> = described
+        .table()
+        .unwrap()
+        .global_secondary_indexes()
+        .iter()
+        .map(|index| {
+            let projection = index.projection().unwrap();
+            (
+                index.index_name().unwrap().to_owned(),
+                index.key_schema().iter().map(|key| key.attribute_name().to_owned()).collect(),
+                projection.non_key_attributes().to_vec(),
+            )
+        })
+        .collect();
+    from_template.sort();
+    provisioned.sort();
+    assert_eq!(provisioned, from_template);
+    assert_eq!(provisioned.len(), 2, "by owner and by group");
 }

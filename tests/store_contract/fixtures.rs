@@ -10,7 +10,8 @@ use share_core::domain::{
 };
 use share_core::snapshot;
 use share_core::store::{
-    DynamoStore, IdempotencyRecord, MemoryKey, MemoryStore, Precondition, ShareCommit, Store, StoreResult, Superseded,
+    DynamoStore, IdempotencyRecord, LIST_PAGE_SIZE, MemoryKey, MemoryStore, Precondition, ShareCommit, Store,
+    StoreResult, Superseded,
 };
 use std::future::Future;
 
@@ -51,6 +52,20 @@ impl StoredItems for DynamoStore {
         names.sort();
         names
     }
+}
+
+/// Every share of an owner in a group, in list order: the whole list must fit one page.
+pub async fn owner_list<S: Store>(store: &S, group: &GroupId, owner: &UserId) -> Vec<ShareRecord> {
+    let page = store.owner_shares(group, owner, None, LIST_PAGE_SIZE).await.unwrap();
+    assert!(page.next.is_none(), "the list should fit one page");
+    page.records
+}
+
+/// Every share of a group, in list order: the whole list must fit one page.
+pub async fn group_list<S: Store>(store: &S, group: &GroupId) -> Vec<ShareRecord> {
+    let page = store.group_shares(group, None, LIST_PAGE_SIZE).await.unwrap();
+    assert!(page.next.is_none(), "the list should fit one page");
+    page.records
 }
 
 pub fn at(rfc3339: &str) -> Timestamp {

@@ -10,7 +10,7 @@ use share_core::domain::{
     DetailLevel, Generation, GroupId, ShareId, SharingMode, SharingPolicy, UserId, UserPermission,
 };
 use share_core::snapshot;
-use share_core::store::{Precondition, ShareCommit, Store, StoreError, Superseded};
+use share_core::store::{LIST_PAGE_SIZE, Precondition, ShareCommit, SharePage, Store, StoreError, Superseded};
 
 crate::per_store!(
     store:
@@ -26,6 +26,7 @@ crate::per_store!(
     expired_idempotency_key_is_free_again,
     policy_and_users,
     owner_and_group_share_scoping,
+    share_lists_page_with_cursors_that_stay_in_scope,
     expired_share_is_still_served_to_answer_gone,
     ten_thousand_events_round_trip,
     missing_chunk_is_inconsistent,
@@ -73,8 +74,8 @@ async fn republish_replaces_and_deletes_old_chunks<S: Store + StoredItems>(store
     let published = store.published(&new.id).await.unwrap().unwrap();
     assert_eq!(snapshot::decode(&published.chunks).unwrap(), new_events);
     assert_eq!(store.items_of(&new.id).await, item_names(&new), "old chunks must not be left behind");
-    let listed = store.owner_shares(&new.group, &new.owner.user_id).await.unwrap();
-    assert_eq!(listed, vec![new]);
+    let listed = store.owner_shares(&new.group, &new.owner.user_id, None, LIST_PAGE_SIZE).await.unwrap();
+    assert_eq!(listed, SharePage { records: vec![new], next: None });
 }
 
 async fn stale_generation_conflicts_and_changes_nothing<S: Store + StoredItems>(store: S) {
@@ -129,7 +130,7 @@ async fn rotation_removes_the_old_id<S: Store + StoredItems>(store: S) {
     assert_gone(&store, &old.id).await;
     assert_serves(&store, &rotated, &chunks).await;
     assert_eq!(store.items_of(&rotated.id).await, item_names(&rotated));
-    assert_eq!(store.group_shares(&old.group).await.unwrap(), vec![rotated]);
+    assert_eq!(store.group_shares(&old.group, None, LIST_PAGE_SIZE).await.unwrap().records, vec![rotated]);
 }
 
 async fn rotation_of_a_changed_share_conflicts<S: Store + StoredItems>(store: S) {
@@ -163,7 +164,7 @@ async fn delete_share_removes_every_item<S: Store + StoredItems>(store: S) {
     store.delete_share(&doomed).await.unwrap();
     assert_gone(&store, &doomed.id).await;
     assert_serves(&store, &kept, &kept_chunks).await;
-    assert_eq!(store.group_shares(&doomed.group).await.unwrap(), vec![kept]);
+    assert_eq!(store.group_shares(&doomed.group, None, LIST_PAGE_SIZE).await.unwrap().records, vec![kept]);
 }
 
 async fn idempotency_entry_commits_with_the_share<S: Store + StoredItems>(store: S) {
@@ -261,22 +262,83 @@ async fn owner_and_group_share_scoping<S: Store + StoredItems>(store: S) {
     let g2 = GroupId::parse("g2").unwrap();
     let alice = UserId::parse("alice").unwrap();
     let (tie_first, tie_second) =
-        if alice_new_a.id < alice_new_b.id { (&alice_new_a, &alice_new_b) } else { (&alice_new_b, &alice_new_a) };
+        if alice_new_a.id > alice_new_b.id { (&alice_new_a, &alice_new_b) } else { (&alice_new_b, &alice_new_a) };
 
     assert_eq!(
-        store.owner_shares(&g1, &alice).await.unwrap(),
+        owner_list(&store, &g1, &alice).await,
         vec![tie_first.clone(), tie_second.clone(), alice_old.clone()],
-        "newest first, ties by id"
+        "newest first, ties by id (descending)"
     );
-    assert_eq!(store.owner_shares(&g2, &alice).await.unwrap(), vec![alice_elsewhere.clone()]);
-    assert!(store.owner_shares(&g2, &bob.owner.user_id).await.unwrap().is_empty());
+    assert_eq!(owner_list(&store, &g2, &alice).await, vec![alice_elsewhere.clone()]);
+    assert!(owner_list(&store, &g2, &bob.owner.user_id).await.is_empty());
     assert_eq!(
-        store.group_shares(&g1).await.unwrap(),
+        group_list(&store, &g1).await,
         vec![alicia, tie_first.clone(), tie_second.clone(), bob, alice_old],
         "every share of the group, newest first"
     );
-    assert_eq!(store.group_shares(&g2).await.unwrap(), vec![alice_elsewhere]);
-    assert!(store.group_shares(&GroupId::parse("g3").unwrap()).await.unwrap().is_empty());
+    assert_eq!(group_list(&store, &g2).await, vec![alice_elsewhere]);
+    assert!(group_list(&store, &GroupId::parse("g3").unwrap()).await.is_empty());
+}
+
+async fn share_lists_page_with_cursors_that_stay_in_scope<S: Store + StoredItems>(store: S) {
+    let minute = |m: u8| at(&format!("2026-11-02T09:{m:02}:00Z"));
+    let few = events(1, |_| "e".into());
+    let mut alice_shares = Vec::new();
+    for m in [1, 2, 3, 3, 4, 5, 6] {
+        alice_shares.push(publish_new(&store, record("g1", "alice", minute(m)), &few).await.0);
+        publish_new(&store, record("g1", "bob", minute(m)), &few).await;
+    }
+    publish_new(&store, record("g2", "alice", minute(7)), &few).await;
+    let (g1, g2) = (GroupId::parse("g1").unwrap(), GroupId::parse("g2").unwrap());
+    let (alice, bob) = (UserId::parse("alice").unwrap(), UserId::parse("bob").unwrap());
+    let expected = owner_list(&store, &g1, &alice).await;
+    assert_eq!(expected.len(), 7);
+
+    // Pages of two: 2, 2, 2, 1, and no cursor after the last.
+    let mut paged = Vec::new();
+    let mut after = None;
+    let mut sizes = Vec::new();
+    loop {
+        let page = store.owner_shares(&g1, &alice, after.as_ref(), 2).await.unwrap();
+        sizes.push(page.records.len());
+        paged.extend(page.records);
+        match page.next {
+            Some(next) => after = Some(next),
+            None => break,
+        }
+    }
+    assert_eq!(sizes, [2, 2, 2, 1]);
+    assert_eq!(paged, expected, "pages join up into the whole list, in order");
+
+    // A page that ends exactly at the end of the list says so: no empty page follows.
+    let six = store.owner_shares(&g1, &alice, None, 6).await.unwrap();
+    let rest = store.owner_shares(&g1, &alice, six.next.as_ref(), 6).await.unwrap();
+    assert_eq!((rest.records.len(), rest.next), (1, None));
+    let seven = store.owner_shares(&g1, &alice, None, 7).await.unwrap();
+    assert_eq!((seven.records.len(), seven.next), (7, None));
+
+    // The group's list pages the same way, over every owner.
+    let group_all = group_list(&store, &g1).await;
+    assert_eq!(group_all.len(), 14);
+    let first = store.group_shares(&g1, None, 5).await.unwrap();
+    let second = store.group_shares(&g1, first.next.as_ref(), 5).await.unwrap();
+    assert_eq!([first.records, second.records].concat(), group_all[..10]);
+
+    // A cursor is a position, never a scope: bob's cursor lists alice's shares after that point,
+    // and a cursor from group g1 lists only g2's shares in g2.
+    let bobs = store.owner_shares(&g1, &bob, None, 3).await.unwrap();
+    let cursor = bobs.next.expect("bob has more");
+    let from_bobs = store.owner_shares(&g1, &alice, Some(&cursor), 100).await.unwrap();
+    assert!(from_bobs.records.iter().all(|r| r.owner.user_id == alice && r.group == g1));
+    assert_eq!(from_bobs.records, expected[expected.len() - from_bobs.records.len()..]);
+    let elsewhere = store.group_shares(&g2, Some(&cursor), 100).await.unwrap();
+    assert!(elsewhere.records.iter().all(|r| r.group == g2));
+
+    // The share a cursor names may be gone by the next request: the list goes on after its place.
+    let page = store.owner_shares(&g1, &alice, None, 3).await.unwrap();
+    store.delete_share(&page.records[2]).await.unwrap();
+    let next = store.owner_shares(&g1, &alice, page.next.as_ref(), 100).await.unwrap();
+    assert_eq!(next.records, expected[3..]);
 }
 
 async fn expired_share_is_still_served_to_answer_gone<S: Store + StoredItems>(store: S) {

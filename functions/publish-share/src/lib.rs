@@ -7,8 +7,8 @@ use lambda_http::{Body, Request, Response};
 use share_core::ServiceConfig;
 use share_core::api_json::{MySharingJson, ShareJson, ShareListJson};
 use share_core::http::{
-    ApiError, authenticate, body_bytes, empty_response, json_response, path_parameter, public_base_url, respond_logged,
-    route_key,
+    ApiError, authenticate, body_bytes, empty_response, json_response, list_cursor, path_parameter, public_base_url,
+    respond_logged, route_key,
 };
 use share_core::publish_request::PublishRequest;
 use share_core::service::{self, IdempotencyClaim};
@@ -70,8 +70,8 @@ where
             Ok(response)
         }
         "GET /shares" => {
-            let records = store.owner_shares(&caller.group, &caller.user_id).await?;
-            Ok(json_response(StatusCode::OK, &ShareListJson::new(&records, &base_url)))
+            let page = service::own_shares(store, &caller, list_cursor(request)?.as_ref()).await?;
+            Ok(json_response(StatusCode::OK, &ShareListJson::new(&page, &base_url)))
         }
         "GET /shares/{id}" => {
             let record = service::visible_share(store, &caller, &standing, &id()).await?;

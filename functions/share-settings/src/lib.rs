@@ -7,7 +7,8 @@ use share_core::ServiceConfig;
 use share_core::api_json::{PolicyBody, ShareListJson, UserBody, UserListJson};
 use share_core::domain::UserId;
 use share_core::http::{
-    ApiError, authenticate, json_body, json_response, path_parameter, public_base_url, respond_logged, route_key,
+    ApiError, authenticate, json_body, json_response, list_cursor, path_parameter, public_base_url, respond_logged,
+    route_key,
 };
 use share_core::service;
 use share_core::store::{PolicyReads, PolicyWrites, ShareReads};
@@ -65,9 +66,9 @@ where
             Ok(json_response(StatusCode::OK, &user))
         }
         "GET /admin/shares" => {
-            let records = service::group_shares_for_admin(store, group, &standing).await?;
+            let page = service::group_shares_for_admin(store, group, &standing, list_cursor(request)?.as_ref()).await?;
             let base_url = public_base_url(request, config.public_base_url.as_ref());
-            Ok(json_response(StatusCode::OK, &ShareListJson::new(&records, &base_url)))
+            Ok(json_response(StatusCode::OK, &ShareListJson::new(&page, &base_url)))
         }
         _ => Err(ApiError::NotFound),
     }

@@ -14,16 +14,24 @@ use std::sync::{Arc, Mutex};
 pub struct ViewCache {
     snapshots: BoundedCache<ShareId, (Generation, Arc<[SharedEvent]>)>,
     bodies: BoundedCache<String, Arc<str>>,
+    /// Bodies as sent gzipped, under their coding's entity tag (`encoding`).
+    gzip_bodies: BoundedCache<String, Arc<[u8]>>,
 }
 
 impl ViewCache {
-    /// Budgets sized for a 256 MB function: about 50,000 decoded events and 32 MiB of bodies.
+    /// Budgets sized for a 256 MB function: about 50,000 decoded events, 32 MiB of bodies as
+    /// rendered and 16 MiB gzipped.
     pub fn new() -> Self {
         Self::with_budgets(50_000, 32 << 20)
     }
 
+    /// Gzipped bodies get half the budget of rendered ones.
     pub fn with_budgets(snapshot_events: usize, body_bytes: usize) -> Self {
-        Self { snapshots: BoundedCache::new(snapshot_events), bodies: BoundedCache::new(body_bytes) }
+        Self {
+            snapshots: BoundedCache::new(snapshot_events),
+            bodies: BoundedCache::new(body_bytes),
+            gzip_bodies: BoundedCache::new(body_bytes / 2),
+        }
     }
 
     /// Whether a snapshot of the share is held, of whatever generation: then its record alone is
@@ -49,6 +57,16 @@ impl ViewCache {
     pub fn keep_body(&self, entity_tag: &str, body: Arc<str>) {
         let weight = body.len().max(1);
         self.bodies.insert(entity_tag.to_owned(), body, weight);
+    }
+
+    /// A gzipped body, under the entity tag of its coding.
+    pub fn gzip_body(&self, entity_tag: &str) -> Option<Arc<[u8]>> {
+        self.gzip_bodies.get(&entity_tag.to_owned())
+    }
+
+    pub fn keep_gzip_body(&self, entity_tag: &str, body: Arc<[u8]>) {
+        let weight = body.len().max(1);
+        self.gzip_bodies.insert(entity_tag.to_owned(), body, weight);
     }
 }
 

@@ -2,6 +2,7 @@
 //! read-only page and the iCalendar feed. It only reads.
 
 mod cache;
+pub mod encoding;
 mod rehearsal;
 
 pub use cache::ViewCache;
@@ -60,6 +61,8 @@ pub async fn handle<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, r
 }
 
 async fn serve<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, request: &Request) -> Response<Body> {
+    let accepted = encoding::Accepted::from_headers(request.headers());
+    let Some(preferred) = accepted.preferred() else { return error_response(ErrorPage::TooLarge) };
     let representation = match route_key(request) {
         Some("GET /s/{id}" | "HEAD /s/{id}") => {
             let query = request.query_string_parameters();
@@ -77,8 +80,9 @@ async fn serve<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, reques
         Err(error) => return error_response(error_page_for(&error)),
     };
     let etag = entity_tag(&record, &representation, now);
-    if if_none_match(request.headers(), &etag) {
-        return with_view_headers(Response::builder().status(StatusCode::NOT_MODIFIED), &representation, &etag)
+    if if_none_match(request.headers(), &preferred.entity_tag(&etag)) {
+        let builder = Response::builder().status(StatusCode::NOT_MODIFIED);
+        return with_view_headers(builder, &representation, &preferred.entity_tag(&etag))
             .body(Body::Empty)
             .expect("valid response");
     }
@@ -98,10 +102,15 @@ async fn serve<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, reques
         Representation::Page(_) => "text/html; charset=utf-8",
         Representation::Feed => "text/calendar; charset=utf-8",
     };
-    with_view_headers(Response::builder().status(StatusCode::OK), &representation, &etag)
-        .header(header::CONTENT_TYPE, content_type)
-        .body(Body::Text(body.to_string()))
-        .expect("valid response")
+    let Some((coding, sent)) = encoding::fitting_body(cache, &etag, &body, &accepted) else {
+        return error_response(ErrorPage::TooLarge);
+    };
+    let builder = Response::builder().status(StatusCode::OK).header(header::CONTENT_TYPE, content_type);
+    let mut builder = with_view_headers(builder, &representation, &coding.entity_tag(&etag));
+    if let Some(content_encoding) = coding.content_encoding() {
+        builder = builder.header(header::CONTENT_ENCODING, content_encoding);
+    }
+    builder.body(sent.into_lambda_body()).expect("valid response")
 }
 
 /// The share's record, read on every request (revoke, expiry and policy are decided fresh), and its
@@ -178,15 +187,20 @@ fn with_view_headers(
     etag: &str,
 ) -> lambda_http::http::response::Builder {
     let embed = matches!(representation, Representation::Page(query) if query.embed);
-    with_security_headers(builder, embed).header(header::ETAG, etag).header(header::CACHE_CONTROL, CACHE_CONTROL)
+    with_security_headers(builder, embed)
+        .header(header::ETAG, etag)
+        .header(header::CACHE_CONTROL, CACHE_CONTROL)
+        .header(header::VARY, "Accept-Encoding")
 }
 
 fn error_response(page: ErrorPage) -> Response<Body> {
     let mut builder = with_security_headers(Response::builder().status(page.status()), false)
         .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
         .header(header::CACHE_CONTROL, "no-store");
-    if page == ErrorPage::Unavailable {
-        builder = builder.header(header::RETRY_AFTER, "2");
+    match page {
+        ErrorPage::Unavailable => builder = builder.header(header::RETRY_AFTER, "2"),
+        ErrorPage::TooLarge => builder = builder.header(header::VARY, "Accept-Encoding"),
+        ErrorPage::NotFound | ErrorPage::Expired => {}
     }
     builder.body(Body::Text(render::error_page(page))).expect("valid response")
 }

@@ -1,17 +1,20 @@
-//! The iCalendar (RFC 5545) feed of a share, for calendar apps to subscribe to. The `icalendar`
-//! crate writes, escapes and folds the lines; here we only choose what goes in.
+//! The iCalendar (RFC 5545) feed of a share, for calendar apps to subscribe to: what goes in, and
+//! the content lines it is written as (TEXT values escaped, lines folded at 75 octets), in one pass
+//! over each value, so a feed costs time linear in its size however long its values are.
 
 use super::html_text::html_to_text;
 use crate::domain::{Description, EventTime, ShareRecord, SharedEvent, ShowAs};
-use icalendar::{Calendar, Component, Event, EventLike, Property};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::Offset;
 use std::borrow::Cow;
+use std::fmt::Write;
 
 const PRODUCT_ID: &str = "-//Calendar Shares//Share Service//EN";
 /// How often subscribers should look again: the snapshot changes only when its owner re-publishes.
 const REFRESH: &str = "PT1H";
+/// RFC 5545 3.1: content lines SHOULD NOT be longer than 75 octets, line break excluded.
+const LINE_OCTETS: usize = 75;
 
 /// `YYYYMMDDTHHMMSSZ` (formatted by hand: `strftime` showed in profiles of large feeds).
 fn utc(at: Timestamp) -> String {
@@ -21,17 +24,6 @@ fn utc(at: Timestamp) -> String {
 
 fn ical_date(day: Date) -> String {
     format!("{:04}{:02}{:02}", day.year(), day.month(), day.day())
-}
-
-fn ical_time(name: &str, time: EventTime) -> Property {
-    match time {
-        EventTime::At(at) => Property::new(name, utc(at)),
-        EventTime::Day(day) => {
-            let mut property = Property::new(name, ical_date(day));
-            property.add_parameter("VALUE", "DATE");
-            property
-        }
-    }
 }
 
 /// The end to write, if any: an all-day end must come after its start, and a timed event without
@@ -58,65 +50,126 @@ fn busy_status(show_as: ShowAs) -> Option<&'static str> {
 
 pub fn calendar_feed(record: &ShareRecord, events: &[SharedEvent]) -> String {
     let options = &record.options;
-    let mut calendar = Calendar::empty();
+    let mut feed = ContentLines::with_capacity(1024 + events.len() * 320);
+    feed.property("BEGIN", "VCALENDAR");
+    feed.property("VERSION", "2.0");
+    feed.property("PRODID", PRODUCT_ID);
+    feed.property("CALSCALE", "GREGORIAN");
+    feed.property("METHOD", "PUBLISH");
     let name = one_line(&options.title);
-    calendar
-        .append_property(Property::new("VERSION", "2.0"))
-        .append_property(Property::new("PRODID", PRODUCT_ID))
-        .append_property(Property::new("CALSCALE", "GREGORIAN"))
-        .append_property(Property::new("METHOD", "PUBLISH"))
-        // The crate escapes TEXT values by property name and does not know RFC 7986's NAME.
-        .append_property(Property::new("NAME", escape_text(&name)))
-        .append_property(Property::new("X-WR-CALNAME", name.as_ref()))
-        .append_property(Property::new("X-WR-TIMEZONE", options.time_zone.name()))
-        .append_property(Property::new("REFRESH-INTERVAL", REFRESH).add_parameter("VALUE", "DURATION").done())
-        .append_property(Property::new("X-PUBLISHED-TTL", REFRESH));
+    feed.text("NAME", &name);
+    feed.text("X-WR-CALNAME", &name);
+    feed.property("X-WR-TIMEZONE", options.time_zone.name());
+    feed.property("REFRESH-INTERVAL;VALUE=DURATION", REFRESH);
+    feed.property("X-PUBLISHED-TTL", REFRESH);
     // The snapshot's publication time: stable, so an unchanged share gives an unchanged feed.
     let stamp = utc(record.updated_at);
     for event in events {
-        let mut entry = Event::new();
-        entry.uid(&event.uid);
-        entry.add_property("DTSTAMP", &stamp);
-        entry.append_property(ical_time("DTSTART", event.start));
+        feed.property("BEGIN", "VEVENT");
+        feed.property("UID", &event.uid);
+        feed.property("DTSTAMP", &stamp);
+        feed.time("DTSTART", event.start);
         if let Some(end) = ical_end(event.start, event.end) {
-            entry.append_property(ical_time("DTEND", end));
+            feed.time("DTEND", end);
         }
-        entry.summary(&one_line(event.title.as_deref().unwrap_or(event.show_as.label())));
+        feed.text("SUMMARY", &one_line(event.title.as_deref().unwrap_or(event.show_as.label())));
         if let Some(location) = &event.location {
-            entry.location(&one_line(location));
+            feed.text("LOCATION", &one_line(location));
         }
         match &event.description {
-            Some(Description::Text(text)) => {
-                entry.description(&multi_line(text));
-            }
-            Some(Description::SanitizedHtml(html)) => {
-                entry.description(&multi_line(&html_to_text(html)));
-            }
+            Some(Description::Text(text)) => feed.text("DESCRIPTION", &multi_line(text)),
+            Some(Description::SanitizedHtml(html)) => feed.text("DESCRIPTION", &multi_line(&html_to_text(html))),
             None => {}
         }
-        entry.add_property("TRANSP", if event.show_as.blocks_time() { "OPAQUE" } else { "TRANSPARENT" });
+        feed.property("TRANSP", if event.show_as.blocks_time() { "OPAQUE" } else { "TRANSPARENT" });
         if let Some(status) = busy_status(event.show_as) {
-            entry.add_property("X-MICROSOFT-CDO-BUSYSTATUS", status);
+            feed.property("X-MICROSOFT-CDO-BUSYSTATUS", status);
         }
-        calendar.push(entry.done());
+        feed.property("END", "VEVENT");
     }
-    calendar.done().to_string()
+    feed.property("END", "VCALENDAR");
+    feed.0
 }
 
-/// RFC 5545 TEXT escaping, for the one property the crate leaves alone.
-fn escape_text(text: &str) -> String {
-    let mut escaped = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '\\' | ';' | ',' => {
-                escaped.push('\\');
-                escaped.push(c);
+/// The feed as content lines: each written, escaped and folded as it goes.
+struct ContentLines(String);
+
+impl ContentLines {
+    fn with_capacity(bytes: usize) -> Self {
+        Self(String::with_capacity(bytes))
+    }
+
+    /// A property whose value needs no escaping (names, dates, codes and ids we write ourselves).
+    fn property(&mut self, name: &str, value: &str) {
+        let mut line = Line::start(self, name);
+        line.push_str(value);
+        line.end();
+    }
+
+    /// A TEXT property: `\`, `;`, `,` and line breaks escaped (RFC 5545 3.3.11).
+    fn text(&mut self, name: &str, value: &str) {
+        let mut line = Line::start(self, name);
+        for c in value.chars() {
+            match c {
+                '\\' | ';' | ',' => {
+                    line.push('\\');
+                    line.push(c);
+                }
+                '\n' => {
+                    line.push('\\');
+                    line.push('n');
+                }
+                c => line.push(c),
             }
-            '\n' => escaped.push_str("\\n"),
-            _ => escaped.push(c),
+        }
+        line.end();
+    }
+
+    fn time(&mut self, name: &str, time: EventTime) {
+        match time {
+            EventTime::At(at) => self.property(name, &utc(at)),
+            EventTime::Day(day) => {
+                let mut named = String::with_capacity(name.len() + 11);
+                let _ = write!(named, "{name};VALUE=DATE");
+                self.property(&named, &ical_date(day));
+            }
         }
     }
-    escaped
+}
+
+/// One content line being written, with the octets on its current physical line.
+struct Line<'a> {
+    out: &'a mut String,
+    octets: usize,
+}
+
+impl<'a> Line<'a> {
+    fn start(lines: &'a mut ContentLines, name: &str) -> Self {
+        let mut line = Self { out: &mut lines.0, octets: 0 };
+        line.push_str(name);
+        line.push(':');
+        line
+    }
+
+    /// Folds before a character that would pass the limit: CRLF and one space, which readers
+    /// remove (a fold may fall inside an escape, never inside a character).
+    fn push(&mut self, c: char) {
+        let len = c.len_utf8();
+        if self.octets + len > LINE_OCTETS {
+            self.out.push_str("\r\n ");
+            self.octets = 1;
+        }
+        self.out.push(c);
+        self.octets += len;
+    }
+
+    fn push_str(&mut self, text: &str) {
+        text.chars().for_each(|c| self.push(c));
+    }
+
+    fn end(self) {
+        self.out.push_str("\r\n");
+    }
 }
 
 /// Control characters are not allowed in TEXT values (a bare CR would even end the line).
@@ -127,7 +180,7 @@ fn one_line(text: &str) -> Cow<'_, str> {
     text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
 }
 
-/// Line breaks as LF (the crate escapes them), other control characters dropped.
+/// Line breaks as LF (escaped when written), other control characters dropped.
 fn multi_line(text: &str) -> Cow<'_, str> {
     if !text.contains(|c: char| c.is_control() && c != '\n' && c != '\t') {
         return Cow::Borrowed(text);
@@ -216,6 +269,19 @@ mod tests {
         assert_eq!(value(&lines, "LOCATION:"), ["Desk 4"]);
         assert_eq!(value(&lines, "TRANSP:"), ["OPAQUE", "TRANSPARENT", "OPAQUE"]);
         assert_eq!(value(&lines, "X-MICROSOFT-CDO-BUSYSTATUS:"), ["BUSY", "FREE", "BUSY"]);
+    }
+
+    #[test]
+    fn long_values_fold_between_characters_and_unfold_to_the_escaped_value() {
+        let mut e = event("u", EventTime::Day(date(2026, 12, 2)), EventTime::Day(date(2026, 12, 3)));
+        let text: String = "Grüße, 老虎; \\ a\n✓".chars().cycle().take(5000).collect();
+        e.description = Some(Description::Text(text.clone()));
+        let feed = calendar_feed(&record("Rota"), &[e]);
+        let lines = lines(&feed);
+        let escaped = text.replace('\\', "\\\\").replace(';', "\\;").replace(',', "\\,").replace('\n', "\\n");
+        assert_eq!(value(&lines, "DESCRIPTION:"), [escaped.as_str()]);
+        let folds = feed.matches("\r\n ").count();
+        assert!(folds > escaped.len() / 75, "{folds} folds");
     }
 
     #[test]

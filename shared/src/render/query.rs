@@ -17,6 +17,8 @@ pub struct PageQuery {
     pub status: Option<String>,
     /// Shows times in another zone than the share's (canonical IANA name).
     pub tz: Option<ShareTimeZone>,
+    /// Agenda pages within a day too full for one page: events of the day already shown.
+    pub skip: usize,
 }
 
 /// Longer than any IANA name or sensible filter value: such input is ignored, not looked up.
@@ -36,6 +38,7 @@ impl PageQuery {
                 "resource" => query.resource = Some(value.to_owned()).filter(|v| !v.is_empty()),
                 "status" => query.status = Some(value.to_owned()).filter(|v| !v.is_empty()),
                 "tz" => query.tz = canonical_zone(value),
+                "skip" => query.skip = parse_skip(value),
                 _ => {}
             }
         }
@@ -46,13 +49,14 @@ impl PageQuery {
     /// debug-quoted so that no value can imitate a separator.
     pub fn cache_key(&self) -> String {
         format!(
-            "{:?}|{:?}|{}|{:?}|{:?}|{:?}",
+            "{:?}|{:?}|{}|{:?}|{:?}|{:?}|{}",
             self.view.map(|v| v.as_str()),
             self.date.map(|d| d.to_string()),
             self.embed,
             self.resource,
             self.status,
             self.tz.as_ref().map(|tz| tz.name()),
+            self.skip,
         )
     }
 
@@ -72,6 +76,13 @@ fn parse_date(value: &str) -> Option<Date> {
     value.parse().ok()
 }
 
+/// Digits only, and no more than a share can hold; anything else starts the day at its beginning.
+fn parse_skip(value: &str) -> usize {
+    const MAX_SKIP: usize = 100_000;
+    let digits = !value.is_empty() && value.len() <= 6 && value.bytes().all(|b| b.is_ascii_digit());
+    digits.then(|| value.parse().ok()).flatten().filter(|&skip| skip <= MAX_SKIP).unwrap_or(0)
+}
+
 /// A zone the tz database knows, under its canonical spelling (lookups ignore case).
 fn canonical_zone(value: &str) -> Option<ShareTimeZone> {
     let zone = ShareTimeZone::parse(value).ok()?;
@@ -79,6 +90,20 @@ fn canonical_zone(value: &str) -> Option<ShareTimeZone> {
         Some(name) if name != value => ShareTimeZone::parse(name).ok(),
         Some(_) => Some(zone),
         None => None,
+    }
+}
+
+/// Where a page starts: a day, less the first `skip` events listed under it (for an agenda day too
+/// full for one page; the other views always start at a whole day).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct PageStart {
+    pub date: Date,
+    pub skip: usize,
+}
+
+impl PageStart {
+    pub fn day(date: Date) -> Self {
+        Self { date, skip: 0 }
     }
 }
 
@@ -102,6 +127,15 @@ impl LinkState<'_> {
             let _ = write!(href, "&date={date}");
         }
         self.push_common(&mut href, true);
+        href
+    }
+
+    /// A link to the page starting at `start` (pager links).
+    pub fn href_from(&self, view: DefaultView, start: PageStart) -> String {
+        let mut href = self.href(view, Some(start.date));
+        if start.skip > 0 {
+            let _ = write!(href, "&skip={}", start.skip);
+        }
         href
     }
 
@@ -157,8 +191,13 @@ mod tests {
             ("embed", "yes"),
             ("resource", ""),
             ("tz", "Mars/Olympus_Mons"),
+            ("skip", "-1"),
         ]);
         assert_eq!(query, PageQuery::default());
+        for skip in ["", "1e3", "+4", "100001", "99999999999999999999", " 4"] {
+            assert_eq!(PageQuery::parse([("skip", skip)]).skip, 0, "{skip:?}");
+        }
+        assert_eq!(PageQuery::parse([("skip", "40")]).skip, 40);
         assert_eq!(PageQuery::parse([("date", "2026-12-03T10:00")]).date, None);
     }
 
@@ -190,6 +229,7 @@ mod tests {
             PageQuery::parse([("resource", "a\"|Some(\"b")]),
             PageQuery::parse([("resource", "a"), ("status", "b")]),
             PageQuery::parse([("resource", "a"), ("tz", "UTC")]),
+            PageQuery::parse([("resource", "a"), ("skip", "3")]),
         ];
         for variant in &variants {
             assert_ne!(base.cache_key(), variant.cache_key(), "{variant:?}");

@@ -14,7 +14,7 @@ use crate::domain::{
 };
 use crate::identity::Caller;
 use crate::snapshot;
-use crate::store::{PolicyReads, PublishedShare, ShareReads, StoreError};
+use crate::store::{LIST_PAGE_SIZE, ListCursor, PolicyReads, PublishedShare, SharePage, ShareReads, StoreError};
 use jiff::Timestamp;
 
 #[derive(Debug, thiserror::Error)]
@@ -127,13 +127,24 @@ pub async fn owned_share<S: ShareReads>(
     if record.owner.user_id == caller.user_id { Ok(record) } else { Err(ServiceError::Denied(Denial::AdminsDoNotEdit)) }
 }
 
+/// A page of the caller's own shares, newest first.
+pub async fn own_shares<S: ShareReads>(
+    store: &S,
+    caller: &Caller,
+    after: Option<&ListCursor>,
+) -> ServiceResult<SharePage> {
+    Ok(store.owner_shares(&caller.group, &caller.user_id, after, LIST_PAGE_SIZE).await?)
+}
+
+/// A page of every share of the admin's group, newest first.
 pub async fn group_shares_for_admin<S: ShareReads>(
     store: &S,
     group: &GroupId,
     standing: &Standing,
-) -> ServiceResult<Vec<ShareRecord>> {
+    after: Option<&ListCursor>,
+) -> ServiceResult<SharePage> {
     standing.require_admin()?;
-    Ok(store.group_shares(group).await?)
+    Ok(store.group_shares(group, after, LIST_PAGE_SIZE).await?)
 }
 
 /// What a recipient's request read of a share: its record, and the chunks of its snapshot when the

@@ -91,6 +91,14 @@ impl MemoryStore {
         tables
     }
 
+    /// The page of the records `listed` keeps, in list order after `after`.
+    fn page_of(&self, listed: impl Fn(&ShareRecord) -> bool, after: Option<&ListCursor>, limit: usize) -> SharePage {
+        let tables = self.tables();
+        let records = tables.records.values().map(|(r, _)| r).filter(|r| listed(r));
+        let records = listing::newest_first(records.filter(|r| after.is_none_or(|a| a.precedes(r))).cloned().collect());
+        SharePage::of(records.into_iter().take(limit + 1).collect(), limit)
+    }
+
     /// Every stored item with its bytes (chunks as stored, compressed), for tests that prove what
     /// is kept and what is not.
     pub fn stored_items(&self) -> Vec<(MemoryKey, Vec<u8>)> {
@@ -136,17 +144,18 @@ impl ShareReads for MemoryStore {
         Ok(Some(PublishedShare { record: record.clone(), chunks }))
     }
 
-    async fn owner_shares(&self, group: &GroupId, owner: &UserId) -> StoreResult<Vec<ShareRecord>> {
-        let tables = self.tables();
-        let records =
-            tables.records.values().map(|(r, _)| r).filter(|r| &r.group == group && &r.owner.user_id == owner);
-        Ok(newest_first(records.cloned().collect()))
+    async fn owner_shares(
+        &self,
+        group: &GroupId,
+        owner: &UserId,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> StoreResult<SharePage> {
+        Ok(self.page_of(|r| &r.group == group && &r.owner.user_id == owner, after, limit))
     }
 
-    async fn group_shares(&self, group: &GroupId) -> StoreResult<Vec<ShareRecord>> {
-        let tables = self.tables();
-        let records = tables.records.values().map(|(r, _)| r).filter(|r| &r.group == group);
-        Ok(newest_first(records.cloned().collect()))
+    async fn group_shares(&self, group: &GroupId, after: Option<&ListCursor>, limit: usize) -> StoreResult<SharePage> {
+        Ok(self.page_of(|r| &r.group == group, after, limit))
     }
 
     async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {

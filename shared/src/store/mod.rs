@@ -8,6 +8,7 @@
 //! the new one, never a mix.
 
 pub mod dynamodb;
+mod listing;
 pub mod memory;
 mod warm_up;
 
@@ -16,6 +17,7 @@ use jiff::{SignedDuration, Timestamp};
 use std::future::Future;
 
 pub use dynamodb::{DynamoStore, MeteredReads};
+pub use listing::{LIST_PAGE_SIZE, ListCursor, SharePage};
 pub use memory::{MemoryKey, MemoryStore};
 
 #[derive(Debug, thiserror::Error)]
@@ -62,12 +64,6 @@ pub fn share_ttl(record: &ShareRecord) -> Option<i64> {
     record.options.expires_at.map(|at| (at + EXPIRED_SHARE_KEEP).as_second())
 }
 
-/// How share lists are ordered on every store: newest first, ties by id.
-fn newest_first(mut records: Vec<ShareRecord>) -> Vec<ShareRecord> {
-    records.sort_by(|a, b| b.created_at.cmp(&a.created_at).then_with(|| a.id.cmp(&b.id)));
-    records
-}
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Precondition {
     /// No record may exist under the id (a new share, or the target of a rotation).
@@ -99,12 +95,21 @@ pub trait ShareReads: Send + Sync {
     fn share(&self, id: &ShareId) -> impl Future<Output = StoreResult<Option<ShareRecord>>> + Send;
     /// The record and its whole current snapshot (the recipients' page and feed).
     fn published(&self, id: &ShareId) -> impl Future<Output = StoreResult<Option<PublishedShare>>> + Send;
+    /// A page of at most `limit` of the owner's shares in the group, newest first, after `after`.
     fn owner_shares(
         &self,
         group: &GroupId,
         owner: &UserId,
-    ) -> impl Future<Output = StoreResult<Vec<ShareRecord>>> + Send;
-    fn group_shares(&self, group: &GroupId) -> impl Future<Output = StoreResult<Vec<ShareRecord>>> + Send;
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<SharePage>> + Send;
+    /// A page of at most `limit` of every share of the group, newest first, after `after`.
+    fn group_shares(
+        &self,
+        group: &GroupId,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> impl Future<Output = StoreResult<SharePage>> + Send;
     fn idempotency(&self, key_digest: &str) -> impl Future<Output = StoreResult<Option<IdempotencyRecord>>> + Send;
 }
 

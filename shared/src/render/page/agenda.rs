@@ -1,17 +1,23 @@
 //! The agenda view: events listed day by day from the page's anchor with all their details, a
-//! page of whole days at a time.
+//! page of whole days at a time (a day too full for one page goes on on the next).
 
 use super::dates::{LongDate, ShortDate};
 use super::look::{Look, label, show_as_tag};
 use super::{Body, PageContext, StepNames, ViewPage};
 use crate::domain::{Description, SharedEvent};
-use crate::render::timeline::{self, Clock, Placed, WallClock};
+use crate::render::query::PageStart;
+use crate::render::timeline::{self, AgendaLimits, Clock, Placed, WallClock};
 use jiff::civil::{Date, DateTime, Time};
 use std::fmt;
 
-/// Events an agenda page holds (whole days; a single overfull day is cut at the hard cap).
+/// Events an agenda page holds (whole days; an overfull day is cut at the hard caps and goes on on
+/// the next page), and the bytes their items may render to: a page of events with the longest
+/// texts stays well inside the size every response keeps to, beside the filters and the chrome.
 pub(super) const AGENDA_PAGE: usize = 200;
-const AGENDA_HARD_CAP: usize = 500;
+const LIMITS: AgendaLimits =
+    AgendaLimits { soft_items: AGENDA_PAGE, hard_items: 500, soft_bytes: 1 << 20, hard_bytes: 2 << 20 };
+/// An item's markup besides its texts, about.
+const ITEM_MARKUP_BYTES: usize = 400;
 /// Descriptions longer than this fold away behind a disclosure.
 const LONG_DESCRIPTION: usize = 280;
 
@@ -101,7 +107,8 @@ pub(super) struct AgendaView<'a> {
 /// as many events, the next right after this one.
 pub(super) fn agenda_page<'a>(page: &PageContext<'a>, events: impl Iterator<Item = &'a SharedEvent>) -> ViewPage<'a> {
     let mut clock = WallClock::new(page.zone);
-    let listing = timeline::agenda(&mut clock, events, page.anchor, page.range.start, AGENDA_PAGE, AGENDA_HARD_CAP);
+    let start = PageStart { date: page.anchor, skip: page.skip };
+    let listing = timeline::agenda(&mut clock, events, start, page.range.start, &LIMITS, item_bytes);
     let mut days: Vec<AgendaDay<'a>> = Vec::new();
     for (listed, placed) in &listing.items {
         if days.last().is_none_or(|day| day.date != *listed) {
@@ -125,8 +132,24 @@ pub(super) fn agenda_page<'a>(page: &PageContext<'a>, events: impl Iterator<Item
     ViewPage {
         body: Body::Agenda(AgendaView { days, cut: listing.cut }),
         period: format!("From {}", LongDate(page.anchor)),
-        prev: listing.prev.filter(|day| *day < page.anchor),
-        next: listing.next.filter(|day| *day < page.range.end),
+        prev: listing.prev.filter(|prev| prev.date < page.anchor || prev.skip < page.skip),
+        next: listing.next.filter(|next| next.date < page.range.end),
         steps: STEPS,
     }
+}
+
+/// About the bytes an event's agenda item renders to: its texts as escaped (five bytes for each of
+/// `<>&"'`), a sanitised description as kept, and the markup around them.
+fn item_bytes(event: &SharedEvent) -> usize {
+    let texts = [&event.title, &event.location, &event.resource, &event.status];
+    let description = match &event.description {
+        Some(Description::Text(text)) => escaped_len(text),
+        Some(Description::SanitizedHtml(html)) => html.len(),
+        None => 0,
+    };
+    ITEM_MARKUP_BYTES + texts.into_iter().flatten().map(|text| escaped_len(text)).sum::<usize>() + description
+}
+
+fn escaped_len(text: &str) -> usize {
+    text.len() + 4 * text.bytes().filter(|b| matches!(b, b'<' | b'>' | b'&' | b'"' | b'\'')).count()
 }

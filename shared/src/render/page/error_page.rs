@@ -1,6 +1,6 @@
 //! What a recipient gets when a share cannot be shown, page and status: 404 for a link that leads
-//! nowhere, 410 Gone for an expired share, 503 when the store cannot be read. Same layout as the
-//! share page.
+//! nowhere, 410 Gone for an expired share, 406 when no coding the client takes fits the size every
+//! response keeps to, 503 when the store cannot be read. Same layout as the share page.
 
 use askama::Template;
 use lambda_http::http::StatusCode;
@@ -14,6 +14,9 @@ pub enum ErrorPage {
     Expired,
     /// The store could not be read; worth trying again.
     Unavailable,
+    /// Too large to send in any coding the client accepts (typically: a large feed to a client that
+    /// takes no compression).
+    TooLarge,
 }
 
 impl ErrorPage {
@@ -22,6 +25,7 @@ impl ErrorPage {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Expired => StatusCode::GONE,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::TooLarge => StatusCode::NOT_ACCEPTABLE,
         }
     }
 }
@@ -46,6 +50,10 @@ pub fn error_page(kind: ErrorPage) -> String {
         ErrorPage::Unavailable => {
             ("Please try again", "The calendar cannot be shown right now; try again in a moment.")
         }
+        ErrorPage::TooLarge => (
+            "This calendar is too large to send",
+            "It is too large to send uncompressed. Calendar apps and browsers that accept compressed (gzip) downloads can get it.",
+        ),
     };
     ErrorTemplate { heading, message }.render().expect("error page renders")
 }
@@ -59,5 +67,6 @@ mod tests {
         assert_eq!(ErrorPage::Expired.status(), StatusCode::GONE);
         assert_eq!(ErrorPage::NotFound.status(), StatusCode::NOT_FOUND);
         assert_eq!(ErrorPage::Unavailable.status(), StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(ErrorPage::TooLarge.status(), StatusCode::NOT_ACCEPTABLE);
     }
 }

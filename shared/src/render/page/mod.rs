@@ -13,7 +13,7 @@ mod week;
 
 pub use error_page::{ErrorPage, error_page};
 
-use super::query::{LinkState, PageQuery};
+use super::query::{LinkState, PageQuery, PageStart};
 use crate::domain::{DateRange, DefaultView, Description, DetailLevel, ShareRecord, SharedEvent};
 use agenda::AgendaView;
 use askama::Template;
@@ -30,6 +30,8 @@ struct PageContext<'a> {
     zone: &'a TimeZone,
     range: DateRange,
     anchor: Date,
+    /// Events of the anchor's listing already shown on earlier pages (agenda only).
+    skip: usize,
     today: Date,
     availability: bool,
     links: LinkState<'a>,
@@ -40,8 +42,8 @@ struct PageContext<'a> {
 struct ViewPage<'a> {
     body: Body<'a>,
     period: String,
-    prev: Option<Date>,
-    next: Option<Date>,
+    prev: Option<PageStart>,
+    next: Option<PageStart>,
     steps: StepNames,
 }
 
@@ -140,8 +142,9 @@ pub fn share_page(record: &ShareRecord, events: &[SharedEvent], query: &PageQuer
     let shown = events.iter().filter(move |event| narrowing.keeps(event));
 
     let links = LinkState { resource, status, tz: display.map(|tz| tz.name()), embed: query.embed };
-    let page =
-        PageContext { zone, range, anchor, today, availability: options.detail == DetailLevel::Availability, links };
+    let skip = if view == DefaultView::Agenda && date.is_some() { query.skip } else { 0 };
+    let availability = options.detail == DetailLevel::Availability;
+    let page = PageContext { zone, range, anchor, skip, today, availability, links };
     let last_day = range.end.yesterday().unwrap_or(range.start);
     let today_href = range.contains(today).then(|| links.href(view, None));
     let ViewPage { body, period, prev, next, steps } = match view {
@@ -150,9 +153,9 @@ pub fn share_page(record: &ShareRecord, events: &[SharedEvent], query: &PageQuer
         DefaultView::Agenda => agenda::agenda_page(&page, shown),
     };
     let pager = Pager {
-        prev: prev.map(|d| links.href(view, Some(d))),
+        prev: prev.map(|start| links.href_from(view, start)),
         today: today_href,
-        next: next.map(|d| links.href(view, Some(d))),
+        next: next.map(|start| links.href_from(view, start)),
         steps,
     };
     let view_link = |target: DefaultView, label: &'static str| ViewLink {

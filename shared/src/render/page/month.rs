@@ -6,6 +6,7 @@ use super::dates::{month_name, weekday_name};
 use super::look::CellClasses;
 use super::{Body, PageContext, StepNames, ViewPage};
 use crate::domain::{DefaultView, SharedEvent};
+use crate::render::query::PageStart;
 use crate::render::timeline::{WallClock, Window};
 use jiff::civil::Date;
 
@@ -58,8 +59,8 @@ pub(super) fn month_page<'a>(page: &PageContext<'a>, events: impl Iterator<Item 
     ViewPage {
         body: Body::Month(month_view(page, events)),
         period: format!("{} {}", month_name(anchor), anchor.year()),
-        prev,
-        next,
+        prev: prev.map(PageStart::day),
+        next: next.map(PageStart::day),
         steps: STEPS,
     }
 }

@@ -291,6 +291,55 @@ fn crowded_days_link_to_the_rest() {
 }
 
 #[test]
+fn crowded_all_day_rows_link_to_the_rest() {
+    let events: Vec<SharedEvent> =
+        (0..20).map(|i| all_day(&format!("Leave {i}"), date(2026, 12, 3), date(2026, 12, 4))).collect();
+    let week = render(&rota(), &events, &[("view", "week"), ("date", "2026-12-03")], date(2026, 12, 1));
+    let row = between(&week, "<ul class=\"ad evs\"", "</ul>");
+    assert_eq!(row.matches("<li class=\"ev").count(), 8, "{row}");
+    assert!(row.contains("<a class=\"more\" href=\"?view=agenda&#38;date=2026-12-03\">12 more</a>"), "{row}");
+}
+
+#[test]
+fn an_overfull_agenda_day_goes_on_on_the_next_page() {
+    // Each item renders to over 80 KB (`<` is escaped to five bytes): a page has room for about 25.
+    let events: Vec<SharedEvent> = (0..40)
+        .map(|i| {
+            let mut event = timed(&format!("E{i:02}"), "2026-12-03T10:00:00Z", "2026-12-03T11:00:00Z");
+            event.description = Some(Description::Text("<".repeat(16 * 1024)));
+            event
+        })
+        .collect();
+    let mut shown = Vec::new();
+    let mut skip = None;
+    let mut pages = 0;
+    loop {
+        let mut pairs = vec![("view", "agenda"), ("date", "2026-12-03")];
+        let skip_text = skip.map(|s: usize| s.to_string());
+        if let Some(text) = &skip_text {
+            pairs.push(("skip", text));
+        }
+        let page = render(&rota(), &events, &pairs, date(2026, 12, 1));
+        pages += 1;
+        assert!(page.len() < 3 << 20, "page {pages} is {} bytes", page.len());
+        shown.extend(page.match_indices("<bdi>E").map(|(at, _)| page[at + 5..at + 8].to_owned()));
+        let next = "rel=\"next\" href=\"?view=agenda&#38;date=2026-12-03&#38;skip=";
+        match page.find(next) {
+            Some(at) => {
+                let digits: String = page[at + next.len()..].chars().take_while(char::is_ascii_digit).collect();
+                assert!(page.contains("more events on this day</a>"));
+                skip = Some(digits.parse().unwrap());
+            }
+            None => break,
+        }
+        assert!(pages < 5, "the day never ends");
+    }
+    let expected: Vec<String> = (0..40).map(|i| format!("E{i:02}")).collect();
+    assert_eq!(shown, expected, "every event once, in order");
+    assert_eq!(pages, 2);
+}
+
+#[test]
 fn agenda_pages_and_folds_long_descriptions() {
     let mut long = timed("Long", "2026-12-05T10:00:00Z", "2026-12-05T11:00:00Z");
     long.description = Some(Description::Text("word ".repeat(100)));

@@ -6,6 +6,7 @@ use super::dates::{month_name, week_start, weekday_name};
 use super::look::{CellClasses, Look, label, show_as_tag};
 use super::{Body, PageContext, StepNames, ViewPage};
 use crate::domain::{DefaultView, SharedEvent};
+use crate::render::query::PageStart;
 use crate::render::style::{DAY_ROWS, LANE_COLUMNS};
 use crate::render::timeline::{self, Clock, Segment, WallClock, Window};
 use jiff::civil::Date;
@@ -13,6 +14,8 @@ use std::fmt;
 
 /// Timed blocks a week column shows before linking to the rest.
 const WEEK_BLOCKS: usize = 40;
+/// All-day and day-long events a day's row shows before linking to the rest.
+const WEEK_ALL_DAY: usize = 8;
 /// The week grid shows at least these working hours.
 const WORKDAY: (u16, u16) = (8, 18);
 
@@ -89,8 +92,8 @@ pub(super) fn week_page<'a>(page: &PageContext<'a>, events: impl Iterator<Item =
     ViewPage {
         body: Body::Week(week_view(page, events)),
         period: week_period(monday, sunday),
-        prev,
-        next,
+        prev: prev.map(PageStart::day),
+        next: next.map(PageStart::day),
         steps: STEPS,
     }
 }
@@ -132,7 +135,11 @@ fn week_view<'a>(page: &PageContext<'a>, events: impl Iterator<Item = &'a Shared
         let mut grid: Vec<&Segment<'_, 'a>> = Vec::new();
         for segment in of_day {
             if !segment.on_grid() {
-                day.all_day.push(Chip::new(segment, page.availability));
+                if day.all_day.len() < WEEK_ALL_DAY {
+                    day.all_day.push(Chip::new(segment, page.availability));
+                } else {
+                    day.more += 1;
+                }
             } else if grid.len() < WEEK_BLOCKS {
                 let row = (segment.from.0 / 15).saturating_sub(origin).min(row_count - 1);
                 let end = segment.to.0.div_ceil(15).saturating_sub(origin).min(row_count);

@@ -6,7 +6,7 @@ mod agenda;
 mod lanes;
 mod window;
 
-pub(crate) use agenda::agenda;
+pub(crate) use agenda::{AgendaLimits, agenda};
 pub(crate) use lanes::{Lane, lanes};
 pub(crate) use window::{Segment, Window};
 

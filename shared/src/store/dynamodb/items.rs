@@ -13,14 +13,15 @@ use serde_dynamo::aws_sdk_dynamodb_1::{from_attribute_value, from_item, to_attri
 use std::collections::{BTreeMap, HashMap};
 
 /// The record item: the share, its first chunk, the generation a commit's condition checks, the
-/// index keys that list it, and its TTL.
+/// keys of the indexes that list it (by owner, and by group), and its TTL.
 pub fn record(record: &ShareRecord, first_chunk: Vec<u8>) -> StoreResult<Item> {
     let mut item = keys::of(keys::share(&record.id), keys::RECORD_SK);
     item.insert("share".into(), to_attribute_value(record).map_err(unstorable)?);
     item.insert("chunk".into(), AttributeValue::B(Blob::new(first_chunk)));
     item.insert("generation".into(), s(record.generation.as_str()));
     item.insert("gsi1pk".into(), s(keys::group(&record.group)));
-    item.insert("gsi1sk".into(), s(keys::owner_share(record)));
+    item.insert("gsi1sk".into(), s(keys::owner_share(&record.owner.user_id, record.created_at, &record.id)));
+    item.insert("gsi2sk".into(), s(keys::group_share(record.created_at, &record.id)));
     if let Some(ttl) = share_ttl(record) {
         item.insert("ttl".into(), n(ttl));
     }
@@ -106,10 +107,9 @@ pub fn assemble(items: Vec<Item>) -> StoreResult<Assembly> {
     Ok(Assembly::Whole(Box::new(PublishedShare { record, chunks: ordered })))
 }
 
-/// The share records of items (from the table or its index), as every store orders them.
+/// The share records of items read from an index, in the order read.
 pub fn share_records(items: Vec<Item>) -> StoreResult<Vec<ShareRecord>> {
-    let records = items.into_iter().map(|mut item| read_attribute(&mut item, "share")).collect::<StoreResult<_>>()?;
-    Ok(crate::store::newest_first(records))
+    items.into_iter().map(|mut item| read_attribute(&mut item, "share")).collect()
 }
 
 pub fn read_attribute<T: serde::de::DeserializeOwned>(item: &mut Item, name: &str) -> StoreResult<T> {

@@ -2,11 +2,15 @@
 //! stored under.
 
 use super::Item;
-use crate::domain::{Generation, GroupId, ShareId, ShareRecord, UserId};
+use crate::domain::{Generation, GroupId, ShareId, UserId};
 use aws_sdk_dynamodb::types::AttributeValue;
+use jiff::Timestamp;
 use std::collections::HashMap;
 
+/// An owner's shares in a group (`gsi1pk`, `gsi1sk`).
 pub const GSI1: &str = "gsi1";
+/// Every share of a group by creation (`gsi1pk`, `gsi2sk`).
+pub const GSI2: &str = "gsi2";
 pub const RECORD_SK: &str = "RECORD";
 pub const POLICY_SK: &str = "POLICY";
 pub const IDEMPOTENCY_SK: &str = "IDEMPOTENCY";
@@ -39,11 +43,16 @@ pub fn owner_prefix(owner: &UserId) -> String {
     format!("OWNER#{owner}#")
 }
 
-/// Fixed-precision RFC 3339, so the index sorts an owner's shares by creation.
-pub fn owner_share(record: &ShareRecord) -> String {
-    let created =
-        jiff::fmt::temporal::DateTimePrinter::new().precision(Some(9)).timestamp_to_string(&record.created_at);
-    format!("{}{created}#{}", owner_prefix(&record.owner.user_id), record.id)
+/// Where gsi1 sorts a share among its owner's: by creation, then id.
+pub fn owner_share(owner: &UserId, created_at: Timestamp, id: &ShareId) -> String {
+    format!("{}{}", owner_prefix(owner), group_share(created_at, id))
+}
+
+/// Where gsi2 sorts a share among its group's: by creation, then id. Fixed-precision RFC 3339, so
+/// the text sorts as the time does.
+pub fn group_share(created_at: Timestamp, id: &ShareId) -> String {
+    let created = jiff::fmt::temporal::DateTimePrinter::new().precision(Some(9)).timestamp_to_string(&created_at);
+    format!("{created}#{id}")
 }
 
 pub fn idempotency(key_digest: &str) -> String {

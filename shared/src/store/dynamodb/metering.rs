@@ -4,7 +4,7 @@
 
 use super::DynamoStore;
 use crate::domain::{GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
-use crate::store::{IdempotencyRecord, PolicyReads, PublishedShare, ShareReads, StoreResult};
+use crate::store::{IdempotencyRecord, ListCursor, PolicyReads, PublishedShare, SharePage, ShareReads, StoreResult};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::interceptors::{
     AfterDeserializationInterceptorContextRef, BeforeSerializationInterceptorContextMut,
@@ -65,12 +65,18 @@ impl ShareReads for MeteredReads {
         self.metered.published(id).await
     }
 
-    async fn owner_shares(&self, group: &GroupId, owner: &UserId) -> StoreResult<Vec<ShareRecord>> {
-        self.store.owner_shares(group, owner).await
+    async fn owner_shares(
+        &self,
+        group: &GroupId,
+        owner: &UserId,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> StoreResult<SharePage> {
+        self.store.owner_shares(group, owner, after, limit).await
     }
 
-    async fn group_shares(&self, group: &GroupId) -> StoreResult<Vec<ShareRecord>> {
-        self.store.group_shares(group).await
+    async fn group_shares(&self, group: &GroupId, after: Option<&ListCursor>, limit: usize) -> StoreResult<SharePage> {
+        self.store.group_shares(group, after, limit).await
     }
 
     async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {

@@ -10,8 +10,8 @@ mod metering;
 mod provision;
 
 use super::{
-    IdempotencyRecord, PolicyReads, PolicyWrites, Precondition, PublishedShare, ShareCommit, ShareReads, ShareWrites,
-    StoreError, StoreResult,
+    IdempotencyRecord, ListCursor, PolicyReads, PolicyWrites, Precondition, PublishedShare, ShareCommit, SharePage,
+    ShareReads, ShareWrites, StoreError, StoreResult,
 };
 use crate::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
 use aws_sdk_dynamodb::Client;
@@ -276,13 +276,42 @@ impl DynamoStore {
             .collect()
     }
 
-    fn gsi1_query(&self, group: &GroupId) -> QueryFluentBuilder {
+    /// A query of one of the share indexes, newest first, within the group's partition; the caller
+    /// adds the sort-key condition.
+    fn share_index_query(&self, index: &str, group: &GroupId) -> QueryFluentBuilder {
         self.client
             .query()
             .table_name(self.table())
-            .index_name(keys::GSI1)
+            .index_name(index)
+            .scan_index_forward(false)
             .expression_attribute_names("#gpk", "gsi1pk")
             .expression_attribute_values(":gpk", s(keys::group(group)))
+    }
+
+    /// A page of share records: reads until one record past the page (or the end) is in hand, so
+    /// `next` is set only when more follow.
+    async fn share_page(
+        &self,
+        query: QueryFluentBuilder,
+        mut start: Option<Item>,
+        limit: usize,
+    ) -> StoreResult<SharePage> {
+        let mut items = Vec::new();
+        loop {
+            let wanted = i32::try_from(limit + 1 - items.len()).unwrap_or(i32::MAX);
+            let page = query
+                .clone()
+                .limit(wanted)
+                .set_exclusive_start_key(start)
+                .send()
+                .await
+                .map_err(|e| store_error("Query", e))?;
+            items.extend(page.items.unwrap_or_default());
+            start = page.last_evaluated_key;
+            if start.is_none() || items.len() > limit {
+                return Ok(SharePage::of(items::share_records(items)?, limit));
+            }
+        }
     }
 }
 
@@ -307,18 +336,37 @@ impl ShareReads for DynamoStore {
         }
     }
 
-    async fn owner_shares(&self, group: &GroupId, owner: &UserId) -> StoreResult<Vec<ShareRecord>> {
+    async fn owner_shares(
+        &self,
+        group: &GroupId,
+        owner: &UserId,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> StoreResult<SharePage> {
         let query = self
-            .gsi1_query(group)
+            .share_index_query(keys::GSI1, group)
             .key_condition_expression("#gpk = :gpk AND begins_with(#gsk, :owner)")
             .expression_attribute_names("#gsk", "gsi1sk")
             .expression_attribute_values(":owner", s(keys::owner_prefix(owner)));
-        items::share_records(self.query_all(query).await?)
+        // The start key is built from the caller's own group and owner: a cursor only moves within them.
+        let start = after.map(|cursor| {
+            let mut key = keys::of(keys::share(cursor.id()), keys::RECORD_SK);
+            key.insert("gsi1pk".into(), s(keys::group(group)));
+            key.insert("gsi1sk".into(), s(keys::owner_share(owner, cursor.created_at(), cursor.id())));
+            key
+        });
+        self.share_page(query, start, limit).await
     }
 
-    async fn group_shares(&self, group: &GroupId) -> StoreResult<Vec<ShareRecord>> {
-        let query = self.gsi1_query(group).key_condition_expression("#gpk = :gpk");
-        items::share_records(self.query_all(query).await?)
+    async fn group_shares(&self, group: &GroupId, after: Option<&ListCursor>, limit: usize) -> StoreResult<SharePage> {
+        let query = self.share_index_query(keys::GSI2, group).key_condition_expression("#gpk = :gpk");
+        let start = after.map(|cursor| {
+            let mut key = keys::of(keys::share(cursor.id()), keys::RECORD_SK);
+            key.insert("gsi1pk".into(), s(keys::group(group)));
+            key.insert("gsi2sk".into(), s(keys::group_share(cursor.created_at(), cursor.id())));
+            key
+        });
+        self.share_page(query, start, limit).await
     }
 
     async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {

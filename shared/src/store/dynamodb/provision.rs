@@ -21,7 +21,7 @@ impl DynamoStore {
                 .table_name(self.table())
                 .billing_mode(BillingMode::PayPerRequest)
                 .set_attribute_definitions(Some(
-                    ["pk", "sk", "gsi1pk", "gsi1sk"]
+                    ["pk", "sk", "gsi1pk", "gsi1sk", "gsi2sk"]
                         .into_iter()
                         .map(|name| {
                             AttributeDefinition::builder()
@@ -33,19 +33,8 @@ impl DynamoStore {
                         .map_err(build_error)?,
                 ))
                 .set_key_schema(Some(key_schema("pk", "sk")?))
-                .global_secondary_indexes(
-                    GlobalSecondaryIndex::builder()
-                        .index_name(keys::GSI1)
-                        .set_key_schema(Some(key_schema("gsi1pk", "gsi1sk")?))
-                        .projection(
-                            Projection::builder()
-                                .projection_type(ProjectionType::Include)
-                                .non_key_attributes("share")
-                                .build(),
-                        )
-                        .build()
-                        .map_err(build_error)?,
-                )
+                .global_secondary_indexes(share_index(keys::GSI1, "gsi1sk")?)
+                .global_secondary_indexes(share_index(keys::GSI2, "gsi2sk")?)
                 .send()
                 .await;
             match created {
@@ -95,6 +84,16 @@ impl DynamoStore {
             Err(err) => Err(store_error("UpdateTimeToLive", err)),
         }
     }
+}
+
+/// An index over the group's share records, holding the record as its only attribute.
+fn share_index(name: &str, sort_key: &str) -> StoreResult<GlobalSecondaryIndex> {
+    GlobalSecondaryIndex::builder()
+        .index_name(name)
+        .set_key_schema(Some(key_schema("gsi1pk", sort_key)?))
+        .projection(Projection::builder().projection_type(ProjectionType::Include).non_key_attributes("share").build())
+        .build()
+        .map_err(build_error)
 }
 
 fn key_schema(hash: &str, range: &str) -> StoreResult<Vec<KeySchemaElement>> {
