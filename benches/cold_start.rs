@@ -29,6 +29,9 @@ use tokio::process::{Child, Command};
 /// Cold starts per function and route, interleaved so a busy machine slows all of them alike.
 const ROUNDS: usize = 15;
 const WARM_INVOCATIONS: usize = 50;
+/// Shares a warm instance views once each after its warm invocations: the first view of a share
+/// costs its whole read, decode and render in any instance, cold or warm.
+const UNSERVED_SHARES: usize = 10;
 const INVOCATION_TIMEOUT: Duration = Duration::from_secs(30);
 const WORKSPACE: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -89,6 +92,8 @@ struct ColdStart {
     init: Duration,
     first: Duration,
     warm: Vec<Duration>,
+    /// Warm views of shares this instance had not served yet.
+    unserved: Vec<Duration>,
 }
 
 impl ColdStart {
@@ -98,8 +103,15 @@ impl ColdStart {
 }
 
 /// Spawns the function with the first event already queued (as Lambda does for an on-demand cold
-/// start), then invokes it warm.
-async fn cold_start(function: &Function, route: &Route, table: &str, event: &Bytes, log: &Path) -> ColdStart {
+/// start), then invokes it warm: the same view again, then one view of each of `others`.
+async fn cold_start(
+    function: &Function,
+    route: &Route,
+    table: &str,
+    event: &Bytes,
+    others: &[Bytes],
+    log: &Path,
+) -> ColdStart {
     let mut emulator = RuntimeApiEmulator::start().await;
     emulator.queue(event);
     let output = File::options().create(true).append(true).open(log).unwrap();
@@ -120,8 +132,13 @@ async fn cold_start(function: &Function, route: &Route, table: &str, event: &Byt
         emulator.queue(event);
         warm.push(answer(&mut emulator, &mut child, log).await);
     }
+    let mut unserved = Vec::with_capacity(others.len());
+    for other in others {
+        emulator.queue(other);
+        unserved.push(answer(&mut emulator, &mut child, log).await);
+    }
     child.kill().await.unwrap();
-    ColdStart { init, first, warm }
+    ColdStart { init, first, warm, unserved }
 }
 
 /// Builds `binary` in release (a no-op when fresh) and returns its path.
@@ -217,6 +234,10 @@ async fn main() {
     let store = DynamoStore::connect(&endpoint, table.as_str()).await;
     store.create_table_if_missing().await.unwrap();
     let id = publish_share(&store).await;
+    let mut other_ids = Vec::with_capacity(UNSERVED_SHARES);
+    for _ in 0..UNSERVED_SHARES {
+        other_ids.push(publish_share(&store).await);
+    }
     // DynamoDB Local is a JVM: let it compile the read path before anything is timed.
     for _ in 0..50 {
         assert_eq!(
@@ -225,6 +246,8 @@ async fn main() {
         );
     }
     let event = Bytes::from(view_event(&id).into_json().to_string());
+    let others: Vec<Bytes> =
+        other_ids.iter().map(|other| Bytes::from(view_event(other).into_json().to_string())).collect();
 
     let proxy = start_delay_proxy(upstream, Duration::from_millis(delay_ms)).await;
     let routes = [
@@ -240,15 +263,23 @@ async fn main() {
         for (r, route) in routes.iter().enumerate() {
             for (f, function) in functions.iter().enumerate() {
                 let log = logs.join(format!("{}.log", function.name));
-                let run = cold_start(function, route, &table, &event, &log).await;
+                let run = cold_start(function, route, &table, &event, &others, &log).await;
                 runs.entry((f, r)).or_default().push(run);
             }
         }
     }
 
     println!(
-        "{:<17} {:<16} {:>9} {:>9} {:>9} {:>11} {:>12}",
-        "function", "DynamoDB", "init ms", "first ms", "warm ms", "first/warm", "exec->page"
+        "{:<17} {:<16} {:>9} {:>9} {:>9} {:>11} {:>12} {:>14} {:>15}",
+        "function",
+        "DynamoDB",
+        "init ms",
+        "first ms",
+        "warm ms",
+        "first/warm",
+        "exec->page",
+        "warm new ms",
+        "first/warm new"
     );
     let mut summary = HashMap::new();
     for (r, route) in routes.iter().enumerate() {
@@ -258,29 +289,37 @@ async fn main() {
             let first = median(starts.iter().map(|s| s.first).collect());
             let warm = median(starts.iter().flat_map(|s| s.warm.iter().copied()).collect());
             let exec_to_page = median(starts.iter().map(ColdStart::exec_to_first_page).collect());
+            let unserved = median(starts.iter().flat_map(|s| s.unserved.iter().copied()).collect());
             let ratio = ms(first) / ms(warm);
             println!(
-                "{:<17} {:<16} {:>9.1} {:>9.1} {:>9.1} {:>11.2} {:>12.1}",
+                "{:<17} {:<16} {:>9.1} {:>9.1} {:>9.1} {:>11.2} {:>12.1} {:>14.1} {:>15.2}",
                 function.name,
                 route.name,
                 ms(init),
                 ms(first),
                 ms(warm),
                 ratio,
-                ms(exec_to_page)
+                ms(exec_to_page),
+                ms(unserved),
+                ms(first) / ms(unserved)
             );
-            summary.insert((f, r), (ratio, exec_to_page));
+            summary.insert((f, r), (ratio, exec_to_page, ms(first) / ms(unserved)));
         }
     }
-    let (ratio, _) = summary[&(0, 1)];
-    let (_, ours) = summary[&(0, 0)];
-    let (_, baseline) = summary[&(1, 0)];
+    let (ratio, _, ratio_new) = summary[&(0, 1)];
+    let (_, ours, _) = summary[&(0, 0)];
+    let (_, baseline, _) = summary[&(1, 0)];
     println!(
-        "medians of {ROUNDS} cold starts ({WARM_INVOCATIONS} warm invocations each); 250-event share, GET /s/{{id}}"
+        "medians of {ROUNDS} cold starts ({WARM_INVOCATIONS} warm invocations of the same view, then one view of \
+         each of {UNSERVED_SHARES} shares the instance had not served: \"warm new\"); 250-event shares, GET /s/{{id}}"
     );
+    let verdict = |ratio: f64| if ratio <= 1.5 { "met" } else { "MISSED" };
     println!(
-        "view-share first/warm through the proxy: {ratio:.2} (target <= 1.5: {})",
-        if ratio <= 1.5 { "met" } else { "MISSED" }
+        "view-share first/warm through the proxy: {ratio:.2} against a repeated view, which the instance serves \
+         from its caches (target <= 1.5: {}); {ratio_new:.2} against a warm view of a share not yet served, \
+         the same work as the first ({})",
+        verdict(ratio),
+        verdict(ratio_new)
     );
     println!(
         "cold view exec->page, direct: view-share {:.1} ms, baseline {:.1} ms (target: no slower: {})",

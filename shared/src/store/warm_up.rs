@@ -5,7 +5,8 @@ use super::DynamoStore;
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use aws_sdk_dynamodb::error::DisplayErrorContext;
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
 /// A key outside every prefix of the table's key design, so the read never finds an item.
@@ -16,33 +17,66 @@ const WARM_UP_KEY: &str = "WARM-UP";
 const WARM_UP_TIMEOUT: Duration = Duration::from_secs(2);
 
 impl DynamoStore {
-    /// Opens the client's pooled connection with one GetItem (which every function's policy
-    /// allows) of a key that never exists. Never fails: a failure is logged and left to the request
-    /// path, which retries as it would have.
+    /// Opens the client's pooled connections with the reads every function makes (GetItem, Query
+    /// and BatchGetItem, which every function's policy allows), of a key that never exists, side by
+    /// side: the first request then finds both the connection and each operation's code warm.
+    /// Never fails: a failure is logged and left to the request path, which retries as it would have.
     pub async fn warm_up(&self) {
         let started = Instant::now();
         // Only the operation timeout: the SDK keeps one connection pool per connect and read
         // timeout, so the warm-up must leave those as the client has them to warm the requests' pool.
-        let once = aws_sdk_dynamodb::config::Builder::default()
-            .retry_config(RetryConfig::disabled())
-            .timeout_config(TimeoutConfig::builder().operation_timeout(WARM_UP_TIMEOUT).build());
-        let read = self
-            .client()
+        let once = || {
+            aws_sdk_dynamodb::config::Builder::default()
+                .retry_config(RetryConfig::disabled())
+                .timeout_config(TimeoutConfig::builder().operation_timeout(WARM_UP_TIMEOUT).build())
+        };
+        let key = || {
+            HashMap::from([
+                ("pk".to_owned(), AttributeValue::S(WARM_UP_KEY.into())),
+                ("sk".to_owned(), AttributeValue::S(WARM_UP_KEY.into())),
+            ])
+        };
+        let client = self.client();
+        let get = client
             .get_item()
             .table_name(self.table())
-            .key("pk", AttributeValue::S(WARM_UP_KEY.into()))
-            .key("sk", AttributeValue::S(WARM_UP_KEY.into()))
+            .set_key(Some(key()))
             .projection_expression("pk")
             .customize()
-            .config_override(once)
-            .send()
-            .await;
-        let elapsed_ms = started.elapsed().as_millis() as u64;
-        match read {
-            Ok(_) => tracing::info!(elapsed_ms, "DynamoDB connection opened during init"),
-            Err(err) => {
-                tracing::warn!(elapsed_ms, error = %DisplayErrorContext(&err), "DynamoDB warm-up failed; requests will connect")
+            .config_override(once())
+            .send();
+        let query = client
+            .query()
+            .table_name(self.table())
+            .key_condition_expression("pk = :pk")
+            .expression_attribute_values(":pk", AttributeValue::S(WARM_UP_KEY.into()))
+            .customize()
+            .config_override(once())
+            .send();
+        let keys = KeysAndAttributes::builder().keys(key()).projection_expression("pk").build();
+        let batch = match keys {
+            Ok(keys) => Some(
+                client.batch_get_item().request_items(self.table(), keys).customize().config_override(once()).send(),
+            ),
+            Err(_) => None,
+        };
+        let (get, query, batch) = tokio::join!(get, query, async {
+            match batch {
+                Some(batch) => batch.await.map(|_| ()).map_err(|e| DisplayErrorContext(e).to_string()),
+                None => Ok(()),
             }
+        });
+        let elapsed_ms = started.elapsed().as_millis() as u64;
+        let failure = [
+            get.map(|_| ()).map_err(|e| DisplayErrorContext(e).to_string()),
+            query.map(|_| ()).map_err(|e| DisplayErrorContext(e).to_string()),
+            batch,
+        ]
+        .into_iter()
+        .find_map(Result::err);
+        match failure {
+            None => tracing::info!(elapsed_ms, "DynamoDB connection opened during init"),
+            Some(error) => tracing::warn!(elapsed_ms, error, "DynamoDB warm-up failed; requests will connect"),
         }
     }
 }
