@@ -301,6 +301,30 @@ mod tests {
     }
 
     #[test]
+    fn a_join_link_wrapped_in_safe_links_is_cut_and_other_safe_links_unwrapped() {
+        let join = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_X%40thread.v2/0?context=%7b%7d";
+        let wrap = |target: &str| {
+            let encoded = target.replace('%', "%25").replace(':', "%3A").replace('/', "%2F").replace('?', "%3F");
+            format!(
+                "https://nam12.safelinks.protection.outlook.com/?url={encoded}&amp;data=05%7C02%7Ckim%40contoso.com%7C0&amp;reserved=0"
+            )
+        };
+        let json = format!(
+            r#"[{{"onlineMeeting":{{"joinUrl":"{join}"}},
+                 "body":{{"contentType":"html","content":"<p>Agenda <a href=\"{}\">notes</a></p><p><a href=\"{}\">Join the call</a> or paste {}</p>"}},
+                 "start":{{"dateTime":"2026-12-03T09:00:00","timeZone":"UTC"}},"end":{{"dateTime":"2026-12-03T10:00:00","timeZone":"UTC"}}}}]"#,
+            wrap("https://contoso.sharepoint.com/notes"),
+            wrap(join),
+            wrap(join),
+        );
+        let events = read_ok::<GraphEvent>(&json);
+        let Some(SourceDescription::Html(html)) = &events[0].description else { panic!("html body") };
+        assert!(!html.contains("safelinks") && !html.contains("meetup-join") && !html.contains("kim%40"), "{html}");
+        assert!(html.contains(r#"<a href="https://contoso.sharepoint.com/notes" rel="#), "{html}");
+        assert!(html.contains("<a rel=\"noopener noreferrer nofollow\">Join the call</a> or paste [hidden]"), "{html}");
+    }
+
+    #[test]
     fn every_broken_rule_is_reported_with_its_pointer() {
         let long = "x".repeat(MAX_TEXT_CHARS + 1);
         let (events, errors) = read_json::<GraphEvent>(&format!(

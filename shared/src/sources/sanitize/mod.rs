@@ -1,6 +1,17 @@
 //! HTML sanitising and redaction of descriptions: only formatting and links are kept, and an event's
-//! own addresses and join links are cut out of its body before anything is stored.
+//! own addresses and join links, every link into an online meeting and every invitation's meeting
+//! section are cut out of its body before anything is stored. Raw HTML is reduced first (`reduce`),
+//! so sanitising costs time linear in its size.
 
+mod links;
+mod meetings;
+mod nesting;
+mod reduce;
+
+pub use meetings::{without_meeting_details_html, without_meeting_details_text};
+pub use reduce::{MAX_DEPTH, MAX_REDUCED_BYTES, reduce_html};
+
+use links::{LinkFate, LinkRules, rewrite_written_links};
 use std::collections::{HashMap, HashSet};
 
 /// What a sanitised description may hold: formatting and links, nothing that loads, runs or styles.
@@ -35,27 +46,13 @@ impl Redactions {
         kept
     }
 
-    fn blocks_link(&self, strings: &[String], url: &str) -> bool {
-        let lower = url.to_lowercase();
-        strings.iter().any(|s| lower.contains(s.as_str())) || self.blocks_host_of(url)
-    }
-
-    fn blocks_host_of(&self, url: &str) -> bool {
-        let Some(host) = ammonia::Url::parse(url).ok().and_then(|u| u.host_str().map(str::to_ascii_lowercase)) else {
-            return false;
-        };
-        self.link_hosts
-            .iter()
-            .map(|h| h.to_ascii_lowercase())
-            .any(|blocked| host == blocked || host.strip_suffix(blocked.as_str()).is_some_and(|sub| sub.ends_with('.')))
-    }
-
-    fn is_empty(&self) -> bool {
-        self.strings.is_empty() && self.link_hosts.is_empty()
+    fn link_rules(&self) -> LinkRules {
+        LinkRules::new(&self.strings(), &self.link_hosts)
     }
 }
 
-/// Formatting and links only; links open without a referrer or opener and carry no ranking.
+/// Formatting and links only; links open without a referrer or opener and carry no ranking. Safe
+/// Links are unwrapped, links into online meetings cut.
 pub fn sanitize_html(html: &str) -> String {
     sanitize_html_redacting(html, &Redactions::default())
 }
@@ -63,6 +60,19 @@ pub fn sanitize_html(html: &str) -> String {
 /// `sanitize_html`, with the redactions applied: a link whose target holds a redacted string or
 /// points at a redacted host loses its target, and the text loses those strings and links.
 pub fn sanitize_html_redacting(html: &str, redactions: &Redactions) -> String {
+    let rules = redactions.link_rules();
+    let mut clean = builder(rules.clone()).clean(&reduce_html(html)).to_string();
+    for secret in redactions.strings() {
+        // The serializer escapes `&` (and in attributes `"`), so look for the escaped form too.
+        let escaped = secret.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
+        replace_ignoring_ascii_case(&mut clean, &escaped, REDACTED);
+        replace_ignoring_ascii_case(&mut clean, secret, REDACTED);
+    }
+    rewrite_written_links(&clean, &rules, true)
+}
+
+/// The sanitiser: formatting and links, each link judged by `rules`.
+fn builder(rules: LinkRules) -> ammonia::Builder<'static> {
     let mut builder = ammonia::Builder::empty();
     builder
         .add_tags(FORMATTING_TAGS)
@@ -71,20 +81,17 @@ pub fn sanitize_html_redacting(html: &str, redactions: &Redactions) -> String {
         .generic_attributes(HashSet::new())
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .url_relative(ammonia::UrlRelative::Deny)
-        .link_rel(Some("noopener noreferrer nofollow"));
-    if !redactions.is_empty() {
-        let for_links = redactions.clone();
-        let lowered: Vec<String> = redactions.strings().iter().map(|s| s.to_lowercase()).collect();
-        builder.attribute_filter(move |_, _, value| (!for_links.blocks_link(&lowered, value)).then(|| value.into()));
-    }
-    let mut clean = builder.clean(html).to_string();
-    for secret in redactions.strings() {
-        // The serializer escapes `&` (and in attributes `"`), so look for the escaped form too.
-        let escaped = secret.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
-        replace_ignoring_ascii_case(&mut clean, &escaped, REDACTED);
-        replace_ignoring_ascii_case(&mut clean, secret, REDACTED);
-    }
-    cut_links_to_blocked_hosts(&clean, redactions)
+        .link_rel(Some("noopener noreferrer nofollow"))
+        // Runs after the scheme check, so a replaced target is checked in `fate_of`.
+        .attribute_filter(move |_, attribute, value| match attribute {
+            "href" => match rules.fate_of(value) {
+                LinkFate::Keep => Some(value.into()),
+                LinkFate::Replace(target) => Some(target.into()),
+                LinkFate::Cut => None,
+            },
+            _ => Some(value.into()),
+        });
+    builder
 }
 
 /// Plain text with the redactions applied, as `sanitize_html_redacting` does for HTML.
@@ -93,7 +100,7 @@ pub fn redact_text(text: &str, redactions: &Redactions) -> String {
     for secret in redactions.strings() {
         replace_ignoring_ascii_case(&mut text, secret, REDACTED);
     }
-    cut_links_to_blocked_hosts(&text, redactions)
+    rewrite_written_links(&text, &redactions.link_rules(), false)
 }
 
 fn replace_ignoring_ascii_case(haystack: &mut String, needle: &str, with: &str) {
@@ -112,40 +119,6 @@ fn replace_ignoring_ascii_case(haystack: &mut String, needle: &str, with: &str) 
     }
     out.push_str(&haystack[copied..]);
     *haystack = out;
-}
-
-/// Replaces every `scheme://…` URL in text whose host is blocked. A URL ends at whitespace or at a
-/// character that ends text or an attribute in serialised HTML, so markup is never cut.
-fn cut_links_to_blocked_hosts(text: &str, redactions: &Redactions) -> String {
-    if redactions.link_hosts.is_empty() {
-        return text.to_owned();
-    }
-    let is_scheme_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-');
-    let ends_url = |c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | '`');
-    let mut out = String::with_capacity(text.len());
-    let mut copied = 0;
-    for (separator, _) in text.match_indices("://") {
-        let start = text[..separator]
-            .char_indices()
-            .rev()
-            .find(|&(_, c)| !is_scheme_char(c))
-            .map_or(0, |(index, c)| index + c.len_utf8());
-        if start < copied || start == separator {
-            continue;
-        }
-        let rest = &text[separator + 3..];
-        let url = &rest[..rest.find(ends_url).unwrap_or(rest.len())];
-        // Punctuation after a URL in prose belongs to the sentence.
-        let url = url.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}']);
-        let end = separator + 3 + url.len();
-        if redactions.blocks_host_of(&text[start..end]) {
-            out.push_str(&text[copied..start]);
-            out.push_str(REDACTED);
-            copied = end;
-        }
-    }
-    out.push_str(&text[copied..]);
-    out
 }
 
 #[cfg(test)]
@@ -196,6 +169,55 @@ mod tests {
             "{clean}"
         );
         assert_eq!(sanitize_html(&clean), clean, "sanitising is stable");
+    }
+
+    /// Bodies as mail clients write them (Word's HTML with its styles and conditional comments,
+    /// Outlook's group footers and invitations), and HTML written by hand, loosely.
+    fn ordinary_bodies() -> Vec<(String, String)> {
+        let mut bodies: Vec<(String, String)> = [
+            ("teams.html", include_str!("../../../../tests/fixtures/invitations/teams.html")),
+            ("zoom.html", include_str!("../../../../tests/fixtures/invitations/zoom.html")),
+            ("webex.html", include_str!("../../../../tests/fixtures/invitations/webex.html")),
+            ("meet.html", include_str!("../../../../tests/fixtures/invitations/meet.html")),
+            ("loose", "<p>One<p>Two <b>bold <i>both</b> italic</i><ul><li>a<li>b<span>c</ul><table><tr><td>cell<td>cell 2\
+                <tr><td>row 2</table>text after<br/><font color=red face=Arial>red</font><center>centred</center>\
+                <dl><dt>term<dd>said</dl><h1>Title<h2>Sub</h2><pre>\npre text</pre><textarea>area &amp; text</textarea>\
+                <select><option>o1<option>o2</select><p>a<xmp><b></xmp>b<a href=https://a.test>x<a href=https://b.test>y</a>\
+                <table>foster <b>parented</b><tr><td>in</td></tr></table><p><b>carried<p>on</b> &nbsp;&copy; 1 < 2"),
+        ]
+        .into_iter()
+        .map(|(name, html)| (name.to_owned(), html.to_owned()))
+        .collect();
+        let graph: serde_json::Value =
+            serde_json::from_str(include_str!("../../../../tests/fixtures/msgraph/calendar_view.json")).unwrap();
+        for (index, event) in graph["value"].as_array().unwrap().iter().enumerate() {
+            if let Some(content) = event.pointer("/body/content").and_then(|c| c.as_str()) {
+                bodies.push((format!("calendar_view.json event {index}"), content.to_owned()));
+            }
+        }
+        bodies
+    }
+
+    #[test]
+    fn reducing_first_changes_nothing_an_ordinary_body_shows() {
+        for (name, html) in ordinary_bodies() {
+            let direct = builder(LinkRules::default()).clean(&html).to_string();
+            let reduced = builder(LinkRules::default()).clean(&reduce_html(&html)).to_string();
+            assert_eq!(reduced, direct, "{name}");
+        }
+    }
+
+    #[test]
+    fn hostile_markup_reaches_the_parser_shallow_short_and_without_attributes() {
+        let deep = "<div>".repeat(1_000_000);
+        assert_eq!(reduce_html(&deep).matches("<div>").count(), MAX_DEPTH);
+        let lists = "<ul><li>".repeat(40_000);
+        assert!(reduce_html(&lists).matches('<').count() <= MAX_DEPTH);
+        let attributes: String = (0..500_000).map(|i| format!(" a{i}=\"{i}\"")).collect();
+        assert_eq!(reduce_html(&format!("<p{attributes}>kept</p>")), "<p>kept</p>");
+        assert!(reduce_html(&"&amp;".repeat(1_000_000)).len() <= MAX_REDUCED_BYTES);
+        let clean = sanitize_html(&format!("Agenda{}", "<b><i>".repeat(500_000)));
+        assert!(clean.starts_with("Agenda") && clean.matches("<b>").count() <= MAX_DEPTH, "{}", &clean[..100]);
     }
 
     #[test]

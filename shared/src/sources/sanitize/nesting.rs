@@ -1,0 +1,361 @@
+//! The reduce pass's estimate of the HTML parser's stack of open elements, kept by the tree
+//! builder's main rules (implied end tags, scopes, formatting elements reopened after a block
+//! closes them), so that it never falls far below the parser's own depth. Where the rules are
+//! subtler (the adoption agency, foster parenting), it errs on the deep side: a start tag it
+//! drops as too deep costs an ordinary body nothing that shows.
+
+use super::reduce::MAX_DEPTH;
+use std::collections::HashMap;
+
+/// Names of dropped start tags tracked at once, so their end tags are dropped too; a body with more
+/// distinct names than this only sends stray end tags, which the parser ignores cheaply.
+const MAX_FLATTENED_NAMES: usize = 1024;
+/// The parser's "Noah's Ark" clause: at most three identical formatting elements wait to be reopened.
+const MAX_IDENTICAL_REOPENED: usize = 3;
+
+#[derive(Default)]
+pub struct Nesting {
+    open: Vec<Element>,
+    /// Formatting elements that another element's end closed: the parser reopens them at the next
+    /// text or inline start tag.
+    reopen: Vec<String>,
+    /// Start tags dropped as too deep, by name.
+    flattened: HashMap<String, usize>,
+}
+
+/// An open element, with what the walks down the stack ask of it worked out once.
+struct Element {
+    name: String,
+    special: bool,
+    scope_barrier: bool,
+}
+
+impl Element {
+    fn new(name: String) -> Self {
+        Self { special: is_special(&name), scope_barrier: SCOPE_BARRIERS.contains(&name.as_str()), name }
+    }
+}
+
+/// How far an end tag looks down the stack for its element.
+#[derive(Clone, Copy)]
+enum Walk {
+    TableScope,
+    ListItemScope,
+    ButtonScope,
+    SelectScope,
+    TemplateScope,
+    DefaultScope,
+    /// The adoption agency and "any other end tag" stop at the first special element.
+    UntilSpecial,
+}
+
+impl Walk {
+    fn of(name: &str) -> Self {
+        match name {
+            "table" | "tbody" | "thead" | "tfoot" | "tr" | "td" | "th" | "caption" | "colgroup" => Walk::TableScope,
+            "li" => Walk::ListItemScope,
+            "p" => Walk::ButtonScope,
+            "select" => Walk::SelectScope,
+            "template" => Walk::TemplateScope,
+            _ if is_special(name) => Walk::DefaultScope,
+            _ => Walk::UntilSpecial,
+        }
+    }
+
+    fn stops_at(self, open: &Element) -> bool {
+        match self {
+            Walk::TableScope => matches!(open.name.as_str(), "table" | "template" | "html"),
+            Walk::ListItemScope => open.scope_barrier || matches!(open.name.as_str(), "ol" | "ul"),
+            Walk::ButtonScope => open.scope_barrier || open.name == "button",
+            Walk::SelectScope => !matches!(open.name.as_str(), "option" | "optgroup"),
+            Walk::TemplateScope => open.name == "html",
+            Walk::DefaultScope => open.scope_barrier,
+            Walk::UntilSpecial => open.special,
+        }
+    }
+}
+
+#[rustfmt::skip]
+const FORMATTING: [&str; 14] = ["a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"];
+
+#[rustfmt::skip]
+const SPECIAL: [&str; 89] = [
+    "address", "applet", "area", "article", "aside", "base", "basefont", "bgsound", "blockquote", "body", "br", "button",
+    "caption", "center", "col", "colgroup", "dd", "details", "dir", "div", "dl", "dt", "embed", "fieldset", "figcaption",
+    "figure", "footer", "form", "frame", "frameset", "h1", "h2", "h3", "h4", "h5", "h6", "head", "header", "hgroup", "hr",
+    "html", "iframe", "img", "input", "keygen", "li", "link", "listing", "main", "marquee", "menu", "meta", "nav",
+    "noembed", "noframes", "noscript", "object", "ol", "p", "param", "plaintext", "pre", "script", "search", "section",
+    "select", "source", "style", "summary", "table", "tbody", "td", "template", "textarea", "tfoot", "th", "thead",
+    "title", "tr", "track", "ul", "wbr", "xmp", "mi", "mo", "mn", "ms", "mtext", "annotation-xml",
+];
+
+/// Elements that end the "in scope" walk of an end tag (the default scope; foreign integration
+/// points included, lower-cased as the pass writes names).
+#[rustfmt::skip]
+const SCOPE_BARRIERS: [&str; 17] = [
+    "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "mi", "mo", "mn", "ms", "mtext",
+    "annotation-xml", "foreignobject", "desc",
+];
+
+/// Markers in the list of active formatting elements: what opened inside them is not reopened
+/// once they close.
+const MARKERS: [&str; 7] = ["td", "th", "caption", "applet", "object", "marquee", "template"];
+
+const VOID: [&str; 18] = [
+    "area", "base", "basefont", "bgsound", "br", "col", "embed", "frame", "hr", "image", "img", "input", "keygen",
+    "link", "meta", "param", "source", "track",
+];
+
+/// Start tags that close an open `p` (in button scope) before they open.
+#[rustfmt::skip]
+const CLOSES_P: [&str; 40] = [
+    "address", "article", "aside", "blockquote", "center", "details", "dialog", "dir", "div", "dl", "fieldset",
+    "figcaption", "figure", "footer", "header", "hgroup", "main", "menu", "nav", "ol", "p", "search", "section",
+    "summary", "ul", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "listing", "form", "li", "dd", "dt", "plaintext", "table",
+    "hr",
+];
+
+const HEADINGS: [&str; 6] = ["h1", "h2", "h3", "h4", "h5", "h6"];
+
+fn is_special(name: &str) -> bool {
+    SPECIAL.contains(&name) || name == "foreignobject" || name == "desc"
+}
+
+/// Start tags before which the parser reopens closed formatting elements: inline ones, and a few
+/// special ones that sit inline.
+fn reopens_formatting(name: &str) -> bool {
+    !is_special(name)
+        || matches!(
+            name,
+            "applet"
+                | "marquee"
+                | "object"
+                | "area"
+                | "br"
+                | "embed"
+                | "img"
+                | "keygen"
+                | "wbr"
+                | "input"
+                | "select"
+                | "button"
+                | "xmp"
+        )
+}
+
+impl Nesting {
+    /// A start tag: whether it is kept (false when it would nest deeper than `MAX_DEPTH`).
+    pub fn start(&mut self, name: &str) -> bool {
+        if matches!(name, "html" | "head" | "body" | "frameset") {
+            // Ignored inside a body (their attributes at most merge into the open ones).
+            return true;
+        }
+        let void = VOID.contains(&name) || name == "wbr";
+        if self.open.len() >= MAX_DEPTH {
+            // At the cap nothing is closed or reopened: the estimate only stays higher, and a
+            // dropped tag costs no walk down the stack.
+            if !void {
+                self.flatten(name);
+            }
+            return void;
+        }
+        self.close_implied_by(name);
+        if reopens_formatting(name) {
+            self.reopen_formatting();
+        }
+        if void {
+            return true;
+        }
+        if name == "a" {
+            self.reopen.retain(|reopened| reopened != "a");
+        }
+        self.open.push(Element::new(name.to_owned()));
+        true
+    }
+
+    fn flatten(&mut self, name: &str) {
+        if let Some(count) = self.flattened.get_mut(name) {
+            *count += 1;
+        } else if self.flattened.len() < MAX_FLATTENED_NAMES {
+            self.flattened.insert(name.to_owned(), 1);
+        }
+    }
+
+    /// An end tag: whether it is kept (false when its start tag was dropped).
+    pub fn end(&mut self, name: &str) -> bool {
+        if let Some(count) = self.flattened.get_mut(name)
+            && *count > 0
+        {
+            *count -= 1;
+            return false;
+        }
+        if matches!(name, "html" | "head" | "body") {
+            return true;
+        }
+        if HEADINGS.contains(&name) {
+            if let Some(at) = self.find(|open| HEADINGS.contains(&open.name.as_str()), |open| open.scope_barrier) {
+                self.pop_to(at);
+            }
+            return true;
+        }
+        let walk = Walk::of(name);
+        match self.find(|open| open.name == name, |open| walk.stops_at(open)) {
+            Some(at) => self.pop_to(at),
+            // A formatting element that waits to be reopened is forgotten by its end tag.
+            None if FORMATTING.contains(&name) => {
+                if let Some(at) = self.reopen.iter().rposition(|reopened| reopened == name) {
+                    self.reopen.remove(at);
+                }
+            }
+            // A stray end tag goes to the parser, which ignores it (or, for `</p>` and `</br>`,
+            // makes an empty element).
+            None => {}
+        }
+        true
+    }
+
+    /// Text: the parser reopens closed formatting elements before inserting it.
+    pub fn text(&mut self) {
+        self.reopen_formatting();
+    }
+
+    fn reopen_formatting(&mut self) {
+        self.open.extend(self.reopen.drain(..).map(Element::new));
+    }
+
+    /// The index of the nearest open element that `wanted` accepts, walking down from the top
+    /// until `stops` does.
+    fn find(&self, wanted: impl Fn(&Element) -> bool, stops: impl Fn(&Element) -> bool) -> Option<usize> {
+        for (at, open) in self.open.iter().enumerate().rev() {
+            if wanted(open) {
+                return Some(at);
+            }
+            if stops(open) {
+                return None;
+            }
+        }
+        None
+    }
+
+    fn top_is(&self, names: &[&str]) -> bool {
+        self.open.last().is_some_and(|top| names.contains(&top.name.as_str()))
+    }
+
+    /// Closes the open element at `at` and all above it. Formatting elements closed this way are
+    /// reopened later, unless a marker above which they were opened closes with them.
+    fn pop_to(&mut self, at: usize) {
+        let closed = self.open.split_off(at);
+        let marker = closed.iter().position(|open| MARKERS.contains(&open.name.as_str())).unwrap_or(closed.len());
+        for open in closed.into_iter().take(marker).skip(1) {
+            if FORMATTING.contains(&open.name.as_str()) {
+                self.remember_to_reopen(open.name);
+            }
+        }
+        // Whatever was dropped as too deep sat inside what just closed.
+        self.flattened.clear();
+    }
+
+    fn remember_to_reopen(&mut self, name: String) {
+        let identical = self.reopen.iter().filter(|reopened| **reopened == name).count();
+        if identical >= MAX_IDENTICAL_REOPENED
+            && let Some(oldest) = self.reopen.iter().position(|reopened| *reopened == name)
+        {
+            self.reopen.remove(oldest);
+        }
+        self.reopen.push(name);
+    }
+
+    /// The end tags a start tag implies, as the tree builder closes them.
+    fn close_implied_by(&mut self, name: &str) {
+        let found = match name {
+            // The open item closes, looked for down to a special element other than these.
+            "li" | "dd" | "dt" => {
+                let items: &[&str] = if name == "li" { &["li"] } else { &["dd", "dt"] };
+                self.find(
+                    |open| items.contains(&open.name.as_str()),
+                    |open| open.special && !matches!(open.name.as_str(), "address" | "div" | "p"),
+                )
+            }
+            "option" | "optgroup" => self.top_is(&["option"]).then(|| self.open.len() - 1),
+            // A new cell, row or section closes the open one, back to its row, section or table.
+            "td" | "th" | "tr" | "tbody" | "thead" | "tfoot" | "caption" | "colgroup" => {
+                let keep: &[&str] = match name {
+                    "td" | "th" => &["tr", "tbody", "thead", "tfoot", "table"],
+                    "tr" => &["tbody", "thead", "tfoot", "table"],
+                    _ => &["table"],
+                };
+                self.find(
+                    |open| keep.contains(&open.name.as_str()),
+                    |open| matches!(open.name.as_str(), "template" | "html"),
+                )
+                .map(|at| at + 1)
+                .filter(|&above| above < self.open.len())
+            }
+            // In table context (not in a cell) a new table closes the open one.
+            "table" if self.top_is(&["table", "tbody", "thead", "tfoot", "tr"]) => {
+                self.find(|open| open.name == "table", |open| matches!(open.name.as_str(), "template" | "html"))
+            }
+            // The open one closes first (for `a` and `nobr`, through the adoption agency).
+            "a" | "nobr" | "button" | "select" => {
+                let walk = Walk::of(name);
+                self.find(|open| open.name == name, |open| walk.stops_at(open))
+            }
+            _ => None,
+        };
+        if let Some(at) = found {
+            self.pop_to(at);
+        }
+        if CLOSES_P.contains(&name)
+            && let Some(at) = self.find(|open| open.name == "p", |open| Walk::ButtonScope.stops_at(open))
+        {
+            self.pop_to(at);
+        }
+        if HEADINGS.contains(&name) && self.top_is(&HEADINGS) {
+            self.open.pop();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn depth_after(tags: &[&str]) -> usize {
+        let mut nesting = Nesting::default();
+        for tag in tags {
+            match tag.strip_prefix('/') {
+                Some(name) => {
+                    nesting.end(name);
+                }
+                None if *tag == "#text" => nesting.text(),
+                None => {
+                    nesting.start(tag);
+                }
+            }
+        }
+        nesting.open.len()
+    }
+
+    #[test]
+    fn implied_end_tags_keep_sloppy_markup_shallow() {
+        let paragraphs: Vec<&str> = (0..1000).flat_map(|_| ["p", "#text"]).collect();
+        assert_eq!(depth_after(&paragraphs), 1);
+        let items: Vec<&str> = ["ul"].into_iter().chain((0..1000).flat_map(|_| ["li", "span", "#text"])).collect();
+        assert_eq!(depth_after(&items), 3);
+        let rows: Vec<&str> =
+            ["table"].into_iter().chain((0..1000).flat_map(|_| ["tr", "td", "#text", "td", "#text"])).collect();
+        assert_eq!(depth_after(&rows), 3);
+        let bold_paragraphs: Vec<&str> = (0..1000).flat_map(|_| ["p", "b", "#text", "/p"]).collect();
+        assert!(depth_after(&bold_paragraphs) <= 1 + MAX_IDENTICAL_REOPENED);
+    }
+
+    #[test]
+    fn end_tags_the_parser_ignores_do_not_lower_the_estimate() {
+        // `</b>` over a block runs the adoption agency and `</div>` across a cell is ignored: the
+        // parser keeps those elements open, so the estimate must too.
+        assert_eq!(depth_after(&["b", "div", "/b", "b", "div", "/b"]), 4);
+        assert_eq!(depth_after(&["div", "table", "td", "/div", "div", "table", "td", "/div"]), 6);
+        // Formatting elements a paragraph's end closes are reopened by the next text.
+        assert_eq!(depth_after(&["p", "b", "/p", "#text", "p", "b", "/p", "#text"]), 2);
+    }
+}

@@ -1,0 +1,498 @@
+//! A linear pass over raw HTML before the parser sees it. html5ever's tree builder walks its stack
+//! of open elements for most tokens (scope checks, the adoption agency) and its tokenizer compares
+//! each attribute with the tag's earlier ones, so deep nesting and long attribute lists cost time
+//! quadratic in their size, and every tag or entity costs about a microsecond. Only 16 KiB of
+//! sanitised description is ever kept, so the parser gets a bounded, shallow input instead.
+//!
+//! Dropped on the way: comments, doctypes and processing instructions; the content of the elements
+//! sanitising drops whole (`script`, `style`, …; the element stays, empty, so the tree is built as
+//! before); every attribute but a link's `href` and the few the parser looks at; start tags nested
+//! deeper than `MAX_DEPTH` (with their end tags; their text stays); and everything after
+//! `MAX_REDUCED_BYTES` of output, cut between tokens. None of it shows in an ordinary body.
+
+use super::nesting::Nesting;
+use std::borrow::Cow;
+
+/// Elements open at once beyond which start tags are dropped: far deeper than any mail client
+/// nests, shallow enough that the parser's walks over its stack stay cheap.
+pub const MAX_DEPTH: usize = 256;
+/// What the parser is given at most: sixteen times the description limit (what the tags and
+/// entities of a full 16 KiB description can take), parsed in well under 100 ms.
+pub const MAX_REDUCED_BYTES: usize = 256 * 1024;
+
+/// `html` with what can never show dropped, nested at most `MAX_DEPTH` deep and at most
+/// `MAX_REDUCED_BYTES` long; sanitising it reads as sanitising `html` would.
+pub fn reduce_html(html: &str) -> String {
+    let mut pass = Reducer {
+        src: html,
+        at: 0,
+        out: String::with_capacity(html.len().min(64 * 1024)),
+        nesting: Nesting::default(),
+        full: false,
+    };
+    while pass.at < html.len() && !pass.full {
+        match html[pass.at..].find('<') {
+            Some(0) => pass.markup(),
+            Some(offset) => pass.text(pass.at, pass.at + offset),
+            None => pass.text(pass.at, html.len()),
+        }
+    }
+    pass.out
+}
+
+struct Reducer<'a> {
+    src: &'a str,
+    at: usize,
+    out: String,
+    nesting: Nesting,
+    /// The output budget is spent: nothing more is read.
+    full: bool,
+}
+
+/// How the tokenizer reads an element's content, as html5ever switches it for HTML elements.
+enum Content {
+    Markup,
+    /// Raw text or RCDATA that sanitising drops with the element.
+    Hidden,
+    /// RCDATA shown as text.
+    Textarea,
+    /// Everything to the end of the input is text.
+    Plaintext,
+}
+
+fn content_of(name: &str) -> Content {
+    match name {
+        "script" | "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" | "title" => Content::Hidden,
+        "textarea" => Content::Textarea,
+        "plaintext" => Content::Plaintext,
+        _ => Content::Markup,
+    }
+}
+
+/// A start or end tag as the tokenizer reads it: the name lower-cased, the attributes the reduced
+/// tag keeps (each as written, quotes included), and where the tag ends.
+struct Tag<'a> {
+    name: Cow<'a, str>,
+    kept: Vec<(&'static str, Option<&'a str>)>,
+    self_closing: bool,
+    end: usize,
+}
+
+/// The attributes that survive: a link's target, and those that steer tree building (a hidden
+/// `input` is not foster-parented; `font` with these leaves foreign content).
+fn kept_attributes(name: &str) -> &'static [&'static str] {
+    match name {
+        "a" => &["href"],
+        "input" => &["type"],
+        "font" => &["color", "face", "size"],
+        _ => &[],
+    }
+}
+
+fn is_tag_space(byte: u8) -> bool {
+    matches!(byte, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ')
+}
+
+/// Reads the tag whose name starts at `from` (after `<` or `</`) as the HTML tokenizer does,
+/// quoted attribute values included; `None` when the input ends inside it (the tokenizer then
+/// drops the tag).
+fn scan_tag(src: &str, from: usize) -> Option<Tag<'_>> {
+    let bytes = src.as_bytes();
+    let mut at = from;
+    while at < bytes.len() && !is_tag_space(bytes[at]) && !matches!(bytes[at], b'/' | b'>') {
+        at += 1;
+    }
+    let written = &src[from..at];
+    let name = match written.bytes().any(|b| b.is_ascii_uppercase()) {
+        true => Cow::Owned(written.to_ascii_lowercase()),
+        false => Cow::Borrowed(written),
+    };
+    let wanted = kept_attributes(&name);
+    let mut tag = Tag { name, kept: Vec::new(), self_closing: false, end: 0 };
+    loop {
+        while at < bytes.len() && is_tag_space(bytes[at]) {
+            at += 1;
+        }
+        match *bytes.get(at)? {
+            b'>' => {
+                tag.end = at + 1;
+                return Some(tag);
+            }
+            b'/' => {
+                at += 1;
+                if bytes.get(at) == Some(&b'>') {
+                    tag.self_closing = true;
+                    tag.end = at + 1;
+                    return Some(tag);
+                }
+                continue;
+            }
+            _ => {}
+        }
+        // An attribute name runs to space, `/`, `>` or `=` (a leading `=` is part of it).
+        let name_from = at;
+        at += 1;
+        while at < bytes.len() && !is_tag_space(bytes[at]) && !matches!(bytes[at], b'/' | b'>' | b'=') {
+            at += 1;
+        }
+        let attribute = &src[name_from..at];
+        while at < bytes.len() && is_tag_space(bytes[at]) {
+            at += 1;
+        }
+        let mut value = None;
+        if bytes.get(at) == Some(&b'=') {
+            at += 1;
+            while at < bytes.len() && is_tag_space(bytes[at]) {
+                at += 1;
+            }
+            match *bytes.get(at)? {
+                quote @ (b'"' | b'\'') => {
+                    let close = at + 1 + src[at + 1..].find(quote as char)?;
+                    value = Some(&src[at..=close]);
+                    at = close + 1;
+                }
+                b'>' => {}
+                _ => {
+                    let value_from = at;
+                    while at < bytes.len() && !is_tag_space(bytes[at]) && bytes[at] != b'>' {
+                        at += 1;
+                    }
+                    value = Some(&src[value_from..at]);
+                }
+            }
+        }
+        // The tokenizer keeps the first of duplicate attributes.
+        if let Some(kept) = wanted.iter().find(|w| attribute.eq_ignore_ascii_case(w))
+            && !tag.kept.iter().any(|(name, _)| name == kept)
+        {
+            tag.kept.push((kept, value));
+        }
+    }
+}
+
+impl Reducer<'_> {
+    /// Appends `piece` whole, or spends the budget and appends nothing.
+    fn emit(&mut self, piece: &str) {
+        if self.out.len() + piece.len() > MAX_REDUCED_BYTES {
+            self.full = true;
+        } else {
+            self.out.push_str(piece);
+        }
+    }
+
+    /// Appends as much of `text` as the budget allows, cut between characters.
+    fn emit_text(&mut self, text: &str) {
+        let room = MAX_REDUCED_BYTES - self.out.len();
+        if text.len() <= room {
+            self.out.push_str(text);
+            return;
+        }
+        let mut end = room;
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.out.push_str(&text[..end]);
+        self.full = true;
+    }
+
+    fn text(&mut self, from: usize, to: usize) {
+        self.nesting.text();
+        self.emit_text(&self.src[from..to]);
+        self.at = to;
+    }
+
+    /// Text the parser must not read as markup (a `<` that starts no tag, or RCDATA) goes out with
+    /// `<` escaped, so nothing dropped around it can join it into a tag. Character references are
+    /// read in RCDATA as in text; only `plaintext`'s are literal, so it escapes `&` too.
+    fn escaped_text(&mut self, text: &str, literal: bool) {
+        self.nesting.text();
+        let escaped = if literal { text.replace('&', "&amp;") } else { text.to_owned() };
+        self.emit_text(&escaped.replace('<', "&lt;"));
+    }
+
+    fn skip_past(&mut self, needle: char) {
+        self.at = self.src[self.at..].find(needle).map_or(self.src.len(), |offset| self.at + offset + 1);
+    }
+
+    /// At a `<`: a tag, a comment or another declaration, or text.
+    fn markup(&mut self) {
+        let rest = &self.src.as_bytes()[self.at..];
+        match rest.get(1) {
+            Some(b'!') if rest[2..].starts_with(b"--") => self.comment(),
+            Some(b'!' | b'?') => self.skip_past('>'),
+            Some(b'/') => match rest.get(2) {
+                Some(byte) if byte.is_ascii_alphabetic() => self.end_tag(),
+                Some(b'>') => self.at += 3,
+                Some(_) => self.skip_past('>'),
+                None => {
+                    self.escaped_text("</", false);
+                    self.at += 2;
+                }
+            },
+            Some(byte) if byte.is_ascii_alphabetic() => self.start_tag(),
+            _ => {
+                self.escaped_text("<", false);
+                self.at += 1;
+            }
+        }
+    }
+
+    /// `<!--` … `-->` (or `--!>`; `<!-->` and `<!--->` end at once), to the end of input if unclosed.
+    fn comment(&mut self) {
+        let body = self.at + 4;
+        let bytes = self.src.as_bytes();
+        if bytes[body..].starts_with(b">") {
+            self.at = body + 1;
+            return;
+        }
+        if bytes[body..].starts_with(b"->") {
+            self.at = body + 2;
+            return;
+        }
+        let mut search = body;
+        while let Some(offset) = self.src[search..].find("--") {
+            let dashes = search + offset;
+            if bytes[dashes + 2..].starts_with(b">") {
+                self.at = dashes + 3;
+                return;
+            }
+            if bytes[dashes + 2..].starts_with(b"!>") {
+                self.at = dashes + 4;
+                return;
+            }
+            search = dashes + 1;
+        }
+        self.at = self.src.len();
+    }
+
+    fn end_tag(&mut self) {
+        let Some(tag) = scan_tag(self.src, self.at + 2) else {
+            self.at = self.src.len();
+            return;
+        };
+        self.at = tag.end;
+        if self.nesting.end(&tag.name) {
+            self.emit(&format!("</{}>", tag.name));
+        }
+    }
+
+    fn start_tag(&mut self) {
+        let Some(tag) = scan_tag(self.src, self.at + 1) else {
+            self.at = self.src.len();
+            return;
+        };
+        self.at = tag.end;
+        match content_of(&tag.name) {
+            Content::Markup => {
+                if self.nesting.start(&tag.name) {
+                    self.emit(&written(&tag));
+                }
+            }
+            Content::Hidden => {
+                let content_end = self.raw_text_end(&tag.name);
+                self.at = self.end_tag_after(content_end);
+                if self.nesting.start(&tag.name) {
+                    self.nesting.end(&tag.name);
+                    self.emit(&format!("<{0}></{0}>", tag.name));
+                }
+            }
+            Content::Textarea => {
+                let content_end = self.raw_text_end(&tag.name);
+                let content = &self.src[self.at..content_end];
+                self.at = self.end_tag_after(content_end);
+                if self.nesting.start(&tag.name) {
+                    self.emit(&written(&tag));
+                    self.escaped_text(content, false);
+                    self.nesting.end(&tag.name);
+                    self.emit("</textarea>");
+                } else {
+                    self.escaped_text(content, false);
+                }
+            }
+            Content::Plaintext => {
+                let rest = &self.src[self.at..];
+                self.at = self.src.len();
+                if self.nesting.start(&tag.name) {
+                    self.emit(&written(&tag));
+                    self.nesting.text();
+                    self.emit_text(rest);
+                } else {
+                    self.escaped_text(rest, true);
+                }
+            }
+        }
+    }
+
+    /// Where the raw text or RCDATA of `name`, starting here, ends: at its end tag (`</name`
+    /// followed by space, `/` or `>`), or at the end of input. Script data also knows its escapes.
+    fn raw_text_end(&self, name: &str) -> usize {
+        if name == "script" {
+            return script_data_end(self.src, self.at);
+        }
+        let mut search = self.at;
+        while let Some(offset) = self.src[search..].find("</") {
+            let at = search + offset;
+            if closes_raw_text(self.src, at, name) {
+                return at;
+            }
+            search = at + 2;
+        }
+        self.src.len()
+    }
+
+    /// Past the end tag that starts at `at`, if one does.
+    fn end_tag_after(&self, at: usize) -> usize {
+        if at >= self.src.len() {
+            return self.src.len();
+        }
+        scan_tag(self.src, at + 2).map_or(self.src.len(), |tag| tag.end)
+    }
+}
+
+/// A start tag as the reduced input writes it: the name, the kept attributes as written.
+fn written(tag: &Tag<'_>) -> String {
+    let mut out = format!("<{}", tag.name);
+    for (name, value) in &tag.kept {
+        out.push(' ');
+        out.push_str(name);
+        // `font` only needs its attributes present; without values, identical ones compare equal.
+        if let Some(value) = value
+            && tag.name != "font"
+        {
+            out.push('=');
+            out.push_str(value);
+        }
+    }
+    // The space keeps a `/` from joining an unquoted value.
+    out.push_str(if tag.self_closing { " />" } else { ">" });
+    out
+}
+
+/// `</name` followed by space, `/` or `>` at `at`: the end of raw text or RCDATA named `name`.
+fn closes_raw_text(src: &str, at: usize, name: &str) -> bool {
+    let bytes = src.as_bytes();
+    let name_end = at + 2 + name.len();
+    name_end < bytes.len()
+        && bytes[at + 2..name_end].eq_ignore_ascii_case(name.as_bytes())
+        && (is_tag_space(bytes[name_end]) || matches!(bytes[name_end], b'/' | b'>'))
+}
+
+/// Where script data starting at `from` ends, following the tokenizer's escape states: inside
+/// `<!--`, a `<script>` opens a double-escaped part that its `</script>` closes without ending
+/// the script.
+fn script_data_end(src: &str, from: usize) -> usize {
+    #[derive(PartialEq)]
+    enum State {
+        Data,
+        Escaped,
+        DoubleEscaped,
+    }
+    let bytes = src.as_bytes();
+    let mut state = State::Data;
+    let mut at = from;
+    while at < bytes.len() {
+        let rest = &bytes[at..];
+        match state {
+            State::Data if rest.starts_with(b"<!--") => {
+                state = State::Escaped;
+                // `<!--` and `-->` may share their dashes (`<!-->` opens and closes at once).
+                at += 2;
+                continue;
+            }
+            State::Data | State::Escaped if rest.starts_with(b"</") && closes_raw_text(src, at, "script") => {
+                return at;
+            }
+            State::Escaped | State::DoubleEscaped if rest.starts_with(b"-->") => state = State::Data,
+            State::Escaped if rest.starts_with(b"<") && closes_raw_text_open(src, at) => {
+                state = State::DoubleEscaped;
+            }
+            State::DoubleEscaped if rest.starts_with(b"</") && closes_raw_text(src, at, "script") => {
+                state = State::Escaped;
+            }
+            _ => {}
+        }
+        at += 1;
+    }
+    bytes.len()
+}
+
+/// `<script` followed by space, `/` or `>` at `at`.
+fn closes_raw_text_open(src: &str, at: usize) -> bool {
+    let bytes = src.as_bytes();
+    let name_end = at + 1 + "script".len();
+    name_end < bytes.len()
+        && bytes[at + 1..name_end].eq_ignore_ascii_case(b"script")
+        && (is_tag_space(bytes[name_end]) || matches!(bytes[name_end], b'/' | b'>'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comments_hidden_content_and_attributes_are_dropped() {
+        let html = concat!(
+            r#"<!DOCTYPE html><!--[if mso]><p>x</p><![endif]--><p class="MsoNormal" style="a>b" id=x>Hi "#,
+            r#"<a title='t' HREF="https://ok.test/?a=1&amp;b=2" href="https://second.test">link</a>"#,
+            r#"<style>p > b {}</style><script>if (a < b) { document.write("</scr" + "ipt>") }</script>"#,
+            r#"<?php echo 1 ?><br/><input type=hidden name=n><font color="red" size=2>f</font></p>"#,
+        );
+        assert_eq!(
+            reduce_html(html),
+            concat!(
+                r#"<p>Hi <a href="https://ok.test/?a=1&amp;b=2">link</a><style></style><script></script>"#,
+                r#"<br /><input type=hidden><font color size>f</font></p>"#,
+            )
+        );
+    }
+
+    #[test]
+    fn unclosed_comments_tags_and_values_end_the_input() {
+        assert_eq!(reduce_html("a<!-- never closed <div>"), "a");
+        assert_eq!(reduce_html("a<!---->b<!-->c<!--->d<!-- x --!>e"), "abcde");
+        assert_eq!(reduce_html("a<p title=\"never closed>b"), "a");
+        assert_eq!(reduce_html("a<div"), "a");
+        assert_eq!(reduce_html("a</"), "a&lt;/");
+        assert_eq!(reduce_html("a<style>b"), "a<style></style>");
+    }
+
+    #[test]
+    fn a_bare_lt_cannot_join_what_follows_into_a_tag() {
+        assert_eq!(reduce_html("<<!---->div>x"), "&lt;div>x");
+        assert_eq!(reduce_html("1 < 2 <3"), "1 &lt; 2 &lt;3");
+    }
+
+    #[test]
+    fn text_in_dropped_or_raw_elements_never_becomes_markup() {
+        assert_eq!(reduce_html("<textarea><b>&amp;</textarea>"), "<textarea>&lt;b>&amp;</textarea>");
+        let deep_plaintext = format!("{}<plaintext><b>&amp;", "<div>".repeat(MAX_DEPTH));
+        assert!(reduce_html(&deep_plaintext).ends_with("<div>&lt;b>&amp;amp;"));
+        assert_eq!(reduce_html("<script><!--<script></script>--></script>after"), "<script></script>after");
+        assert_eq!(reduce_html("<title>a</title >b"), "<title></title>b");
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_cap_is_flattened_and_its_text_kept() {
+        let deep = format!("{}x{}", "<div>".repeat(10 * MAX_DEPTH), "</div>".repeat(10 * MAX_DEPTH));
+        let reduced = reduce_html(&deep);
+        assert_eq!(reduced.matches("<div>").count(), MAX_DEPTH);
+        assert_eq!(reduced.matches("</div>").count(), MAX_DEPTH);
+        assert!(reduced.contains(">x<"));
+        // Siblings after the deep part nest as before.
+        let after = reduce_html(&format!("{deep}<p>after</p>"));
+        assert!(after.ends_with("</div><p>after</p>"), "{after}");
+    }
+
+    #[test]
+    fn the_output_is_bounded_and_cut_between_tokens() {
+        let long = "é<b>bold</b>".repeat(MAX_REDUCED_BYTES);
+        let reduced = reduce_html(&long);
+        assert!(reduced.len() <= MAX_REDUCED_BYTES);
+        assert!(reduced.len() > MAX_REDUCED_BYTES - 16);
+        assert!(
+            reduced.ends_with('>') || reduced.ends_with('é') || reduced.ends_with('d'),
+            "{}",
+            &reduced[reduced.len() - 20..]
+        );
+    }
+}
