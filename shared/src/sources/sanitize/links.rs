@@ -119,42 +119,74 @@ fn is_meeting_link(url: &str) -> bool {
     ["plcm.vc", "pexip.me", "bluejeans.com", "gotomeeting.com", "meet.goto.com"].iter().any(|domain| under(domain))
 }
 
+/// More links written inside one (a redirect's target is one) than any ordinary text holds: such a
+/// written link is cut whole, which keeps judging links linear in the text.
+const MAX_LINKS_IN_ONE: usize = 8;
+
 /// Applies `rules` to every `scheme://` URL written out in `text` (serialised HTML when `html`:
 /// there a link's own `href` was judged by the sanitiser and is left alone). A URL ends at white
-/// space or at a character that ends text or an attribute, so markup is never cut.
+/// space or at a character that ends text or an attribute, so markup is never cut; links written
+/// inside it (a redirect's target) end there too, and are judged on their own.
 pub fn rewrite_written_links(text: &str, rules: &LinkRules, html: bool) -> String {
-    let is_scheme_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-');
     let ends_url = |c: char| c.is_whitespace() || matches!(c, '<' | '>' | '"' | '\'' | '`');
     let mut out = String::with_capacity(text.len());
     let mut copied = 0;
-    for (separator, _) in text.match_indices("://") {
-        let start = text[..separator]
-            .char_indices()
-            .rev()
-            .find(|&(_, c)| !is_scheme_char(c))
-            .map_or(0, |(index, c)| index + c.len_utf8());
-        if start < copied || start == separator || (html && text[..start].ends_with("href=\"")) {
+    let mut separators = text.match_indices("://").map(|(at, _)| at).peekable();
+    while let Some(first) = separators.next() {
+        let rest = &text[first + 3..];
+        let written_end = first + 3 + rest.find(ends_url).unwrap_or(rest.len());
+        let mut inside = vec![first];
+        while let Some(&next) = separators.peek()
+            && next < written_end
+        {
+            if inside.len() <= MAX_LINKS_IN_ONE {
+                inside.push(next);
+            }
+            separators.next();
+        }
+        if inside.len() > MAX_LINKS_IN_ONE {
+            let start = scheme_start(text, first);
+            if start >= copied {
+                out.push_str(&text[copied..start]);
+                out.push_str(REDACTED);
+                copied = written_end;
+            }
             continue;
         }
-        let rest = &text[separator + 3..];
-        let url = &rest[..rest.find(ends_url).unwrap_or(rest.len())];
-        // Punctuation after a URL in prose belongs to the sentence.
-        let url = url.trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}']);
-        let end = separator + 3 + url.len();
-        let written = &text[start..end];
-        let link = if html { written.replace("&amp;", "&") } else { written.to_owned() };
-        let replacement = match rules.fate_of(&link) {
-            LinkFate::Keep => continue,
-            LinkFate::Cut => REDACTED.to_owned(),
-            LinkFate::Replace(target) if html => target.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;"),
-            LinkFate::Replace(target) => target,
-        };
-        out.push_str(&text[copied..start]);
-        out.push_str(&replacement);
-        copied = end;
+        for separator in inside {
+            let start = scheme_start(text, separator);
+            if start < copied || start == separator || (html && text[..start].ends_with("href=\"")) {
+                continue;
+            }
+            // Punctuation after a URL in prose belongs to the sentence.
+            let written = text[start..written_end].trim_end_matches(['.', ',', ';', ':', '!', '?', ')', ']', '}']);
+            let end = start + written.len();
+            let link = if html { written.replace("&amp;", "&") } else { written.to_owned() };
+            let replacement = match rules.fate_of(&link) {
+                LinkFate::Keep => continue,
+                LinkFate::Cut => REDACTED.to_owned(),
+                LinkFate::Replace(target) if html => {
+                    target.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;")
+                }
+                LinkFate::Replace(target) => target,
+            };
+            out.push_str(&text[copied..start]);
+            out.push_str(&replacement);
+            copied = end;
+        }
     }
     out.push_str(&text[copied..]);
     out
+}
+
+/// Where the scheme of the `scheme://` whose separator is at `separator` starts.
+fn scheme_start(text: &str, separator: usize) -> usize {
+    let is_scheme_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '+' | '.' | '-');
+    text[..separator]
+        .char_indices()
+        .rev()
+        .find(|&(_, c)| !is_scheme_char(c))
+        .map_or(0, |(index, c)| index + c.len_utf8())
 }
 
 #[cfg(test)]
@@ -233,5 +265,12 @@ mod tests {
         );
         let html = format!("<p>see {}</p>", safe_link("https://example.com/a?b=1&c=2").replace('&', "&amp;"));
         assert_eq!(rewrite_written_links(&html, &rules, true), "<p>see https://example.com/a?b=1&amp;c=2</p>");
+        let redirect = "go to https://example.com/?u=https://meet.google.com/abc-defg-hij now";
+        assert_eq!(
+            rewrite_written_links(redirect, &rules, false),
+            format!("go to https://example.com/?u={REDACTED} now")
+        );
+        let nested = format!("{} and after", "x://".repeat(100_000));
+        assert_eq!(rewrite_written_links(&nested, &rules, false), format!("{REDACTED} and after"));
     }
 }

@@ -5,6 +5,7 @@
 //! before the rule or blank lines that introduce it).
 
 use super::links::{LinkRules, rewrite_written_links};
+use super::serialised::{Token, VOID, tokenize};
 
 /// Text that only an invitation's meeting section holds, lower-cased; a line holding one (as a
 /// word, after white space is collapsed) starts the section.
@@ -83,7 +84,6 @@ pub fn without_meeting_details_text(text: &str) -> String {
 /// Elements of sanitised HTML that start a new line.
 const LINE_BREAKING: [&str; 15] =
     ["br", "div", "p", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "hr"];
-const VOID: [&str; 2] = ["br", "hr"];
 
 /// Sanitised HTML (the sanitiser already cut meeting links and Safe Links) without its meeting
 /// section: cut where the section's first line starts, with the elements still open closed.
@@ -94,7 +94,7 @@ pub fn without_meeting_details_html(html: &str) -> String {
     let mut in_pre = 0usize;
     for token in &tokens {
         match token {
-            Token::Tag { name, closing, at } => {
+            Token::Tag { name, closing, at, .. } => {
                 if LINE_BREAKING.contains(name) {
                     line_starts.push(*at);
                     lines.push(String::new());
@@ -134,47 +134,6 @@ pub fn without_meeting_details_html(html: &str) -> String {
         kept.push_str(&format!("</{name}>"));
     }
     kept
-}
-
-enum Token<'a> {
-    Tag { name: &'a str, closing: bool, at: usize },
-    Text { text: &'a str, at: usize },
-}
-
-impl Token<'_> {
-    fn at(&self) -> usize {
-        match self {
-            Token::Tag { at, .. } | Token::Text { at, .. } => *at,
-        }
-    }
-}
-
-/// Serialised sanitised HTML: text never holds a raw `<`, and attribute values are double-quoted
-/// (a `>` may sit inside one).
-fn tokenize(html: &str) -> Vec<Token<'_>> {
-    let bytes = html.as_bytes();
-    let mut tokens = Vec::new();
-    let mut at = 0;
-    while at < bytes.len() {
-        if bytes[at] != b'<' {
-            let end = html[at..].find('<').map_or(html.len(), |offset| at + offset);
-            tokens.push(Token::Text { text: &html[at..end], at });
-            at = end;
-            continue;
-        }
-        let mut end = at + 1;
-        let mut quoted = false;
-        while end < bytes.len() && (quoted || bytes[end] != b'>') {
-            quoted ^= bytes[end] == b'"';
-            end += 1;
-        }
-        let inside = &html[at + 1..end];
-        let closing = inside.starts_with('/');
-        let name = inside.trim_start_matches('/').split([' ', '/']).next().unwrap_or_default();
-        tokens.push(Token::Tag { name, closing, at });
-        at = end + 1;
-    }
-    tokens
 }
 
 /// The characters of serialised text with the serialiser's escapes read back, each with its offset.

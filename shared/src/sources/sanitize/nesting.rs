@@ -192,6 +192,13 @@ impl Nesting {
         if matches!(name, "html" | "head" | "body") {
             return true;
         }
+        if name == "form" {
+            // The form alone leaves the stack; what opened inside it stays open.
+            if let Some(at) = self.find(|open| open.name == "form", |open| open.scope_barrier) {
+                self.open.remove(at);
+            }
+            return true;
+        }
         if HEADINGS.contains(&name) {
             if let Some(at) = self.find(|open| HEADINGS.contains(&open.name.as_str()), |open| open.scope_barrier) {
                 self.pop_to(at);
@@ -355,6 +362,8 @@ mod tests {
         // parser keeps those elements open, so the estimate must too.
         assert_eq!(depth_after(&["b", "div", "/b", "b", "div", "/b"]), 4);
         assert_eq!(depth_after(&["div", "table", "td", "/div", "div", "table", "td", "/div"]), 6);
+        // `</form>` takes the form off the stack and leaves what opened inside it.
+        assert_eq!(depth_after(&["form", "div", "/form", "form", "div", "/form"]), 2);
         // Formatting elements a paragraph's end closes are reopened by the next text.
         assert_eq!(depth_after(&["p", "b", "/p", "#text", "p", "b", "/p", "#text"]), 2);
     }

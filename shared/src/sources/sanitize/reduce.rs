@@ -16,8 +16,8 @@ use std::borrow::Cow;
 /// Elements open at once beyond which start tags are dropped: far deeper than any mail client
 /// nests, shallow enough that the parser's walks over its stack stay cheap.
 pub const MAX_DEPTH: usize = 256;
-/// What the parser is given at most: sixteen times the description limit (what the tags and
-/// entities of a full 16 KiB description can take), parsed in well under 100 ms.
+/// What the parser is given at most: sixteen times the description limit, room for the tags and
+/// entities a full 16 KiB description is written with (benches/sanitize.rs: what it costs).
 pub const MAX_REDUCED_BYTES: usize = 256 * 1024;
 
 /// `html` with what can never show dropped, nested at most `MAX_DEPTH` deep and at most
