@@ -3,7 +3,7 @@
 //! every other field are never kept, and the event's own addresses and join links are cut out of its body.
 
 use super::reader::{ReadContext, RecordErrors, RecordsAt, SourceRecord, non_blank};
-use super::sanitize::{Redactions, redact_text, sanitize_html, sanitize_html_redacting};
+use super::sanitize::{Redactions, redact_text, sanitize_html_redacting, sanitize_html_within};
 use super::{MAX_DESCRIPTION_BYTES, SourceDescription, SourceEvent};
 use crate::domain::{EventTime, ShowAs};
 use jiff::civil::DateTime;
@@ -159,13 +159,23 @@ fn read_body(record: &mut RecordErrors<'_>, body: GraphBody, redactions: &Redact
             return None;
         }
     };
+    let too_long = format!("must be at most {MAX_DESCRIPTION_BYTES} bytes (after sanitising)");
     // Sanitised first, so the limit counts what would be kept (Outlook wraps bodies in styles) and
-    // the redaction below works on a bounded text.
-    let content = if is_html { sanitize_html(&content?) } else { content? };
+    // the redaction below works on a bounded text. A body that surely keeps more is refused unparsed.
+    let content = match (is_html, content?) {
+        (true, html) => match sanitize_html_within(&html, MAX_DESCRIPTION_BYTES) {
+            Ok(clean) => clean,
+            Err(_) => {
+                record.push("body/content", too_long);
+                return None;
+            }
+        },
+        (false, text) => text,
+    };
     let mut fits = |text: &str| {
         let fits = text.trim().len() <= MAX_DESCRIPTION_BYTES;
         if !fits {
-            record.push("body/content", format!("must be at most {MAX_DESCRIPTION_BYTES} bytes (after sanitising)"));
+            record.push("body/content", too_long.clone());
         }
         fits
     };

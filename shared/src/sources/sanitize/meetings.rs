@@ -27,8 +27,9 @@ const SECTION_MARKERS: &[&str] = &[
     // Google Meet
     "join with google meet", "join by google meet", "more phone numbers", "learn more about meet",
     "please do not edit this section",
-    // The details every one of them prints
-    "meeting id:", "conference id:", "passcode:", "meeting password:", "access code:", "pin:",
+    // The details every one of them prints (not a bare "PIN:" or "access code:": a rota's pager PIN
+    // or a door code is the organiser's text, and every service prints a heading above its own)
+    "meeting id:", "conference id:", "passcode:", "meeting password:",
 ];
 
 /// A line that only draws a rule (`_____`, `---`, Google's `-::~:~::~`), or nothing at all.
@@ -183,6 +184,7 @@ mod tests {
             "Walk through the Q1 roadmap. Dial-in details follow by email.",
             "Chopin: nocturnes; a meeting identifier is not a meeting id",
             "Shopping: pins, tape",
+            "Pager PIN: 1234. Door access code: 4411.",
         ] {
             assert_eq!(without_meeting_details_text(text), text);
             let html = format!("<p>{text}</p>");

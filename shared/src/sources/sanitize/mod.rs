@@ -8,9 +8,12 @@ mod meetings;
 mod nesting;
 mod reduce;
 mod serialised;
+mod shown;
 
 pub use meetings::{without_meeting_details_html, without_meeting_details_text};
 pub use reduce::{MAX_DEPTH, MAX_REDUCED_BYTES, reduce_html};
+
+use reduce::reduce;
 
 use links::{LinkFate, LinkRules, rewrite_written_links};
 use std::collections::{HashMap, HashSet};
@@ -61,8 +64,28 @@ pub fn sanitize_html(html: &str) -> String {
 /// `sanitize_html`, with the redactions applied: a link whose target holds a redacted string or
 /// points at a redacted host loses its target, and the text loses those strings and links.
 pub fn sanitize_html_redacting(html: &str, redactions: &Redactions) -> String {
+    sanitize_reduced(&reduce_html(html), redactions)
+}
+
+/// Sanitising would keep more than the limit asked for (its ends trimmed).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("sanitising keeps more than {0} bytes")]
+pub struct KeepsTooMuch(pub usize);
+
+/// `sanitize_html`, unless what it keeps would be over `limit` bytes, its ends trimmed: then
+/// `Err`, often known from the reduce pass alone, before anything is parsed.
+pub fn sanitize_html_within(html: &str, limit: usize) -> Result<String, KeepsTooMuch> {
+    let reduced = reduce(html);
+    if reduced.shown_at_least > limit {
+        return Err(KeepsTooMuch(limit));
+    }
+    let clean = sanitize_reduced(&reduced.html, &Redactions::default());
+    if clean.trim().len() > limit { Err(KeepsTooMuch(limit)) } else { Ok(clean) }
+}
+
+fn sanitize_reduced(reduced: &str, redactions: &Redactions) -> String {
     let rules = redactions.link_rules();
-    let mut clean = serialised::within_depth(&builder(rules.clone()).clean(&reduce_html(html)).to_string());
+    let mut clean = serialised::settled(&builder(rules.clone()).clean(reduced).to_string());
     for secret in redactions.strings() {
         // The serializer escapes `&` (and in attributes `"`), so look for the escaped form too.
         let escaped = secret.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;");
@@ -223,6 +246,45 @@ mod tests {
         assert_eq!(sanitize_html(&stray), stray);
         let clean = sanitize_html(&format!("Agenda{}", "<b><i>".repeat(500_000)));
         assert!(clean.starts_with("Agenda") && clean.matches("<b>").count() <= MAX_DEPTH, "{}", &clean[..100]);
+    }
+
+    #[test]
+    fn a_body_is_refused_unparsed_only_when_it_keeps_more_than_the_limit() {
+        let limit = 1000;
+        let bodies = [
+            "x".repeat(limit),
+            "x".repeat(limit + 1),
+            format!(" {} ", "<b>x</b>".repeat(limit / 8)),
+            format!("{}y", "<b>x</b>".repeat(limit / 8)),
+            "&#32;&nbsp;&Tab;&amp;".repeat(limit),
+            format!("<template>{}</template>ok", "x".repeat(2 * limit)),
+            format!("<svg><text>{}</text></svg>", "x".repeat(2 * limit)),
+            // Sanitising drops an element named as a MathML one, content and all.
+            format!("<sum>{}</sum>", "x".repeat(2 * limit)),
+            format!("<o:p>{}</o:p>", "x".repeat(2 * limit)),
+            // Written links may be cut to a stand-in, or unwrapped to something shorter.
+            "intervie<!---->tps://nam12.safelinks.protection.outlook.com/?url=%FF ".repeat(limit / 40),
+            format!("<select>{}</select>", "<b></b>".repeat(limit)),
+            format!("<textarea>{}</textarea>", "<".repeat(limit + 1)),
+            format!("<plaintext>{}", "&".repeat(limit / 4)),
+            "</p>".repeat(limit / 7 + 1),
+            format!("\0\r\n{}", " \u{a0}\u{2003}".repeat(limit)),
+        ];
+        for body in bodies {
+            let keeps = sanitize_html(&body).trim().len();
+            match sanitize_html_within(&body, limit) {
+                Ok(clean) => assert!(clean.trim().len() <= limit && clean == sanitize_html(&body), "{}", &body[..40]),
+                Err(_) => assert!(keeps > limit, "refused, yet it keeps {keeps} bytes: {}", &body[..40]),
+            }
+        }
+        assert!(reduce(&"<b>x</b>".repeat(limit)).shown_at_least > limit, "known before parsing");
+    }
+
+    #[test]
+    fn end_tags_with_nothing_to_close_do_not_reach_the_parser() {
+        assert_eq!(reduce_html("<span>a</x></div></body></span>"), "<span>a</span>");
+        assert_eq!(reduce_html("a</p></br>"), "a</p></br>", "the parser makes elements of these");
+        assert_eq!(reduce_html("<b><div></b>x"), "<b><div></b>x", "the adoption agency needs it");
     }
 
     #[test]

@@ -5,7 +5,7 @@
 //! drops as too deep costs an ordinary body nothing that shows.
 
 use super::reduce::MAX_DEPTH;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 /// Names of dropped start tags tracked at once, so their end tags are dropped too; a body with more
 /// distinct names than this only sends stray end tags, which the parser ignores cheaply.
@@ -16,11 +16,30 @@ const MAX_IDENTICAL_REOPENED: usize = 3;
 #[derive(Default)]
 pub struct Nesting {
     open: Vec<Element>,
+    /// How many open elements bear each name, so an end tag with nothing to close costs no walk.
+    open_names: HashMap<String, usize>,
+    /// Names an end tag found nothing to close for, since the stack last changed.
+    nothing_to_close: HashSet<String>,
+    /// Open elements whose content sanitising may drop (see `keeps_content`).
+    dropping: usize,
+    /// Open `select` elements: inside, the parser ignores most tags.
+    selects: usize,
     /// Formatting elements that another element's end closed: the parser reopens them at the next
     /// text or inline start tag.
     reopen: Vec<String>,
     /// Start tags dropped as too deep, by name.
     flattened: HashMap<String, usize>,
+}
+
+/// What an end tag does, as far as the reduce pass is concerned.
+#[derive(Debug, PartialEq, Eq)]
+pub enum EndTag {
+    /// It closes something: kept.
+    Closes,
+    /// `</p>` or `</br>` with nothing to close: the parser makes an empty element of it. Kept.
+    MakesElement,
+    /// Its start tag was dropped, or the parser would ignore it: dropped.
+    Dropped,
 }
 
 /// An open element, with what the walks down the stack ask of it worked out once.
@@ -121,6 +140,89 @@ fn is_special(name: &str) -> bool {
     SPECIAL.contains(&name) || name == "foreignobject" || name == "desc"
 }
 
+/// Elements whose content sanitising keeps (their own tags kept or not): formatting, tables, forms
+/// and the rest of everyday HTML. It drops the content of others (`template`, `object`, foreign
+/// content, and any element named as an SVG or MathML one, such as `<sum>`), and names nobody
+/// knows are taken as such too, so what they hold is never counted as shown.
+fn keeps_content(name: &str) -> bool {
+    FORMATTING.contains(&name)
+        || matches!(
+            name,
+            "blockquote"
+                | "br"
+                | "div"
+                | "h1"
+                | "h2"
+                | "h3"
+                | "h4"
+                | "h5"
+                | "h6"
+                | "hr"
+                | "li"
+                | "ol"
+                | "p"
+                | "pre"
+                | "span"
+                | "sub"
+                | "sup"
+                | "ul"
+                | "em"
+                | "strong"
+                | "table"
+                | "tbody"
+                | "thead"
+                | "tfoot"
+                | "tr"
+                | "td"
+                | "th"
+                | "caption"
+                | "colgroup"
+                | "col"
+                | "center"
+                | "section"
+                | "article"
+                | "header"
+                | "footer"
+                | "nav"
+                | "main"
+                | "aside"
+                | "address"
+                | "dl"
+                | "dt"
+                | "dd"
+                | "figure"
+                | "figcaption"
+                | "details"
+                | "summary"
+                | "label"
+                | "abbr"
+                | "acronym"
+                | "cite"
+                | "dfn"
+                | "kbd"
+                | "samp"
+                | "var"
+                | "ins"
+                | "del"
+                | "mark"
+                | "q"
+                | "time"
+                | "bdi"
+                | "bdo"
+                | "ruby"
+                | "rt"
+                | "rp"
+                | "textarea"
+                | "select"
+                | "option"
+                | "optgroup"
+                | "button"
+                | "form"
+                | "fieldset"
+                | "legend"
+        )
+}
+
 /// Start tags before which the parser reopens closed formatting elements: inline ones, and a few
 /// special ones that sit inline.
 fn reopens_formatting(name: &str) -> bool {
@@ -169,7 +271,7 @@ impl Nesting {
         if name == "a" {
             self.reopen.retain(|reopened| reopened != "a");
         }
-        self.open.push(Element::new(name.to_owned()));
+        self.push(name.to_owned());
         true
     }
 
@@ -181,44 +283,65 @@ impl Nesting {
         }
     }
 
-    /// An end tag: whether it is kept (false when its start tag was dropped).
-    pub fn end(&mut self, name: &str) -> bool {
+    /// An end tag: what it does.
+    pub fn end(&mut self, name: &str) -> EndTag {
         if let Some(count) = self.flattened.get_mut(name)
             && *count > 0
         {
             *count -= 1;
-            return false;
+            return EndTag::Dropped;
         }
-        if matches!(name, "html" | "head" | "body") {
-            return true;
+        let stray = || if matches!(name, "p" | "br") { EndTag::MakesElement } else { EndTag::Dropped };
+        let heading = HEADINGS.contains(&name);
+        // Nothing of that name open (or nothing found last time, the stack unchanged since).
+        let none_open = if heading {
+            HEADINGS.iter().all(|h| !self.open_names.contains_key(*h))
+        } else {
+            !self.open_names.contains_key(name)
+        };
+        if none_open || self.nothing_to_close.contains(name) {
+            return match FORMATTING.contains(&name) {
+                true => self.forget_reopened(name),
+                false => stray(),
+            };
         }
-        if name == "form" {
+        let found = if name == "form" {
+            self.find(|open| open.name == "form", |open| open.scope_barrier)
+        } else if heading {
+            self.find(|open| HEADINGS.contains(&open.name.as_str()), |open| open.scope_barrier)
+        } else {
+            let walk = Walk::of(name);
+            self.find(|open| open.name == name, |open| walk.stops_at(open))
+        };
+        match found {
             // The form alone leaves the stack; what opened inside it stays open.
-            if let Some(at) = self.find(|open| open.name == "form", |open| open.scope_barrier) {
-                self.open.remove(at);
+            Some(at) if name == "form" => {
+                self.remove(at);
+                EndTag::Closes
             }
-            return true;
-        }
-        if HEADINGS.contains(&name) {
-            if let Some(at) = self.find(|open| HEADINGS.contains(&open.name.as_str()), |open| open.scope_barrier) {
+            Some(at) => {
                 self.pop_to(at);
+                EndTag::Closes
             }
-            return true;
-        }
-        let walk = Walk::of(name);
-        match self.find(|open| open.name == name, |open| walk.stops_at(open)) {
-            Some(at) => self.pop_to(at),
-            // A formatting element that waits to be reopened is forgotten by its end tag.
-            None if FORMATTING.contains(&name) => {
-                if let Some(at) = self.reopen.iter().rposition(|reopened| reopened == name) {
-                    self.reopen.remove(at);
-                }
+            // Open below a special element: the adoption agency restructures around it.
+            None if FORMATTING.contains(&name) => EndTag::Closes,
+            None => {
+                self.nothing_to_close.insert(name.to_owned());
+                stray()
             }
-            // A stray end tag goes to the parser, which ignores it (or, for `</p>` and `</br>`,
-            // makes an empty element).
-            None => {}
         }
-        true
+    }
+
+    /// A formatting end tag with nothing open to close: the parser forgets one that waits to be
+    /// reopened, or ignores the tag.
+    fn forget_reopened(&mut self, name: &str) -> EndTag {
+        match self.reopen.iter().rposition(|reopened| reopened == name) {
+            Some(at) => {
+                self.reopen.remove(at);
+                EndTag::Closes
+            }
+            None => EndTag::Dropped,
+        }
     }
 
     /// Text: the parser reopens closed formatting elements before inserting it.
@@ -226,8 +349,59 @@ impl Nesting {
         self.reopen_formatting();
     }
 
+    /// Whether what is inserted now is dropped by sanitising, content and all.
+    pub fn in_dropped_content(&self) -> bool {
+        self.dropping > 0
+    }
+
+    /// How many elements are open, as estimated.
+    pub fn depth(&self) -> usize {
+        self.open.len()
+    }
+
+    /// Whether the parser now ignores most start tags (inside a `select`).
+    pub fn ignores_tags(&self) -> bool {
+        self.selects > 0
+    }
+
     fn reopen_formatting(&mut self) {
-        self.open.extend(self.reopen.drain(..).map(Element::new));
+        for name in std::mem::take(&mut self.reopen) {
+            self.push(name);
+        }
+    }
+
+    fn push(&mut self, name: String) {
+        self.count(&name, true);
+        self.open.push(Element::new(name));
+    }
+
+    fn remove(&mut self, at: usize) -> Element {
+        let removed = self.open.remove(at);
+        self.count(&removed.name, false);
+        removed
+    }
+
+    /// Keeps the counts and the end-tag cache with the stack.
+    fn count(&mut self, name: &str, opened: bool) {
+        self.nothing_to_close.clear();
+        match self.open_names.get_mut(name) {
+            Some(count) if !opened && *count <= 1 => {
+                self.open_names.remove(name);
+            }
+            Some(count) if opened => *count += 1,
+            Some(count) => *count -= 1,
+            None if opened => {
+                self.open_names.insert(name.to_owned(), 1);
+            }
+            None => {}
+        }
+        let change = |counter: &mut usize| *counter = if opened { *counter + 1 } else { counter.saturating_sub(1) };
+        if !keeps_content(name) {
+            change(&mut self.dropping);
+        }
+        if name == "select" {
+            change(&mut self.selects);
+        }
     }
 
     /// The index of the nearest open element that `wanted` accepts, walking down from the top
@@ -251,7 +425,12 @@ impl Nesting {
     /// Closes the open element at `at` and all above it. Formatting elements closed this way are
     /// reopened later, unless a marker above which they were opened closes with them.
     fn pop_to(&mut self, at: usize) {
-        let closed = self.open.split_off(at);
+        let mut closed = Vec::with_capacity(self.open.len() - at);
+        while self.open.len() > at {
+            let top = self.open.len() - 1;
+            closed.push(self.remove(top));
+        }
+        closed.reverse();
         let marker = closed.iter().position(|open| MARKERS.contains(&open.name.as_str())).unwrap_or(closed.len());
         for open in closed.into_iter().take(marker).skip(1) {
             if FORMATTING.contains(&open.name.as_str()) {
@@ -303,7 +482,7 @@ impl Nesting {
                 self.find(|open| open.name == "table", |open| matches!(open.name.as_str(), "template" | "html"))
             }
             // The open one closes first (for `a` and `nobr`, through the adoption agency).
-            "a" | "nobr" | "button" | "select" => {
+            "a" | "nobr" | "button" | "select" if self.open_names.contains_key(name) => {
                 let walk = Walk::of(name);
                 self.find(|open| open.name == name, |open| walk.stops_at(open))
             }
@@ -313,12 +492,14 @@ impl Nesting {
             self.pop_to(at);
         }
         if CLOSES_P.contains(&name)
+            && self.open_names.contains_key("p")
             && let Some(at) = self.find(|open| open.name == "p", |open| Walk::ButtonScope.stops_at(open))
         {
             self.pop_to(at);
         }
         if HEADINGS.contains(&name) && self.top_is(&HEADINGS) {
-            self.open.pop();
+            let top = self.open.len() - 1;
+            self.remove(top);
         }
     }
 }

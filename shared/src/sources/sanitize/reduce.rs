@@ -10,25 +10,43 @@
 //! deeper than `MAX_DEPTH` (with their end tags; their text stays); and everything after
 //! `MAX_REDUCED_BYTES` of output, cut between tokens. None of it shows in an ordinary body.
 
-use super::nesting::Nesting;
+use super::FORMATTING_TAGS;
+use super::nesting::{EndTag, Nesting};
+use super::serialised::MAX_SANITISED_DEPTH;
+use super::shown::ShownBytes;
 use std::borrow::Cow;
 
 /// Elements open at once beyond which start tags are dropped: far deeper than any mail client
 /// nests, shallow enough that the parser's walks over its stack stay cheap.
-pub const MAX_DEPTH: usize = 256;
-/// What the parser is given at most: sixteen times the description limit, room for the tags and
-/// entities a full 16 KiB description is written with (benches/sanitize.rs: what it costs).
-pub const MAX_REDUCED_BYTES: usize = 256 * 1024;
+pub const MAX_DEPTH: usize = 128;
+/// What the parser is given at most: eight times the description limit. Mail clients' HTML, once
+/// reduced, runs one to two times what sanitising keeps, so a body this long would not fit anyway;
+/// and a request's many bodies each cost the parser at most this (benches/sanitize.rs).
+pub const MAX_REDUCED_BYTES: usize = 128 * 1024;
 
-/// `html` with what can never show dropped, nested at most `MAX_DEPTH` deep and at most
-/// `MAX_REDUCED_BYTES` long; sanitising it reads as sanitising `html` would.
+/// The reduce pass's output, and how much sanitising it keeps at least.
+pub struct Reduced {
+    /// `html` with what can never show dropped, nested at most `MAX_DEPTH` deep and at most
+    /// `MAX_REDUCED_BYTES` long; sanitising it reads as sanitising `html` would.
+    pub html: String,
+    /// Bytes the sanitised result holds at least, its ends trimmed: the text outside content that
+    /// sanitising drops (white space and character references not counted), and the formatting
+    /// tags that open an element.
+    pub shown_at_least: usize,
+}
+
 pub fn reduce_html(html: &str) -> String {
+    reduce(html).html
+}
+
+pub fn reduce(html: &str) -> Reduced {
     let mut pass = Reducer {
         src: html,
         at: 0,
         out: String::with_capacity(html.len().min(64 * 1024)),
         nesting: Nesting::default(),
         full: false,
+        shown: ShownBytes::default(),
     };
     while pass.at < html.len() && !pass.full {
         match html[pass.at..].find('<') {
@@ -37,7 +55,7 @@ pub fn reduce_html(html: &str) -> String {
             None => pass.text(pass.at, html.len()),
         }
     }
-    pass.out
+    Reduced { html: pass.out, shown_at_least: pass.shown.total() }
 }
 
 struct Reducer<'a> {
@@ -47,6 +65,8 @@ struct Reducer<'a> {
     nesting: Nesting,
     /// The output budget is spent: nothing more is read.
     full: bool,
+    /// What sanitising keeps of the output at least (`Reduced::shown_at_least`).
+    shown: ShownBytes,
 }
 
 /// How the tokenizer reads an element's content, as html5ever switches it for HTML elements.
@@ -171,21 +191,22 @@ fn scan_tag(src: &str, from: usize) -> Option<Tag<'_>> {
 }
 
 impl Reducer<'_> {
-    /// Appends `piece` whole, or spends the budget and appends nothing.
-    fn emit(&mut self, piece: &str) {
+    /// Appends `piece` whole, or spends the budget and appends nothing (then false).
+    fn emit(&mut self, piece: &str) -> bool {
         if self.out.len() + piece.len() > MAX_REDUCED_BYTES {
             self.full = true;
-        } else {
-            self.out.push_str(piece);
+            return false;
         }
+        self.out.push_str(piece);
+        true
     }
 
-    /// Appends as much of `text` as the budget allows, cut between characters.
-    fn emit_text(&mut self, text: &str) {
+    /// Appends as much of `text` as the budget allows, cut between characters; how much it appended.
+    fn emit_text(&mut self, text: &str) -> usize {
         let room = MAX_REDUCED_BYTES - self.out.len();
         if text.len() <= room {
             self.out.push_str(text);
-            return;
+            return text.len();
         }
         let mut end = room;
         while !text.is_char_boundary(end) {
@@ -193,12 +214,33 @@ impl Reducer<'_> {
         }
         self.out.push_str(&text[..end]);
         self.full = true;
+        end
     }
 
     fn text(&mut self, from: usize, to: usize) {
         self.nesting.text();
-        self.emit_text(&self.src[from..to]);
+        let text = &self.src[from..to];
+        let emitted = self.emit_text(text);
+        self.count_shown_text(&text[..emitted], false);
         self.at = to;
+    }
+
+    fn count_shown_text(&mut self, text: &str, literal: bool) {
+        self.shown.text(text, !self.nesting.in_dropped_content(), literal);
+    }
+
+    /// A tag was written that makes (or closes) an element named `name`: if the element stays in
+    /// the sanitised result, it separates the text around it, and `bytes` of it count. Counted
+    /// only well within the depth the sanitised result is cut to, as the parser may nest a little
+    /// deeper than estimated.
+    fn count_shown_tag(&mut self, name: &str, bytes: usize) {
+        let stays = FORMATTING_TAGS.contains(&name)
+            && !self.nesting.in_dropped_content()
+            && !self.nesting.ignores_tags()
+            && self.nesting.depth() <= MAX_SANITISED_DEPTH / 2;
+        if stays {
+            self.shown.tag(bytes);
+        }
     }
 
     /// Text the parser must not read as markup (a `<` that starts no tag, or RCDATA) goes out with
@@ -207,7 +249,10 @@ impl Reducer<'_> {
     fn escaped_text(&mut self, text: &str, literal: bool) {
         self.nesting.text();
         let escaped = if literal { text.replace('&', "&amp;") } else { text.to_owned() };
-        self.emit_text(&escaped.replace('<', "&lt;"));
+        let escaped = escaped.replace('<', "&lt;");
+        if self.emit_text(&escaped) == escaped.len() {
+            self.count_shown_text(text, literal);
+        }
     }
 
     fn skip_past(&mut self, needle: char) {
@@ -271,8 +316,19 @@ impl Reducer<'_> {
             return;
         };
         self.at = tag.end;
-        if self.nesting.end(&tag.name) {
-            self.emit(&format!("</{}>", tag.name));
+        match self.nesting.end(&tag.name) {
+            EndTag::Closes => {
+                if self.emit(&format!("</{}>", tag.name)) {
+                    self.count_shown_tag(&tag.name, 0);
+                }
+            }
+            EndTag::MakesElement => {
+                if self.emit(&format!("</{}>", tag.name)) {
+                    // `</p>` makes `<p></p>`, `</br>` makes `<br>`.
+                    self.count_shown_tag(&tag.name, if tag.name == "p" { 7 } else { 4 });
+                }
+            }
+            EndTag::Dropped => {}
         }
     }
 
@@ -284,8 +340,8 @@ impl Reducer<'_> {
         self.at = tag.end;
         match content_of(&tag.name) {
             Content::Markup => {
-                if self.nesting.start(&tag.name) {
-                    self.emit(&written(&tag));
+                if self.nesting.start(&tag.name) && self.emit(&written(&tag)) {
+                    self.count_shown_tag(&tag.name, tag.name.len() + 2);
                 }
             }
             Content::Hidden => {
@@ -315,7 +371,8 @@ impl Reducer<'_> {
                 if self.nesting.start(&tag.name) {
                     self.emit(&written(&tag));
                     self.nesting.text();
-                    self.emit_text(rest);
+                    let emitted = self.emit_text(rest);
+                    self.count_shown_text(&rest[..emitted], true);
                 } else {
                     self.escaped_text(rest, true);
                 }
@@ -489,10 +546,8 @@ mod tests {
         let reduced = reduce_html(&long);
         assert!(reduced.len() <= MAX_REDUCED_BYTES);
         assert!(reduced.len() > MAX_REDUCED_BYTES - 16);
-        assert!(
-            reduced.ends_with('>') || reduced.ends_with('é') || reduced.ends_with('d'),
-            "{}",
-            &reduced[reduced.len() - 20..]
-        );
+        assert!(long.starts_with(&reduced), "what was written, up to the cut");
+        let last_tag = reduced.rfind('<').expect("tags");
+        assert!(reduced[last_tag..].contains('>'), "never cut inside a tag: {}", &reduced[last_tag..]);
     }
 }

@@ -45,27 +45,37 @@ pub fn tokenize(html: &str) -> Vec<Token<'_>> {
     tokens
 }
 
-/// Sanitised HTML nested at most `MAX_DEPTH` deep. The parser can nest a little deeper than the
-/// reduce pass estimated (it reopens formatting elements, a stray `</p>` becomes an element);
-/// dropping those tags, text kept, makes what is stored read the same when it is sanitised again.
-pub fn within_depth(html: &str) -> String {
+/// How deep sanitised HTML nests at most: half the reduce pass's cap. The parser can nest a little
+/// deeper than the pass estimated (it reopens formatting elements, a stray `</p>` becomes an
+/// element), and the pass's estimate of sanitised HTML can run up to twice its depth (a link
+/// nested in a link); within this, sanitising what is stored again reads it the same.
+pub const MAX_SANITISED_DEPTH: usize = MAX_DEPTH / 2;
+
+/// Sanitised HTML as the parser reads it back: nested at most `MAX_SANITISED_DEPTH` deep, and
+/// without a link inside a link (the parser splits those, differently each time: its adoption
+/// agency, run on its own output). The tags dropped for either are unwrapped, their text kept.
+pub fn settled(html: &str) -> String {
     let mut kept = String::with_capacity(html.len());
-    let mut depth = 0usize;
+    // For each open element: whether its tags are kept.
+    let mut open: Vec<bool> = Vec::new();
+    let mut open_links = 0usize;
     for token in tokenize(html) {
         match token {
             Token::Text { text, .. } => kept.push_str(text),
             Token::Tag { name, written, .. } if VOID.contains(&name) => kept.push_str(written),
-            Token::Tag { closing: false, written, .. } => {
-                depth += 1;
-                if depth <= MAX_DEPTH {
+            Token::Tag { name, closing: false, written, .. } => {
+                let keep = open.len() < MAX_SANITISED_DEPTH && !(name == "a" && open_links > 0);
+                if keep {
                     kept.push_str(written);
+                    open_links += usize::from(name == "a");
                 }
+                open.push(keep);
             }
-            Token::Tag { closing: true, written, .. } => {
-                if depth <= MAX_DEPTH {
+            Token::Tag { name, closing: true, written, .. } => {
+                if open.pop().unwrap_or(true) {
                     kept.push_str(written);
+                    open_links -= usize::from(name == "a" && open_links > 0);
                 }
-                depth = depth.saturating_sub(1);
             }
         }
     }
@@ -77,11 +87,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn deeper_tags_are_dropped_and_their_text_kept() {
+    fn deeper_tags_are_unwrapped() {
         let deep = format!("{}x<br>{}", "<b>".repeat(MAX_DEPTH + 2), "</b>".repeat(MAX_DEPTH + 2));
-        let kept = within_depth(&deep);
-        assert_eq!(kept, format!("{}x<br>{}", "<b>".repeat(MAX_DEPTH), "</b>".repeat(MAX_DEPTH)));
+        let kept = settled(&deep);
+        let (open, close) = ("<b>".repeat(MAX_SANITISED_DEPTH), "</b>".repeat(MAX_SANITISED_DEPTH));
+        assert_eq!(kept, format!("{open}x<br>{close}"));
         let shallow = r#"<p>a <a href="https://x.test/?a>b" rel="noopener noreferrer nofollow">b</a><br>c</p>"#;
-        assert_eq!(within_depth(shallow), shallow);
+        assert_eq!(settled(shallow), shallow);
+    }
+
+    #[test]
+    fn a_link_inside_a_link_is_unwrapped() {
+        let nested = r#"<a href="https://a.test">a <ul><li><a href="https://b.test">b</a></li></ul> c</a>"#;
+        assert_eq!(settled(nested), r#"<a href="https://a.test">a <ul><li>b</li></ul> c</a>"#);
     }
 }
