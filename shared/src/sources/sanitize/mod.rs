@@ -3,12 +3,14 @@
 //! section are cut out of its body before anything is stored. Raw HTML is reduced first (`reduce`),
 //! so sanitising costs time linear in its size.
 
+mod elements;
 mod links;
 mod meetings;
 mod nesting;
 mod reduce;
 mod serialised;
 mod shown;
+mod tokenizer;
 
 pub use meetings::{without_meeting_details_html, without_meeting_details_text};
 pub use reduce::{MAX_DEPTH, MAX_REDUCED_BYTES, reduce_html};

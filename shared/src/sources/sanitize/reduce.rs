@@ -6,15 +6,17 @@
 //!
 //! Dropped on the way: comments, doctypes and processing instructions; the content of the elements
 //! sanitising drops whole (`script`, `style`, …; the element stays, empty, so the tree is built as
-//! before); every attribute but a link's `href` and the few the parser looks at; start tags nested
-//! deeper than `MAX_DEPTH` (with their end tags; their text stays); and everything after
-//! `MAX_REDUCED_BYTES` of output, cut between tokens. None of it shows in an ordinary body.
+//! before); every attribute but a link's `href` and the few the parser looks at; end tags the
+//! parser would ignore; start tags nested deeper than `MAX_DEPTH` (with their end tags; their text
+//! stays); and everything after `MAX_REDUCED_BYTES` of output, cut between tokens. None of it shows
+//! in an ordinary body. On the way the pass also counts what sanitising will keep at least, so a
+//! body over the description limit can be refused unparsed.
 
 use super::FORMATTING_TAGS;
 use super::nesting::{EndTag, Nesting};
 use super::serialised::MAX_SANITISED_DEPTH;
 use super::shown::ShownBytes;
-use std::borrow::Cow;
+use super::tokenizer::{Content, closes_raw_text, content_of, scan_tag, script_data_end, written};
 
 /// Elements open at once beyond which start tags are dropped: far deeper than any mail client
 /// nests, shallow enough that the parser's walks over its stack stay cheap.
@@ -67,127 +69,6 @@ struct Reducer<'a> {
     full: bool,
     /// What sanitising keeps of the output at least (`Reduced::shown_at_least`).
     shown: ShownBytes,
-}
-
-/// How the tokenizer reads an element's content, as html5ever switches it for HTML elements.
-enum Content {
-    Markup,
-    /// Raw text or RCDATA that sanitising drops with the element.
-    Hidden,
-    /// RCDATA shown as text.
-    Textarea,
-    /// Everything to the end of the input is text.
-    Plaintext,
-}
-
-fn content_of(name: &str) -> Content {
-    match name {
-        "script" | "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" | "title" => Content::Hidden,
-        "textarea" => Content::Textarea,
-        "plaintext" => Content::Plaintext,
-        _ => Content::Markup,
-    }
-}
-
-/// A start or end tag as the tokenizer reads it: the name lower-cased, the attributes the reduced
-/// tag keeps (each as written, quotes included), and where the tag ends.
-struct Tag<'a> {
-    name: Cow<'a, str>,
-    kept: Vec<(&'static str, Option<&'a str>)>,
-    self_closing: bool,
-    end: usize,
-}
-
-/// The attributes that survive: a link's target, and those that steer tree building (a hidden
-/// `input` is not foster-parented; `font` with these leaves foreign content).
-fn kept_attributes(name: &str) -> &'static [&'static str] {
-    match name {
-        "a" => &["href"],
-        "input" => &["type"],
-        "font" => &["color", "face", "size"],
-        _ => &[],
-    }
-}
-
-fn is_tag_space(byte: u8) -> bool {
-    matches!(byte, b'\t' | b'\n' | b'\x0C' | b'\r' | b' ')
-}
-
-/// Reads the tag whose name starts at `from` (after `<` or `</`) as the HTML tokenizer does,
-/// quoted attribute values included; `None` when the input ends inside it (the tokenizer then
-/// drops the tag).
-fn scan_tag(src: &str, from: usize) -> Option<Tag<'_>> {
-    let bytes = src.as_bytes();
-    let mut at = from;
-    while at < bytes.len() && !is_tag_space(bytes[at]) && !matches!(bytes[at], b'/' | b'>') {
-        at += 1;
-    }
-    let written = &src[from..at];
-    let name = match written.bytes().any(|b| b.is_ascii_uppercase()) {
-        true => Cow::Owned(written.to_ascii_lowercase()),
-        false => Cow::Borrowed(written),
-    };
-    let wanted = kept_attributes(&name);
-    let mut tag = Tag { name, kept: Vec::new(), self_closing: false, end: 0 };
-    loop {
-        while at < bytes.len() && is_tag_space(bytes[at]) {
-            at += 1;
-        }
-        match *bytes.get(at)? {
-            b'>' => {
-                tag.end = at + 1;
-                return Some(tag);
-            }
-            b'/' => {
-                at += 1;
-                if bytes.get(at) == Some(&b'>') {
-                    tag.self_closing = true;
-                    tag.end = at + 1;
-                    return Some(tag);
-                }
-                continue;
-            }
-            _ => {}
-        }
-        // An attribute name runs to space, `/`, `>` or `=` (a leading `=` is part of it).
-        let name_from = at;
-        at += 1;
-        while at < bytes.len() && !is_tag_space(bytes[at]) && !matches!(bytes[at], b'/' | b'>' | b'=') {
-            at += 1;
-        }
-        let attribute = &src[name_from..at];
-        while at < bytes.len() && is_tag_space(bytes[at]) {
-            at += 1;
-        }
-        let mut value = None;
-        if bytes.get(at) == Some(&b'=') {
-            at += 1;
-            while at < bytes.len() && is_tag_space(bytes[at]) {
-                at += 1;
-            }
-            match *bytes.get(at)? {
-                quote @ (b'"' | b'\'') => {
-                    let close = at + 1 + src[at + 1..].find(quote as char)?;
-                    value = Some(&src[at..=close]);
-                    at = close + 1;
-                }
-                b'>' => {}
-                _ => {
-                    let value_from = at;
-                    while at < bytes.len() && !is_tag_space(bytes[at]) && bytes[at] != b'>' {
-                        at += 1;
-                    }
-                    value = Some(&src[value_from..at]);
-                }
-            }
-        }
-        // The tokenizer keeps the first of duplicate attributes.
-        if let Some(kept) = wanted.iter().find(|w| attribute.eq_ignore_ascii_case(w))
-            && !tag.kept.iter().any(|(name, _)| name == kept)
-        {
-            tag.kept.push((kept, value));
-        }
-    }
 }
 
 impl Reducer<'_> {
@@ -404,82 +285,6 @@ impl Reducer<'_> {
         }
         scan_tag(self.src, at + 2).map_or(self.src.len(), |tag| tag.end)
     }
-}
-
-/// A start tag as the reduced input writes it: the name, the kept attributes as written.
-fn written(tag: &Tag<'_>) -> String {
-    let mut out = format!("<{}", tag.name);
-    for (name, value) in &tag.kept {
-        out.push(' ');
-        out.push_str(name);
-        // `font` only needs its attributes present; without values, identical ones compare equal.
-        if let Some(value) = value
-            && tag.name != "font"
-        {
-            out.push('=');
-            out.push_str(value);
-        }
-    }
-    // The space keeps a `/` from joining an unquoted value.
-    out.push_str(if tag.self_closing { " />" } else { ">" });
-    out
-}
-
-/// `</name` followed by space, `/` or `>` at `at`: the end of raw text or RCDATA named `name`.
-fn closes_raw_text(src: &str, at: usize, name: &str) -> bool {
-    let bytes = src.as_bytes();
-    let name_end = at + 2 + name.len();
-    name_end < bytes.len()
-        && bytes[at + 2..name_end].eq_ignore_ascii_case(name.as_bytes())
-        && (is_tag_space(bytes[name_end]) || matches!(bytes[name_end], b'/' | b'>'))
-}
-
-/// Where script data starting at `from` ends, following the tokenizer's escape states: inside
-/// `<!--`, a `<script>` opens a double-escaped part that its `</script>` closes without ending
-/// the script.
-fn script_data_end(src: &str, from: usize) -> usize {
-    #[derive(PartialEq)]
-    enum State {
-        Data,
-        Escaped,
-        DoubleEscaped,
-    }
-    let bytes = src.as_bytes();
-    let mut state = State::Data;
-    let mut at = from;
-    while at < bytes.len() {
-        let rest = &bytes[at..];
-        match state {
-            State::Data if rest.starts_with(b"<!--") => {
-                state = State::Escaped;
-                // `<!--` and `-->` may share their dashes (`<!-->` opens and closes at once).
-                at += 2;
-                continue;
-            }
-            State::Data | State::Escaped if rest.starts_with(b"</") && closes_raw_text(src, at, "script") => {
-                return at;
-            }
-            State::Escaped | State::DoubleEscaped if rest.starts_with(b"-->") => state = State::Data,
-            State::Escaped if rest.starts_with(b"<") && closes_raw_text_open(src, at) => {
-                state = State::DoubleEscaped;
-            }
-            State::DoubleEscaped if rest.starts_with(b"</") && closes_raw_text(src, at, "script") => {
-                state = State::Escaped;
-            }
-            _ => {}
-        }
-        at += 1;
-    }
-    bytes.len()
-}
-
-/// `<script` followed by space, `/` or `>` at `at`.
-fn closes_raw_text_open(src: &str, at: usize) -> bool {
-    let bytes = src.as_bytes();
-    let name_end = at + 1 + "script".len();
-    name_end < bytes.len()
-        && bytes[at + 1..name_end].eq_ignore_ascii_case(b"script")
-        && (is_tag_space(bytes[name_end]) || matches!(bytes[name_end], b'/' | b'>'))
 }
 
 #[cfg(test)]
