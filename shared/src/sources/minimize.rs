@@ -1,7 +1,7 @@
 //! Data minimisation at write time: of each source event keep only what the share's detail level
 //! shows, drop events outside the range or cancelled, and count what was left out.
 
-use super::sanitize::sanitize_html;
+use super::sanitize::{sanitize_html, without_meeting_details_html, without_meeting_details_text};
 use super::{SourceDescription, SourceEvent};
 use crate::domain::{DateRange, Description, DetailLevel, EventTime, LeftOut, SharedEvent};
 use jiff::{Timestamp, tz::TimeZone};
@@ -82,14 +82,24 @@ fn keep_shown(event: SourceEvent, detail: DetailLevel, uid: String) -> SharedEve
         show_as: event.show_as,
         title: detail.shows_title().then_some(event.title),
         location: event.location.filter(|_| detail.shows_title()),
-        description: event.description.filter(|_| detail.shows_description()).map(|d| match d {
-            SourceDescription::Text(text) => Description::Text(text),
-            SourceDescription::Html(html) => Description::SanitizedHtml(sanitize_html(&html)),
-        }),
+        description: event.description.filter(|_| detail.shows_description()).and_then(kept_description),
         resource: event.resource,
         status: event.status,
         color: event.color,
     }
+}
+
+/// A description as stored: sanitised, without an invitation's meeting section or links into a
+/// meeting, whatever the source; none if nothing else was in it.
+fn kept_description(description: SourceDescription) -> Option<Description> {
+    let kept = match description {
+        SourceDescription::Text(text) => Description::Text(without_meeting_details_text(&text)),
+        SourceDescription::Html(html) => {
+            Description::SanitizedHtml(without_meeting_details_html(&sanitize_html(&html)))
+        }
+    };
+    let (Description::Text(text) | Description::SanitizedHtml(text)) = &kept;
+    (!text.trim().is_empty()).then_some(kept)
 }
 
 /// A UID stable across re-publishes of the same source event, from which the source id cannot be read.
@@ -165,6 +175,21 @@ mod tests {
             (kept[0].title.as_ref(), kept[0].location.as_ref(), kept[0].description.as_ref()),
             (None, None, None)
         );
+    }
+
+    #[test]
+    fn an_invitations_meeting_section_is_never_stored() {
+        let zoom = "Bring the Q3 numbers.\n\nJoin Zoom Meeting\nhttps://us06web.zoom.us/j/845?pwd=x\n\nMeeting ID: 845 1236 7890\nPasscode: 552019";
+        let mut text = source("Text", "2026-12-03T14:00:00Z", "2026-12-03T15:00:00Z");
+        text.description = Some(SourceDescription::Text(zoom.into()));
+        let mut html = source("Html", "2026-12-03T14:00:00Z", "2026-12-03T15:00:00Z");
+        html.description = Some(SourceDescription::Html(format!("<p>{}</p>", zoom.replace('\n', "<br>"))));
+        let mut only = source("Only", "2026-12-03T14:00:00Z", "2026-12-03T15:00:00Z");
+        only.description = Some(SourceDescription::Text("Meeting ID: 845 1236 7890".into()));
+        let (kept, _) = minimize(vec![text, html, only], DetailLevel::Full, &december(), "g/u");
+        assert_eq!(kept[0].description, Some(Description::Text("Bring the Q3 numbers.".into())));
+        assert_eq!(kept[1].description, Some(Description::SanitizedHtml("<p>Bring the Q3 numbers.</p>".into())));
+        assert_eq!(kept[2].description, None, "nothing but meeting details is no description");
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! every other field are never kept, and the event's own addresses and join links are cut out of its body.
 
 use super::reader::{ReadContext, RecordErrors, RecordsAt, SourceRecord, non_blank};
-use super::sanitize::{Redactions, redact_text, sanitize_html, sanitize_html_redacting};
+use super::sanitize::{Redactions, redact_text, sanitize_html_redacting, sanitize_html_within};
 use super::{MAX_DESCRIPTION_BYTES, SourceDescription, SourceEvent};
 use crate::domain::{EventTime, ShowAs};
 use jiff::civil::DateTime;
@@ -159,13 +159,23 @@ fn read_body(record: &mut RecordErrors<'_>, body: GraphBody, redactions: &Redact
             return None;
         }
     };
+    let too_long = format!("must be at most {MAX_DESCRIPTION_BYTES} bytes (after sanitising)");
     // Sanitised first, so the limit counts what would be kept (Outlook wraps bodies in styles) and
-    // the redaction below works on a bounded text.
-    let content = if is_html { sanitize_html(&content?) } else { content? };
+    // the redaction below works on a bounded text. A body that surely keeps more is refused unparsed.
+    let content = match (is_html, content?) {
+        (true, html) => match sanitize_html_within(&html, MAX_DESCRIPTION_BYTES) {
+            Ok(clean) => clean,
+            Err(_) => {
+                record.push("body/content", too_long);
+                return None;
+            }
+        },
+        (false, text) => text,
+    };
     let mut fits = |text: &str| {
         let fits = text.trim().len() <= MAX_DESCRIPTION_BYTES;
         if !fits {
-            record.push("body/content", format!("must be at most {MAX_DESCRIPTION_BYTES} bytes (after sanitising)"));
+            record.push("body/content", too_long.clone());
         }
         fits
     };
@@ -298,6 +308,30 @@ mod tests {
         assert!(!lower.contains("adelev@contoso.com") && !lower.contains("meetup-join"), "{html}");
         assert!(html.contains("href=\"https://example.com/agenda\""), "{html}");
         assert!(html.contains("rel=\"noopener noreferrer nofollow\""), "{html}");
+    }
+
+    #[test]
+    fn a_join_link_wrapped_in_safe_links_is_cut_and_other_safe_links_unwrapped() {
+        let join = "https://teams.microsoft.com/l/meetup-join/19%3ameeting_X%40thread.v2/0?context=%7b%7d";
+        let wrap = |target: &str| {
+            let encoded = target.replace('%', "%25").replace(':', "%3A").replace('/', "%2F").replace('?', "%3F");
+            format!(
+                "https://nam12.safelinks.protection.outlook.com/?url={encoded}&amp;data=05%7C02%7Ckim%40contoso.com%7C0&amp;reserved=0"
+            )
+        };
+        let json = format!(
+            r#"[{{"onlineMeeting":{{"joinUrl":"{join}"}},
+                 "body":{{"contentType":"html","content":"<p>Agenda <a href=\"{}\">notes</a></p><p><a href=\"{}\">Join the call</a> or paste {}</p>"}},
+                 "start":{{"dateTime":"2026-12-03T09:00:00","timeZone":"UTC"}},"end":{{"dateTime":"2026-12-03T10:00:00","timeZone":"UTC"}}}}]"#,
+            wrap("https://contoso.sharepoint.com/notes"),
+            wrap(join),
+            wrap(join),
+        );
+        let events = read_ok::<GraphEvent>(&json);
+        let Some(SourceDescription::Html(html)) = &events[0].description else { panic!("html body") };
+        assert!(!html.contains("safelinks") && !html.contains("meetup-join") && !html.contains("kim%40"), "{html}");
+        assert!(html.contains(r#"<a href="https://contoso.sharepoint.com/notes" rel="#), "{html}");
+        assert!(html.contains("<a rel=\"noopener noreferrer nofollow\">Join the call</a> or paste [hidden]"), "{html}");
     }
 
     #[test]
