@@ -1,115 +1,12 @@
-//! Failure: a store wrapper that fails the k-th write, for every k of a publish, a re-publish, a
+//! Failure: a store that fails the k-th write (`InstrumentedStore`), for every k of a publish, a re-publish, a
 //! rotation and a revoke (on every store), and a real outage of DynamoDB Local. After each failure
 //! the share is wholly old, wholly new or wholly gone, and nothing is left behind.
 
+use crate::support::instrumented_store::InstrumentedStore;
 use crate::support::{Backend, TestApp, share_body};
 use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
-use share_core::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
 use share_core::store::*;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-
-/// Test-only: passes everything through, except that the `fail_at`-th write fails as a throttled
-/// or unreachable store would (nothing of that write happens).
-#[derive(Clone)]
-struct FailingStore<S> {
-    inner: S,
-    writes: Arc<AtomicUsize>,
-    fail_at: Arc<AtomicUsize>,
-}
-
-impl<S> FailingStore<S> {
-    fn new(inner: S) -> Self {
-        Self { inner, writes: Arc::default(), fail_at: Arc::new(AtomicUsize::new(usize::MAX)) }
-    }
-
-    /// Fails the k-th write from now on (1-based); `usize::MAX` fails none.
-    fn arm(&self, k: usize) {
-        self.writes.store(0, Ordering::SeqCst);
-        self.fail_at.store(k, Ordering::SeqCst);
-    }
-
-    fn writes(&self) -> usize {
-        self.writes.load(Ordering::SeqCst)
-    }
-
-    fn write(&self) -> StoreResult<()> {
-        let n = self.writes.fetch_add(1, Ordering::SeqCst) + 1;
-        if n == self.fail_at.load(Ordering::SeqCst) {
-            Err(StoreError::Unavailable("injected fault".into()))
-        } else {
-            Ok(())
-        }
-    }
-}
-
-impl<S: ShareReads> ShareReads for FailingStore<S> {
-    async fn share(&self, id: &ShareId) -> StoreResult<Option<ShareRecord>> {
-        self.inner.share(id).await
-    }
-    async fn published(&self, id: &ShareId) -> StoreResult<Option<PublishedShare>> {
-        self.inner.published(id).await
-    }
-    async fn owner_shares(
-        &self,
-        group: &GroupId,
-        owner: &UserId,
-        after: Option<&ListCursor>,
-        limit: usize,
-    ) -> StoreResult<SharePage> {
-        self.inner.owner_shares(group, owner, after, limit).await
-    }
-    async fn group_shares(&self, group: &GroupId, after: Option<&ListCursor>, limit: usize) -> StoreResult<SharePage> {
-        self.inner.group_shares(group, after, limit).await
-    }
-    async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {
-        self.inner.idempotency(key_digest).await
-    }
-}
-
-impl<S: ShareWrites> ShareWrites for FailingStore<S> {
-    async fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8]) -> StoreResult<()> {
-        self.write()?;
-        self.inner.put_chunk(record, index, bytes).await
-    }
-    async fn commit(&self, commit: ShareCommit) -> StoreResult<()> {
-        self.write()?;
-        self.inner.commit(commit).await
-    }
-    async fn delete_chunks(&self, id: &ShareId, generation: &Generation, chunk_count: u32) -> StoreResult<()> {
-        self.write()?;
-        self.inner.delete_chunks(id, generation, chunk_count).await
-    }
-    async fn delete_share(&self, record: &ShareRecord) -> StoreResult<()> {
-        self.write()?;
-        self.inner.delete_share(record).await
-    }
-}
-
-impl<S: PolicyReads> PolicyReads for FailingStore<S> {
-    async fn sharing_state(
-        &self,
-        group: &GroupId,
-        user: &UserId,
-    ) -> StoreResult<(Option<SharingPolicy>, Option<UserPermission>)> {
-        self.inner.sharing_state(group, user).await
-    }
-    async fn users(&self, group: &GroupId) -> StoreResult<Vec<UserPermission>> {
-        self.inner.users(group).await
-    }
-}
-
-impl<S: PolicyWrites> PolicyWrites for FailingStore<S> {
-    async fn put_policy(&self, group: &GroupId, policy: &SharingPolicy) -> StoreResult<()> {
-        self.write()?;
-        self.inner.put_policy(group, policy).await
-    }
-    async fn put_user(&self, group: &GroupId, user: &UserPermission) -> StoreResult<()> {
-        self.write()?;
-        self.inner.put_user(group, user).await
-    }
-}
 
 /// A snapshot big enough for several chunks, every title tagged.
 fn tagged(tag: &str) -> Value {
@@ -141,7 +38,7 @@ fn assert_unavailable(response: &crate::support::TestResponse, what: &str) {
 }
 
 async fn every_failed_write_leaves_whole_state<S: Store + Clone + Into<Backend> + 'static>(inner: S) {
-    let store = FailingStore::new(inner.clone());
+    let store = InstrumentedStore::new(inner.clone());
     let app = TestApp::spawn(store.clone(), inner.into()).await;
     let kim = app.member("kim", "contoso");
     let id = app.publish(&kim, &tagged("v1")).await["id"].as_str().unwrap().to_owned();

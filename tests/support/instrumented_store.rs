@@ -1,0 +1,123 @@
+//! A store wrapper for tests that need to see or break what the service asks of a store.
+
+use share_core::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
+use share_core::store::*;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+/// Test-only: passes everything through to `inner`, counting writes and the two ways a share is
+/// read, except that the armed k-th write fails as a throttled or unreachable store would (nothing
+/// of that write happens).
+#[derive(Clone)]
+pub struct InstrumentedStore<S> {
+    inner: S,
+    writes: Arc<AtomicUsize>,
+    fail_at: Arc<AtomicUsize>,
+    record_reads: Arc<AtomicUsize>,
+    whole_reads: Arc<AtomicUsize>,
+}
+
+impl<S> InstrumentedStore<S> {
+    pub fn new(inner: S) -> Self {
+        Self {
+            inner,
+            writes: Arc::default(),
+            fail_at: Arc::new(AtomicUsize::new(usize::MAX)),
+            record_reads: Arc::default(),
+            whole_reads: Arc::default(),
+        }
+    }
+
+    /// Fails the k-th write from now on (1-based); `usize::MAX` fails none.
+    pub fn arm(&self, k: usize) {
+        self.writes.store(0, Ordering::SeqCst);
+        self.fail_at.store(k, Ordering::SeqCst);
+    }
+
+    pub fn writes(&self) -> usize {
+        self.writes.load(Ordering::SeqCst)
+    }
+
+    /// Reads of a share since the last call: (record alone, record with its chunks).
+    pub fn take_share_reads(&self) -> (usize, usize) {
+        (self.record_reads.swap(0, Ordering::SeqCst), self.whole_reads.swap(0, Ordering::SeqCst))
+    }
+
+    fn write(&self) -> StoreResult<()> {
+        let n = self.writes.fetch_add(1, Ordering::SeqCst) + 1;
+        if n == self.fail_at.load(Ordering::SeqCst) {
+            Err(StoreError::Unavailable("injected fault".into()))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl<S: ShareReads> ShareReads for InstrumentedStore<S> {
+    async fn share(&self, id: &ShareId) -> StoreResult<Option<ShareRecord>> {
+        self.record_reads.fetch_add(1, Ordering::SeqCst);
+        self.inner.share(id).await
+    }
+    async fn published(&self, id: &ShareId) -> StoreResult<Option<PublishedShare>> {
+        self.whole_reads.fetch_add(1, Ordering::SeqCst);
+        self.inner.published(id).await
+    }
+    async fn owner_shares(
+        &self,
+        group: &GroupId,
+        owner: &UserId,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> StoreResult<SharePage> {
+        self.inner.owner_shares(group, owner, after, limit).await
+    }
+    async fn group_shares(&self, group: &GroupId, after: Option<&ListCursor>, limit: usize) -> StoreResult<SharePage> {
+        self.inner.group_shares(group, after, limit).await
+    }
+    async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {
+        self.inner.idempotency(key_digest).await
+    }
+}
+
+impl<S: ShareWrites> ShareWrites for InstrumentedStore<S> {
+    async fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8]) -> StoreResult<()> {
+        self.write()?;
+        self.inner.put_chunk(record, index, bytes).await
+    }
+    async fn commit(&self, commit: ShareCommit) -> StoreResult<()> {
+        self.write()?;
+        self.inner.commit(commit).await
+    }
+    async fn delete_chunks(&self, id: &ShareId, generation: &Generation, chunk_count: u32) -> StoreResult<()> {
+        self.write()?;
+        self.inner.delete_chunks(id, generation, chunk_count).await
+    }
+    async fn delete_share(&self, record: &ShareRecord) -> StoreResult<()> {
+        self.write()?;
+        self.inner.delete_share(record).await
+    }
+}
+
+impl<S: PolicyReads> PolicyReads for InstrumentedStore<S> {
+    async fn sharing_state(
+        &self,
+        group: &GroupId,
+        user: &UserId,
+    ) -> StoreResult<(Option<SharingPolicy>, Option<UserPermission>)> {
+        self.inner.sharing_state(group, user).await
+    }
+    async fn users(&self, group: &GroupId) -> StoreResult<Vec<UserPermission>> {
+        self.inner.users(group).await
+    }
+}
+
+impl<S: PolicyWrites> PolicyWrites for InstrumentedStore<S> {
+    async fn put_policy(&self, group: &GroupId, policy: &SharingPolicy) -> StoreResult<()> {
+        self.write()?;
+        self.inner.put_policy(group, policy).await
+    }
+    async fn put_user(&self, group: &GroupId, user: &UserPermission) -> StoreResult<()> {
+        self.write()?;
+        self.inner.put_user(group, user).await
+    }
+}
