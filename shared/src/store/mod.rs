@@ -16,7 +16,7 @@ use crate::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, Us
 use jiff::{SignedDuration, Timestamp};
 use std::future::Future;
 
-pub use dynamodb::{DynamoStore, MeteredReads};
+pub use dynamodb::{DynamoStore, MeteredReads, Patience};
 pub use listing::{LIST_PAGE_SIZE, ListCursor, SharePage};
 pub use memory::{MemoryKey, MemoryStore};
 

@@ -6,18 +6,52 @@ use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
 use aws_smithy_http_client::tls::{Provider, TlsContext, TrustStore, rustls_provider::CryptoMode};
 use std::time::Duration;
 
+/// How long the store waits for DynamoDB. The defaults fit a request, with the store's finding out
+/// after an unknown outcome, inside the functions' ten-second timeout; tests shorten them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Patience {
+    /// One attempt of a call.
+    pub attempt: Duration,
+    /// A call with its retries (the SDK makes up to three attempts).
+    pub call: Duration,
+    /// After a write whose outcome is unknown, how long the store keeps finding out what happened.
+    pub settle: Duration,
+}
+
+impl Default for Patience {
+    fn default() -> Self {
+        Self { attempt: Duration::from_secs(2), call: Duration::from_secs(3), settle: Duration::from_secs(3) }
+    }
+}
+
+impl Patience {
+    /// The defaults, with any of `STORE_ATTEMPT_TIMEOUT_MS`, `STORE_CALL_TIMEOUT_MS` and
+    /// `STORE_SETTLE_MS` from the environment in their place.
+    pub fn from_env() -> Self {
+        let millis = |name: &str, default: Duration| {
+            std::env::var(name).ok().and_then(|v| v.parse().ok()).map_or(default, Duration::from_millis)
+        };
+        let defaults = Self::default();
+        Self {
+            attempt: millis("STORE_ATTEMPT_TIMEOUT_MS", defaults.attempt),
+            call: millis("STORE_CALL_TIMEOUT_MS", defaults.call),
+            settle: millis("STORE_SETTLE_MS", defaults.settle),
+        }
+    }
+}
+
 /// Retries and timeouts for every client: the SDK makes up to three attempts at throttled and
 /// transient failures (reusing a transaction's ClientRequestToken, so a retried commit is not
-/// taken for a conflict), and gives up on an operation after eight seconds, inside the functions' ten.
+/// applied twice), within the patience given.
 ///
 /// The client is built without `aws-config`: Lambda hands the region and the role's credentials over
 /// in the environment, so its provider chain (profiles, SSO, STS, IMDS) would only add size and
 /// start-up work. TLS is rustls on ring, the one stack every function links.
-pub(super) fn client_config() -> aws_sdk_dynamodb::config::Builder {
+pub(super) fn client_config(patience: &Patience) -> aws_sdk_dynamodb::config::Builder {
     let timeouts = TimeoutConfig::builder()
-        .connect_timeout(Duration::from_secs(1))
-        .operation_attempt_timeout(Duration::from_secs(3))
-        .operation_timeout(Duration::from_secs(8))
+        .connect_timeout(Duration::from_secs(1).min(patience.attempt))
+        .operation_attempt_timeout(patience.attempt)
+        .operation_timeout(patience.call)
         .build();
     let tls = TlsContext::builder().with_trust_store(trust_store()).build().expect("a valid TLS context");
     let https = aws_smithy_http_client::Builder::new()

@@ -22,6 +22,7 @@ use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, DeleteRequest, KeysAndAttributes, Put, TransactWriteItem, WriteRequest,
 };
 use client::client_config;
+pub use client::Patience;
 use errors::{build_error, store_error, unstorable};
 use items::{Assembly, IdempotencyItem, n, read_attribute, s};
 use jiff::Timestamp;
@@ -43,6 +44,8 @@ const UNPROCESSED_ROUNDS: u32 = 4;
 pub struct DynamoStore {
     client: Client,
     table: Arc<str>,
+    /// After a write whose outcome is unknown, how long to keep finding out what happened.
+    settle: Duration,
 }
 
 /// What `from_env` needs and Lambda always sets.
@@ -52,7 +55,11 @@ pub struct MissingEnvironment(&'static str);
 
 impl DynamoStore {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: Arc::from(table.into()) }
+        Self { client, table: Arc::from(table.into()), settle: Patience::default().settle }
+    }
+
+    fn with_patience(config: aws_sdk_dynamodb::config::Builder, table: impl Into<String>, patience: Patience) -> Self {
+        Self { settle: patience.settle, ..Self::new(Client::from_conf(config.build()), table) }
     }
 
     /// The Lambda functions' store: region and the execution role's credentials from the environment.
@@ -65,22 +72,29 @@ impl DynamoStore {
             None,
             "lambda-environment",
         );
-        let mut config = client_config().region(Region::new(var("AWS_REGION")?)).credentials_provider(credentials);
+        let patience = Patience::from_env();
+        let mut config =
+            client_config(&patience).region(Region::new(var("AWS_REGION")?)).credentials_provider(credentials);
         // The SDK's own variables for another endpoint (DynamoDB Local under `sam local`, or a test).
         if let Ok(endpoint) = std::env::var("AWS_ENDPOINT_URL_DYNAMODB").or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
         {
             config = config.endpoint_url(endpoint);
         }
-        Ok(Self::new(Client::from_conf(config.build()), table))
+        Ok(Self::with_patience(config, table, patience))
     }
 
-    /// A DynamoDB-compatible server at `endpoint_url` (DynamoDB Local), with dummy credentials.
+    /// A DynamoDB-compatible server at `endpoint_url` (DynamoDB Local), with dummy credentials and
+    /// the patience the environment sets (`Patience::from_env`).
     pub async fn connect(endpoint_url: &str, table: impl Into<String>) -> Self {
-        let config = client_config()
+        Self::connect_with(endpoint_url, table, Patience::from_env()).await
+    }
+
+    pub async fn connect_with(endpoint_url: &str, table: impl Into<String>, patience: Patience) -> Self {
+        let config = client_config(&patience)
             .endpoint_url(endpoint_url)
             .region(Region::new("us-east-1"))
             .credentials_provider(Credentials::new("local", "local", None, None, "local"));
-        Self::new(Client::from_conf(config.build()), table)
+        Self::with_patience(config, table, patience)
     }
 
     pub fn client(&self) -> &Client {
