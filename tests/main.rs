@@ -1,6 +1,7 @@
 //! The behaviour suite: one binary, every module run against each store where it applies.
 
 mod failure;
+mod faults;
 mod handlers;
 mod hostile;
 mod lambda_logs;

@@ -4,6 +4,7 @@
 pub mod caller_events;
 pub mod dynamo_local;
 pub mod dynamo_process;
+pub mod fault_proxy;
 pub mod instrumented_store;
 pub mod operation_recorder;
 pub mod runtime_api;
