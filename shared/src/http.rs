@@ -43,6 +43,9 @@ pub enum ApiError {
     Unprocessable { detail: String, errors: Vec<FieldError>, truncated: bool },
     #[error("store unavailable")]
     Unavailable,
+    /// A change was sent to the store, which did not say in time whether it applied.
+    #[error("outcome unknown")]
+    OutcomeUnknown,
     #[error("internal error")]
     Internal,
 }
@@ -85,6 +88,7 @@ impl ApiError {
             Self::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::OutcomeUnknown => StatusCode::GATEWAY_TIMEOUT,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -110,6 +114,12 @@ impl ApiError {
             Self::Unavailable => {
                 ("The store is busy or unreachable; nothing was changed. Try again shortly.".into(), &[])
             }
+            Self::OutcomeUnknown => (
+                "The store did not confirm the change in time: it may or may not have been applied. A GET shows \
+                 which; a retry with the same Idempotency-Key is safe."
+                    .into(),
+                &[],
+            ),
             Self::Internal => ("Something went wrong on our side.".into(), &[]),
         };
         let problem =
@@ -143,6 +153,7 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Unavailable(_) => Self::Unavailable,
+            StoreError::Indeterminate(_) => Self::OutcomeUnknown,
             StoreError::Conflict => ServiceError::from(error).into(),
             StoreError::Rejected(_) | StoreError::Inconsistent(_) => Self::Internal,
         }

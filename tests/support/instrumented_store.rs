@@ -77,6 +77,9 @@ impl<S: ShareReads> ShareReads for InstrumentedStore<S> {
     async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {
         self.inner.idempotency(key_digest).await
     }
+    async fn forwarded_to(&self, id: &ShareId) -> StoreResult<Option<ShareId>> {
+        self.inner.forwarded_to(id).await
+    }
 }
 
 impl<S: ShareWrites> ShareWrites for InstrumentedStore<S> {
@@ -95,6 +98,10 @@ impl<S: ShareWrites> ShareWrites for InstrumentedStore<S> {
     async fn delete_share(&self, record: &ShareRecord) -> StoreResult<()> {
         self.write()?;
         self.inner.delete_share(record).await
+    }
+    /// Not counted: a best-effort clean-up after a write that already succeeded.
+    async fn sweep_leftovers(&self, id: &ShareId) -> StoreResult<()> {
+        self.inner.sweep_leftovers(id).await
     }
 }
 
