@@ -21,8 +21,8 @@ use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{
     AttributeValue, Delete, DeleteRequest, KeysAndAttributes, Put, TransactWriteItem, WriteRequest,
 };
-use client::client_config;
 pub use client::Patience;
+use client::client_config;
 use errors::{build_error, store_error, unstorable};
 use items::{Assembly, IdempotencyItem, n, read_attribute, s};
 use jiff::Timestamp;
@@ -439,6 +439,22 @@ impl PolicyReads for DynamoStore {
             .consistent_read(true);
         let items = self.query_all(query).await?;
         items.into_iter().map(|mut item| read_attribute(&mut item, "user")).collect()
+    }
+
+    async fn permissions(&self, group: &GroupId, users: &[UserId]) -> StoreResult<Vec<UserPermission>> {
+        /// BatchGetItem's limit of keys per call.
+        const BATCH_GET_LIMIT: usize = 100;
+        // BatchGetItem refuses duplicate keys.
+        let distinct: std::collections::BTreeSet<&UserId> = users.iter().collect();
+        let wanted: Vec<Item> =
+            distinct.into_iter().map(|user| keys::of(keys::group(group), keys::user(user))).collect();
+        let mut permissions = Vec::with_capacity(wanted.len());
+        for batch in wanted.chunks(BATCH_GET_LIMIT) {
+            for mut item in self.batch_get(batch.to_vec()).await? {
+                permissions.push(read_attribute(&mut item, "user")?);
+            }
+        }
+        Ok(permissions)
     }
 }
 
