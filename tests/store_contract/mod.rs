@@ -28,6 +28,7 @@ crate::per_store!(
     idempotency_entry_commits_with_the_share,
     expired_idempotency_key_is_free_again,
     policy_and_users,
+    permissions_of_many_users_at_once,
     owner_and_group_share_scoping,
     share_lists_page_with_cursors_that_stay_in_scope,
     expired_share_is_still_served_to_answer_gone,
@@ -304,6 +305,35 @@ async fn policy_and_users<S: Store + StoredItems>(store: S) {
         (Some(SharingPolicy::default()), Some(user("bob", false, true)))
     );
     assert_eq!(store.users(&g1).await.unwrap().len(), 3);
+}
+
+/// The owners of a page of shares (up to 100, repeated) and more: each stored record of the group
+/// once, a user without one left out, another group's record never.
+async fn permissions_of_many_users_at_once<S: Store + StoredItems>(store: S) {
+    let (g1, g2) = (GroupId::parse("g1").unwrap(), GroupId::parse("g2").unwrap());
+    let user_id = |i: usize| UserId::parse(&format!("user-{i:03}")).unwrap();
+    let permission =
+        |i: usize, can_share: bool| UserPermission { user_id: user_id(i), email: None, can_share, admin: false };
+    let mut stored = Vec::new();
+    for i in (0..130usize).filter(|i| !i.is_multiple_of(3)) {
+        stored.push(permission(i, i.is_multiple_of(2)));
+        store.put_user(&g1, stored.last().unwrap()).await.unwrap();
+    }
+    store.put_user(&g2, &permission(1, false)).await.unwrap();
+    store.put_user(&g2, &permission(3, true)).await.unwrap();
+
+    assert!(store.permissions(&g1, &[]).await.unwrap().is_empty());
+    let page: Vec<UserId> = (0..100).map(|i| user_id(i % 40)).collect();
+    let mut read = store.permissions(&g1, &page).await.unwrap();
+    read.sort_by(|a, b| a.user_id.cmp(&b.user_id));
+    let expected: Vec<UserPermission> = stored.iter().filter(|p| p.user_id < user_id(40)).cloned().collect();
+    assert_eq!(read, expected, "a page's owners, repeated: each record once");
+
+    let everyone: Vec<UserId> = (0..130).map(user_id).collect();
+    let mut read = store.permissions(&g1, &everyone).await.unwrap();
+    read.sort_by(|a, b| a.user_id.cmp(&b.user_id));
+    assert_eq!(read, stored, "more users than one batch holds");
+    assert_eq!(store.permissions(&g2, &[user_id(1), user_id(2)]).await.unwrap(), vec![permission(1, false)]);
 }
 
 async fn owner_and_group_share_scoping<S: Store + StoredItems>(store: S) {

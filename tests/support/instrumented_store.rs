@@ -5,8 +5,8 @@ use share_core::store::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
-/// Test-only: passes everything through to `inner`, counting writes and the two ways a share is
-/// read, except that the armed k-th write fails as a throttled or unreachable store would (nothing
+/// Test-only: passes everything through to `inner`, counting writes, the two ways a share is read
+/// and the reads of policy and user records, except that the armed k-th write fails as a throttled or unreachable store would (nothing
 /// of that write happens).
 #[derive(Clone)]
 pub struct InstrumentedStore<S> {
@@ -15,6 +15,7 @@ pub struct InstrumentedStore<S> {
     fail_at: Arc<AtomicUsize>,
     record_reads: Arc<AtomicUsize>,
     whole_reads: Arc<AtomicUsize>,
+    policy_reads: Arc<AtomicUsize>,
 }
 
 impl<S> InstrumentedStore<S> {
@@ -25,6 +26,7 @@ impl<S> InstrumentedStore<S> {
             fail_at: Arc::new(AtomicUsize::new(usize::MAX)),
             record_reads: Arc::default(),
             whole_reads: Arc::default(),
+            policy_reads: Arc::default(),
         }
     }
 
@@ -41,6 +43,11 @@ impl<S> InstrumentedStore<S> {
     /// Reads of a share since the last call: (record alone, record with its chunks).
     pub fn take_share_reads(&self) -> (usize, usize) {
         (self.record_reads.swap(0, Ordering::SeqCst), self.whole_reads.swap(0, Ordering::SeqCst))
+    }
+
+    /// Reads of policy and user records (each one call of the port) since the last call.
+    pub fn take_policy_reads(&self) -> usize {
+        self.policy_reads.swap(0, Ordering::SeqCst)
     }
 
     fn write(&self) -> StoreResult<()> {
@@ -111,10 +118,16 @@ impl<S: PolicyReads> PolicyReads for InstrumentedStore<S> {
         group: &GroupId,
         user: &UserId,
     ) -> StoreResult<(Option<SharingPolicy>, Option<UserPermission>)> {
+        self.policy_reads.fetch_add(1, Ordering::SeqCst);
         self.inner.sharing_state(group, user).await
     }
     async fn users(&self, group: &GroupId) -> StoreResult<Vec<UserPermission>> {
+        self.policy_reads.fetch_add(1, Ordering::SeqCst);
         self.inner.users(group).await
+    }
+    async fn permissions(&self, group: &GroupId, users: &[UserId]) -> StoreResult<Vec<UserPermission>> {
+        self.policy_reads.fetch_add(1, Ordering::SeqCst);
+        self.inner.permissions(group, users).await
     }
 }
 

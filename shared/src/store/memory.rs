@@ -290,6 +290,12 @@ impl PolicyReads for MemoryStore {
         let tables = self.tables();
         Ok(tables.users.iter().filter(|((g, _), _)| g == group).map(|(_, user)| user.clone()).collect())
     }
+
+    async fn permissions(&self, group: &GroupId, users: &[UserId]) -> StoreResult<Vec<UserPermission>> {
+        let tables = self.tables();
+        let users: std::collections::BTreeSet<&UserId> = users.iter().collect();
+        Ok(users.into_iter().filter_map(|user| tables.users.get(&(group.clone(), user.clone())).cloned()).collect())
+    }
 }
 
 impl PolicyWrites for MemoryStore {

@@ -157,6 +157,13 @@ pub trait PolicyReads: Send + Sync {
         user: &UserId,
     ) -> impl Future<Output = StoreResult<(Option<SharingPolicy>, Option<UserPermission>)>> + Send;
     fn users(&self, group: &GroupId) -> impl Future<Output = StoreResult<Vec<UserPermission>>> + Send;
+    /// The stored records of these users of the group (a user without one is left out), in one
+    /// round trip for up to 100 distinct users: the owners of a page of shares.
+    fn permissions(
+        &self,
+        group: &GroupId,
+        users: &[UserId],
+    ) -> impl Future<Output = StoreResult<Vec<UserPermission>>> + Send;
 }
 
 pub trait PolicyWrites: Send + Sync {

@@ -99,6 +99,10 @@ impl PolicyReads for MeteredReads {
     async fn users(&self, group: &GroupId) -> StoreResult<Vec<UserPermission>> {
         self.store.users(group).await
     }
+
+    async fn permissions(&self, group: &GroupId, users: &[UserId]) -> StoreResult<Vec<UserPermission>> {
+        self.store.permissions(group, users).await
+    }
 }
 
 /// On the metered client: asks for the consumed capacity of each Query and BatchGetItem (the

@@ -346,6 +346,22 @@ impl PolicyReads for DynamoStore {
         let items = self.query_all(query).await?;
         items.into_iter().map(|mut item| read_attribute(&mut item, "user")).collect()
     }
+
+    async fn permissions(&self, group: &GroupId, users: &[UserId]) -> StoreResult<Vec<UserPermission>> {
+        /// BatchGetItem's limit of keys per call.
+        const BATCH_GET_LIMIT: usize = 100;
+        // BatchGetItem refuses duplicate keys.
+        let distinct: std::collections::BTreeSet<&UserId> = users.iter().collect();
+        let wanted: Vec<Item> =
+            distinct.into_iter().map(|user| keys::of(keys::group(group), keys::user(user))).collect();
+        let mut permissions = Vec::with_capacity(wanted.len());
+        for batch in wanted.chunks(BATCH_GET_LIMIT) {
+            for mut item in self.batch_get(batch.to_vec()).await? {
+                permissions.push(read_attribute(&mut item, "user")?);
+            }
+        }
+        Ok(permissions)
+    }
 }
 
 impl PolicyWrites for DynamoStore {
