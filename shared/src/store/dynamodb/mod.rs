@@ -22,7 +22,7 @@ use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, WriteRequest};
 pub use client::Patience;
 use client::client_config;
-use errors::{build_error, store_error, unstorable};
+use errors::{build_error, store_error, unstorable, write_error};
 use items::{Assembly, IdempotencyItem, read_attribute, s};
 use jiff::Timestamp;
 use serde_dynamo::aws_sdk_dynamodb_1::to_attribute_value;
@@ -194,15 +194,20 @@ impl DynamoStore {
         Ok(output.item)
     }
 
+    /// An unconditional put is idempotent: after an attempt whose outcome is unknown, sending it again
+    /// until one lands makes the outcome known (within the store's patience).
     async fn put_item(&self, item: Item) -> StoreResult<()> {
-        self.client
-            .put_item()
-            .table_name(self.table())
-            .set_item(Some(item))
-            .send()
-            .await
-            .map_err(|e| store_error("PutItem", e))?;
-        Ok(())
+        let started = std::time::Instant::now();
+        loop {
+            let sent = self.client.put_item().table_name(self.table()).set_item(Some(item.clone())).send().await;
+            match sent.map_err(|e| write_error("PutItem", e)) {
+                Ok(_) => return Ok(()),
+                Err(StoreError::Indeterminate(_)) if started.elapsed() < self.patience.settle => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(error) => return Err(error),
+            }
+        }
     }
 
     /// A query of one of the share indexes, newest first, within the group's partition; the caller
