@@ -170,3 +170,24 @@ async fn no_event_text_reaches_the_logs(app: TestApp) {
 }
 
 crate::per_store!(app: handlers_serve_api_gateway_events, no_event_text_reaches_the_logs);
+
+/// An invocation answers before Lambda's deadline, which the handler reads from the invocation's
+/// context: a change the store never answers is a 504 (it may yet apply), not the gateway's error
+/// after Lambda ends the function.
+#[tokio::test]
+async fn a_write_the_store_never_answers_is_504_before_the_deadline() {
+    use lambda_http::RequestExt;
+    use std::time::{Duration, SystemTime, UNIX_EPOCH};
+    let store = crate::support::instrumented_store::InstrumentedStore::new(share_core::store::MemoryStore::new());
+    store.hang_writes(true);
+    let deadline = SystemTime::now() + Duration::from_millis(1500);
+    let mut context = lambda_http::Context::default();
+    context.deadline = deadline.duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
+    let request = post_share(&share_body("never", 2)).into_request().with_lambda_context(context);
+
+    let response = publish_share::handle(&store, &ServiceConfig::default(), request).await;
+    assert!(SystemTime::now() < deadline, "answered after the deadline");
+    assert_eq!(response.status(), 504, "{}", body_text(&response));
+    assert_eq!(response.headers()["content-type"], "application/problem+json");
+    assert!(body_json(&response)["detail"].as_str().unwrap().contains("may or may not have been applied"));
+}

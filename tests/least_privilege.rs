@@ -81,6 +81,17 @@ async fn publish(store: &DynamoStore, body: &serde_json::Value) -> String {
     body_json(&created)["id"].as_str().unwrap().to_owned()
 }
 
+/// Publishes as a member (not an admin) of the recorded caller's group; returns the share's id.
+async fn publish_as_member(store: &DynamoStore, body: &serde_json::Value) -> String {
+    let fixture = crate::support::caller_events::fixture("post_shares_jwt.json");
+    let group = fixture["requestContext"]["authorizer"]["jwt"]["claims"]["tid"].as_str().unwrap().to_owned();
+    let member = [("sub", "member"), ("tid", group.as_str()), ("scp", "Shares.ReadWrite")];
+    let request = authenticated("POST /shares", "/shares").claims(member).json_body(body).into_request();
+    let created = publish_share::handle(store, &ServiceConfig::default(), request).await;
+    assert_eq!(created.status(), 201, "{}", body_text(&created));
+    body_json(&created)["id"].as_str().unwrap().to_owned()
+}
+
 async fn chunk_count(store: &DynamoStore, id: &str) -> u32 {
     store.share(&ShareId::parse(id).unwrap()).await.unwrap().expect("stored").chunk_count
 }
@@ -95,8 +106,9 @@ async fn stored_items(store: &DynamoStore, id: &str) -> usize {
 /// `idempotency` and `share` through a keyed publish and its retry; `put_chunk` and `commit` through
 /// multi-chunk publishes, a PUT that replaces a multi-chunk snapshot and a rotate (which also reads
 /// `published`); `delete_chunks` through a PUT whose commit fails after its chunks were written;
-/// `owner_shares` through `GET /shares`; `delete_share` through `DELETE`. `users` and `group_shares`
-/// are in the bounds but no publish route calls them.
+/// `owner_shares` through `GET /shares`; `delete_share` through `DELETE`; `permissions` through an
+/// admin's `GET /shares/{id}` of another member's share. `users` and `group_shares` are in the bounds
+/// but no publish route calls them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publish_share_is_granted_exactly_what_its_routes_call() {
     let base = fresh_store().await;
@@ -119,6 +131,9 @@ async fn publish_share_is_granted_exactly_what_its_routes_call() {
     assert_eq!(body_json(&listed)["shares"][0]["id"].as_str(), Some(id.as_str()), "{}", body_text(&listed));
     assert_eq!(call(on("GET /shares/{id}", &share_path, ("id", &id)).into_request()).await.status(), 200);
     assert_eq!(call(authenticated("GET /me/sharing", "/me/sharing").into_request()).await.status(), 200);
+    let members = publish_as_member(&base, &share_body("Member's", 1)).await;
+    let shown = call(on("GET /shares/{id}", &format!("/shares/{members}"), ("id", &members)).into_request()).await;
+    assert_eq!(body_json(&shown)["owner"]["userId"], "member", "{}", body_text(&shown));
 
     let replace =
         |seed| on("PUT /shares/{id}", &share_path, ("id", &id)).json_body(&large_share_body("New", 900, seed));
@@ -176,8 +191,8 @@ async fn view_share_is_granted_exactly_what_its_routes_call() {
 }
 
 /// share-settings (`ShareReads + PolicyReads + PolicyWrites`): `sharing_state` on every route,
-/// `put_policy` and `put_user` through the PUTs, `users` through the user list, `group_shares`
-/// through the admins' list. The other `ShareReads` methods are in the bounds, unused by any route.
+/// `put_policy` and `put_user` through the PUTs, `users` through the user list, `group_shares` and
+/// `permissions` (the owners' records) through the admins' list. The other `ShareReads` methods are in the bounds, unused by any route.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn share_settings_is_granted_exactly_what_its_routes_call() {
     let base = fresh_store().await;

@@ -81,8 +81,12 @@ async fn rotate_moves_the_share_and_kills_the_old_link(app: TestApp) {
     assert_eq!(feed.status, StatusCode::OK);
     assert_eq!(snapshot_in_feed(&feed.text()), ("rot".to_owned(), 600));
     assert_eq!(app.share_ids(&kim).await, vec![new_id.clone()]);
-    assert_eq!(app.stored_pieces(&old_id).await, 0, "nothing of the old id is left");
+    assert_eq!(app.stored_pieces(&old_id).await, 1, "the old id keeps only its forwarding marker");
     assert_eq!(app.stored_pieces(&new_id).await, app.record(&new_id).await.unwrap().chunk_count as usize);
+
+    assert_eq!(app.delete(&format!("/shares/{new_id}"), &kim).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(app.stored_pieces(&old_id).await, 0, "the revoke takes the marker too");
+    assert_eq!(app.stored_pieces(&new_id).await, 0);
 }
 
 async fn idempotent_publish_returns_the_first_share(app: TestApp) {

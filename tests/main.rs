@@ -10,6 +10,7 @@ mod lifecycle;
 mod listing;
 mod publish_view;
 mod routes;
+mod share_state;
 mod sharing_policy;
 mod source_formats;
 mod store_contract;

@@ -1,8 +1,8 @@
 //! The JSON shapes of the contract's responses (and the settings bodies), built from domain types.
 
-use crate::domain::{DateRange, DetailLevel, ShareRecord, SharingMode, SharingPolicy, UserPermission};
-use crate::service::Standing;
-use crate::store::{ListCursor, SharePage};
+use crate::domain::{DateRange, DetailLevel, ShareState, SharingMode, SharingPolicy, UserPermission};
+use crate::service::{ShareListing, ShareWithState, Standing};
+use crate::store::ListCursor;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 
@@ -24,6 +24,7 @@ pub struct ShareJson<'a> {
     updated_at: Timestamp,
     expires_at: Option<Timestamp>,
     owner: OwnerJson<'a>,
+    state: ShareState,
 }
 
 #[derive(Serialize)]
@@ -34,7 +35,8 @@ struct OwnerJson<'a> {
 }
 
 impl<'a> ShareJson<'a> {
-    pub fn new(record: &'a ShareRecord, base_url: &str) -> Self {
+    pub fn new(share: &'a ShareWithState, base_url: &str) -> Self {
+        let record = &share.record;
         let url = format!("{base_url}/s/{}", record.id);
         Self {
             id: record.id.as_str(),
@@ -52,6 +54,7 @@ impl<'a> ShareJson<'a> {
             updated_at: record.updated_at,
             expires_at: record.options.expires_at,
             owner: OwnerJson { user_id: record.owner.user_id.as_str(), email: record.owner.email.as_deref() },
+            state: share.state,
         }
     }
 }
@@ -64,10 +67,10 @@ pub struct ShareListJson<'a> {
 }
 
 impl<'a> ShareListJson<'a> {
-    pub fn new(page: &'a SharePage, base_url: &str) -> Self {
+    pub fn new(listing: &'a ShareListing, base_url: &str) -> Self {
         Self {
-            shares: page.records.iter().map(|r| ShareJson::new(r, base_url)).collect(),
-            next: page.next.as_ref().map(ListCursor::encode),
+            shares: listing.shares.iter().map(|share| ShareJson::new(share, base_url)).collect(),
+            next: listing.next.as_ref().map(ListCursor::encode),
         }
     }
 }

@@ -13,6 +13,7 @@ use lambda_http::http::{HeaderValue, StatusCode, header};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt, Response};
 use serde::Serialize;
+use std::time::{Duration, SystemTime};
 
 /// The largest request body taken: Lambda's 6 MB cap covers the whole event (headers, the body
 /// and its encoding), so a body near 6 MB would never reach the function.
@@ -43,6 +44,9 @@ pub enum ApiError {
     Unprocessable { detail: String, errors: Vec<FieldError>, truncated: bool },
     #[error("store unavailable")]
     Unavailable,
+    /// A change was sent to the store, which did not say in time whether it applied.
+    #[error("outcome unknown")]
+    OutcomeUnknown,
     #[error("internal error")]
     Internal,
 }
@@ -85,6 +89,7 @@ impl ApiError {
             Self::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::Unprocessable { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::OutcomeUnknown => StatusCode::GATEWAY_TIMEOUT,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -110,6 +115,12 @@ impl ApiError {
             Self::Unavailable => {
                 ("The store is busy or unreachable; nothing was changed. Try again shortly.".into(), &[])
             }
+            Self::OutcomeUnknown => (
+                "The store did not confirm the change in time: it may or may not have been applied. A GET shows \
+                 which; a retry with the same Idempotency-Key is safe."
+                    .into(),
+                &[],
+            ),
             Self::Internal => ("Something went wrong on our side.".into(), &[]),
         };
         let problem =
@@ -143,6 +154,7 @@ impl From<StoreError> for ApiError {
     fn from(error: StoreError) -> Self {
         match error {
             StoreError::Unavailable(_) => Self::Unavailable,
+            StoreError::Indeterminate(_) => Self::OutcomeUnknown,
             StoreError::Conflict => ServiceError::from(error).into(),
             StoreError::Rejected(_) | StoreError::Inconsistent(_) => Self::Internal,
         }
@@ -181,12 +193,29 @@ pub async fn authenticate<S: PolicyReads>(
 }
 
 /// Runs a JSON route: errors become problem+json, and the request is logged.
+/// Without an invocation deadline (the local runner): inside the functions' ten-second timeout.
+const FALLBACK_BUDGET: Duration = Duration::from_secs(9);
+/// Kept back from Lambda's deadline to send the answer.
+const ANSWER_MARGIN: Duration = Duration::from_millis(300);
+
+/// Runs a JSON route and logs its answer, which always comes before the invocation's deadline:
+/// Lambda would otherwise end the function and the caller would hear a gateway error that says
+/// nothing true. A change still under way then may or may not apply (504); a read changed nothing (503).
 pub async fn respond_logged(
     request: &Request,
     route: impl Future<Output = Result<Response<Body>, ApiError>>,
 ) -> Response<Body> {
     let started = std::time::Instant::now();
-    let response = respond(route.await);
+    let budget = request
+        .lambda_context_ref()
+        .and_then(|context| context.deadline().duration_since(SystemTime::now()).ok())
+        .map_or(FALLBACK_BUDGET, |left| left.saturating_sub(ANSWER_MARGIN));
+    let result = match tokio::time::timeout(budget, route).await {
+        Ok(result) => result,
+        Err(_) if request.method().is_safe() => Err(ApiError::Unavailable),
+        Err(_) => Err(ApiError::OutcomeUnknown),
+    };
+    let response = respond(result);
     log_response(request, &response, started);
     response
 }

@@ -16,7 +16,7 @@ use share_core::store::{
 use std::future::Future;
 
 /// What each store holds under a share's id, named as the DynamoDB layout names it
-/// (`RECORD`, `CHUNK#{generation}#{index:04}`), sorted: lets one test look for orphans in both.
+/// (`RECORD`, `CHUNK#{generation}#{index:04}`, `MOVED`), sorted: lets one test look for orphans in both.
 pub trait StoredItems {
     fn items_of(&self, id: &ShareId) -> impl Future<Output = Vec<String>>;
 }
@@ -32,6 +32,7 @@ impl StoredItems for MemoryStore {
                 MemoryKey::Chunk { share, generation, index } if &share == id && index > 0 => {
                     Some(format!("CHUNK#{generation}#{index:04}"))
                 }
+                MemoryKey::Forward(share) if &share == id => Some("MOVED".to_owned()),
                 _ => None,
             })
             .collect();

@@ -7,7 +7,8 @@ mod fixtures;
 use fixtures::*;
 use jiff::{SignedDuration, Timestamp};
 use share_core::domain::{
-    DetailLevel, Generation, GroupId, ShareId, SharingMode, SharingPolicy, UserId, UserPermission,
+    DetailLevel, Generation, GroupId, ShareId, ShareRecord, SharedEvent, SharingMode, SharingPolicy, UserId,
+    UserPermission,
 };
 use share_core::snapshot;
 use share_core::store::{LIST_PAGE_SIZE, Precondition, ShareCommit, SharePage, Store, StoreError, Superseded};
@@ -19,12 +20,15 @@ crate::per_store!(
     republish_replaces_and_deletes_old_chunks,
     stale_generation_conflicts_and_changes_nothing,
     uncommitted_chunks_stay_invisible_until_deleted,
-    rotation_removes_the_old_id,
+    rotation_leaves_the_old_id_forwarding_until_the_revoke,
+    a_commit_whose_chunk_is_gone_changes_nothing,
+    revoke_removes_leftovers_and_young_ones_survive_a_sweep,
     rotation_of_a_changed_share_conflicts,
     delete_share_removes_every_item,
     idempotency_entry_commits_with_the_share,
     expired_idempotency_key_is_free_again,
     policy_and_users,
+    permissions_of_many_users_at_once,
     owner_and_group_share_scoping,
     share_lists_page_with_cursors_that_stay_in_scope,
     expired_share_is_still_served_to_answer_gone,
@@ -117,20 +121,76 @@ async fn uncommitted_chunks_stay_invisible_until_deleted<S: Store + StoredItems>
     assert_eq!(store.items_of(&current.id).await, item_names(&current));
 }
 
-async fn rotation_removes_the_old_id<S: Store + StoredItems>(store: S) {
+/// Rotates `from` to a new id, returning the rotated record and its chunks.
+async fn rotate<S: Store>(store: &S, from: &ShareRecord, events: &[SharedEvent]) -> (ShareRecord, Vec<Vec<u8>>) {
+    let mut rotated = from.clone();
+    rotated.id = ShareId::generate();
+    let (rotated, chunks) = next_generation(&rotated, events);
+    let commit = ShareCommit { superseded: superseding(from), ..commit_of(&rotated, &chunks, Precondition::Absent) };
+    publish(store, commit, &chunks).await.unwrap();
+    (rotated, chunks)
+}
+
+/// The old id serves nothing and holds only a marker that forwards to the new one (a revoke racing
+/// the rotation follows it); each rotation retires the marker of the one before, and the revoke
+/// removes the last.
+async fn rotation_leaves_the_old_id_forwarding_until_the_revoke<S: Store + StoredItems>(store: S) {
     let events = multi_chunk_events();
     let (old, _) = publish_new(&store, record("g1", "alice", Timestamp::now()), &events).await;
+    let (rotated, chunks) = rotate(&store, &old, &events).await;
 
-    let mut rotated = old.clone();
-    rotated.id = ShareId::generate();
-    let (rotated, chunks) = next_generation(&rotated, &events);
-    let commit = ShareCommit { superseded: superseding(&old), ..commit_of(&rotated, &chunks, Precondition::Absent) };
-    publish(&store, commit, &chunks).await.unwrap();
-
-    assert_gone(&store, &old.id).await;
+    assert!(store.published(&old.id).await.unwrap().is_none());
+    assert!(store.share(&old.id).await.unwrap().is_none());
+    assert_eq!(store.items_of(&old.id).await, vec!["MOVED".to_owned()]);
+    assert_eq!(store.forwarded_to(&old.id).await.unwrap(), Some(rotated.id.clone()));
     assert_serves(&store, &rotated, &chunks).await;
     assert_eq!(store.items_of(&rotated.id).await, item_names(&rotated));
-    assert_eq!(store.group_shares(&old.group, None, LIST_PAGE_SIZE).await.unwrap().records, vec![rotated]);
+    assert_eq!(store.group_shares(&old.group, None, LIST_PAGE_SIZE).await.unwrap().records, vec![rotated.clone()]);
+
+    let (again, _) = rotate(&store, &rotated, &events).await;
+    assert_eq!(store.items_of(&old.id).await, Vec::<String>::new(), "the first marker is retired");
+    assert_eq!(store.forwarded_to(&rotated.id).await.unwrap(), Some(again.id.clone()));
+
+    store.delete_share(&again).await.unwrap();
+    assert_gone(&store, &again.id).await;
+    assert_gone(&store, &rotated.id).await;
+    assert_eq!(store.forwarded_to(&rotated.id).await.unwrap(), None);
+}
+
+/// A commit claims its chunks: if one is gone (swept, or never written), the commit conflicts and
+/// the share stays as it was.
+async fn a_commit_whose_chunk_is_gone_changes_nothing<S: Store + StoredItems>(store: S) {
+    let (current, current_chunks) =
+        publish_new(&store, record("g1", "alice", Timestamp::now()), &events(2, |i| format!("e{i}"))).await;
+    let (next, next_chunks) = next_generation(&current, &multi_chunk_events());
+    put_chunks(&store, &next, &next_chunks).await;
+    store.delete_chunks(&next.id, &next.generation, 2).await.unwrap();
+
+    let commit = ShareCommit {
+        superseded: superseding(&current),
+        ..commit_of(&next, &next_chunks, Precondition::Generation(current.generation.clone()))
+    };
+    let result = store.commit(commit).await;
+    assert!(matches!(result, Err(StoreError::Conflict)), "{result:?}");
+    assert_serves(&store, &current, &current_chunks).await;
+}
+
+/// Chunks of a write that never committed: a sweep leaves the young ones (their attempt may still
+/// commit them), and a revoke removes every item under the share's id, leftovers included.
+async fn revoke_removes_leftovers_and_young_ones_survive_a_sweep<S: Store + StoredItems>(store: S) {
+    let (current, current_chunks) =
+        publish_new(&store, record("g1", "alice", Timestamp::now()), &multi_chunk_events()).await;
+    let (abandoned, abandoned_chunks) = next_generation(&current, &multi_chunk_events());
+    put_chunks(&store, &abandoned, &abandoned_chunks).await;
+    let held = store.items_of(&current.id).await;
+    assert_eq!(held.len(), item_names(&current).len() + abandoned_chunks.len() - 1);
+
+    store.sweep_leftovers(&current.id).await.unwrap();
+    assert_eq!(store.items_of(&current.id).await, held, "a young pending chunk is not swept");
+    assert_serves(&store, &current, &current_chunks).await;
+
+    store.delete_share(&current).await.unwrap();
+    assert_gone(&store, &current.id).await;
 }
 
 async fn rotation_of_a_changed_share_conflicts<S: Store + StoredItems>(store: S) {
@@ -245,6 +305,35 @@ async fn policy_and_users<S: Store + StoredItems>(store: S) {
         (Some(SharingPolicy::default()), Some(user("bob", false, true)))
     );
     assert_eq!(store.users(&g1).await.unwrap().len(), 3);
+}
+
+/// The owners of a page of shares (up to 100, repeated) and more: each stored record of the group
+/// once, a user without one left out, another group's record never.
+async fn permissions_of_many_users_at_once<S: Store + StoredItems>(store: S) {
+    let (g1, g2) = (GroupId::parse("g1").unwrap(), GroupId::parse("g2").unwrap());
+    let user_id = |i: usize| UserId::parse(&format!("user-{i:03}")).unwrap();
+    let permission =
+        |i: usize, can_share: bool| UserPermission { user_id: user_id(i), email: None, can_share, admin: false };
+    let mut stored = Vec::new();
+    for i in (0..130usize).filter(|i| !i.is_multiple_of(3)) {
+        stored.push(permission(i, i.is_multiple_of(2)));
+        store.put_user(&g1, stored.last().unwrap()).await.unwrap();
+    }
+    store.put_user(&g2, &permission(1, false)).await.unwrap();
+    store.put_user(&g2, &permission(3, true)).await.unwrap();
+
+    assert!(store.permissions(&g1, &[]).await.unwrap().is_empty());
+    let page: Vec<UserId> = (0..100).map(|i| user_id(i % 40)).collect();
+    let mut read = store.permissions(&g1, &page).await.unwrap();
+    read.sort_by(|a, b| a.user_id.cmp(&b.user_id));
+    let expected: Vec<UserPermission> = stored.iter().filter(|p| p.user_id < user_id(40)).cloned().collect();
+    assert_eq!(read, expected, "a page's owners, repeated: each record once");
+
+    let everyone: Vec<UserId> = (0..130).map(user_id).collect();
+    let mut read = store.permissions(&g1, &everyone).await.unwrap();
+    read.sort_by(|a, b| a.user_id.cmp(&b.user_id));
+    assert_eq!(read, stored, "more users than one batch holds");
+    assert_eq!(store.permissions(&g2, &[user_id(1), user_id(2)]).await.unwrap(), vec![permission(1, false)]);
 }
 
 async fn owner_and_group_share_scoping<S: Store + StoredItems>(store: S) {

@@ -3,11 +3,12 @@
 use share_core::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
 use share_core::store::*;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
-/// Test-only: passes everything through to `inner`, counting writes and the two ways a share is
-/// read, except that the armed k-th write fails as a throttled or unreachable store would (nothing
-/// of that write happens).
+/// Test-only: passes everything through to `inner`, counting writes, the two ways a share is read
+/// and the reads of policy and user records, except that the armed k-th write fails as a throttled
+/// or unreachable store would (nothing of that write happens), and that writes may be made to hang,
+/// as those of a store that never answers would.
 #[derive(Clone)]
 pub struct InstrumentedStore<S> {
     inner: S,
@@ -15,6 +16,8 @@ pub struct InstrumentedStore<S> {
     fail_at: Arc<AtomicUsize>,
     record_reads: Arc<AtomicUsize>,
     whole_reads: Arc<AtomicUsize>,
+    policy_reads: Arc<AtomicUsize>,
+    hanging: Arc<AtomicBool>,
 }
 
 impl<S> InstrumentedStore<S> {
@@ -25,6 +28,8 @@ impl<S> InstrumentedStore<S> {
             fail_at: Arc::new(AtomicUsize::new(usize::MAX)),
             record_reads: Arc::default(),
             whole_reads: Arc::default(),
+            policy_reads: Arc::default(),
+            hanging: Arc::default(),
         }
     }
 
@@ -43,7 +48,20 @@ impl<S> InstrumentedStore<S> {
         (self.record_reads.swap(0, Ordering::SeqCst), self.whole_reads.swap(0, Ordering::SeqCst))
     }
 
-    fn write(&self) -> StoreResult<()> {
+    /// Reads of policy and user records (each one call of the port) since the last call.
+    pub fn take_policy_reads(&self) -> usize {
+        self.policy_reads.swap(0, Ordering::SeqCst)
+    }
+
+    /// While set, every write waits for an answer that never comes.
+    pub fn hang_writes(&self, hang: bool) {
+        self.hanging.store(hang, Ordering::SeqCst);
+    }
+
+    async fn write(&self) -> StoreResult<()> {
+        if self.hanging.load(Ordering::SeqCst) {
+            std::future::pending::<()>().await;
+        }
         let n = self.writes.fetch_add(1, Ordering::SeqCst) + 1;
         if n == self.fail_at.load(Ordering::SeqCst) {
             Err(StoreError::Unavailable("injected fault".into()))
@@ -77,24 +95,31 @@ impl<S: ShareReads> ShareReads for InstrumentedStore<S> {
     async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {
         self.inner.idempotency(key_digest).await
     }
+    async fn forwarded_to(&self, id: &ShareId) -> StoreResult<Option<ShareId>> {
+        self.inner.forwarded_to(id).await
+    }
 }
 
 impl<S: ShareWrites> ShareWrites for InstrumentedStore<S> {
     async fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8]) -> StoreResult<()> {
-        self.write()?;
+        self.write().await?;
         self.inner.put_chunk(record, index, bytes).await
     }
     async fn commit(&self, commit: ShareCommit) -> StoreResult<()> {
-        self.write()?;
+        self.write().await?;
         self.inner.commit(commit).await
     }
     async fn delete_chunks(&self, id: &ShareId, generation: &Generation, chunk_count: u32) -> StoreResult<()> {
-        self.write()?;
+        self.write().await?;
         self.inner.delete_chunks(id, generation, chunk_count).await
     }
     async fn delete_share(&self, record: &ShareRecord) -> StoreResult<()> {
-        self.write()?;
+        self.write().await?;
         self.inner.delete_share(record).await
+    }
+    /// Not counted: a best-effort clean-up after a write that already succeeded.
+    async fn sweep_leftovers(&self, id: &ShareId) -> StoreResult<()> {
+        self.inner.sweep_leftovers(id).await
     }
 }
 
@@ -104,20 +129,26 @@ impl<S: PolicyReads> PolicyReads for InstrumentedStore<S> {
         group: &GroupId,
         user: &UserId,
     ) -> StoreResult<(Option<SharingPolicy>, Option<UserPermission>)> {
+        self.policy_reads.fetch_add(1, Ordering::SeqCst);
         self.inner.sharing_state(group, user).await
     }
     async fn users(&self, group: &GroupId) -> StoreResult<Vec<UserPermission>> {
+        self.policy_reads.fetch_add(1, Ordering::SeqCst);
         self.inner.users(group).await
+    }
+    async fn permissions(&self, group: &GroupId, users: &[UserId]) -> StoreResult<Vec<UserPermission>> {
+        self.policy_reads.fetch_add(1, Ordering::SeqCst);
+        self.inner.permissions(group, users).await
     }
 }
 
 impl<S: PolicyWrites> PolicyWrites for InstrumentedStore<S> {
     async fn put_policy(&self, group: &GroupId, policy: &SharingPolicy) -> StoreResult<()> {
-        self.write()?;
+        self.write().await?;
         self.inner.put_policy(group, policy).await
     }
     async fn put_user(&self, group: &GroupId, user: &UserPermission) -> StoreResult<()> {
-        self.write()?;
+        self.write().await?;
         self.inner.put_user(group, user).await
     }
 }

@@ -281,6 +281,7 @@ impl TestApp {
                 .filter(|(key, _)| match key {
                     MemoryKey::Record(share) => share.as_str() == id,
                     MemoryKey::Chunk { share, index, .. } => share.as_str() == id && *index > 0,
+                    MemoryKey::Forward(share) => share.as_str() == id,
                     _ => false,
                 })
                 .count(),

@@ -64,24 +64,25 @@ where
                 })
                 .transpose()?;
             let record = service::publish_share(store, &caller, &standing, publish, idempotency, now).await?;
-            let mut response = json_response(StatusCode::CREATED, &ShareJson::new(&record, &base_url));
-            let location = format!("/shares/{}", record.id);
+            let share = standing.own_share(record, now);
+            let mut response = json_response(StatusCode::CREATED, &ShareJson::new(&share, &base_url));
+            let location = format!("/shares/{}", share.record.id);
             response.headers_mut().insert(header::LOCATION, location.parse().expect("ids are header-safe"));
             Ok(response)
         }
         "GET /shares" => {
-            let page = service::own_shares(store, &caller, list_cursor(request)?.as_ref()).await?;
-            Ok(json_response(StatusCode::OK, &ShareListJson::new(&page, &base_url)))
+            let listing = service::own_shares(store, &caller, &standing, list_cursor(request)?.as_ref(), now).await?;
+            Ok(json_response(StatusCode::OK, &ShareListJson::new(&listing, &base_url)))
         }
         "GET /shares/{id}" => {
-            let record = service::visible_share(store, &caller, &standing, &id()).await?;
-            Ok(json_response(StatusCode::OK, &ShareJson::new(&record, &base_url)))
+            let share = service::shown_share(store, &caller, &standing, &id(), now).await?;
+            Ok(json_response(StatusCode::OK, &ShareJson::new(&share, &base_url)))
         }
         "PUT /shares/{id}" => {
             let existing = service::owned_share(store, &caller, &standing, &id()).await?;
             let publish = PublishRequest::parse(body_bytes(request)?, now)?;
             let record = service::replace_share(store, &caller, &standing, existing, publish, now).await?;
-            Ok(json_response(StatusCode::OK, &ShareJson::new(&record, &base_url)))
+            Ok(json_response(StatusCode::OK, &ShareJson::new(&standing.own_share(record, now), &base_url)))
         }
         "DELETE /shares/{id}" => {
             let record = service::visible_share(store, &caller, &standing, &id()).await?;
@@ -91,7 +92,7 @@ where
         "POST /shares/{id}/rotate" => {
             let existing = service::owned_share(store, &caller, &standing, &id()).await?;
             let record = service::rotate_share(store, &standing, existing, now).await?;
-            Ok(json_response(StatusCode::OK, &ShareJson::new(&record, &base_url)))
+            Ok(json_response(StatusCode::OK, &ShareJson::new(&standing.own_share(record, now), &base_url)))
         }
         "GET /me/sharing" => Ok(json_response(StatusCode::OK, &MySharingJson::new(&standing))),
         _ => Err(ApiError::NotFound),

@@ -1,6 +1,7 @@
 //! The settings function: a group's admins set who may publish (everyone, selected users, nobody),
 //! caps on expiry and detail, per-user permissions, and audit or revoke every share of the group.
 
+use jiff::Timestamp;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use share_core::ServiceConfig;
@@ -66,9 +67,11 @@ where
             Ok(json_response(StatusCode::OK, &user))
         }
         "GET /admin/shares" => {
-            let page = service::group_shares_for_admin(store, group, &standing, list_cursor(request)?.as_ref()).await?;
+            let after = list_cursor(request)?;
+            let listing =
+                service::group_shares_for_admin(store, group, &standing, after.as_ref(), Timestamp::now()).await?;
             let base_url = public_base_url(request, config.public_base_url.as_ref());
-            Ok(json_response(StatusCode::OK, &ShareListJson::new(&page, &base_url)))
+            Ok(json_response(StatusCode::OK, &ShareListJson::new(&listing, &base_url)))
         }
         _ => Err(ApiError::NotFound),
     }

@@ -14,7 +14,9 @@ pub use event::{Color, Description, EventTime, SharedEvent, ShowAs};
 pub use generation::Generation;
 pub use ids::{GroupId, ShareId, UserId};
 pub use policy::{SharingDecision, SharingDenial, SharingMode, SharingPolicy, UserPermission, sharing_decision};
-pub use share::{DateRange, DefaultView, DetailLevel, LeftOut, Owner, ShareOptions, ShareRecord, ShareTimeZone};
+pub use share::{
+    DateRange, DefaultView, DetailLevel, LeftOut, Owner, ShareOptions, ShareRecord, ShareState, ShareTimeZone,
+};
 pub use text::without_control_chars;
 pub(crate) use validation::json_pointer;
 pub use validation::{FieldError, MAX_LISTED_ERRORS, ValidationErrors};

@@ -1,6 +1,6 @@
 //! A published share: its options and the record kept beside its snapshot.
 
-use super::{Generation, GroupId, ShareId, UserId};
+use super::{Generation, GroupId, ShareId, SharingDecision, UserId};
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
 use serde::{Deserialize, Serialize};
 
@@ -178,6 +178,30 @@ impl ShareRecord {
     }
 }
 
+/// Whether a share's link serves now, as its owner and admins are told: the rule the view applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ShareState {
+    Live,
+    /// Past `expiresAt`: the link answers 410.
+    Expired,
+    /// The owner may not share now: the link answers 404 until sharing is allowed again.
+    Paused,
+}
+
+impl ShareState {
+    /// Expiry is decided first: an expired link answers 410 whatever the owner's standing.
+    pub fn of(record: &ShareRecord, owner: SharingDecision, now: Timestamp) -> Self {
+        if record.is_expired(now) {
+            Self::Expired
+        } else if owner.is_allowed() {
+            Self::Live
+        } else {
+            Self::Paused
+        }
+    }
+}
+
 /// How many submitted events a share does not hold, and why.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -189,5 +213,33 @@ pub struct LeftOut {
 impl LeftOut {
     pub fn total(&self) -> u32 {
         self.outside_range + self.cancelled
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::SharingDenial;
+    use crate::render::fixtures;
+
+    #[test]
+    fn expiry_decides_before_the_owners_standing() {
+        let now: Timestamp = "2026-12-01T12:00:00Z".parse().unwrap();
+        let (start, end) = ("2026-12-01".parse().unwrap(), "2027-01-01".parse().unwrap());
+        let mut record = fixtures::record("Rota", "UTC", start, end, DetailLevel::Limited);
+        let paused = SharingDecision::Denied(SharingDenial::GroupOff);
+        let cases = [
+            (None, SharingDecision::Allowed, ShareState::Live),
+            (None, paused, ShareState::Paused),
+            (Some("2026-12-01T12:00:01Z"), SharingDecision::Allowed, ShareState::Live),
+            (Some("2026-12-01T12:00:01Z"), paused, ShareState::Paused),
+            (Some("2026-12-01T12:00:00Z"), SharingDecision::Allowed, ShareState::Expired),
+            (Some("2026-11-30T00:00:00Z"), paused, ShareState::Expired),
+        ];
+        for (expires_at, owner, expected) in cases {
+            record.options.expires_at = expires_at.map(|at| at.parse().unwrap());
+            assert_eq!(ShareState::of(&record, owner, now), expected, "{expires_at:?} / {owner:?}");
+        }
+        assert_eq!(serde_json::to_value(ShareState::Paused).unwrap(), "paused");
     }
 }

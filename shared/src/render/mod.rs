@@ -10,7 +10,7 @@ mod style;
 mod timeline;
 
 #[cfg(test)]
-mod fixtures;
+pub(crate) mod fixtures;
 
 pub use feed::calendar_feed;
 pub use page::{ErrorPage, error_page, share_page};

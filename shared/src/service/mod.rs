@@ -9,13 +9,14 @@ mod publishing;
 pub use publishing::{IdempotencyClaim, publish_share, replace_share, revoke_share, rotate_share};
 
 use crate::domain::{
-    DetailLevel, GroupId, ShareId, ShareRecord, SharedEvent, SharingDecision, SharingDenial, SharingPolicy,
+    DetailLevel, GroupId, ShareId, ShareRecord, ShareState, SharedEvent, SharingDecision, SharingDenial, SharingPolicy,
     UserPermission, ValidationErrors, sharing_decision,
 };
 use crate::identity::Caller;
 use crate::snapshot;
 use crate::store::{LIST_PAGE_SIZE, ListCursor, PolicyReads, PublishedShare, SharePage, ShareReads, StoreError};
 use jiff::Timestamp;
+use std::collections::HashMap;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ServiceError {
@@ -96,6 +97,26 @@ impl Standing {
     pub fn allowed_detail(&self) -> &[DetailLevel] {
         if self.decision().is_allowed() { &self.policy.allowed_detail } else { &[] }
     }
+
+    /// The caller's own share with its state now: their own standing decides whether it is paused.
+    pub fn own_share(&self, record: ShareRecord, now: Timestamp) -> ShareWithState {
+        let state = ShareState::of(&record, self.decision(), now);
+        ShareWithState { record, state }
+    }
+}
+
+/// A share as its owner or a group admin is shown it: the record, and whether its link serves now.
+#[derive(Debug, Clone)]
+pub struct ShareWithState {
+    pub record: ShareRecord,
+    pub state: ShareState,
+}
+
+/// A page of a share list with each share's state; `next` is the position after it, if more follow.
+#[derive(Debug, Clone)]
+pub struct ShareListing {
+    pub shares: Vec<ShareWithState>,
+    pub next: Option<ListCursor>,
 }
 
 /// The share if the caller may see it: its owner or an admin of its group. Anyone else gets
@@ -127,24 +148,75 @@ pub async fn owned_share<S: ShareReads>(
     if record.owner.user_id == caller.user_id { Ok(record) } else { Err(ServiceError::Denied(Denial::AdminsDoNotEdit)) }
 }
 
+/// The share with its state, if the caller may see it (as `visible_share`). Another member's share,
+/// shown to an admin, is paused or not by its owner's record under the group's policy.
+pub async fn shown_share<S: ShareReads + PolicyReads>(
+    store: &S,
+    caller: &Caller,
+    standing: &Standing,
+    id: &str,
+    now: Timestamp,
+) -> ServiceResult<ShareWithState> {
+    let record = visible_share(store, caller, standing, id).await?;
+    if record.owner.user_id == caller.user_id {
+        return Ok(standing.own_share(record, now));
+    }
+    let mut shown = with_owners_states(store, &caller.group, standing, vec![record], now).await?;
+    Ok(shown.pop().expect("one share in, one out"))
+}
+
 /// A page of the caller's own shares, newest first.
 pub async fn own_shares<S: ShareReads>(
     store: &S,
     caller: &Caller,
+    standing: &Standing,
     after: Option<&ListCursor>,
-) -> ServiceResult<SharePage> {
-    Ok(store.owner_shares(&caller.group, &caller.user_id, after, LIST_PAGE_SIZE).await?)
+    now: Timestamp,
+) -> ServiceResult<ShareListing> {
+    let page = store.owner_shares(&caller.group, &caller.user_id, after, LIST_PAGE_SIZE).await?;
+    let shares = page.records.into_iter().map(|record| standing.own_share(record, now)).collect();
+    Ok(ShareListing { shares, next: page.next })
 }
 
-/// A page of every share of the admin's group, newest first.
-pub async fn group_shares_for_admin<S: ShareReads>(
+/// A page of every share of the admin's group, newest first, each paused or not by its owner's
+/// record: the owners' records of a page are read in one round trip.
+pub async fn group_shares_for_admin<S: ShareReads + PolicyReads>(
     store: &S,
     group: &GroupId,
     standing: &Standing,
     after: Option<&ListCursor>,
-) -> ServiceResult<SharePage> {
+    now: Timestamp,
+) -> ServiceResult<ShareListing> {
     standing.require_admin()?;
-    Ok(store.group_shares(group, after, LIST_PAGE_SIZE).await?)
+    let SharePage { records, next } = store.group_shares(group, after, LIST_PAGE_SIZE).await?;
+    let shares = with_owners_states(store, group, standing, records, now).await?;
+    Ok(ShareListing { shares, next })
+}
+
+/// Shares of the group with their states, each owner's sharing decided by their record under the
+/// group's current policy (the one `standing` holds) as the view decides it.
+async fn with_owners_states<S: PolicyReads>(
+    store: &S,
+    group: &GroupId,
+    standing: &Standing,
+    records: Vec<ShareRecord>,
+    now: Timestamp,
+) -> ServiceResult<Vec<ShareWithState>> {
+    if records.is_empty() {
+        return Ok(Vec::new());
+    }
+    let owners: Vec<_> = records.iter().map(|record| record.owner.user_id.clone()).collect();
+    let permissions = store.permissions(group, &owners).await?;
+    let by_user: HashMap<_, _> = permissions.iter().map(|permission| (&permission.user_id, permission)).collect();
+    let shares = records
+        .into_iter()
+        .map(|record| {
+            let owner = by_user.get(&record.owner.user_id).copied();
+            let state = ShareState::of(&record, sharing_decision(&standing.policy, owner), now);
+            ShareWithState { record, state }
+        })
+        .collect();
+    Ok(shares)
 }
 
 /// What a recipient's request read of a share: its record, and the chunks of its snapshot when the
@@ -173,15 +245,17 @@ pub async fn share_for_recipient<S: ShareReads + PolicyReads>(
         store.share(id).await?.map(|record| RecipientShare { record, chunks: None })
     };
     let share = share.ok_or(ServiceError::NotFound)?;
+    // An expired share answers 410 without reading its owner's standing.
     if share.record.is_expired(now) {
         return Err(ServiceError::Expired);
     }
     let record = &share.record;
     let (policy, permission) = store.sharing_state(&record.group, &record.owner.user_id).await?;
-    if !sharing_decision(&policy.unwrap_or_default(), permission.as_ref()).is_allowed() {
-        return Err(ServiceError::NotFound);
+    match ShareState::of(record, sharing_decision(&policy.unwrap_or_default(), permission.as_ref()), now) {
+        ShareState::Live => Ok(share),
+        ShareState::Paused => Err(ServiceError::NotFound),
+        ShareState::Expired => Err(ServiceError::Expired),
     }
-    Ok(share)
 }
 
 /// The snapshot of a share whose record was read alone, for a caller that lacks its generation. A

@@ -87,35 +87,52 @@ fn hex_digest(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Writes the chunks after the first, then commits; a failure removes what was written.
+/// Writes the chunks after the first, then commits. After a failure known to have changed nothing,
+/// removes the chunks it wrote (one whose write failed may still land: it stays marked pending, and
+/// goes with the share's next sweep or its TTL). After a commit whose outcome is unknown it removes
+/// nothing: the record may point at those chunks.
 async fn write_and_commit<S: ShareWrites>(
     store: &S,
     commit: ShareCommit,
     chunks: &[Vec<u8>],
 ) -> Result<(), StoreError> {
     let record = commit.record.clone();
-    let mut written = 0u32;
+    let mut attempted = 1u32;
     let mut result = Ok(());
     for (index, chunk) in chunks.iter().enumerate().skip(1) {
         let index = u32::try_from(index).expect("few chunks");
+        attempted = index + 1;
         result = store.put_chunk(&record, index, chunk).await;
         if result.is_err() {
             break;
         }
-        written = index + 1;
     }
     if result.is_ok() {
         result = store.commit(commit).await;
     }
-    if let Err(error) = result {
-        if written > 1
-            && let Err(cleanup) = store.delete_chunks(&record.id, &record.generation, written).await
-        {
-            tracing::warn!(share = %record.id.log_ref(), error = %cleanup, "could not remove chunks of a failed write");
+    match result {
+        Ok(()) => Ok(()),
+        Err(error @ StoreError::Indeterminate(_)) => {
+            tracing::warn!(share = %record.id.log_ref(), error = %error, "the store did not say whether a commit applied");
+            Err(error)
         }
-        return Err(error);
+        Err(error) => {
+            if attempted > 1
+                && let Err(cleanup) = store.delete_chunks(&record.id, &record.generation, attempted).await
+            {
+                tracing::warn!(share = %record.id.log_ref(), error = %cleanup, "could not remove chunks of a failed write");
+            }
+            Err(error)
+        }
     }
-    Ok(())
+}
+
+/// Removes what failed writes left under a share's id. Best effort: what it misses stays marked
+/// for the next sweep and the TTL.
+async fn sweep<S: ShareWrites>(store: &S, id: &ShareId) {
+    if let Err(error) = store.sweep_leftovers(id).await {
+        tracing::warn!(share = %id.log_ref(), error = %error, "could not sweep leftovers of failed writes");
+    }
 }
 
 pub async fn publish_share<S: ShareReads + ShareWrites>(
@@ -198,6 +215,7 @@ pub async fn replace_share<S: ShareReads + ShareWrites>(
     };
     write_and_commit(store, commit, &chunks).await?;
     tracing::info!(share = %record.id.log_ref(), events = record.event_count, "share replaced");
+    sweep(store, &record.id).await;
     Ok(record)
 }
 
@@ -228,7 +246,7 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
         first_chunk: published.chunks[0].clone(),
         precondition: Precondition::Absent,
         superseded: Some(Superseded {
-            id: existing.id,
+            id: existing.id.clone(),
             generation: existing.generation,
             chunk_count: existing.chunk_count,
         }),
@@ -236,19 +254,45 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
     };
     write_and_commit(store, commit, &published.chunks).await?;
     tracing::info!(share = %record.id.log_ref(), "share rotated");
+    sweep(store, &existing.id).await;
     Ok(record)
 }
 
-/// Deletes the share and every stored item of it; a concurrent re-publish is revoked as well.
+/// How many times a revoke follows a share that changed under it before it gives up (409).
+const REVOKE_FOLLOWS: usize = 8;
+
+/// Deletes the share and every stored item of it. A share that changed under the delete (re-published,
+/// or rotated to a new id) is followed and deleted where it is now: a success means no id of it serves.
 pub async fn revoke_share<S: ShareReads + ShareWrites>(store: &S, record: ShareRecord) -> ServiceResult<()> {
-    match store.delete_share(&record).await {
-        Err(StoreError::Conflict) => {
-            if let Some(current) = store.share(&record.id).await? {
-                store.delete_share(&current).await?;
+    let mut target = record;
+    for _ in 0..REVOKE_FOLLOWS {
+        match store.delete_share(&target).await {
+            Ok(()) => {
+                tracing::info!(share = %target.id.log_ref(), "share revoked");
+                return Ok(());
             }
+            Err(StoreError::Conflict) => match current_share(store, &target.id).await? {
+                Some(current) => target = current,
+                // Someone else revoked it first.
+                None => return Ok(()),
+            },
+            Err(error) => return Err(error.into()),
         }
-        other => other?,
     }
-    tracing::info!(share = %record.id.log_ref(), "share revoked");
-    Ok(())
+    Err(ServiceError::Conflict(Conflict::ChangedConcurrently))
+}
+
+/// The share as it is now, following its id forward through rotations.
+async fn current_share<S: ShareReads>(store: &S, id: &ShareId) -> ServiceResult<Option<ShareRecord>> {
+    let mut id = id.clone();
+    for _ in 0..REVOKE_FOLLOWS {
+        if let Some(record) = store.share(&id).await? {
+            return Ok(Some(record));
+        }
+        match store.forwarded_to(&id).await? {
+            Some(to) => id = to,
+            None => return Ok(None),
+        }
+    }
+    Err(ServiceError::Conflict(Conflict::ChangedConcurrently))
 }

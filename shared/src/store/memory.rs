@@ -1,5 +1,6 @@
 //! The embedded store: process memory behind one lock, with the same semantics as the DynamoDB
-//! adapter (atomic commits, preconditions, and expired items forgotten after their TTL).
+//! adapter (atomic commits, preconditions, pending chunks sealed by their commit, forwarding after a
+//! rotation, and expired items forgotten after their TTL).
 
 use super::*;
 use std::collections::{BTreeMap, HashMap};
@@ -22,6 +23,8 @@ pub enum MemoryKey {
         generation: Generation,
         index: u32,
     },
+    /// The marker under a rotated share's old id.
+    Forward(ShareId),
     Idempotency(String),
     Policy(GroupId),
     User(GroupId, UserId),
@@ -32,6 +35,7 @@ impl fmt::Display for MemoryKey {
         match self {
             Self::Record(id) => write!(f, "record {id}"),
             Self::Chunk { share, generation, index } => write!(f, "chunk {share} {generation} {index}"),
+            Self::Forward(id) => write!(f, "forward {id}"),
             Self::Idempotency(key) => write!(f, "idempotency {key}"),
             Self::Policy(group) => write!(f, "policy {group}"),
             Self::User(group, user) => write!(f, "user {group} {user}"),
@@ -39,10 +43,30 @@ impl fmt::Display for MemoryKey {
     }
 }
 
+/// How old a pending chunk must be before a later write of its share sweeps it.
+const SWEEP_AFTER: SignedDuration = SignedDuration::from_secs(60);
+
+#[derive(Debug)]
+struct Chunk {
+    bytes: Vec<u8>,
+    /// When it was written, until a commit seals it.
+    pending_since: Option<Timestamp>,
+}
+
+/// A rotated share's old id: where it went, until when.
+#[derive(Debug)]
+struct Forward {
+    to: ShareId,
+    until: Timestamp,
+}
+
 #[derive(Debug, Default)]
 struct Tables {
     records: HashMap<ShareId, (ShareRecord, Vec<u8>)>,
-    chunks: HashMap<(ShareId, Generation, u32), Vec<u8>>,
+    chunks: HashMap<(ShareId, Generation, u32), Chunk>,
+    forwards: HashMap<ShareId, Forward>,
+    /// A rotated share's id → the id it was rotated from (whose forward points at it).
+    rotated_from: HashMap<ShareId, ShareId>,
     idempotency: HashMap<String, IdempotencyRecord>,
     policies: HashMap<GroupId, SharingPolicy>,
     users: BTreeMap<(GroupId, UserId), UserPermission>,
@@ -59,14 +83,21 @@ impl Tables {
             .map(|(record, _)| record.clone())
             .collect();
         for record in expired {
-            self.remove_share(&record.id, &record.generation, record.chunk_count);
+            self.remove_share(&record.id);
         }
         self.idempotency.retain(|_, entry| entry.expires_at.as_second() > now);
+        self.chunks.retain(|_, chunk| chunk.pending_since.is_none_or(|at| (at + PENDING_KEEP).as_second() > now));
+        self.forwards.retain(|_, forward| forward.until.as_second() > now);
     }
 
-    fn remove_share(&mut self, id: &ShareId, generation: &Generation, chunk_count: u32) {
+    /// The record, every chunk under the id, and the forward that points at it.
+    fn remove_share(&mut self, id: &ShareId) {
         self.records.remove(id);
-        self.remove_chunks(id, generation, chunk_count);
+        self.chunks.retain(|(share, _, _), _| share != id);
+        self.forwards.remove(id);
+        if let Some(from) = self.rotated_from.remove(id) {
+            self.forwards.remove(&from);
+        }
     }
 
     fn remove_chunks(&mut self, id: &ShareId, generation: &Generation, chunk_count: u32) {
@@ -109,9 +140,12 @@ impl MemoryStore {
             let first = MemoryKey::Chunk { share: id.clone(), generation: record.generation.clone(), index: 0 };
             items.push((first, first_chunk.clone()));
         }
-        for ((id, generation, index), bytes) in &tables.chunks {
+        for ((id, generation, index), chunk) in &tables.chunks {
             let key = MemoryKey::Chunk { share: id.clone(), generation: generation.clone(), index: *index };
-            items.push((key, bytes.clone()));
+            items.push((key, chunk.bytes.clone()));
+        }
+        for (id, forward) in &tables.forwards {
+            items.push((MemoryKey::Forward(id.clone()), forward.to.as_str().as_bytes().to_vec()));
         }
         for (key, entry) in &tables.idempotency {
             items.push((MemoryKey::Idempotency(key.clone()), format!("{entry:?}").into_bytes()));
@@ -139,7 +173,7 @@ impl ShareReads for MemoryStore {
             let key = (id.clone(), record.generation.clone(), index);
             let chunk =
                 tables.chunks.get(&key).ok_or_else(|| StoreError::Inconsistent(format!("chunk {index} missing")))?;
-            chunks.push(chunk.clone());
+            chunks.push(chunk.bytes.clone());
         }
         Ok(Some(PublishedShare { record: record.clone(), chunks }))
     }
@@ -161,18 +195,23 @@ impl ShareReads for MemoryStore {
     async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {
         Ok(self.tables().idempotency.get(key_digest).cloned())
     }
+
+    async fn forwarded_to(&self, id: &ShareId) -> StoreResult<Option<ShareId>> {
+        Ok(self.tables().forwards.get(id).map(|forward| forward.to.clone()))
+    }
 }
 
 impl ShareWrites for MemoryStore {
     async fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8]) -> StoreResult<()> {
         let key = (record.id.clone(), record.generation.clone(), index);
-        self.tables().chunks.insert(key, bytes.to_vec());
+        self.tables().chunks.insert(key, Chunk { bytes: bytes.to_vec(), pending_since: Some(Timestamp::now()) });
         Ok(())
     }
 
     async fn commit(&self, commit: ShareCommit) -> StoreResult<()> {
         let mut tables = self.tables();
-        let id = &commit.record.id;
+        let record = &commit.record;
+        let id = &record.id;
         let precondition_holds = match &commit.precondition {
             Precondition::Absent => !tables.records.contains_key(id),
             Precondition::Generation(expected) => tables.generation_of(id) == Some(expected),
@@ -183,14 +222,26 @@ impl ShareWrites for MemoryStore {
             .is_none_or(|old| old.id == *id || tables.generation_of(&old.id) == Some(&old.generation));
         let key_free =
             commit.idempotency.as_ref().is_none_or(|entry| !tables.idempotency.contains_key(&entry.key_digest));
-        if !(precondition_holds && superseded_holds && key_free) {
+        let chunks_written = (1..record.chunk_count)
+            .all(|index| tables.chunks.contains_key(&(id.clone(), record.generation.clone(), index)));
+        if !(precondition_holds && superseded_holds && key_free && chunks_written) {
             return Err(StoreError::Conflict);
         }
+        for index in 1..record.chunk_count {
+            if let Some(chunk) = tables.chunks.get_mut(&(id.clone(), record.generation.clone(), index)) {
+                chunk.pending_since = None;
+            }
+        }
         if let Some(old) = &commit.superseded {
-            if old.id == *id {
-                tables.remove_chunks(&old.id, &old.generation, old.chunk_count);
-            } else {
-                tables.remove_share(&old.id, &old.generation, old.chunk_count);
+            tables.remove_chunks(&old.id, &old.generation, old.chunk_count);
+            if old.id != *id {
+                tables.records.remove(&old.id);
+                if let Some(previous) = tables.rotated_from.remove(&old.id) {
+                    tables.forwards.remove(&previous);
+                }
+                let until = Timestamp::now() + FORWARD_KEEP;
+                tables.forwards.insert(old.id.clone(), Forward { to: id.clone(), until });
+                tables.rotated_from.insert(id.clone(), old.id.clone());
             }
         }
         if let Some(entry) = commit.idempotency {
@@ -210,7 +261,15 @@ impl ShareWrites for MemoryStore {
         if tables.generation_of(&record.id) != Some(&record.generation) {
             return Err(StoreError::Conflict);
         }
-        tables.remove_share(&record.id, &record.generation, record.chunk_count);
+        tables.remove_share(&record.id);
+        Ok(())
+    }
+
+    async fn sweep_leftovers(&self, id: &ShareId) -> StoreResult<()> {
+        let written_before = Timestamp::now() - SWEEP_AFTER;
+        self.tables()
+            .chunks
+            .retain(|(share, _, _), chunk| share != id || chunk.pending_since.is_none_or(|at| at > written_before));
         Ok(())
     }
 }
@@ -230,6 +289,12 @@ impl PolicyReads for MemoryStore {
     async fn users(&self, group: &GroupId) -> StoreResult<Vec<UserPermission>> {
         let tables = self.tables();
         Ok(tables.users.iter().filter(|((g, _), _)| g == group).map(|(_, user)| user.clone()).collect())
+    }
+
+    async fn permissions(&self, group: &GroupId, users: &[UserId]) -> StoreResult<Vec<UserPermission>> {
+        let tables = self.tables();
+        let users: std::collections::BTreeSet<&UserId> = users.iter().collect();
+        Ok(users.into_iter().filter_map(|user| tables.users.get(&(group.clone(), user.clone())).cloned()).collect())
     }
 }
 

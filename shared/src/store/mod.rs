@@ -3,9 +3,10 @@
 //! and `dynamodb`. The same behaviour suite runs against both.
 //!
 //! A share is a record plus a snapshot of compressed chunks of one *generation*. The record
-//! carries the first chunk; further chunks are written first, then one commit switches the record
-//! to the new generation and deletes the chunks it replaces, so readers see the old snapshot or
-//! the new one, never a mix.
+//! carries the first chunk; further chunks are written first, marked pending (with a TTL, so they go
+//! if no commit ever claims them); then one commit switches the record to the new generation, seals
+//! its chunks and deletes the chunks it replaces, so readers see the old snapshot or the new one,
+//! never a mix, and no chunk a record points at is ever swept.
 
 pub mod dynamodb;
 mod listing;
@@ -28,6 +29,9 @@ pub enum StoreError {
     /// Throttled, unreachable or timed out after the client's retries; nothing was changed.
     #[error("store unavailable: {0}")]
     Unavailable(String),
+    /// A write was sent but its outcome could not be found out in time: it may or may not apply.
+    #[error("outcome unknown: {0}")]
+    Indeterminate(String),
     /// The store refused the request as malformed (a bug on our side, reported as 500).
     #[error("store rejected the request: {0}")]
     Rejected(String),
@@ -58,6 +62,13 @@ pub const IDEMPOTENCY_KEEP: SignedDuration = SignedDuration::from_hours(24);
 
 /// Expired shares stay (answering 410) this long before the store may forget them.
 pub const EXPIRED_SHARE_KEEP: SignedDuration = SignedDuration::from_hours(24 * 7);
+
+/// A pending chunk's TTL: its attempt is long over by then.
+pub const PENDING_KEEP: SignedDuration = SignedDuration::from_hours(1);
+
+/// How long a rotated share's old id forwards to the new one: far longer than any request that
+/// read the old record before the rotation (a revoke follows the share to its new id).
+pub const FORWARD_KEEP: SignedDuration = SignedDuration::from_hours(24);
 
 /// When a share's items may be swept by TTL, as epoch seconds (none for shares that never expire).
 pub fn share_ttl(record: &ShareRecord) -> Option<i64> {
@@ -111,13 +122,18 @@ pub trait ShareReads: Send + Sync {
         limit: usize,
     ) -> impl Future<Output = StoreResult<SharePage>> + Send;
     fn idempotency(&self, key_digest: &str) -> impl Future<Output = StoreResult<Option<IdempotencyRecord>>> + Send;
+    /// The id a share rotated away from `id` now has, while the old id still forwards (strongly consistent).
+    fn forwarded_to(&self, id: &ShareId) -> impl Future<Output = StoreResult<Option<ShareId>>> + Send;
 }
 
 pub trait ShareWrites: Send + Sync {
-    /// Writes chunk `index` (1-based: chunk 0 travels with the record) of a generation not yet committed.
+    /// Writes chunk `index` (1-based: chunk 0 travels with the record) of a generation not yet
+    /// committed, marked pending.
     fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8])
     -> impl Future<Output = StoreResult<()>> + Send;
-    /// Atomically applies a commit; `Conflict` when a precondition fails, and then nothing changed.
+    /// Atomically applies a commit, sealing the record's pending chunks; a rotation leaves the old id
+    /// forwarding to the new one. `Conflict` when a precondition fails (or a chunk is gone), and then
+    /// nothing changed; `Indeterminate` when the outcome could not be found out.
     fn commit(&self, commit: ShareCommit) -> impl Future<Output = StoreResult<()>> + Send;
     /// Removes the extra chunks of a generation that was never committed (cleanup after a failure).
     fn delete_chunks(
@@ -126,8 +142,11 @@ pub trait ShareWrites: Send + Sync {
         generation: &Generation,
         chunk_count: u32,
     ) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Deletes the record and every chunk in one transaction, if the record is still at its generation.
+    /// Deletes every item under the share's id (leftovers of failed writes too) and the forwarding
+    /// marker that points at it, if the record is still at its generation (else `Conflict`).
     fn delete_share(&self, record: &ShareRecord) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Deletes the pending chunks under the share's id that no attempt can still be committing.
+    fn sweep_leftovers(&self, id: &ShareId) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
 pub trait PolicyReads: Send + Sync {
@@ -138,6 +157,13 @@ pub trait PolicyReads: Send + Sync {
         user: &UserId,
     ) -> impl Future<Output = StoreResult<(Option<SharingPolicy>, Option<UserPermission>)>> + Send;
     fn users(&self, group: &GroupId) -> impl Future<Output = StoreResult<Vec<UserPermission>>> + Send;
+    /// The stored records of these users of the group (a user without one is left out), in one
+    /// round trip for up to 100 distinct users: the owners of a page of shares.
+    fn permissions(
+        &self,
+        group: &GroupId,
+        users: &[UserId],
+    ) -> impl Future<Output = StoreResult<Vec<UserPermission>>> + Send;
 }
 
 pub trait PolicyWrites: Send + Sync {

@@ -16,17 +16,25 @@ pub struct Patience {
     pub call: Duration,
     /// After a write whose outcome is unknown, how long the store keeps finding out what happened.
     pub settle: Duration,
+    /// How old a pending chunk must be before a later write sweeps it: older than any attempt that
+    /// may still commit it (a commit that comes later fails whole, so this is courtesy, not safety).
+    pub sweep_after: Duration,
 }
 
 impl Default for Patience {
     fn default() -> Self {
-        Self { attempt: Duration::from_secs(2), call: Duration::from_secs(3), settle: Duration::from_secs(3) }
+        Self {
+            attempt: Duration::from_secs(2),
+            call: Duration::from_secs(3),
+            settle: Duration::from_secs(3),
+            sweep_after: Duration::from_secs(60),
+        }
     }
 }
 
 impl Patience {
-    /// The defaults, with any of `STORE_ATTEMPT_TIMEOUT_MS`, `STORE_CALL_TIMEOUT_MS` and
-    /// `STORE_SETTLE_MS` from the environment in their place.
+    /// The defaults, with any of `STORE_ATTEMPT_TIMEOUT_MS`, `STORE_CALL_TIMEOUT_MS`,
+    /// `STORE_SETTLE_MS` and `STORE_SWEEP_AFTER_MS` from the environment in their place.
     pub fn from_env() -> Self {
         let millis = |name: &str, default: Duration| {
             std::env::var(name).ok().and_then(|v| v.parse().ok()).map_or(default, Duration::from_millis)
@@ -36,6 +44,7 @@ impl Patience {
             attempt: millis("STORE_ATTEMPT_TIMEOUT_MS", defaults.attempt),
             call: millis("STORE_CALL_TIMEOUT_MS", defaults.call),
             settle: millis("STORE_SETTLE_MS", defaults.settle),
+            sweep_after: millis("STORE_SWEEP_AFTER_MS", defaults.sweep_after),
         }
     }
 }

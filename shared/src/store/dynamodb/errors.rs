@@ -1,9 +1,10 @@
 //! The one place DynamoDB's failures become `StoreError`s: conflicts, outages and throttling
-//! (reported as 503), and requests DynamoDB refused (our bug, reported as 500).
+//! (reported as 503), writes whose outcome is unknown, and requests DynamoDB refused (our bug,
+//! reported as 500).
 
 use crate::store::StoreError;
 use aws_sdk_dynamodb::config::http::HttpResponse;
-use aws_sdk_dynamodb::error::{BuildError, ProvideErrorMetadata, SdkError};
+use aws_sdk_dynamodb::error::{BuildError, ConnectorError, ProvideErrorMetadata, SdkError};
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError;
 
 pub fn build_error(err: BuildError) -> StoreError {
@@ -40,6 +41,10 @@ where
     };
     let code = service.err().code().unwrap_or("UnknownError");
     let status = service.raw().status();
+    if code == "TransactionInProgressException" {
+        // An earlier attempt with the same ClientRequestToken is still being applied.
+        return StoreError::Unavailable(format!("{operation}: {code}"));
+    }
     // A cancelled transaction says why per item.
     let cancelled =
         (service.err() as &dyn std::any::Any).downcast_ref::<TransactWriteItemsError>().and_then(|e| match e {
@@ -69,10 +74,47 @@ where
     StoreError::Rejected(format!("{operation}: {code} (HTTP {}): {message}", status.as_u16()))
 }
 
+/// The error of one attempt at a write: as `store_error`, except that a failure after which the
+/// write may have been applied (a timeout once sent, a lost connection or answer, a server error, an
+/// earlier attempt still in progress) is `Indeterminate`, not `Unavailable`.
+pub fn write_error<E>(operation: &'static str, err: SdkError<E, HttpResponse>) -> StoreError
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    let maybe_applied = match &err {
+        SdkError::TimeoutError(_) | SdkError::ResponseError(_) => true,
+        SdkError::DispatchFailure(failure) => !failure.as_connector_error().is_some_and(never_connected),
+        SdkError::ServiceError(service) => {
+            service.raw().status().is_server_error() || service.err().code() == Some("TransactionInProgressException")
+        }
+        _ => false,
+    };
+    match store_error(operation, err) {
+        StoreError::Unavailable(why) if maybe_applied => StoreError::Indeterminate(why),
+        other => other,
+    }
+}
+
+/// A connection that was never made carried no request: the connect timed out (attempts time out
+/// as `TimeoutError`, so a connector timeout is the connect's) or was refused.
+fn never_connected(connector: &ConnectorError) -> bool {
+    if connector.is_timeout() {
+        return true;
+    }
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(connector);
+    while let Some(error) = source {
+        if let Some(io) = error.downcast_ref::<std::io::Error>() {
+            return io.kind() == std::io::ErrorKind::ConnectionRefused;
+        }
+        source = error.source();
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use aws_sdk_dynamodb::error::{ConnectorError, ErrorMetadata};
+    use aws_sdk_dynamodb::error::ErrorMetadata;
     use aws_sdk_dynamodb::operation::query::QueryError;
     use aws_sdk_dynamodb::types::CancellationReason;
     use aws_sdk_dynamodb::types::error::TransactionCanceledException;
@@ -116,6 +158,38 @@ mod tests {
         assert!(matches!(store_error("Query", refused), StoreError::Unavailable(_)));
         let slow = SdkError::<QueryError, HttpResponse>::timeout_error("slow");
         assert!(matches!(store_error("Query", slow), StoreError::Unavailable(_)));
+    }
+
+    #[test]
+    fn writes_that_may_have_applied_are_indeterminate() {
+        let slow = SdkError::<QueryError, HttpResponse>::timeout_error("slow");
+        assert!(matches!(write_error("PutItem", slow), StoreError::Indeterminate(_)));
+        let server = QueryError::generic(ErrorMetadata::builder().code("InternalServerError").build());
+        assert!(matches!(
+            write_error("PutItem", SdkError::service_error(server, response(500))),
+            StoreError::Indeterminate(_)
+        ));
+        let busy = QueryError::generic(ErrorMetadata::builder().code("TransactionInProgressException").build());
+        assert!(matches!(
+            write_error("PutItem", SdkError::service_error(busy, response(400))),
+            StoreError::Indeterminate(_)
+        ));
+        let reset = ConnectorError::io(std::io::Error::from(std::io::ErrorKind::ConnectionReset).into());
+        let reset = SdkError::<QueryError, HttpResponse>::dispatch_failure(reset);
+        assert!(matches!(write_error("PutItem", reset), StoreError::Indeterminate(_)));
+    }
+
+    #[test]
+    fn writes_never_sent_or_refused_are_unavailable() {
+        let refused = ConnectorError::io(std::io::Error::from(std::io::ErrorKind::ConnectionRefused).into());
+        let refused = SdkError::<QueryError, HttpResponse>::dispatch_failure(refused);
+        assert!(matches!(write_error("PutItem", refused), StoreError::Unavailable(_)));
+        let connect = SdkError::<QueryError, HttpResponse>::dispatch_failure(ConnectorError::timeout("connect".into()));
+        assert!(matches!(write_error("PutItem", connect), StoreError::Unavailable(_)));
+        let throttled = QueryError::generic(ErrorMetadata::builder().code("ThrottlingException").build());
+        let throttled = write_error("PutItem", SdkError::service_error(throttled, response(400)));
+        assert!(matches!(throttled, StoreError::Unavailable(_)));
+        assert!(matches!(cancelled(&["ConditionalCheckFailed"]), StoreError::Conflict));
     }
 
     #[test]

@@ -4,7 +4,7 @@
 use super::errors::unstorable;
 use super::{Item, keys};
 use crate::domain::{ShareId, ShareRecord};
-use crate::store::{IdempotencyRecord, PublishedShare, StoreError, StoreResult, share_ttl};
+use crate::store::{FORWARD_KEEP, IdempotencyRecord, PENDING_KEEP, PublishedShare, StoreError, StoreResult, share_ttl};
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
@@ -12,9 +12,14 @@ use serde::{Deserialize, Serialize};
 use serde_dynamo::aws_sdk_dynamodb_1::{from_attribute_value, from_item, to_attribute_value, to_item};
 use std::collections::{BTreeMap, HashMap};
 
+/// A chunk's mark while its generation is not committed: when it was written (epoch seconds).
+pub const PENDING: &str = "pending";
+/// On a record of a rotated share: the id it was rotated from, whose forwarding marker points here.
+pub const ROTATED_FROM: &str = "rotatedFrom";
+
 /// The record item: the share, its first chunk, the generation a commit's condition checks, the
-/// keys of the indexes that list it (by owner, and by group), and its TTL.
-pub fn record(record: &ShareRecord, first_chunk: Vec<u8>) -> StoreResult<Item> {
+/// keys of the indexes that list it (by owner, and by group), its TTL, and where it was rotated from.
+pub fn record(record: &ShareRecord, first_chunk: Vec<u8>, rotated_from: Option<&ShareId>) -> StoreResult<Item> {
     let mut item = keys::of(keys::share(&record.id), keys::RECORD_SK);
     item.insert("share".into(), to_attribute_value(record).map_err(unstorable)?);
     item.insert("chunk".into(), AttributeValue::B(Blob::new(first_chunk)));
@@ -25,16 +30,27 @@ pub fn record(record: &ShareRecord, first_chunk: Vec<u8>) -> StoreResult<Item> {
     if let Some(ttl) = share_ttl(record) {
         item.insert("ttl".into(), n(ttl));
     }
+    if let Some(from) = rotated_from {
+        item.insert(ROTATED_FROM.into(), s(from.as_str()));
+    }
     Ok(item)
 }
 
-/// A further chunk of a generation, swept with its share.
-pub fn chunk(record: &ShareRecord, index: u32, bytes: &[u8]) -> Item {
+/// A further chunk of a generation not committed yet: marked pending, with a TTL, so that it goes
+/// if its commit never lands. The commit removes the mark and gives it the share's TTL.
+pub fn pending_chunk(record: &ShareRecord, index: u32, bytes: &[u8], now: Timestamp) -> Item {
     let mut item = keys::of(keys::share(&record.id), keys::chunk(&record.generation, index));
     item.insert("chunk".into(), AttributeValue::B(Blob::new(bytes)));
-    if let Some(ttl) = share_ttl(record) {
-        item.insert("ttl".into(), n(ttl));
-    }
+    item.insert(PENDING.into(), n(now.as_second()));
+    item.insert("ttl".into(), n((now + PENDING_KEEP).as_second()));
+    item
+}
+
+/// The marker under a rotated share's old id: where it went, kept until its TTL or the revoke.
+pub fn forwarding(from: &ShareId, to: &ShareId, now: Timestamp) -> Item {
+    let mut item = keys::of(keys::share(from), keys::FORWARD_SK);
+    item.insert("to".into(), s(to.as_str()));
+    item.insert("ttl".into(), n((now + FORWARD_KEEP).as_second()));
     item
 }
 

@@ -15,7 +15,9 @@ pub const RECORD_SK: &str = "RECORD";
 pub const POLICY_SK: &str = "POLICY";
 pub const IDEMPOTENCY_SK: &str = "IDEMPOTENCY";
 pub const USER_SK_PREFIX: &str = "USER#";
-const CHUNK_SK_PREFIX: &str = "CHUNK#";
+pub const CHUNK_SK_PREFIX: &str = "CHUNK#";
+/// Under an id a share was rotated away from: the id it moved to, for a while.
+pub const FORWARD_SK: &str = "MOVED";
 
 pub fn share(id: &ShareId) -> String {
     format!("SHARE#{id}")

@@ -79,6 +79,9 @@ impl ShareReads for MeteredReads {
         self.store.group_shares(group, after, limit).await
     }
 
+    async fn forwarded_to(&self, id: &ShareId) -> StoreResult<Option<ShareId>> {
+        self.store.forwarded_to(id).await
+    }
     async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {
         self.store.idempotency(key_digest).await
     }
@@ -95,6 +98,10 @@ impl PolicyReads for MeteredReads {
 
     async fn users(&self, group: &GroupId) -> StoreResult<Vec<UserPermission>> {
         self.store.users(group).await
+    }
+
+    async fn permissions(&self, group: &GroupId, users: &[UserId]) -> StoreResult<Vec<UserPermission>> {
+        self.store.permissions(group, users).await
     }
 }
 

@@ -9,22 +9,21 @@ mod items;
 mod keys;
 mod metering;
 mod provision;
+mod writes;
 
 use super::{
-    IdempotencyRecord, ListCursor, PolicyReads, PolicyWrites, Precondition, PublishedShare, ShareCommit, SharePage,
-    ShareReads, ShareWrites, StoreError, StoreResult,
+    IdempotencyRecord, ListCursor, PolicyReads, PolicyWrites, PublishedShare, SharePage, ShareReads, StoreError,
+    StoreResult,
 };
-use crate::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
+use crate::domain::{GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::{Credentials, Region};
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
-use aws_sdk_dynamodb::types::{
-    AttributeValue, Delete, DeleteRequest, KeysAndAttributes, Put, TransactWriteItem, WriteRequest,
-};
-use client::client_config;
+use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes, WriteRequest};
 pub use client::Patience;
-use errors::{build_error, store_error, unstorable};
-use items::{Assembly, IdempotencyItem, n, read_attribute, s};
+use client::client_config;
+use errors::{build_error, store_error, unstorable, write_error};
+use items::{Assembly, IdempotencyItem, read_attribute, s};
 use jiff::Timestamp;
 use serde_dynamo::aws_sdk_dynamodb_1::to_attribute_value;
 use std::collections::HashMap;
@@ -35,8 +34,6 @@ pub use metering::MeteredReads;
 
 type Item = HashMap<String, AttributeValue>;
 
-/// BatchWriteItem's limit of requests per call.
-const BATCH_WRITE_LIMIT: usize = 25;
 /// How often a batch call re-sends what DynamoDB left unprocessed before we call it throttled.
 const UNPROCESSED_ROUNDS: u32 = 4;
 
@@ -44,8 +41,7 @@ const UNPROCESSED_ROUNDS: u32 = 4;
 pub struct DynamoStore {
     client: Client,
     table: Arc<str>,
-    /// After a write whose outcome is unknown, how long to keep finding out what happened.
-    settle: Duration,
+    patience: Patience,
 }
 
 /// What `from_env` needs and Lambda always sets.
@@ -55,11 +51,11 @@ pub struct MissingEnvironment(&'static str);
 
 impl DynamoStore {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
-        Self { client, table: Arc::from(table.into()), settle: Patience::default().settle }
+        Self { client, table: Arc::from(table.into()), patience: Patience::default() }
     }
 
     fn with_patience(config: aws_sdk_dynamodb::config::Builder, table: impl Into<String>, patience: Patience) -> Self {
-        Self { settle: patience.settle, ..Self::new(Client::from_conf(config.build()), table) }
+        Self { patience, ..Self::new(Client::from_conf(config.build()), table) }
     }
 
     /// The Lambda functions' store: region and the execution role's credentials from the environment.
@@ -198,54 +194,20 @@ impl DynamoStore {
         Ok(output.item)
     }
 
+    /// An unconditional put is idempotent: after an attempt whose outcome is unknown, sending it again
+    /// until one lands makes the outcome known (within the store's patience).
     async fn put_item(&self, item: Item) -> StoreResult<()> {
-        self.client
-            .put_item()
-            .table_name(self.table())
-            .set_item(Some(item))
-            .send()
-            .await
-            .map_err(|e| store_error("PutItem", e))?;
-        Ok(())
-    }
-
-    async fn transact(&self, items: Vec<TransactWriteItem>) -> StoreResult<()> {
-        self.client
-            .transact_write_items()
-            .set_transact_items(Some(items))
-            .send()
-            .await
-            .map_err(|e| store_error("TransactWriteItems", e))?;
-        Ok(())
-    }
-
-    /// Deletes the record only if it still points at `generation`.
-    fn delete_record(&self, id: &ShareId, generation: &Generation) -> StoreResult<TransactWriteItem> {
-        let delete = Delete::builder()
-            .table_name(self.table())
-            .set_key(Some(keys::of(keys::share(id), keys::RECORD_SK)))
-            .condition_expression("#generation = :generation")
-            .expression_attribute_names("#generation", "generation")
-            .expression_attribute_values(":generation", s(generation.as_str()))
-            .build()
-            .map_err(build_error)?;
-        Ok(TransactWriteItem::builder().delete(delete).build())
-    }
-
-    /// Deletes chunks `1..chunk_count` of a generation (chunk 0 lives in the record).
-    fn delete_chunk_items(
-        &self,
-        id: &ShareId,
-        generation: &Generation,
-        chunk_count: u32,
-    ) -> StoreResult<Vec<TransactWriteItem>> {
-        (1..chunk_count)
-            .map(|index| {
-                let key = keys::of(keys::share(id), keys::chunk(generation, index));
-                let delete = Delete::builder().table_name(self.table()).set_key(Some(key)).build();
-                Ok(TransactWriteItem::builder().delete(delete.map_err(build_error)?).build())
-            })
-            .collect()
+        let started = std::time::Instant::now();
+        loop {
+            let sent = self.client.put_item().table_name(self.table()).set_item(Some(item.clone())).send().await;
+            match sent.map_err(|e| write_error("PutItem", e)) {
+                Ok(_) => return Ok(()),
+                Err(StoreError::Indeterminate(_)) if started.elapsed() < self.patience.settle => {
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                }
+                Err(error) => return Err(error),
+            }
+        }
     }
 
     /// A query of one of the share indexes, newest first, within the group's partition; the caller
@@ -341,6 +303,16 @@ impl ShareReads for DynamoStore {
         self.share_page(query, start, limit).await
     }
 
+    async fn forwarded_to(&self, id: &ShareId) -> StoreResult<Option<ShareId>> {
+        let Some(mut item) = self.get_item(keys::share(id), keys::FORWARD_SK, None).await? else { return Ok(None) };
+        let expires: i64 = read_attribute(&mut item, "ttl")?;
+        // The TTL sweep is lazy; a marker past its time forwards nowhere.
+        if expires <= Timestamp::now().as_second() {
+            return Ok(None);
+        }
+        read_attribute(&mut item, "to").map(Some)
+    }
+
     async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {
         let Some(item) = self.get_item(keys::idempotency(key_digest), keys::IDEMPOTENCY_SK, None).await? else {
             return Ok(None);
@@ -348,67 +320,6 @@ impl ShareReads for DynamoStore {
         let entry = IdempotencyItem::read(item, key_digest)?;
         // The TTL sweep is lazy; an entry past its time is gone as far as callers are concerned.
         Ok((entry.expires_at > Timestamp::now()).then_some(entry))
-    }
-}
-
-impl ShareWrites for DynamoStore {
-    async fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8]) -> StoreResult<()> {
-        self.put_item(items::chunk(record, index, bytes)).await
-    }
-
-    async fn commit(&self, commit: ShareCommit) -> StoreResult<()> {
-        let ShareCommit { record, first_chunk, precondition, superseded, idempotency } = commit;
-        let put = Put::builder().table_name(self.table()).set_item(Some(items::record(&record, first_chunk)?));
-        let put = match &precondition {
-            Precondition::Absent => {
-                put.condition_expression("attribute_not_exists(#pk)").expression_attribute_names("#pk", "pk")
-            }
-            Precondition::Generation(generation) => put
-                .condition_expression("#generation = :generation")
-                .expression_attribute_names("#generation", "generation")
-                .expression_attribute_values(":generation", s(generation.as_str())),
-        };
-        let mut writes = vec![TransactWriteItem::builder().put(put.build().map_err(build_error)?).build()];
-        if let Some(old) = &superseded {
-            writes.extend(self.delete_chunk_items(&old.id, &old.generation, old.chunk_count)?);
-            if old.id != record.id {
-                writes.push(self.delete_record(&old.id, &old.generation)?);
-            }
-        }
-        if let Some(entry) = &idempotency {
-            // An entry past its time that the sweep has not removed yet no longer holds the key.
-            let put = Put::builder()
-                .table_name(self.table())
-                .set_item(Some(IdempotencyItem::of(entry)?))
-                .condition_expression("attribute_not_exists(#pk) OR #ttl <= :now")
-                .expression_attribute_names("#pk", "pk")
-                .expression_attribute_names("#ttl", "ttl")
-                .expression_attribute_values(":now", n(Timestamp::now().as_second()))
-                .build()
-                .map_err(build_error)?;
-            writes.push(TransactWriteItem::builder().put(put).build());
-        }
-        self.transact(writes).await
-    }
-
-    async fn delete_chunks(&self, id: &ShareId, generation: &Generation, chunk_count: u32) -> StoreResult<()> {
-        let requests = (1..chunk_count)
-            .map(|index| {
-                let key = keys::of(keys::share(id), keys::chunk(generation, index));
-                let delete = DeleteRequest::builder().set_key(Some(key)).build().map_err(build_error)?;
-                Ok(WriteRequest::builder().delete_request(delete).build())
-            })
-            .collect::<StoreResult<Vec<_>>>()?;
-        for batch in requests.chunks(BATCH_WRITE_LIMIT) {
-            self.batch_write(batch.to_vec()).await?;
-        }
-        Ok(())
-    }
-
-    async fn delete_share(&self, record: &ShareRecord) -> StoreResult<()> {
-        let mut writes = vec![self.delete_record(&record.id, &record.generation)?];
-        writes.extend(self.delete_chunk_items(&record.id, &record.generation, record.chunk_count)?);
-        self.transact(writes).await
     }
 }
 
@@ -439,6 +350,22 @@ impl PolicyReads for DynamoStore {
             .consistent_read(true);
         let items = self.query_all(query).await?;
         items.into_iter().map(|mut item| read_attribute(&mut item, "user")).collect()
+    }
+
+    async fn permissions(&self, group: &GroupId, users: &[UserId]) -> StoreResult<Vec<UserPermission>> {
+        /// BatchGetItem's limit of keys per call.
+        const BATCH_GET_LIMIT: usize = 100;
+        // BatchGetItem refuses duplicate keys.
+        let distinct: std::collections::BTreeSet<&UserId> = users.iter().collect();
+        let wanted: Vec<Item> =
+            distinct.into_iter().map(|user| keys::of(keys::group(group), keys::user(user))).collect();
+        let mut permissions = Vec::with_capacity(wanted.len());
+        for batch in wanted.chunks(BATCH_GET_LIMIT) {
+            for mut item in self.batch_get(batch.to_vec()).await? {
+                permissions.push(read_attribute(&mut item, "user")?);
+            }
+        }
+        Ok(permissions)
     }
 }
 

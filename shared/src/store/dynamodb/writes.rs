@@ -1,0 +1,284 @@
+//! The share writes: chunks first, marked pending; then one transaction that switches the record,
+//! seals the new chunks and deletes what they replace. A transaction whose outcome is unknown (sent,
+//! no answer) is sent again with the same ClientRequestToken until DynamoDB says what happened, or the
+//! store's patience runs out and the write is reported `Indeterminate`.
+
+use super::errors::{build_error, write_error};
+use super::items::{self, n, s};
+use super::{DynamoStore, Item, keys};
+use crate::domain::{Generation, ShareId, ShareRecord};
+use crate::store::{Precondition, ShareCommit, ShareWrites, StoreError, StoreResult, share_ttl};
+use aws_sdk_dynamodb::config::retry::RetryConfig;
+use aws_sdk_dynamodb::types::{Delete, DeleteRequest, Put, TransactWriteItem, Update, WriteRequest};
+use jiff::Timestamp;
+use std::time::{Duration, Instant};
+
+/// BatchWriteItem's limit of requests per call.
+const BATCH_WRITE_LIMIT: usize = 25;
+/// TransactWriteItems' limit of actions.
+const TRANSACTION_LIMIT: usize = 100;
+/// Attempts at a transaction that fails without having been applied (throttled, refused), as the SDK's
+/// standard retries would make.
+const DEFINITE_ATTEMPTS: u32 = 3;
+
+impl DynamoStore {
+    /// Sends a transaction until its outcome is known. The SDK's own retries are off for it, so every
+    /// attempt's outcome is seen here: once one may have been applied, a later conflict may be that
+    /// attempt's own doing, which `landed` (a strongly consistent read) tells apart.
+    async fn settle<F, Fut>(&self, writes: Vec<TransactWriteItem>, landed: F) -> StoreResult<()>
+    where
+        F: Fn() -> Fut,
+        Fut: Future<Output = StoreResult<bool>>,
+    {
+        let token = uuid::Uuid::new_v4().to_string();
+        let started = Instant::now();
+        let mut maybe_applied: Option<String> = None;
+        for attempt in 1u32.. {
+            let sent = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(writes.clone()))
+                .client_request_token(&token)
+                .customize()
+                .config_override(aws_sdk_dynamodb::Config::builder().retry_config(RetryConfig::disabled()))
+                .send()
+                .await;
+            let Err(error) = sent else { return Ok(()) };
+            match (write_error("TransactWriteItems", error), &maybe_applied) {
+                (StoreError::Conflict, None) => return Err(StoreError::Conflict),
+                (StoreError::Conflict, Some(why)) => {
+                    return match landed().await {
+                        Ok(true) => Ok(()),
+                        Ok(false) => Err(StoreError::Conflict),
+                        Err(_) => Err(StoreError::Indeterminate(why.clone())),
+                    };
+                }
+                (StoreError::Indeterminate(why), _) => maybe_applied = Some(why),
+                (StoreError::Unavailable(why), None) if attempt >= DEFINITE_ATTEMPTS => {
+                    return Err(StoreError::Unavailable(why));
+                }
+                (StoreError::Unavailable(_), _) => {}
+                (other, _) => return Err(other),
+            }
+            if let Some(why) = &maybe_applied
+                && started.elapsed() >= self.patience.settle
+            {
+                tracing::warn!(reason = %why, "a write's outcome is still unknown");
+                return Err(StoreError::Indeterminate(why.clone()));
+            }
+            tokio::time::sleep(Duration::from_millis(25 << attempt.min(4))).await;
+        }
+        unreachable!("the attempts above return")
+    }
+
+    /// The generation the record under `id` points at now, read strongly consistent.
+    async fn current_generation(&self, id: &ShareId) -> StoreResult<Option<String>> {
+        let item = self.get_item(keys::share(id), keys::RECORD_SK, Some("generation")).await?;
+        Ok(item.and_then(|mut item| items::read_attribute(&mut item, "generation").ok()))
+    }
+
+    /// The id a record says it was rotated from (whose forwarding marker points at it).
+    async fn rotated_from(&self, id: &ShareId) -> StoreResult<Option<ShareId>> {
+        let item = self.get_item(keys::share(id), keys::RECORD_SK, Some(items::ROTATED_FROM)).await?;
+        Ok(item.and_then(|mut item| items::read_attribute(&mut item, items::ROTATED_FROM).ok()))
+    }
+
+    /// Deletes the record only if it still points at `generation`.
+    fn delete_record(&self, id: &ShareId, generation: &Generation) -> StoreResult<TransactWriteItem> {
+        let delete = Delete::builder()
+            .table_name(self.table())
+            .set_key(Some(keys::of(keys::share(id), keys::RECORD_SK)))
+            .condition_expression("#generation = :generation")
+            .expression_attribute_names("#generation", "generation")
+            .expression_attribute_values(":generation", s(generation.as_str()))
+            .build()
+            .map_err(build_error)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+
+    fn delete_item(&self, key: Item) -> StoreResult<TransactWriteItem> {
+        let delete = Delete::builder().table_name(self.table()).set_key(Some(key)).build().map_err(build_error)?;
+        Ok(TransactWriteItem::builder().delete(delete).build())
+    }
+
+    /// Deletes chunks `1..chunk_count` of a generation (chunk 0 lives in the record).
+    fn delete_chunk_items(
+        &self,
+        id: &ShareId,
+        generation: &Generation,
+        chunk_count: u32,
+    ) -> StoreResult<Vec<TransactWriteItem>> {
+        (1..chunk_count)
+            .map(|index| self.delete_item(keys::of(keys::share(id), keys::chunk(generation, index))))
+            .collect()
+    }
+
+    /// Seals the chunks of the record's generation: each must exist (a sweep may have removed a
+    /// pending chunk, and then the commit fails whole), loses its pending mark and takes the share's TTL.
+    fn seal_chunk_items(&self, record: &ShareRecord) -> StoreResult<Vec<TransactWriteItem>> {
+        let ttl = share_ttl(record);
+        (1..record.chunk_count)
+            .map(|index| {
+                let key = keys::of(keys::share(&record.id), keys::chunk(&record.generation, index));
+                let update = Update::builder()
+                    .table_name(self.table())
+                    .set_key(Some(key))
+                    .condition_expression("attribute_exists(#pk)")
+                    .expression_attribute_names("#pk", "pk")
+                    .expression_attribute_names("#pending", items::PENDING)
+                    .expression_attribute_names("#ttl", "ttl");
+                let update = match ttl {
+                    Some(ttl) => update
+                        .update_expression("REMOVE #pending SET #ttl = :ttl")
+                        .expression_attribute_values(":ttl", n(ttl)),
+                    None => update.update_expression("REMOVE #pending, #ttl"),
+                };
+                Ok(TransactWriteItem::builder().update(update.build().map_err(build_error)?).build())
+            })
+            .collect()
+    }
+
+    fn put(&self, item: Item) -> StoreResult<TransactWriteItem> {
+        let put = Put::builder().table_name(self.table()).set_item(Some(item)).build().map_err(build_error)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+
+    /// Deletes items of a share by sort key, in batches.
+    async fn delete_keys(&self, id: &ShareId, sort_keys: Vec<String>) -> StoreResult<()> {
+        let requests = sort_keys
+            .into_iter()
+            .map(|sk| {
+                let delete = DeleteRequest::builder().set_key(Some(keys::of(keys::share(id), sk)));
+                Ok(WriteRequest::builder().delete_request(delete.build().map_err(build_error)?).build())
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        for batch in requests.chunks(BATCH_WRITE_LIMIT) {
+            self.batch_write(batch.to_vec()).await?;
+        }
+        Ok(())
+    }
+
+    /// The sort keys of every item under a share's key, with the record's `rotatedFrom`, read
+    /// strongly consistent.
+    async fn share_keys(&self, id: &ShareId) -> StoreResult<(Vec<String>, Option<ShareId>)> {
+        let query = self
+            .partition_query(keys::share(id))
+            .key_condition_expression("#pk = :pk")
+            .projection_expression("sk, #rotated")
+            .expression_attribute_names("#rotated", items::ROTATED_FROM)
+            .consistent_read(true);
+        let mut sort_keys = Vec::new();
+        let mut rotated_from = None;
+        for mut item in self.query_all(query).await? {
+            let sk: String = items::read_attribute(&mut item, "sk")?;
+            if sk == keys::RECORD_SK {
+                rotated_from = items::read_attribute(&mut item, items::ROTATED_FROM).ok();
+            }
+            sort_keys.push(sk);
+        }
+        Ok((sort_keys, rotated_from))
+    }
+}
+
+impl ShareWrites for DynamoStore {
+    async fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8]) -> StoreResult<()> {
+        self.put_item(items::pending_chunk(record, index, bytes, Timestamp::now())).await
+    }
+
+    async fn commit(&self, commit: ShareCommit) -> StoreResult<()> {
+        let ShareCommit { record, first_chunk, precondition, superseded, idempotency } = commit;
+        let rotation = superseded.as_ref().filter(|old| old.id != record.id);
+        let item = items::record(&record, first_chunk, rotation.map(|old| &old.id))?;
+        let put = Put::builder().table_name(self.table()).set_item(Some(item));
+        let put = match &precondition {
+            Precondition::Absent => {
+                put.condition_expression("attribute_not_exists(#pk)").expression_attribute_names("#pk", "pk")
+            }
+            Precondition::Generation(generation) => put
+                .condition_expression("#generation = :generation")
+                .expression_attribute_names("#generation", "generation")
+                .expression_attribute_values(":generation", s(generation.as_str())),
+        };
+        let mut writes = vec![TransactWriteItem::builder().put(put.build().map_err(build_error)?).build()];
+        writes.extend(self.seal_chunk_items(&record)?);
+        if let Some(old) = &superseded {
+            writes.extend(self.delete_chunk_items(&old.id, &old.generation, old.chunk_count)?);
+        }
+        if let Some(old) = rotation {
+            // The old id forwards to the new one for a while, so a revoke racing this rotation follows
+            // the share; the marker of the rotation before is retired.
+            writes.push(self.delete_record(&old.id, &old.generation)?);
+            writes.push(self.put(items::forwarding(&old.id, &record.id, Timestamp::now()))?);
+            if let Some(previous) = self.rotated_from(&old.id).await? {
+                writes.push(self.delete_item(keys::of(keys::share(&previous), keys::FORWARD_SK))?);
+            }
+        }
+        if let Some(entry) = &idempotency {
+            // An entry past its time that the sweep has not removed yet no longer holds the key.
+            let put = Put::builder()
+                .table_name(self.table())
+                .set_item(Some(items::IdempotencyItem::of(entry)?))
+                .condition_expression("attribute_not_exists(#pk) OR #ttl <= :now")
+                .expression_attribute_names("#pk", "pk")
+                .expression_attribute_names("#ttl", "ttl")
+                .expression_attribute_values(":now", n(Timestamp::now().as_second()))
+                .build()
+                .map_err(build_error)?;
+            writes.push(TransactWriteItem::builder().put(put).build());
+        }
+        let ours = record.generation.as_str();
+        self.settle(writes, || async { Ok(self.current_generation(&record.id).await?.as_deref() == Some(ours)) }).await
+    }
+
+    async fn delete_chunks(&self, id: &ShareId, generation: &Generation, chunk_count: u32) -> StoreResult<()> {
+        self.delete_keys(id, (1..chunk_count).map(|index| keys::chunk(generation, index)).collect()).await
+    }
+
+    async fn delete_share(&self, record: &ShareRecord) -> StoreResult<()> {
+        let (sort_keys, rotated_from) = self.share_keys(&record.id).await?;
+        let mut writes = vec![self.delete_record(&record.id, &record.generation)?];
+        writes.extend(self.delete_chunk_items(&record.id, &record.generation, record.chunk_count)?);
+        if let Some(previous) = rotated_from {
+            writes.push(self.delete_item(keys::of(keys::share(&previous), keys::FORWARD_SK))?);
+        }
+        // Everything else under the share's key goes with the record: leftovers of failed writes, a
+        // forwarding marker. The record's condition keeps a concurrent commit's chunks safe: a commit
+        // that sealed them also moved the record on, and then nothing here applies.
+        let current: Vec<String> = (0..record.chunk_count).map(|i| keys::chunk(&record.generation, i)).collect();
+        let mut rest: Vec<String> =
+            sort_keys.into_iter().filter(|sk| sk != keys::RECORD_SK && !current.contains(sk)).collect();
+        let room = TRANSACTION_LIMIT.saturating_sub(writes.len()).min(rest.len());
+        for sk in rest.drain(..room) {
+            writes.push(self.delete_item(keys::of(keys::share(&record.id), sk))?);
+        }
+        // A conflict is left to the caller, who follows the share wherever it went.
+        self.settle(writes, || async { Ok(false) }).await?;
+        // Past a transaction's reach (many leftovers, each marked with a TTL): with the record gone
+        // nothing can commit under this id any more, so the rest goes in batches, as far as it can.
+        if let Err(error) = self.delete_keys(&record.id, rest).await {
+            tracing::warn!(share = %record.id.log_ref(), error = %error, "leftovers of a revoked share wait for their TTL");
+        }
+        Ok(())
+    }
+
+    async fn sweep_leftovers(&self, id: &ShareId) -> StoreResult<()> {
+        let written_before = (Timestamp::now() - self.patience.sweep_after).as_second();
+        let query = self
+            .partition_query(keys::share(id))
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :chunk)")
+            .filter_expression("#pending <= :before")
+            .projection_expression("sk")
+            .expression_attribute_names("#sk", "sk")
+            .expression_attribute_names("#pending", items::PENDING)
+            .expression_attribute_values(":chunk", s(keys::CHUNK_SK_PREFIX))
+            .expression_attribute_values(":before", n(written_before));
+        let mut leftovers = Vec::new();
+        for mut item in self.query_all(query).await? {
+            leftovers.push(items::read_attribute::<String>(&mut item, "sk")?);
+        }
+        if !leftovers.is_empty() {
+            tracing::info!(share = %id.log_ref(), chunks = leftovers.len(), "sweeping chunks of writes that never committed");
+        }
+        self.delete_keys(id, leftovers).await
+    }
+}
