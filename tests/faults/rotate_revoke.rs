@@ -1,6 +1,6 @@
 //! The owner rotates a share while an admin revokes it, at the same moment, many times. Whatever
 //! order they land in, a DELETE that answers 204 leaves no id of the share serving and nothing
-//! stored under either id: the delete follows the share to its new id.
+//! stored under either id: a delete that read the share before the rotation follows it to its new id.
 
 use crate::support::{Backend, TestApp, share_body};
 use hyper::{Method, StatusCode};
@@ -75,16 +75,35 @@ async fn rotate_and_revoke_race(app: TestApp) {
                 let listed = app.get("/admin/shares", &admin).await.json()["shares"].as_array().expect("list").len();
                 assert_eq!(listed, 0, "{run}: no share of the group is left");
             }
-            // The revoke lost to the rotation and says so; the share lives on under its new id only.
-            StatusCode::CONFLICT => {
-                let new = new.as_deref().unwrap_or_else(|| panic!("{run}: a 409 only when the rotation won"));
+            // The rotation finished before the revoke looked (404: the old id is dead, as after any
+            // rotation), or the revoke gave up following it (409: nothing changed). Either way the
+            // share lives on, under its new id only.
+            StatusCode::NOT_FOUND | StatusCode::CONFLICT => {
+                let new = new.as_deref().unwrap_or_else(|| panic!("{run}: only when the rotation won"));
                 assert!(serves(&app, new).await && !serves(&app, &old).await, "{run}: the new id alone serves");
                 assert_eq!(app.delete(&format!("/shares/{new}"), &admin).await.status, StatusCode::NO_CONTENT);
             }
-            _ => panic!("{run}: the share existed, so DELETE answers 204 (or 409 with nothing changed)"),
+            _ => panic!("{run}: not an answer to a revoke of a share that existed"),
         }
     }
     eprintln!("rotate-vs-revoke outcomes (rotate, DELETE) → runs: {outcomes:?}");
 }
 
-crate::per_store!(app: rotate_and_revoke_race);
+/// A rotated share re-published under its new id, then revoked: nothing is left under either id
+/// (the old id's forwarding marker included).
+async fn revoke_after_rotate_and_put_leaves_nothing(app: TestApp) {
+    let owner = app.member("kim", "contoso");
+    let old = app.publish(&owner, &share_body("first", 3)).await["id"].as_str().expect("id").to_owned();
+    let rotated = app.send(Method::POST, &format!("/shares/{old}/rotate"), &owner, None, &[]).await;
+    assert_eq!(rotated.status, StatusCode::OK, "{}", rotated.text());
+    let new = rotated.json()["id"].as_str().expect("id").to_owned();
+    let put = app.put(&format!("/shares/{new}"), &owner, &share_body("second", 3)).await;
+    assert_eq!(put.status, StatusCode::OK, "{}", put.text());
+    assert_eq!(app.delete(&format!("/shares/{new}"), &owner).await.status, StatusCode::NO_CONTENT);
+    for id in [&old, &new] {
+        assert!(!serves(&app, id).await, "{id} serves after the revoke");
+        assert!(!anything_stored_under(&app, id).await, "the revoke leaves nothing under {id}");
+    }
+}
+
+crate::per_store!(app: rotate_and_revoke_race, revoke_after_rotate_and_put_leaves_nothing);

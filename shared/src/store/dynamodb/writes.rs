@@ -188,7 +188,14 @@ impl ShareWrites for DynamoStore {
     async fn commit(&self, commit: ShareCommit) -> StoreResult<()> {
         let ShareCommit { record, first_chunk, precondition, superseded, idempotency } = commit;
         let rotation = superseded.as_ref().filter(|old| old.id != record.id);
-        let item = items::record(&record, first_chunk, rotation.map(|old| &old.id))?;
+        // A re-publish keeps the record's link to the id it was rotated from, so that its revoke still
+        // retires that id's forwarding marker (the generation condition below makes the read current).
+        let rotated_from = match (rotation, &precondition) {
+            (Some(old), _) => Some(old.id.clone()),
+            (None, Precondition::Generation(_)) => self.rotated_from(&record.id).await?,
+            (None, Precondition::Absent) => None,
+        };
+        let item = items::record(&record, first_chunk, rotated_from.as_ref())?;
         let put = Put::builder().table_name(self.table()).set_item(Some(item));
         let put = match &precondition {
             Precondition::Absent => {
