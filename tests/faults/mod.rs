@@ -22,11 +22,17 @@ const HASTY: Patience = Patience {
     attempt: Duration::from_millis(700),
     call: Duration::from_millis(1200),
     settle: Duration::from_millis(1500),
+    sweep_after: Duration::from_secs(60),
 };
 
-/// For setting up and looking: never gives up on a loaded DynamoDB Local.
-const PATIENT: Patience =
-    Patience { attempt: Duration::from_secs(10), call: Duration::from_secs(20), settle: Duration::from_secs(3) };
+/// For setting up and looking: never gives up on a loaded DynamoDB Local, and sweeps every leftover
+/// (a fault test's leftovers are seconds old, and nothing else writes).
+const PATIENT: Patience = Patience {
+    attempt: Duration::from_secs(10),
+    call: Duration::from_secs(20),
+    settle: Duration::from_secs(3),
+    sweep_after: Duration::ZERO,
+};
 
 /// How long a fault lasts: past the hasty service's whole patience (a call, then settling), so
 /// the service cannot find out in time.

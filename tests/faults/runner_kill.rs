@@ -72,7 +72,8 @@ async fn runner_killed_mid_write_leaves_the_old_share_whole() {
     let audit = rig.settled_audit().await;
     assert_eq!(audit.findings, Vec::<String>::new(), "only whole shares and marked leftovers");
     assert_eq!(audit.records.get(&id), Some(&before), "the record still points at the old snapshot");
-    assert!(!audit.leftovers_of(&id).is_empty(), "the chunks written before the kill are marked leftovers");
+    let leftovers = audit.leftovers_of(&id);
+    assert_eq!(leftovers.len(), 2, "chunks 1 and 2 (held, then applied after the kill), marked: {leftovers:?}");
     assert_eq!(rig.served_as_owner_sees(&id).await, Some(("old".to_owned(), 300)), "the old share serves whole");
     let delete = rig.patient.delete(&format!("/shares/{id}"), &rig.owner).await;
     assert_eq!(delete.status, hyper::StatusCode::NO_CONTENT, "{}", delete.text());

@@ -115,7 +115,8 @@ fn told(case: &Case, response: &TestResponse) -> Told {
     }
 }
 
-async fn run_case(case: Case, rig: Rig, old: Option<String>) {
+/// Runs one case and checks its outcome; returns what the service said.
+async fn run_case(case: Case, rig: Rig, old: Option<String>) -> Told {
     rig.proxy.arm(&case.step.target, case.step.nth, case.fault);
     let response = case.operation.perform(&rig, old.as_deref()).await;
     let seen = rig.proxy.seen();
@@ -131,6 +132,7 @@ async fn run_case(case: Case, rig: Rig, old: Option<String>) {
         (Operation::Revoke, Some(id)) => outcome.of_revoke(id).await,
         (operation, None) => unreachable!("{operation:?} starts from a share"),
     }
+    told
 }
 
 /// A case's answer beside what the table holds once the fault is over.
@@ -264,16 +266,27 @@ async fn every_write_step_under_faults(operation: Operation) {
             (name, run)
         })
         .collect();
-    let mut failures = Vec::new();
+    let (mut answers, mut failures) = (Vec::new(), Vec::new());
     for (name, run) in runs {
-        if let Err(error) = run.await {
-            let message = error.try_into_panic().ok().and_then(|panic| {
-                panic.downcast_ref::<String>().cloned().or_else(|| panic.downcast_ref::<&str>().map(|s| s.to_string()))
-            });
-            failures.push(format!("{name}: {}", message.unwrap_or_else(|| "cancelled".into())));
+        match run.await {
+            Ok(told) => answers.push(format!("{name}: {told:?}")),
+            Err(error) => {
+                let message = error.try_into_panic().ok().and_then(|panic| {
+                    let text = panic.downcast_ref::<&str>().map(|text| text.to_string());
+                    panic.downcast_ref::<String>().cloned().or(text)
+                });
+                failures.push(format!("{name}: {}", message.unwrap_or_else(|| "cancelled".into())));
+            }
         }
     }
     assert!(failures.is_empty(), "{} of {total} cases failed ({steps:?}):\n{}", failures.len(), failures.join("\n"));
+    eprintln!("{operation:?} under faults, what the service said:\n  {}", answers.join("\n  "));
+    // A pause outlasts the service's patience: some outcome must have been unknown, or these cases
+    // never reached the answer they exist to check.
+    assert!(
+        answers.iter().any(|answer| answer.ends_with("Unknown")),
+        "no case of {operation:?} answered 504: {answers:#?}"
+    );
 }
 
 fn on_own_runtime<F: Future>(future: F) -> F::Output {

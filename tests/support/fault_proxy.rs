@@ -264,8 +264,12 @@ mod self_test {
     use share_core::store::{DynamoStore, Patience};
     use std::time::Duration;
 
-    const PATIENT: Patience =
-        Patience { attempt: Duration::from_secs(10), call: Duration::from_secs(20), settle: Duration::from_secs(3) };
+    const PATIENT: Patience = Patience {
+        attempt: Duration::from_secs(10),
+        call: Duration::from_secs(20),
+        settle: Duration::from_secs(3),
+        sweep_after: Duration::from_secs(60),
+    };
 
     fn key(name: &str) -> HashMap<String, AttributeValue> {
         HashMap::from([
