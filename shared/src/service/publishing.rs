@@ -102,7 +102,11 @@ async fn write_and_commit<S: ShareWrites>(
     for (index, chunk) in chunks.iter().enumerate().skip(1) {
         let index = u32::try_from(index).expect("few chunks");
         attempted = index + 1;
-        result = store.put_chunk(&record, index, chunk).await;
+        // Before the commit nothing a reader sees has changed, whatever became of this write.
+        result = store.put_chunk(&record, index, chunk).await.map_err(|error| match error {
+            StoreError::Indeterminate(why) => StoreError::Unavailable(why),
+            other => other,
+        });
         if result.is_err() {
             break;
         }
