@@ -225,3 +225,13 @@ fn reference_types_are_read_from_the_type_or_the_reference() {
     assert_eq!(kind(Some("Practitioner"), None), None);
     assert_eq!(kind(None, None), None);
 }
+
+#[test]
+fn a_duration_past_the_last_instant_there_is_is_refused() {
+    let (events, errors) = read_fhir(&format!(
+        "[{}]",
+        appointment(r#""status":"booked","start":"9999-12-30T21:00:00Z","minutesDuration":1440"#)
+    ));
+    assert!(events.unwrap().is_empty());
+    assert_eq!(pointers(&errors), ["/events/0/minutesDuration"]);
+}
