@@ -194,7 +194,8 @@ async fn fhir_bad_input_is_refused_with_pointers_into_the_body_and_nothing_store
         assert_eq!(found, pointers, "{events}");
         assert!(!response.text().contains("Ignatius") && !response.text().contains("pat-8080"));
     }
-    let wrong_type = app.post("/shares", &scheduler, &publish_body("limited", json!([appointment(json!({"start": 5}))]))).await;
+    let wrong_type =
+        app.post("/shares", &scheduler, &publish_body("limited", json!([appointment(json!({"start": 5}))]))).await;
     assert_eq!(wrong_type.status, 400, "{}", wrong_type.text());
     assert!(app.share_ids(&scheduler).await.is_empty());
     assert_eq!(app.stored_text().await, before, "nothing stored");

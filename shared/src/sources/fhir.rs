@@ -137,8 +137,7 @@ impl SourceRecord for FhirResource {
             );
             return None;
         };
-        let unscheduled = matches!(standing, Standing::Unscheduled);
-        if self.start.is_none() && self.end.is_none() && unscheduled {
+        if self.start.is_none() && matches!(standing, Standing::Unscheduled) {
             return Some(left_out(self.id));
         }
         let times = read_times(record, self.start, self.end, self.minutes_duration);
@@ -149,13 +148,7 @@ impl SourceRecord for FhirResource {
             Standing::Unscheduled => (ShowAs::Tentative, false),
             Standing::LeftOut => (ShowAs::Busy, true),
         };
-        Some(SourceEvent {
-            show_as,
-            cancelled,
-            resource: resource?,
-            location: location?,
-            ..SourceEvent::new(self.id, times?, title?)
-        })
+        Some(SourceEvent { show_as, cancelled, resource, location, ..SourceEvent::new(self.id, times?, title?) })
     }
 }
 
@@ -233,12 +226,10 @@ fn label(field: &str, concept: CodeableConcept) -> Option<(String, String)> {
         .next()
 }
 
-/// The first Practitioner or PractitionerRole actor's name (the resource) and the first Location's.
+/// The first Practitioner or PractitionerRole actor's name (the resource) and the first Location's
+/// (none where that actor has no `display`).
 /// Every other actor (Patient, RelatedPerson, Device, one of no known type) is passed over unread.
-fn read_actors(
-    record: &mut RecordErrors<'_>,
-    participants: Vec<Participant>,
-) -> (Option<Option<String>>, Option<Option<String>>) {
+fn read_actors(record: &mut RecordErrors<'_>, participants: Vec<Participant>) -> (Option<String>, Option<String>) {
     let (mut resource, mut location) = (None, None);
     for (index, actor) in participants.into_iter().enumerate().filter_map(|(i, p)| Some((i, p.actor?))) {
         let slot = match actor_type(&actor) {
@@ -246,15 +237,14 @@ fn read_actors(
             Some("Location") => &mut location,
             _ => continue,
         };
-        if slot.is_none()
-            && let Some(display) = non_blank(actor.display)
-        {
-            *slot = Some((index, display));
+        if slot.is_none() {
+            *slot = Some((index, non_blank(actor.display)));
         }
     }
-    let mut named = |found: Option<(usize, String)>| match found {
-        Some((index, display)) => record.text(&format!("participant/{index}/actor/display"), Some(display)).map(Some),
-        None => Some(None),
+    // A display over the limit is reported; the record is then dropped whole.
+    let mut named = |found: Option<(usize, Option<String>)>| {
+        let (index, display) = found?;
+        record.text(&format!("participant/{index}/actor/display"), display)
     };
     (named(resource), named(location))
 }

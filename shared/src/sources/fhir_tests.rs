@@ -235,3 +235,17 @@ fn a_duration_past_the_last_instant_there_is_is_refused() {
     assert!(events.unwrap().is_empty());
     assert_eq!(pointers(&errors), ["/events/0/minutesDuration"]);
 }
+
+#[test]
+fn the_first_practitioner_is_the_resource_even_without_a_name_and_a_proposal_with_only_an_end_is_left_out() {
+    let events = read_fhir_ok(&format!(
+        "[{},{}]",
+        appointment(&format!(
+            r#""status":"booked",{TIMES},"participant":[{{"actor":{{"reference":"Practitioner/1"}}}},
+                {{"actor":{{"reference":"Practitioner/2","display":"Dr. Later"}}}}]"#
+        )),
+        appointment(r#""status":"pending","end":"2026-12-03T09:30:00Z""#),
+    ));
+    assert_eq!(events[0].resource, None);
+    assert!(events[1].cancelled, "without a start, left out and counted");
+}
