@@ -2,6 +2,7 @@
 
 mod failure;
 mod faults;
+mod fhir;
 mod handlers;
 mod hostile;
 mod lambda_logs;

@@ -132,7 +132,8 @@ fn parse_range(range: RangeBody, errors: &mut ValidationErrors) -> Option<DateRa
     errors.check("/range/end", DateRange::new(start?, end?))
 }
 
-/// The days the events cover in the share's zone; a share without events covers today.
+/// The days the events cover in the share's zone (left-out cancelled ones aside: a FHIR proposal
+/// without a start has no days); a share without events covers today.
 fn span_of(events: &[SourceEvent], zone: &TimeZone, now: Timestamp) -> DateRange {
     let day_of = |time: EventTime, is_end: bool| match time {
         EventTime::Day(day) => day,
@@ -142,8 +143,9 @@ fn span_of(events: &[SourceEvent], zone: &TimeZone, now: Timestamp) -> DateRange
             if is_end && local.time() != jiff::civil::Time::midnight() { day.tomorrow().unwrap_or(day) } else { day }
         }
     };
-    let start = events.iter().map(|e| day_of(e.start, false)).min();
-    let end = events.iter().map(|e| day_of(e.end, true)).max();
+    let held = || events.iter().filter(|e| !e.cancelled);
+    let start = held().map(|e| day_of(e.start, false)).min();
+    let end = held().map(|e| day_of(e.end, true)).max();
     match (start, end) {
         (Some(start), Some(end)) if end > start => DateRange { start, end },
         (Some(start), _) => DateRange { start, end: start.tomorrow().unwrap_or(start) },
@@ -238,5 +240,19 @@ mod tests {
         .unwrap();
         assert_eq!(request.options.range.start, "2026-11-30".parse().unwrap());
         assert_eq!(request.options.range.end, "2026-12-05".parse().unwrap());
+    }
+
+    #[test]
+    fn events_left_out_as_cancelled_do_not_widen_the_default_range() {
+        let request = parse(
+            r#"{"title":"t","visibility":"public","detail":"full","timeZone":"America/New_York","format":"fhir","events":[
+                {"resourceType":"Appointment","status":"proposed"},
+                {"resourceType":"Appointment","status":"cancelled","start":"2026-11-02T09:00:00Z","end":"2026-11-02T10:00:00Z"},
+                {"resourceType":"Appointment","status":"booked","start":"2026-12-03T14:00:00Z","end":"2026-12-03T15:00:00Z"}]}"#,
+        )
+        .unwrap();
+        assert_eq!(request.events.len(), 3, "all read; the first two are counted as left out");
+        assert_eq!(request.options.range.start, "2026-12-03".parse().unwrap());
+        assert_eq!(request.options.range.end, "2026-12-04".parse().unwrap());
     }
 }
