@@ -1,6 +1,7 @@
 //! Rendering a recipient's page and feed from a snapshot already in memory: the 250-event month page
 //! (goal: at most 0.1 ms) and a 10,000-event share's agenda page, with the other views and the feed
-//! for comparison; and what gzipping them for the wire costs, up to the densest feed the limits allow.
+//! for comparison; what gzipping them for the wire costs, up to the densest feed the limits allow; and
+//! what checking at publish that a feed can be sent costs.
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::civil::{Date, date};
@@ -9,6 +10,7 @@ use share_core::domain::{
     Color, DateRange, DefaultView, Description, DetailLevel, EventTime, Generation, GroupId, LeftOut, Owner, ShareId,
     ShareOptions, ShareRecord, ShareTimeZone, SharedEvent, ShowAs, UserId,
 };
+use share_core::render::feed_size::check_feed_size;
 use share_core::render::{self, PageQuery};
 use std::hint::black_box;
 
@@ -192,6 +194,17 @@ fn bench_gzip(c: &mut Criterion) {
     group.bench_function("gzip, densest feed", |b| {
         b.iter(|| view_share::encoding::gzip(black_box(dense_feed.as_bytes())))
     });
+    group.finish();
+
+    // What a publish adds to see that the feed can be sent: a bound for a typical share, the
+    // rendered feed and its gzip for the densest.
+    let mut group = c.benchmark_group("publish's feed size check");
+    group.sample_size(10);
+    let typical = events(10_000, date(2026, 12, 1), 365);
+    let check = |events: &[SharedEvent]| check_feed_size(&year.options, year.updated_at, events);
+    println!("10,000 events: {:?}; densest: {:?}", check(&typical), check(&dense));
+    group.bench_function("10,000 events", |b| b.iter(|| check(black_box(&typical))));
+    group.bench_function("densest share (281 events of 16 KiB)", |b| b.iter(|| check(black_box(&dense))));
     group.finish();
 }
 

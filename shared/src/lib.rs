@@ -10,7 +10,7 @@ pub mod identity;
 pub mod public_origin;
 #[cfg(feature = "publish")]
 pub mod publish_request;
-#[cfg(feature = "view")]
+#[cfg(any(feature = "publish", feature = "view"))]
 pub mod render;
 pub mod service;
 pub mod snapshot;

@@ -1,16 +1,12 @@
 //! How a page or feed travels: gzip when the client's `Accept-Encoding` allows it (q-values
-//! honoured), else as it is, and never over `MAX_SENT_BYTES` as sent. Compressed bodies travel
-//! base64-encoded inside Lambda's 6 MB response, so 4 MiB of them is what fits with room to spare.
+//! honoured), else as it is, and never over `MAX_SENT_BYTES` as sent. The limit and the gzip are
+//! share-core's, which publishing measures feeds with.
 
 use crate::ViewCache;
-use flate2::Compression;
-use flate2::write::GzEncoder;
 use lambda_http::http::{HeaderMap, header};
-use std::io::Write;
 use std::sync::Arc;
 
-/// The most bytes a response body may have as sent.
-pub const MAX_SENT_BYTES: usize = 4 * 1024 * 1024;
+pub use share_core::render::sent::{MAX_SENT_BYTES, gzip};
 
 /// A content coding this function sends. Brotli is left out: the view function has a binary-size
 /// budget, and gzip is what every calendar app and browser takes.
@@ -162,14 +158,6 @@ pub fn fitting_body(
         };
         (body.len() <= MAX_SENT_BYTES).then_some((coding, body))
     })
-}
-
-/// Gzip at the default level: on text it is within a few percent of the best level at about
-/// half the time, and on text that barely compresses every level is alike.
-pub fn gzip(bytes: &[u8]) -> Vec<u8> {
-    let mut encoder = GzEncoder::new(Vec::with_capacity(bytes.len() / 3 + 64), Compression::default());
-    encoder.write_all(bytes).expect("writing to memory");
-    encoder.finish().expect("writing to memory")
 }
 
 #[cfg(test)]

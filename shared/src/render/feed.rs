@@ -3,7 +3,7 @@
 //! over each value, so a feed costs time linear in its size however long its values are.
 
 use super::html_text::html_to_text;
-use crate::domain::{Description, EventTime, ShareRecord, SharedEvent, ShowAs};
+use crate::domain::{Description, EventTime, ShareOptions, ShareRecord, SharedEvent, ShowAs};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::Offset;
@@ -49,7 +49,12 @@ fn busy_status(show_as: ShowAs) -> Option<&'static str> {
 }
 
 pub fn calendar_feed(record: &ShareRecord, events: &[SharedEvent]) -> String {
-    let options = &record.options;
+    write_feed(&record.options, record.updated_at, events)
+}
+
+/// The feed of a snapshot published at `published_at`: what `calendar_feed` serves once the
+/// snapshot is stored, for a publish to measure before it stores anything.
+pub(crate) fn write_feed(options: &ShareOptions, published_at: Timestamp, events: &[SharedEvent]) -> String {
     let mut feed = ContentLines::with_capacity(1024 + events.len() * 320);
     feed.property("BEGIN", "VCALENDAR");
     feed.property("VERSION", "2.0");
@@ -63,7 +68,7 @@ pub fn calendar_feed(record: &ShareRecord, events: &[SharedEvent]) -> String {
     feed.property("REFRESH-INTERVAL;VALUE=DURATION", REFRESH);
     feed.property("X-PUBLISHED-TTL", REFRESH);
     // The snapshot's publication time: stable, so an unchanged share gives an unchanged feed.
-    let stamp = utc(record.updated_at);
+    let stamp = utc(published_at);
     for event in events {
         feed.property("BEGIN", "VEVENT");
         feed.property("UID", &event.uid);
@@ -89,6 +94,70 @@ pub fn calendar_feed(record: &ShareRecord, events: &[SharedEvent]) -> String {
     }
     feed.property("END", "VCALENDAR");
     feed.0
+}
+
+/// The longest values a time property takes: `-YYYYMMDDTHHMMSSZ` and `-YYYYMMDD` (years before 0).
+const DATE_TIME_OCTETS: usize = 17;
+const DATE_OCTETS: usize = 9;
+
+/// At most how many bytes `write_feed` writes for these events, without rendering them: it follows
+/// `write_feed` line by line, with each TEXT value's escapes counted (one byte becomes two; `\r`
+/// counts as it may become an escaped line break) and folding bounded by `line_bound`. `one_line`
+/// and `multi_line` never lengthen a value; an HTML description (whose text `html_to_text` makes,
+/// never longer than the HTML, but with escapes its tags and entities may produce) counts twice.
+pub(crate) fn feed_len_bound(options: &ShareOptions, events: &[SharedEvent]) -> usize {
+    let calendar = line_bound("BEGIN", "VCALENDAR".len())
+        + line_bound("VERSION", 3)
+        + line_bound("PRODID", PRODUCT_ID.len())
+        + line_bound("CALSCALE", "GREGORIAN".len())
+        + line_bound("METHOD", "PUBLISH".len())
+        + 2 * line_bound("X-WR-CALNAME", escaped_len_bound(&options.title))
+        + line_bound("X-WR-TIMEZONE", options.time_zone.name().len())
+        + line_bound("REFRESH-INTERVAL;VALUE=DURATION", REFRESH.len())
+        + line_bound("X-PUBLISHED-TTL", REFRESH.len())
+        + line_bound("END", "VCALENDAR".len());
+    let each_event = line_bound("BEGIN", "VEVENT".len())
+        + line_bound("DTSTAMP", DATE_TIME_OCTETS)
+        + line_bound("TRANSP", "TRANSPARENT".len())
+        + line_bound("X-MICROSOFT-CDO-BUSYSTATUS", "WORKINGELSEWHERE".len())
+        + line_bound("END", "VEVENT".len());
+    let time = |name: &str, time: EventTime| match time {
+        EventTime::At(_) => line_bound(name, DATE_TIME_OCTETS),
+        EventTime::Day(_) => line_bound(name, ";VALUE=DATE".len() + DATE_OCTETS),
+    };
+    let values: usize = events
+        .iter()
+        .map(|event| {
+            let summary = event.title.as_deref().unwrap_or(event.show_as.label());
+            let location = event.location.as_deref().map_or(0, |text| line_bound("LOCATION", escaped_len_bound(text)));
+            let description = match &event.description {
+                Some(Description::Text(text)) => line_bound("DESCRIPTION", escaped_len_bound(text)),
+                Some(Description::SanitizedHtml(html)) => line_bound("DESCRIPTION", 2 * html.len()),
+                None => 0,
+            };
+            line_bound("UID", event.uid.len())
+                + time("DTSTART", event.start)
+                + time("DTEND", event.end)
+                + line_bound("SUMMARY", escaped_len_bound(summary))
+                + location
+                + description
+        })
+        .sum();
+    calendar + events.len() * each_event + values
+}
+
+/// At most how long `ContentLines::text` writes this value, before folding.
+fn escaped_len_bound(text: &str) -> usize {
+    text.len() + text.bytes().filter(|b| matches!(b, b'\\' | b';' | b',' | b'\n' | b'\r')).count()
+}
+
+/// At most how many bytes a content line of this name and value length takes once folded: a
+/// physical line holds at least 72 octets of it (a fold comes before a character that would pass
+/// 75), a continuation at least 71 after its leading space; each fold adds CRLF and the space.
+fn line_bound(name: &str, value_octets: usize) -> usize {
+    let octets = name.len() + 1 + value_octets;
+    let folds = if octets <= LINE_OCTETS { 0 } else { (octets - 72).div_ceil(71) };
+    octets + 3 * folds + 2
 }
 
 /// The feed as content lines: each written, escaped and folded as it goes.
@@ -282,6 +351,69 @@ mod tests {
         assert_eq!(value(&lines, "DESCRIPTION:"), [escaped.as_str()]);
         let folds = feed.matches("\r\n ").count();
         assert!(folds > escaped.len() / 75, "{folds} folds");
+    }
+
+    /// Events at the bound's edges: every value of escaped characters, lone CRs, four-byte characters
+    /// where lines fold, HTML whose tags and entities become escaped text, no title, odd ends.
+    fn awkward_events() -> Vec<SharedEvent> {
+        let escapes = "\\;,\n\r".repeat(300);
+        let emoji = "a\u{1F5D3}".repeat(2000);
+        let chars = |text: &str, n: usize| text.chars().take(n).collect::<String>();
+        let html =
+            "<p>a<br>b&#44;&#59;&#92;<a href=\"https://x.example/a,b;c\">,;</a></p><ul><li>,</li></ul>".repeat(150);
+        let mut events = Vec::new();
+        for (i, show_as) in
+            [ShowAs::Busy, ShowAs::WorkingElsewhere, ShowAs::Free, ShowAs::Unknown].into_iter().enumerate()
+        {
+            let mut timed = event(
+                &format!("{i:032x}@calendar-share"),
+                EventTime::At("-000009-12-03T14:00:00Z".parse().unwrap()),
+                EventTime::At("2026-12-03T22:00:00Z".parse().unwrap()),
+            );
+            timed.show_as = show_as;
+            timed.title = (i % 2 == 0).then(|| chars(&escapes, 500));
+            timed.location = Some(chars(&emoji, 497));
+            timed.description = Some(match i {
+                0 => Description::Text(escapes.clone()),
+                1 => Description::SanitizedHtml(html.clone()),
+                _ => Description::Text(emoji.clone()),
+            });
+            timed.resource = Some(chars(&escapes, 500));
+            timed.status = Some(chars(&emoji, 500));
+            timed.color = Some(crate::domain::Color::parse("#1e88e5").unwrap());
+            events.push(timed);
+            let mut day = event("d", EventTime::Day(date(2026, 12, 2)), EventTime::Day(date(2026, 12, 1)));
+            day.title = Some(chars(&emoji, i + 70));
+            events.push(day);
+        }
+        events
+    }
+
+    #[test]
+    fn the_size_bound_is_never_under_the_feed() {
+        let record = record(&"Rota, \u{1F5D3};\r".repeat(50));
+        let events = awkward_events();
+        for one in events.chunks(1).chain([&events[..], &[]]) {
+            let (bound, feed) = (feed_len_bound(&record.options, one), calendar_feed(&record, one).len());
+            assert!(bound >= feed, "bound {bound} under the feed's {feed} bytes for {one:?}");
+        }
+    }
+
+    #[test]
+    fn the_size_bound_of_a_typical_event_is_close() {
+        let mut e = event(
+            "0123456789abcdef0123456789abcdef@calendar-share",
+            EventTime::At("2026-12-03T14:00:00Z".parse().unwrap()),
+            EventTime::At("2026-12-03T22:00:00Z".parse().unwrap()),
+        );
+        e.title = Some("On call: engineer 12".into());
+        e.location = Some("Desk 4".into());
+        e.description =
+            Some(Description::Text("Pager rotation; escalate to the duty manager after 15 minutes.".into()));
+        let record = record("Support rota");
+        let events = vec![e; 100];
+        let (bound, feed) = (feed_len_bound(&record.options, &events), calendar_feed(&record, &events).len());
+        assert!(bound >= feed && bound * 10 <= feed * 11, "bound {bound} for a feed of {feed} bytes");
     }
 
     #[test]

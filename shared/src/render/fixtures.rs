@@ -69,3 +69,43 @@ pub fn at(instant: &str) -> EventTime {
 pub fn new_york() -> jiff::tz::TimeZone {
     jiff::tz::TimeZone::get("America/New_York").unwrap()
 }
+
+/// Text that barely compresses, up to `bytes` long: printable ASCII with the feed's escaped `,` `;`
+/// `\` mixed in, and two-byte letters, from a fixed-seed generator (splitmix64).
+pub fn noise_text(seed: &mut u64, bytes: usize) -> String {
+    let mut next = || {
+        *seed = seed.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = *seed;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    };
+    let mut text = String::with_capacity(bytes);
+    loop {
+        let n = next();
+        let c = match n % 10 {
+            0..=2 => char::from_u32(0x400 + (n >> 8) as u32 % 256).expect("a Cyrillic letter"),
+            3 => [',', ';', '\\'][(n >> 8) as usize % 3],
+            _ => char::from(b' ' + ((n >> 8) % 95) as u8),
+        };
+        if text.len() + c.len_utf8() > bytes {
+            return text;
+        }
+        text.push(c);
+    }
+}
+
+/// An event at the text limits (500-character title and location, 16 KiB description) of
+/// barely compressible text.
+pub fn dense_event(seed: &mut u64, i: usize) -> SharedEvent {
+    let start = jiff::Timestamp::from_second(1_785_000_000 + i as i64 * 3600).unwrap();
+    let mut e = event(
+        &format!("{i:032x}@calendar-share"),
+        EventTime::At(start),
+        EventTime::At(start + jiff::SignedDuration::from_mins(30)),
+    );
+    e.title = Some(noise_text(seed, 500));
+    e.location = Some(noise_text(seed, 500));
+    e.description = Some(crate::domain::Description::Text(noise_text(seed, 16 * 1024)));
+    e
+}

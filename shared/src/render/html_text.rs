@@ -165,4 +165,26 @@ mod tests {
         assert_eq!(html_to_text("a<br>b<br/>c"), "a\nb\nc");
         assert_eq!(html_to_text("unclosed <b"), "unclosed <b");
     }
+
+    /// The feed's size bound relies on this: tags become at most a line break and a dash, links
+    /// their decoded address (written in the tag), entities one character no longer than themselves.
+    #[test]
+    fn the_text_is_never_longer_than_the_html() {
+        for html in [
+            "<li>a</li><li></li><li>",
+            "<br><br/><p></p><hr>",
+            "a\u{3000}b\u{2003}c",
+            "<pre> \u{3000} </pre>",
+            "<a href=\"https://x.example/&amp;&#x10FFFF;\">y</a>",
+            "<a href=\"\">x</a>",
+            "&#65536;&#2048;&#128;&#9;&#0;",
+            "&lt;&gt;&amp;&quot;&apos;&nbsp;",
+            "<ul><li><p>x</p></li></ul>",
+            "<a href=\"mailto:a@b\">c</a>",
+            "x\r\n\r\ny\r",
+        ] {
+            let text = html_to_text(html);
+            assert!(text.len() <= html.len(), "{html:?} became {text:?}");
+        }
+    }
 }

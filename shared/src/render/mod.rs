@@ -1,18 +1,29 @@
 //! What recipients get: the read-only page (askama templates in `templates/`), the iCalendar feed,
-//! the error pages, and the security headers they all carry.
+//! the error pages, and the security headers they all carry. Publishing takes the feed writer and
+//! the feed's size check alone (`publish` feature), never the pages.
 
 pub mod feed;
+pub mod feed_size;
 mod html_text;
+#[cfg(feature = "view")]
 pub mod page;
+#[cfg(feature = "view")]
 pub mod query;
+#[cfg(feature = "view")]
 mod security_headers;
+pub mod sent;
+#[cfg(feature = "view")]
 mod style;
+#[cfg(feature = "view")]
 mod timeline;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
 
 pub use feed::calendar_feed;
+#[cfg(feature = "view")]
 pub use page::{ErrorPage, error_page, share_page};
+#[cfg(feature = "view")]
 pub use query::PageQuery;
+#[cfg(feature = "view")]
 pub use security_headers::{content_security_policy, with_security_headers};

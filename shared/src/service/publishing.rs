@@ -2,9 +2,12 @@
 //! revoke it. Every write is chunks first, then one commit, so readers see old or new, never a mix.
 
 use super::{Conflict, Denial, ServiceError, ServiceResult, Standing};
-use crate::domain::{Generation, LeftOut, Owner, ShareId, ShareOptions, ShareRecord, SharedEvent, SharingDecision};
+use crate::domain::{
+    Generation, LeftOut, Owner, ShareId, ShareOptions, ShareRecord, SharedEvent, SharingDecision, ValidationErrors,
+};
 use crate::identity::Caller;
 use crate::publish_request::PublishRequest;
+use crate::render::feed_size::check_feed_size;
 use crate::snapshot;
 use crate::sources::minimize::{RangeBounds, minimize};
 use crate::store::{
@@ -37,6 +40,10 @@ impl Publication {
         let bounds = RangeBounds::new(request.options.range, request.options.time_zone.zone());
         let uid_scope = format!("{}/{}", caller.group, caller.user_id);
         let (events, left_out) = minimize(request.events, request.options.detail, &bounds, &uid_scope);
+        // The feed stays complete, so a snapshot is published only if its feed can be sent; `now`
+        // is the record's `updatedAt`, the feed's stamp.
+        check_feed_size(&request.options, now, &events)
+            .map_err(|too_large| ServiceError::Invalid(ValidationErrors::single("/events", too_large.to_string())))?;
         Ok(Self { options: request.options, events, left_out })
     }
 
