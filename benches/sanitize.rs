@@ -88,7 +88,7 @@ fn worst_cases() -> Vec<(&'static str, Value)> {
 }
 
 fn sanitize(c: &mut Criterion) {
-    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap();
     let config = ServiceConfig::default();
     let mut group = c.benchmark_group("publish a hostile Graph body");
     group.sample_size(10).warm_up_time(Duration::from_millis(500)).measurement_time(Duration::from_secs(3));
