@@ -2,6 +2,7 @@
 //! into one `SourceEvent` (a file a format, on the `reader` skeleton), then trimmed to what the share's
 //! detail level shows (`minimize`, with descriptions sanitised by `sanitize`).
 
+pub mod athena;
 pub mod minimize;
 mod msgraph;
 mod normalized;
@@ -26,6 +27,7 @@ pub enum SourceFormat {
     Normalized,
     MsGraph,
     Salesforce,
+    Athena,
 }
 
 impl SourceFormat {
@@ -34,7 +36,8 @@ impl SourceFormat {
             "normalized" => Ok(Self::Normalized),
             "msgraph" => Ok(Self::MsGraph),
             "salesforce" => Ok(Self::Salesforce),
-            _ => Err("must be \"normalized\", \"msgraph\" or \"salesforce\""),
+            "athena" => Ok(Self::Athena),
+            _ => Err("must be \"normalized\", \"msgraph\", \"salesforce\", \"athena\" or \"fhir\""),
         }
     }
 }
@@ -136,6 +139,7 @@ pub fn read_events(
         SourceFormat::Normalized => reader::read::<normalized::NormalizedEvent>(raw, events_at, context, errors),
         SourceFormat::MsGraph => reader::read::<msgraph::GraphEvent>(raw, events_at, context, errors),
         SourceFormat::Salesforce => reader::read::<salesforce::SalesforceEvent>(raw, events_at, context, errors),
+        SourceFormat::Athena => reader::read::<athena::AthenaAppointment>(raw, events_at, context, errors),
     }
 }
 
@@ -145,6 +149,7 @@ pub fn count_events(format: SourceFormat, raw: &RawValue) -> Option<usize> {
         SourceFormat::Normalized => reader::count_records::<normalized::NormalizedEvent>(raw),
         SourceFormat::MsGraph => reader::count_records::<msgraph::GraphEvent>(raw),
         SourceFormat::Salesforce => reader::count_records::<salesforce::SalesforceEvent>(raw),
+        SourceFormat::Athena => reader::count_records::<athena::AthenaAppointment>(raw),
     }
 }
 
