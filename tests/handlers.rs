@@ -112,14 +112,14 @@ async fn handlers_on<S: Store>(store: &S) {
 
 /// Captures what the service logs, at debug level (production runs at info).
 #[derive(Clone, Default)]
-struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
+pub(crate) struct CapturedLogs(Arc<Mutex<Vec<u8>>>);
 
 /// Everything this test binary logs, from the first call on: one global subscriber. A scoped one
 /// (`with_subscriber`) missed lines now and then, because tracing caches each call site's interest
 /// for the whole process, and a call site first reached on another test's thread, where no
 /// subscriber listens, could stay switched off. Capturing every test's logs is the stronger check:
 /// no test's event text may reach them either.
-fn captured_logs() -> &'static CapturedLogs {
+pub(crate) fn captured_logs() -> &'static CapturedLogs {
     static LOGS: OnceLock<CapturedLogs> = OnceLock::new();
     LOGS.get_or_init(|| {
         let logs = CapturedLogs::default();
@@ -128,6 +128,13 @@ fn captured_logs() -> &'static CapturedLogs {
         tracing::subscriber::set_global_default(subscriber).expect("the only global subscriber of the test binary");
         logs
     })
+}
+
+impl CapturedLogs {
+    /// Everything logged so far.
+    pub(crate) fn text(&self) -> String {
+        String::from_utf8_lossy(&self.0.lock().unwrap()).into_owned()
+    }
 }
 
 impl std::io::Write for CapturedLogs {

@@ -11,7 +11,7 @@ use std::fmt;
 /// More entries than any practice has departments or providers: a bigger map is refused unread.
 pub const MAX_DIRECTORY_ENTRIES: usize = 1_000;
 /// athena ids are short numbers; a key longer than this is not one.
-const MAX_ID_CHARS: usize = 64;
+pub const MAX_ID_CHARS: usize = 64;
 
 /// One map of the body as sent (`{"71": "Dr. Lee"}`): its entries in order, values strings, duplicates kept
 /// so that they can be reported. Any other value type is malformed (400).

@@ -5,7 +5,7 @@
 mod directory;
 
 pub(crate) use directory::{DirectoryMaps, IdMap};
-pub use directory::{MAX_DIRECTORY_ENTRIES, PracticeDirectory};
+pub use directory::{MAX_DIRECTORY_ENTRIES, MAX_ID_CHARS, PracticeDirectory};
 
 use super::SourceEvent;
 use super::reader::{ReadContext, RecordErrors, RecordsAt, SourceRecord, non_blank};
@@ -67,6 +67,7 @@ impl SourceRecord for AthenaAppointment {
         let status = status.and_then(|raw| record.check("appointmentstatus", AppointmentStatus::parse(&raw)));
         let appointment_type = record.text("appointmenttype", non_blank(self.appointmenttype));
         let department = self.departmentid.map(|id| id.0);
+        let provider = self.providerid.and_then(|id| record.check("providerid", bounded_id(id.0)));
         let practice = &context.practice;
         let zone = match department.as_deref().and_then(|id| practice.department_zone(id)) {
             Some(zone) => zone,
@@ -91,7 +92,6 @@ impl SourceRecord for AthenaAppointment {
             }
             AppointmentStatus::Cancelled => (ShowAs::Busy, UNTYPED.to_owned(), None),
         };
-        let provider = self.providerid.map(|id| id.0);
         let resource =
             provider.map(|id| practice.provider_name(&id).map_or_else(|| format!("Provider {id}"), str::to_owned));
         Some(SourceEvent {
@@ -102,6 +102,14 @@ impl SourceRecord for AthenaAppointment {
             status: status_name.map(str::to_owned),
             ..SourceEvent::new(self.appointmentid.map(|id| id.0), (EventTime::At(start), EventTime::At(end)), title)
         })
+    }
+}
+
+/// An id shown as it is (`Provider {id}` where the body names no provider) is no longer than an id.
+fn bounded_id(id: String) -> Result<String, String> {
+    match id.chars().count() {
+        1..=MAX_ID_CHARS => Ok(id),
+        _ => Err(format!("must be an id of 1 to {MAX_ID_CHARS} characters")),
     }
 }
 

@@ -119,7 +119,10 @@ fn every_broken_rule_is_reported_with_its_pointer() {
             {{"date":"12/03/2026","starttime":"09:00","duration":0.5}},
             {{"appointmentstatus":"f"}},
             {{"date":"12/30/9999","starttime":"16:30","duration":60,"appointmentstatus":"f"}},
-            {{"date":"12/03/2026","starttime":"09:00","duration":1440,"appointmentstatus":"x"}}]}}"#
+            {{"date":"12/03/2026","starttime":"09:00","duration":1440,"appointmentstatus":"x"}},
+            {{"date":"12/03/2026","starttime":"09:00","duration":15,"appointmentstatus":"f","providerid":"{long_id}"}},
+            {{"date":"12/03/2026","starttime":"09:00","duration":15,"appointmentstatus":"f","providerid":""}}]}}"#,
+            long_id = "7".repeat(MAX_ID_CHARS + 1),
         ),
     );
     assert_eq!(events.unwrap().len(), 1, "only the cancelled one breaks no rule");
@@ -142,6 +145,8 @@ fn every_broken_rule_is_reported_with_its_pointer() {
             "/events/appointments/4/starttime",
             "/events/appointments/4/duration",
             "/events/appointments/5/duration",
+            "/events/appointments/7/providerid",
+            "/events/appointments/8/providerid",
         ]
     );
 }
@@ -176,4 +181,15 @@ fn strict_dates_and_times() {
     for wrong in ["24:00", "25:00", "9:00", "09:00:00", "09-00", "1pm", "+9:00"] {
         assert!(parse_time(wrong).is_err(), "{wrong}");
     }
+}
+
+#[test]
+fn records_are_counted_in_a_page_without_reading_them() {
+    let count = |json: &str| {
+        let raw: Box<RawValue> = serde_json::from_str(json).unwrap();
+        crate::sources::count_events(crate::sources::SourceFormat::Athena, &raw)
+    };
+    assert_eq!(count(r#"{"appointments":[{},{"date":5},null],"totalcount":3}"#), Some(3));
+    assert_eq!(count(r#"[{}, {}]"#), Some(2));
+    assert_eq!(count(r#"{"totalcount":3}"#), None);
 }
