@@ -35,7 +35,7 @@ fn publish(c: &mut Criterion) {
     let body = athena_body((0..10_000).map(appointment).collect());
     println!("request body: {} bytes", body.to_string().len());
     let event = support::api_gateway_event("POST /shares", "/shares", &[], Some(&body));
-    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let config = ServiceConfig::default();
     let mut group = c.benchmark_group("athena");
     group.sample_size(10);
@@ -58,7 +58,7 @@ fn refuse_oversized_provider_map(c: &mut Criterion) {
     body["providerNames"] = Value::Object(names);
     println!("request body: {} bytes", body.to_string().len());
     let event = support::api_gateway_event("POST /shares", "/shares", &[], Some(&body));
-    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
     let (config, store) = (ServiceConfig::default(), MemoryStore::new());
     let mut group = c.benchmark_group("athena");
     group.sample_size(10);
