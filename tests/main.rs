@@ -1,5 +1,6 @@
 //! The behaviour suite: one binary, every module run against each store where it applies.
 
+mod athena;
 mod failure;
 mod faults;
 mod fhir;

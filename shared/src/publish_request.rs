@@ -2,6 +2,7 @@
 //! events: wrong JSON or types are `Malformed` (400), broken rules `Invalid` (422), all at once.
 
 use crate::domain::{DateRange, DefaultView, DetailLevel, EventTime, ShareOptions, ShareTimeZone, ValidationErrors};
+use crate::sources::athena::{DirectoryMaps, IdMap, PracticeDirectory};
 use crate::sources::{self, MAX_EVENTS, MAX_TEXT_CHARS, ReadContext, SourceEvent, SourceFormat};
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
 use serde::Deserialize;
@@ -38,6 +39,9 @@ struct PublishBody<'a> {
     range: Option<RangeBody>,
     expires_at: Option<String>,
     format: Option<String>,
+    department_time_zones: Option<IdMap>,
+    department_names: Option<IdMap>,
+    provider_names: Option<IdMap>,
     #[serde(borrow)]
     events: Option<&'a RawValue>,
 }
@@ -101,7 +105,15 @@ impl PublishRequest {
             }
         });
         let explicit_range = body.range.and_then(|range| parse_range(range, &mut errors));
-        let context = ReadContext { share_zone: time_zone.as_ref().map(|zone| zone.zone().clone()) };
+        let directory_maps = DirectoryMaps {
+            department_time_zones: body.department_time_zones,
+            department_names: body.department_names,
+            provider_names: body.provider_names,
+        };
+        let context = ReadContext {
+            share_zone: time_zone.as_ref().map(|zone| zone.zone().clone()),
+            practice: PracticeDirectory::parse(directory_maps, "", &mut errors),
+        };
         let events = match (format, errors.require("/events", body.events)) {
             (Some(format), Some(raw)) if sources::count_events(format, raw).is_some_and(|n| n > MAX_EVENTS) => {
                 errors.push("/events", format!("a share holds at most {MAX_EVENTS} events"));

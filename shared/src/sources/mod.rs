@@ -1,7 +1,9 @@
-//! Events as the calendar client sends them (our normalized shape, Microsoft Graph, Salesforce), read
+//! Events as the calendar client sends them (our normalized shape, Microsoft Graph, Salesforce,
+//! athenahealth appointments, FHIR R4 Appointments), read
 //! into one `SourceEvent` (a file a format, on the `reader` skeleton), then trimmed to what the share's
 //! detail level shows (`minimize`, with descriptions sanitised by `sanitize`).
 
+pub mod athena;
 mod fhir;
 pub mod minimize;
 mod msgraph;
@@ -28,6 +30,7 @@ pub enum SourceFormat {
     MsGraph,
     Salesforce,
     Fhir,
+    Athena,
 }
 
 impl SourceFormat {
@@ -37,6 +40,7 @@ impl SourceFormat {
             "msgraph" => Ok(Self::MsGraph),
             "salesforce" => Ok(Self::Salesforce),
             "fhir" => Ok(Self::Fhir),
+            "athena" => Ok(Self::Athena),
             _ => Err("must be \"normalized\", \"msgraph\", \"salesforce\", \"athena\" or \"fhir\""),
         }
     }
@@ -140,6 +144,7 @@ pub fn read_events(
         SourceFormat::MsGraph => reader::read::<msgraph::GraphEvent>(raw, events_at, context, errors),
         SourceFormat::Salesforce => reader::read::<salesforce::SalesforceEvent>(raw, events_at, context, errors),
         SourceFormat::Fhir => fhir::read(raw, events_at, context, errors),
+        SourceFormat::Athena => reader::read::<athena::AthenaAppointment>(raw, events_at, context, errors),
     }
 }
 
@@ -150,6 +155,7 @@ pub fn count_events(format: SourceFormat, raw: &RawValue) -> Option<usize> {
         SourceFormat::MsGraph => reader::count_records::<msgraph::GraphEvent>(raw),
         SourceFormat::Salesforce => reader::count_records::<salesforce::SalesforceEvent>(raw),
         SourceFormat::Fhir => reader::count_records::<fhir::FhirResource>(raw),
+        SourceFormat::Athena => reader::count_records::<athena::AthenaAppointment>(raw),
     }
 }
 

@@ -31,6 +31,8 @@ impl RecordsAt {
 pub struct ReadContext {
     /// `None` where the body's own `timeZone` is missing or invalid (that is reported already).
     pub share_zone: Option<TimeZone>,
+    /// athena's department zones and names and provider names, from the body's maps.
+    pub practice: super::athena::PracticeDirectory,
 }
 
 /// One source format: the shape of its records, where they sit, and how one becomes a `SourceEvent`.
@@ -352,7 +354,8 @@ mod tests {
 
     fn read_at(events_at: &str, json: &str) -> ReadResult {
         let raw: Box<RawValue> = serde_json::from_str(json).unwrap();
-        let context = ReadContext { share_zone: Some(TimeZone::get("America/New_York").unwrap()) };
+        let context =
+            ReadContext { share_zone: Some(TimeZone::get("America/New_York").unwrap()), ..ReadContext::default() };
         let mut errors = ValidationErrors::new();
         (read::<Appointment>(&raw, events_at, &context, &mut errors), errors)
     }
