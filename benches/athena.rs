@@ -2,12 +2,11 @@
 //! details to skip) on the embedded store; and to refuse a body just under the size limit whose
 //! provider map is far over its 1,000 entries (counted, never validated entry by entry).
 
+#[allow(dead_code, reason = "the dense text is the other benchmarks'")]
 mod support;
 
-use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
+use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Value, json};
-use share_core::ServiceConfig;
-use share_core::store::MemoryStore;
 
 fn athena_body(appointments: Vec<Value>) -> Value {
     let mut body = support::rota_body(0, "limited");
@@ -33,22 +32,9 @@ fn appointment(i: usize) -> Value {
 
 fn publish(c: &mut Criterion) {
     let body = athena_body((0..10_000).map(appointment).collect());
-    println!("request body: {} bytes", body.to_string().len());
-    let event = support::api_gateway_event("POST /shares", "/shares", &[], Some(&body));
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let config = ServiceConfig::default();
     let mut group = c.benchmark_group("athena");
     group.sample_size(10);
-    group.bench_function("10000 appointments, embedded store", |b| {
-        b.iter_batched(
-            || (MemoryStore::new(), event.clone().into_request()),
-            |(store, request)| {
-                let response = runtime.block_on(publish_share::handle(&store, &config, request));
-                assert_eq!(response.status(), 201);
-            },
-            BatchSize::PerIteration,
-        )
-    });
+    support::bench_publish(&mut group, "10000 appointments, embedded store", &body, 201);
     group.finish();
 }
 
@@ -56,22 +42,9 @@ fn refuse_oversized_provider_map(c: &mut Criterion) {
     let names: serde_json::Map<String, Value> = (0..260_000).map(|i| (i.to_string(), json!("Dr. X"))).collect();
     let mut body = athena_body(Vec::new());
     body["providerNames"] = Value::Object(names);
-    println!("request body: {} bytes", body.to_string().len());
-    let event = support::api_gateway_event("POST /shares", "/shares", &[], Some(&body));
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-    let (config, store) = (ServiceConfig::default(), MemoryStore::new());
     let mut group = c.benchmark_group("athena");
     group.sample_size(10);
-    group.bench_function("260,000 provider names refused", |b| {
-        b.iter_batched(
-            || event.clone().into_request(),
-            |request| {
-                let response = runtime.block_on(publish_share::handle(&store, &config, request));
-                assert_eq!(response.status(), 422);
-            },
-            BatchSize::PerIteration,
-        )
-    });
+    support::bench_publish(&mut group, "260,000 provider names refused", &body, 422);
     group.finish();
 }
 

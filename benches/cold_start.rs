@@ -9,6 +9,7 @@
 
 #[path = "../tests/support/runtime_api.rs"]
 mod runtime_api;
+#[allow(dead_code, reason = "the publishing helpers are the other benchmarks'")]
 mod support;
 
 use bytes::Bytes;

@@ -3,6 +3,9 @@
 //! for comparison; what gzipping them for the wire costs, up to the densest feed the limits allow; and
 //! what checking at publish that a feed can be sent costs.
 
+#[allow(dead_code, reason = "the handlers' helpers are the other benchmarks'")]
+mod support;
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::civil::{Date, date};
 use jiff::{SignedDuration, Timestamp};
@@ -122,33 +125,8 @@ fn bench_render(c: &mut Criterion) {
 /// 500-character title and location of text that hardly compresses (as tests/hostile/responses.rs
 /// builds it).
 fn dense_events() -> Vec<SharedEvent> {
-    let mut state = 2u64;
-    let mut next = move || {
-        state = state.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = state;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
-    };
-    let mut text = |bytes: usize| {
-        let mut text = String::with_capacity(bytes);
-        loop {
-            let c = if next() % 10 < 3 {
-                char::from_u32(0x100 + (next() % 336) as u32).unwrap()
-            } else {
-                let n = (next() % 101) as u8;
-                if n >= 93 {
-                    [',', ';'][usize::from(n % 2)]
-                } else {
-                    char::from(b' ' + n + u8::from(n >= 2) + u8::from(n >= 59))
-                }
-            };
-            if text.len() + c.len_utf8() > bytes {
-                return text;
-            }
-            text.push(c);
-        }
-    };
+    let mut next = support::splitmix(2);
+    let mut text = |bytes: usize| support::dense_text(&mut next, bytes);
     (0..281)
         .map(|i| {
             let at = Timestamp::from_second(1_795_000_000 + i * 3600).unwrap();

@@ -3,7 +3,7 @@
 //! attributes, many entities, long unclosed tags, comments and attribute values (issue 10,
 //! item 1). Each must stay well under a second; an ordinary invitation is measured alongside.
 
-#[allow(dead_code, reason = "the rota body is the other benchmarks'")]
+#[allow(dead_code, reason = "the rota body and the dense text are the other benchmarks'")]
 mod support;
 
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};

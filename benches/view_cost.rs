@@ -4,6 +4,7 @@
 //!
 //! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench --bench view_cost`
 
+#[allow(dead_code, reason = "the publishing helpers are the other benchmarks'")]
 mod support;
 
 use serde_json::Value;
