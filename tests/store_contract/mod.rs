@@ -185,7 +185,7 @@ async fn revoke_removes_leftovers_and_young_ones_survive_a_sweep<S: Store + Stor
     let held = store.items_of(&current.id).await;
     assert_eq!(held.len(), item_names(&current).len() + abandoned_chunks.len() - 1);
 
-    store.sweep_leftovers(&current.id).await.unwrap();
+    store.sweep_leftovers(&current.id, Some(&current.generation)).await.unwrap();
     assert_eq!(store.items_of(&current.id).await, held, "a young pending chunk is not swept");
     assert_serves(&store, &current, &current_chunks).await;
 

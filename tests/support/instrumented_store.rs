@@ -118,8 +118,8 @@ impl<S: ShareWrites> ShareWrites for InstrumentedStore<S> {
         self.inner.delete_share(record).await
     }
     /// Not counted: a best-effort clean-up after a write that already succeeded.
-    async fn sweep_leftovers(&self, id: &ShareId) -> StoreResult<()> {
-        self.inner.sweep_leftovers(id).await
+    async fn sweep_leftovers(&self, id: &ShareId, current: Option<&Generation>) -> StoreResult<()> {
+        self.inner.sweep_leftovers(id, current).await
     }
 }
 

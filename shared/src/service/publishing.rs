@@ -140,8 +140,8 @@ async fn write_and_commit<S: ShareWrites>(
 
 /// Removes what failed writes left under a share's id. Best effort: what it misses stays marked
 /// for the next sweep and the TTL.
-async fn sweep<S: ShareWrites>(store: &S, id: &ShareId) {
-    if let Err(error) = store.sweep_leftovers(id).await {
+async fn sweep<S: ShareWrites>(store: &S, id: &ShareId, current: Option<&Generation>) {
+    if let Err(error) = store.sweep_leftovers(id, current).await {
         tracing::warn!(share = %id.log_ref(), error = %error, "could not sweep leftovers of failed writes");
     }
 }
@@ -226,7 +226,7 @@ pub async fn replace_share<S: ShareReads + ShareWrites>(
     };
     write_and_commit(store, commit, &chunks).await?;
     tracing::info!(share = %record.id.log_ref(), events = record.event_count, "share replaced");
-    sweep(store, &record.id).await;
+    sweep(store, &record.id, Some(&record.generation)).await;
     Ok(record)
 }
 
@@ -265,7 +265,8 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
     };
     write_and_commit(store, commit, &published.chunks).await?;
     tracing::info!(share = %record.id.log_ref(), "share rotated");
-    sweep(store, &existing.id).await;
+    // The old id holds no snapshot now, only what failed writes left.
+    sweep(store, &existing.id, None).await;
     Ok(record)
 }
 

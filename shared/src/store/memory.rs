@@ -265,7 +265,7 @@ impl ShareWrites for MemoryStore {
         Ok(())
     }
 
-    async fn sweep_leftovers(&self, id: &ShareId) -> StoreResult<()> {
+    async fn sweep_leftovers(&self, id: &ShareId, _current: Option<&Generation>) -> StoreResult<()> {
         let written_before = Timestamp::now() - SWEEP_AFTER;
         self.tables()
             .chunks

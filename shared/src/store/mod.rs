@@ -145,8 +145,13 @@ pub trait ShareWrites: Send + Sync {
     /// Deletes every item under the share's id (leftovers of failed writes too) and the forwarding
     /// marker that points at it, if the record is still at its generation (else `Conflict`).
     fn delete_share(&self, record: &ShareRecord) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Deletes the pending chunks under the share's id that no attempt can still be committing.
-    fn sweep_leftovers(&self, id: &ShareId) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Deletes the pending chunks under the share's id that no attempt can still be committing;
+    /// the `current` generation's chunks are sealed and not even read.
+    fn sweep_leftovers(
+        &self,
+        id: &ShareId,
+        current: Option<&Generation>,
+    ) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
 pub trait PolicyReads: Send + Sync {

@@ -28,6 +28,19 @@ pub fn chunk(generation: &Generation, index: u32) -> String {
     format!("{CHUNK_SK_PREFIX}{generation}#{index:04}")
 }
 
+/// Sort-key ranges (inclusive) that hold every chunk but those of `except`: a query for leftovers
+/// need not read the current snapshot. (`#` sorts before `$`, so `{prefix}$` ends the prefix's keys.)
+pub fn chunk_ranges_except(except: Option<&Generation>) -> Vec<(String, String)> {
+    let end = format!("{}$", CHUNK_SK_PREFIX.trim_end_matches('#'));
+    match except {
+        None => vec![(CHUNK_SK_PREFIX.to_owned(), end)],
+        Some(generation) => vec![
+            (CHUNK_SK_PREFIX.to_owned(), format!("{CHUNK_SK_PREFIX}{generation}#")),
+            (format!("{CHUNK_SK_PREFIX}{generation}$"), end),
+        ],
+    }
+}
+
 /// The generation and index text of a chunk's sort key; `None` for any other item.
 pub fn chunk_parts(sk: &str) -> Option<(&str, &str)> {
     sk.strip_prefix(CHUNK_SK_PREFIX).and_then(|rest| rest.rsplit_once('#'))
@@ -75,6 +88,21 @@ mod tests {
         let generation = Generation::parse("abc").unwrap();
         assert_eq!(chunk(&generation, 7), "CHUNK#abc#0007");
         assert!(chunk(&generation, 9) < chunk(&generation, 10));
+    }
+
+    #[test]
+    fn chunk_ranges_leave_out_one_generation_only() {
+        let current = Generation::parse("b5").unwrap();
+        let ranges = chunk_ranges_except(Some(&current));
+        let held = |sk: &str| ranges.iter().any(|(low, high)| low.as_str() <= sk && sk <= high.as_str());
+        assert!(!held(&chunk(&current, 1)) && !held(&chunk(&current, 9999)));
+        for other in ["a9", "b4", "b50", "b6", "ff"] {
+            let other = Generation::parse(other).unwrap();
+            assert!(held(&chunk(&other, 1)) && held(&chunk(&other, 9999)), "{other}");
+        }
+        assert!(!held(RECORD_SK) && !held(FORWARD_SK));
+        let all = chunk_ranges_except(None);
+        assert_eq!(all, vec![("CHUNK#".to_owned(), "CHUNK$".to_owned())]);
     }
 
     #[test]

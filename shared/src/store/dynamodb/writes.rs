@@ -33,7 +33,9 @@ impl DynamoStore {
         let token = uuid::Uuid::new_v4().to_string();
         let started = Instant::now();
         let mut maybe_applied: Option<String> = None;
-        for attempt in 1u32.. {
+        let mut attempt = 0u32;
+        loop {
+            attempt += 1;
             let sent = self
                 .client
                 .transact_write_items()
@@ -68,7 +70,6 @@ impl DynamoStore {
             }
             tokio::time::sleep(Duration::from_millis(25 << attempt.min(4))).await;
         }
-        unreachable!("the attempts above return")
     }
 
     /// The generation the record under `id` points at now, read strongly consistent.
@@ -268,20 +269,23 @@ impl ShareWrites for DynamoStore {
         Ok(())
     }
 
-    async fn sweep_leftovers(&self, id: &ShareId) -> StoreResult<()> {
+    async fn sweep_leftovers(&self, id: &ShareId, current: Option<&Generation>) -> StoreResult<()> {
         let written_before = (Timestamp::now() - self.patience.sweep_after).as_second();
-        let query = self
-            .partition_query(keys::share(id))
-            .key_condition_expression("#pk = :pk AND begins_with(#sk, :chunk)")
-            .filter_expression("#pending <= :before")
-            .projection_expression("sk")
-            .expression_attribute_names("#sk", "sk")
-            .expression_attribute_names("#pending", items::PENDING)
-            .expression_attribute_values(":chunk", s(keys::CHUNK_SK_PREFIX))
-            .expression_attribute_values(":before", n(written_before));
         let mut leftovers = Vec::new();
-        for mut item in self.query_all(query).await? {
-            leftovers.push(items::read_attribute::<String>(&mut item, "sk")?);
+        for (low, high) in keys::chunk_ranges_except(current) {
+            let query = self
+                .partition_query(keys::share(id))
+                .key_condition_expression("#pk = :pk AND #sk BETWEEN :low AND :high")
+                .filter_expression("#pending <= :before")
+                .projection_expression("sk")
+                .expression_attribute_names("#sk", "sk")
+                .expression_attribute_names("#pending", items::PENDING)
+                .expression_attribute_values(":low", s(low))
+                .expression_attribute_values(":high", s(high))
+                .expression_attribute_values(":before", n(written_before));
+            for mut item in self.query_all(query).await? {
+                leftovers.push(items::read_attribute::<String>(&mut item, "sk")?);
+            }
         }
         if !leftovers.is_empty() {
             tracing::info!(share = %id.log_ref(), chunks = leftovers.len(), "sweeping chunks of writes that never committed");
