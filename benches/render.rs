@@ -17,6 +17,8 @@ use share_core::render::feed_size::check_feed_size;
 use share_core::render::{self, PageQuery};
 use std::hint::black_box;
 
+/// Where the benchmarked share is served: its subscribe links are built on it.
+const ORIGIN: &str = "https://share.example.com";
 const COLORS: [&str; 5] = ["#1e88e5", "#43a047", "#e53935", "#8e24aa", "#fb8c00"];
 
 fn record(range: DateRange) -> ShareRecord {
@@ -89,28 +91,28 @@ fn bench_render(c: &mut Criterion) {
     let year_events = events(10_000, date(2026, 12, 1), 365);
 
     let month = query(&[]);
-    let page = render::share_page(&december, &month_events, &month, now);
+    let page = render::share_page(&december, &month_events, &month, ORIGIN, now);
     println!("250-event month page: {} bytes", page.len());
     c.bench_function("month page, 250 events", |b| {
-        b.iter(|| render::share_page(black_box(&december), black_box(&month_events), black_box(&month), now))
+        b.iter(|| render::share_page(black_box(&december), black_box(&month_events), black_box(&month), ORIGIN, now))
     });
     let week = query(&[("view", "week")]);
     c.bench_function("week page, 250-event share", |b| {
-        b.iter(|| render::share_page(black_box(&december), black_box(&month_events), black_box(&week), now))
+        b.iter(|| render::share_page(black_box(&december), black_box(&month_events), black_box(&week), ORIGIN, now))
     });
 
     let agenda = query(&[("view", "agenda")]);
-    let page = render::share_page(&year, &year_events, &agenda, now);
+    let page = render::share_page(&year, &year_events, &agenda, ORIGIN, now);
     println!("10,000-event agenda page: {} bytes", page.len());
     c.bench_function("agenda page, 10,000-event share", |b| {
-        b.iter(|| render::share_page(black_box(&year), black_box(&year_events), black_box(&agenda), now))
+        b.iter(|| render::share_page(black_box(&year), black_box(&year_events), black_box(&agenda), ORIGIN, now))
     });
     c.bench_function("month page, 10,000-event share", |b| {
-        b.iter(|| render::share_page(black_box(&year), black_box(&year_events), black_box(&month), now))
+        b.iter(|| render::share_page(black_box(&year), black_box(&year_events), black_box(&month), ORIGIN, now))
     });
     let filtered = query(&[("view", "agenda"), ("resource", "Tier 2"), ("tz", "Europe/Berlin")]);
     c.bench_function("agenda page, 10,000-event share, filtered, other zone", |b| {
-        b.iter(|| render::share_page(black_box(&year), black_box(&year_events), black_box(&filtered), now))
+        b.iter(|| render::share_page(black_box(&year), black_box(&year_events), black_box(&filtered), ORIGIN, now))
     });
 
     c.bench_function("feed, 250 events", |b| {
@@ -150,7 +152,7 @@ fn bench_gzip(c: &mut Criterion) {
     let now: Timestamp = "2026-12-10T15:00:00Z".parse().unwrap();
     let december = record(DateRange::new(date(2026, 12, 1), date(2027, 1, 1)).unwrap());
     let year = record(DateRange::new(date(2026, 12, 1), date(2027, 12, 1)).unwrap());
-    let page = render::share_page(&december, &events(250, date(2026, 12, 1), 31), &query(&[]), now);
+    let page = render::share_page(&december, &events(250, date(2026, 12, 1), 31), &query(&[]), ORIGIN, now);
     let feed = render::calendar_feed(&year, &events(10_000, date(2026, 12, 1), 365));
     let dense = dense_events();
     let dense_feed = render::calendar_feed(&year, &dense);

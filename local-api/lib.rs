@@ -129,7 +129,10 @@ impl<S: Store + 'static> LocalApi<S> {
         };
         let response = match function {
             Function::PublishShare => publish_share::handle(&self.store, &self.config, request).await,
-            Function::ViewShare => view_share::handle(&self.store, &self.view_cache, request).await,
+            Function::ViewShare => {
+                view_share::handle_at(&self.store, &self.view_cache, self.config.public_base_url.as_ref(), request)
+                    .await
+            }
             Function::ShareSettings => share_settings::handle(&self.store, &self.config, request).await,
         };
         into_hyper(response)

@@ -7,6 +7,7 @@ use lambda_http::{Body, Request, Response};
 use local_api::event::ApiGatewayEvent;
 use serde_json::{Value, json};
 use share_core::ServiceConfig;
+use share_core::public_origin::PublicOrigin;
 use share_core::store::Store;
 use std::sync::{Arc, Mutex, OnceLock};
 use view_share::ViewCache;
@@ -65,6 +66,12 @@ async fn publish_view_revoke<S: Store>(store: &S, marked: &Value) -> String {
 
     let page = view_share::handle(store, &ViewCache::new(), view_event(&id, "GET /s/{id}")).await;
     assert_eq!(page.status(), 200);
+    // Without a configured origin the subscribe links name the feed where the share's `url` points.
+    let webcal = format!("href=\"webcal://abc123defg.execute-api.eu-west-1.amazonaws.com/s/{id}/calendar.ics\"");
+    assert!(body_text(&page).contains(&webcal), "{}", body_text(&page));
+    let cdn = PublicOrigin::parse("https://calendar.contoso.com").unwrap();
+    let page = view_share::handle_at(store, &ViewCache::new(), Some(&cdn), view_event(&id, "GET /s/{id}")).await;
+    assert!(body_text(&page).contains(&format!("href=\"webcal://calendar.contoso.com/s/{id}/calendar.ics\"")));
     let feed = view_share::handle(store, &ViewCache::new(), view_event(&id, "GET /s/{id}/calendar.ics")).await;
     assert_eq!(feed.status(), 200);
 

@@ -190,6 +190,34 @@ async fn json_routes_answer_cors_preflight(app: TestApp) {
     assert_eq!(listed.header("access-control-allow-origin"), Some("https://app.example.com"));
 }
 
+/// The subscribe links name the feed on the origin the page is served from, and a page cached for
+/// one host is never sent to another.
+async fn subscribe_links_name_the_feed_on_the_pages_origin(app: TestApp) {
+    let kim = app.member("kim", "contoso");
+    let response = app.post("/shares", &kim, &share_body("Rota", 2)).await;
+    assert_eq!(response.status, StatusCode::CREATED, "{}", response.text());
+    let id = response.json()["id"].as_str().unwrap().to_owned();
+    let page = |host: &'static str| {
+        let path = format!("/s/{id}?date=2026-12-01");
+        let app = &app;
+        async move {
+            app.send(Method::GET, &path, &app.anonymous(), None, &[("x-forwarded-proto", "https"), ("host", host)])
+                .await
+        }
+    };
+    let first = page("share.example.com").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert!(
+        first.text().contains(&format!("href=\"webcal://share.example.com/s/{id}/calendar.ics\"")),
+        "{}",
+        first.text()
+    );
+    let other = page("calendar.example.org").await;
+    assert!(other.text().contains(&format!("href=\"webcal://calendar.example.org/s/{id}/calendar.ics\"")));
+    assert!(!other.text().contains("share.example.com"));
+    assert_ne!(first.header("etag"), other.header("etag"));
+}
+
 async fn health_check_answers(app: TestApp) {
     assert_eq!(app.get("/healthz", &app.anonymous()).await.status, StatusCode::OK);
 }
@@ -202,5 +230,6 @@ per_store!(app:
     revoked_link_is_dead_at_once,
     unknown_and_malformed_ids_are_404_without_echo,
     json_routes_answer_cors_preflight,
+    subscribe_links_name_the_feed_on_the_pages_origin,
     health_check_answers,
 );

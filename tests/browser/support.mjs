@@ -93,9 +93,10 @@ export async function launchBrowser() {
   });
 }
 
-/** A page that records console errors, uncaught exceptions and dialogs. */
-export async function openPage(browser, { width = 1280, height = 900, bypassCSP = false } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, bypassCSP, javaScriptEnabled: true });
+/** A page that records console errors, uncaught exceptions and dialogs; `colorScheme` is the
+ * reader's `prefers-color-scheme`. */
+export async function openPage(browser, { width = 1280, height = 900, bypassCSP = false, colorScheme = 'light' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, bypassCSP, colorScheme, javaScriptEnabled: true });
   const page = await context.newPage();
   const problems = { console: [], errors: [], dialogs: [] };
   page.on('console', (message) => {

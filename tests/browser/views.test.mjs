@@ -35,8 +35,8 @@ after(async () => {
 });
 
 /** Loads a path, checks what every page must satisfy, and returns the page for more checks. */
-async function visit(path, { width, name, status = 200 }) {
-  const { page, context, problems } = await openPage(browser, { width });
+async function visit(path, { width, name, status = 200, colorScheme = 'light' }) {
+  const { page, context, problems } = await openPage(browser, { width, colorScheme });
   const response = await page.goto(api.base + path);
   assert.equal(response.status(), status, `${path} status`);
   // Chromium reports an error status of the document itself on the console; that one is expected.
@@ -53,14 +53,18 @@ async function visit(path, { width, name, status = 200 }) {
   return { page, context, response };
 }
 
-describe('each view at desktop and phone width', () => {
+describe('each view at desktop and phone width, light and dark', () => {
   for (const view of ['month', 'week', 'agenda']) {
-    for (const width of [1280, 390]) {
-      test(`${view} at ${width} px`, async () => {
+    for (const [width, colorScheme] of [[1280, 'light'], [390, 'light'], [1280, 'dark'], [390, 'dark']]) {
+      test(`${view} at ${width} px, ${colorScheme}`, async () => {
         const { page, context } = await visit(`${sharePath(full)}?view=${view}&date=2026-12-03`, {
           width,
-          name: `${view}-${width}`,
+          colorScheme,
+          name: colorScheme === 'light' ? `${view}-${width}` : `${view}-${width}-${colorScheme}`,
         });
+        const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        const luminance = background.match(/\d+/g).slice(0, 3).reduce((sum, channel) => sum + Number(channel), 0) / 3;
+        assert.ok(colorScheme === 'dark' ? luminance < 64 : luminance > 192, `${colorScheme} page background ${background}`);
         assert.equal(await page.locator('h1').first().innerText(), 'Support rota');
         assert.match(await page.locator('.tzline').innerText(), /Times in America\/New_York/);
         assert.equal(await page.locator('nav[aria-label="Views"] a[aria-current="page"]').innerText(), view[0].toUpperCase() + view.slice(1));
@@ -91,14 +95,98 @@ describe('each view at desktop and phone width', () => {
     }
   }
 
-  test('availability share shows busy states in words', async () => {
-    const { page, context } = await visit(`${sharePath(availability)}?date=2026-12-03`, { width: 1280, name: 'availability-week-1280' });
-    const text = await page.locator('main').innerText();
-    assert.match(text, /09:00–17:00\s*Busy/);
-    assert.match(text, /10:00–12:00\s*Tentative/);
-    assert.doesNotMatch(text, /On call/);
+  for (const colorScheme of ['light', 'dark']) {
+    test(`availability share shows busy states in words, ${colorScheme}`, async () => {
+      const name = colorScheme === 'light' ? 'availability-week-1280' : 'availability-week-1280-dark';
+      const { page, context } = await visit(`${sharePath(availability)}?date=2026-12-03`, { width: 1280, colorScheme, name });
+      const text = await page.locator('main').innerText();
+      assert.match(text, /09:00–17:00\s*Busy/);
+      assert.match(text, /10:00–12:00\s*Tentative/);
+      assert.doesNotMatch(text, /On call/);
+      await context.close();
+    });
+  }
+});
+
+describe('subscribing to the feed', () => {
+  test('the page offers webcal, Google Calendar and Outlook links to its own feed', async () => {
+    const titled = await publish(api.base, {
+      timeZone: 'America/New_York',
+      range: { start: '2026-12-01', end: '2027-01-01' },
+      events: rotaEvents(),
+      title: 'R&D rota #2 ü',
+      detail: 'limited',
+      view: 'month',
+    });
+    const { page, context } = await visit(`${sharePath(titled)}?date=2026-12-03`, { width: 390, name: 'subscribe-390' });
+    const subscribe = page.getByRole('navigation', { name: 'Subscribe' });
+    const href = async (name) => subscribe.getByRole('link', { name }).getAttribute('href');
+    const webcal = new URL(await href(/^Subscribe/));
+    assert.equal(webcal.protocol, 'webcal:');
+    const feedPath = `${sharePath(titled)}/calendar.ics`;
+    assert.equal(webcal.pathname, feedPath);
+    // The feed the links name is the one the publisher was given, and it answers.
+    const icsUrl = new URL(titled.icsUrl);
+    assert.equal(webcal.host, icsUrl.host);
+    const feed = await fetch(`${api.base}${feedPath}`);
+    assert.equal(feed.status, 200);
+    assert.match(await feed.text(), /^BEGIN:VCALENDAR/);
+
+    const google = new URL(await href('Add to Google Calendar'));
+    assert.equal(google.origin + google.pathname, 'https://calendar.google.com/calendar/render');
+    assert.deepEqual([...google.searchParams.keys()], ['cid']);
+    assert.equal(google.searchParams.get('cid'), webcal.href);
+
+    const outlook = new URL(await href('Add to Outlook'));
+    assert.equal(outlook.origin + outlook.pathname, 'https://outlook.live.com/calendar/0/addfromweb');
+    assert.deepEqual([...outlook.searchParams.keys()], ['url', 'name']);
+    assert.equal(outlook.searchParams.get('url'), `${icsUrl.protocol}//${icsUrl.host}${feedPath}`);
+    assert.equal(outlook.searchParams.get('name'), 'R&D rota #2 ü');
     await context.close();
   });
+
+  test('a Today link appears only while today is inside the range', async () => {
+    const today = new Date();
+    const day = (offset) => new Date(today.getTime() + offset * 86_400_000).toISOString().slice(0, 10);
+    const common = { timeZone: 'UTC', detail: 'limited', view: 'month', title: 'Now', events: [{ title: 'Stand-up', start: `${day(0)}T09:00:00Z`, end: `${day(0)}T09:15:00Z` }] };
+    const current = await publish(api.base, { ...common, range: { start: day(-20), end: day(20) } });
+    const { page, context } = await visit(`${sharePath(current)}?date=${day(-20)}`, { width: 1280, name: 'today-link-1280' });
+    await page.getByRole('navigation', { name: 'Dates' }).getByRole('link', { name: 'Today' }).click();
+    assert.ok(await page.locator('[aria-current="date"]').count() > 0, 'the page opened on today');
+    await context.close();
+    const past = await publish(api.base, { ...common, events: [], range: { start: '2020-01-01', end: '2020-02-01' } });
+    const old = await visit(sharePath(past), { width: 1280, name: 'today-link-past-1280' });
+    assert.equal(await old.page.getByRole('link', { name: 'Today' }).count(), 0);
+    await old.context.close();
+  });
+});
+
+describe('printing', () => {
+  // The agenda lists the rest of the range, so it may run on; a month or a week fits one sheet.
+  for (const [view, sheets] of [['month', 1], ['week', 1], ['agenda', null]]) {
+    test(`${view} prints without controls, nothing cut${sheets ? ', on one page' : ''}`, async () => {
+      const { page, context } = await openPage(browser, { width: 1280, colorScheme: 'dark' });
+      await page.goto(`${api.base}${sharePath(full)}?view=${view}&date=2026-12-03`);
+      await page.emulateMedia({ media: 'print' });
+      for (const selector of ['.skip', 'nav', '.filters', 'form', 'footer']) {
+        const shown = await page.locator(selector).evaluateAll((found) => found.filter((el) => el.getClientRects().length > 0).length);
+        assert.equal(shown, 0, `${selector} is not printed`);
+      }
+      const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+      assert.equal(background, 'rgb(255, 255, 255)', 'paper is white even for a dark-mode reader');
+      const cut = await page.locator('main .ev, main .item').evaluateAll((events) =>
+        events.filter((el) => el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1).map((el) => el.textContent),
+      );
+      assert.deepEqual(cut, [], 'no event is cut off');
+      assert.match(await page.locator('main').innerText(), /On call: Kim/);
+      await screenshot(page, `print-${view}`);
+      const pdf = await page.pdf({ preferCSSPageSize: true, printBackground: true });
+      const pages = (pdf.toString('latin1').match(/\/Type\s*\/Page(?!s)/g) || []).length;
+      if (sheets) assert.equal(pages, sheets, `${view} prints on ${pages} pages`);
+      else assert.ok(pages >= 1);
+      await context.close();
+    });
+  }
 });
 
 describe('navigation and filters work without scripts', () => {

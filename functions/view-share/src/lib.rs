@@ -13,7 +13,8 @@ use lambda_http::http::{HeaderMap, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 use sha2::{Digest, Sha256};
 use share_core::domain::{ShareId, ShareRecord, SharedEvent};
-use share_core::http::{log_response, path_parameter, route_key};
+use share_core::http::{log_response, path_parameter, public_base_url, route_key};
+use share_core::public_origin::PublicOrigin;
 use share_core::render::{self, ErrorPage, PageQuery, with_security_headers};
 use share_core::service::{self, ServiceError};
 use share_core::store::{PolicyReads, ShareReads};
@@ -33,7 +34,8 @@ pub const ROUTES: &[&str] = &[
 const CACHE_CONTROL: &str = "public, max-age=30, s-maxage=30";
 
 enum Representation {
-    Page(PageQuery),
+    /// The query, and the origin the page's subscribe links are built on.
+    Page(PageQuery, String),
     Feed,
 }
 
@@ -46,13 +48,27 @@ pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
     let store = share_core::store::DynamoStore::from_env(&config.table_name).await?;
     tokio::join!(store.warm_up(), rehearse());
     let cache = ViewCache::new();
-    let handler = |request| async { Ok::<_, lambda_http::Error>(handle(&store, &cache, request).await) };
+    let public_base = config.public_base_url.as_ref();
+    let handler =
+        |request| async { Ok::<_, lambda_http::Error>(handle_at(&store, &cache, public_base, request).await) };
     lambda_http::run(lambda_http::service_fn(handler)).await
 }
 
+/// Serves on the request's own (well-formed) host, as without a configured `PUBLIC_BASE_URL`.
 pub async fn handle<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, request: Request) -> Response<Body> {
+    handle_at(store, cache, None, request).await
+}
+
+/// `public_base` is the configured origin of share links (`PUBLIC_BASE_URL`); the page's subscribe
+/// links name the feed on it, as the share object's `icsUrl` does.
+pub async fn handle_at<S: ShareReads + PolicyReads>(
+    store: &S,
+    cache: &ViewCache,
+    public_base: Option<&PublicOrigin>,
+    request: Request,
+) -> Response<Body> {
     let started = std::time::Instant::now();
-    let mut response = serve(store, cache, &request).await;
+    let mut response = serve(store, cache, public_base, &request).await;
     if request.method() == lambda_http::http::Method::HEAD {
         *response.body_mut() = Body::Empty;
     }
@@ -60,13 +76,19 @@ pub async fn handle<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, r
     response
 }
 
-async fn serve<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, request: &Request) -> Response<Body> {
+async fn serve<S: ShareReads + PolicyReads>(
+    store: &S,
+    cache: &ViewCache,
+    public_base: Option<&PublicOrigin>,
+    request: &Request,
+) -> Response<Body> {
     let accepted = encoding::Accepted::from_headers(request.headers());
     let Some(preferred) = accepted.preferred() else { return error_response(ErrorPage::TooLarge) };
     let representation = match route_key(request) {
         Some("GET /s/{id}" | "HEAD /s/{id}") => {
             let query = request.query_string_parameters();
-            Representation::Page(PageQuery::parse(query.iter()))
+            let origin = public_base_url(request, public_base);
+            Representation::Page(PageQuery::parse(query.iter()), origin)
         }
         Some("GET /s/{id}/calendar.ics" | "HEAD /s/{id}/calendar.ics") => Representation::Feed,
         _ => return error_response(ErrorPage::NotFound),
@@ -90,7 +112,7 @@ async fn serve<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, reques
         Some(body) => body,
         None => {
             let body: Arc<str> = match &representation {
-                Representation::Page(query) => render::share_page(&record, &events, query, now),
+                Representation::Page(query, origin) => render::share_page(&record, &events, query, origin, now),
                 Representation::Feed => render::calendar_feed(&record, &events),
             }
             .into();
@@ -99,7 +121,7 @@ async fn serve<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, reques
         }
     };
     let content_type = match representation {
-        Representation::Page(_) => "text/html; charset=utf-8",
+        Representation::Page(..) => "text/html; charset=utf-8",
         Representation::Feed => "text/calendar; charset=utf-8",
     };
     let Some((coding, sent)) = encoding::fitting_body(cache, &etag, &body, &accepted) else {
@@ -161,8 +183,9 @@ fn entity_tag(record: &ShareRecord, representation: &Representation, now: Timest
     hasher.update(record.id.as_str());
     hasher.update(record.generation.as_str());
     match representation {
-        Representation::Page(query) => {
+        Representation::Page(query, origin) => {
             hasher.update(query.cache_key());
+            hasher.update(origin);
             hasher.update(query.today(record, now).to_string());
         }
         Representation::Feed => hasher.update("feed"),
@@ -186,7 +209,7 @@ fn with_view_headers(
     representation: &Representation,
     etag: &str,
 ) -> lambda_http::http::response::Builder {
-    let embed = matches!(representation, Representation::Page(query) if query.embed);
+    let embed = matches!(representation, Representation::Page(query, _) if query.embed);
     with_security_headers(builder, embed)
         .header(header::ETAG, etag)
         .header(header::CACHE_CONTROL, CACHE_CONTROL)

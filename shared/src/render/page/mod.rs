@@ -9,6 +9,7 @@ mod error_page;
 mod filters;
 mod look;
 mod month;
+mod subscribe;
 mod week;
 
 pub use error_page::{ErrorPage, error_page};
@@ -23,6 +24,7 @@ use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use month::MonthView;
+use subscribe::SubscribeLinks;
 use week::WeekView;
 
 /// What the page settled on from the query, the snapshot and today.
@@ -97,6 +99,7 @@ struct SharePage<'a> {
     statuses: Choices<'a>,
     extra_zone: Option<&'a str>,
     clear_href: Option<String>,
+    subscribe: SubscribeLinks,
     body: Body<'a>,
 }
 
@@ -125,7 +128,15 @@ impl SharePage<'_> {
     }
 }
 
-pub fn share_page(record: &ShareRecord, events: &[SharedEvent], query: &PageQuery, now: Timestamp) -> String {
+/// `origin` is where the share is served (`PublicOrigin` as text): the subscribe links name the
+/// feed's absolute address on it.
+pub fn share_page(
+    record: &ShareRecord,
+    events: &[SharedEvent],
+    query: &PageQuery,
+    origin: &str,
+    now: Timestamp,
+) -> String {
     let options = &record.options;
     let display = query.tz.as_ref().filter(|tz| tz.name() != options.time_zone.name());
     let zone_setting = display.unwrap_or(&options.time_zone);
@@ -188,6 +199,7 @@ pub fn share_page(record: &ShareRecord, events: &[SharedEvent], query: &PageQuer
             .then(|| LinkState { resource: None, status: None, ..links }.href(view, date)),
         resources,
         statuses,
+        subscribe: SubscribeLinks::for_feed(origin, record.id.as_str(), &options.title),
         body,
     };
     let mut html = String::with_capacity(page.size_estimate());

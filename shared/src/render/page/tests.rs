@@ -6,6 +6,8 @@ use crate::render::{content_security_policy, style};
 use jiff::civil::date;
 use jiff::tz::TimeZone;
 
+const ORIGIN: &str = "https://share.example.com";
+
 fn rota() -> ShareRecord {
     record("Support rota", "America/New_York", date(2026, 12, 1), date(2027, 1, 1), DetailLevel::Full)
 }
@@ -20,7 +22,7 @@ fn noon(day: Date) -> Timestamp {
 }
 
 fn render(record: &ShareRecord, events: &[SharedEvent], pairs: &[(&str, &str)], today: Date) -> String {
-    share_page(record, events, &query(pairs), noon(today))
+    share_page(record, events, &query(pairs), ORIGIN, noon(today))
 }
 
 fn sample_events() -> Vec<SharedEvent> {
@@ -395,4 +397,40 @@ fn error_pages_say_what_happened_in_the_same_layout() {
     assert!(not_found.contains("<h1>Calendar not found</h1>"));
     assert!(not_found.contains("<main"));
     assert!(error_page(ErrorPage::Expired).contains("<h1>This calendar has expired</h1>"));
+}
+
+#[test]
+fn the_page_offers_subscribe_links_for_its_feed_on_the_public_origin() {
+    let page = render(&rota(), &sample_events(), &[], date(2026, 12, 1));
+    let id = "0123456789abcdef0123456789abcdef";
+    let subscribe = between(&page, "<nav class=\"subscribe\" aria-label=\"Subscribe\">", "</nav>");
+    assert!(subscribe.contains(&format!("href=\"webcal://share.example.com/s/{id}/calendar.ics\"")), "{subscribe}");
+    assert!(subscribe.contains(&format!(
+        "href=\"https://calendar.google.com/calendar/render?cid=webcal%3A%2F%2Fshare.example.com%2Fs%2F{id}%2Fcalendar.ics\""
+    )));
+    assert!(subscribe.contains(&format!(
+        "href=\"https://outlook.live.com/calendar/0/addfromweb?url=https%3A%2F%2Fshare.example.com%2Fs%2F{id}%2Fcalendar.ics&#38;name=Support%20rota\""
+    )));
+    let embedded = render(&rota(), &sample_events(), &[("embed", "1")], date(2026, 12, 1));
+    assert!(!embedded.contains("webcal:") && !embedded.contains("addfromweb"), "an embed has no page chrome");
+}
+
+#[test]
+fn a_title_in_the_subscribe_links_is_encoded_then_escaped() {
+    let mut record = rota();
+    record.options.title = "R&D \"on call\" <b>#2</b>?name=x".into();
+    let page = render(&record, &sample_events(), &[], date(2026, 12, 1));
+    let outlook = between(&page, "addfromweb?url=", "\"");
+    assert!(outlook.ends_with("&#38;name=R%26D%20%22on%20call%22%20%3Cb%3E%232%3C%2Fb%3E%3Fname%3Dx"), "{outlook}");
+    assert!(!page.contains("<b>#2"));
+}
+
+#[test]
+fn a_today_link_shows_only_when_today_is_in_the_range() {
+    let inside = render(&rota(), &sample_events(), &[("date", "2026-12-20")], date(2026, 12, 10));
+    let pager = between(&inside, "<nav class=\"pager\" aria-label=\"Dates\">", "</nav>");
+    assert!(pager.contains("<a class=\"btn\" href=\"?view=month\">Today</a>"), "{pager}");
+    let outside = render(&rota(), &sample_events(), &[("date", "2026-12-20")], date(2027, 2, 1));
+    let pager = between(&outside, "<nav class=\"pager\" aria-label=\"Dates\">", "</nav>");
+    assert!(!pager.contains("Today"), "{pager}");
 }
