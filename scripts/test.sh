@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite in one command, fresh machine included: system packages (Java, Chromium),
-# the npm test tools, an in-memory DynamoDB Local, the Rust tests, then the browser tests.
+# the npm and Python test tools, an in-memory DynamoDB Local, the Rust tests, then the browser tests.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -38,6 +38,15 @@ if [ ! -d node_modules ] || [ ! -f node_modules/.package-lock.json ] || [ packag
   npm ci --no-audit --no-fund
 else
   echo "node_modules is up to date with package-lock.json"
+fi
+
+step "Python test tools (tests/browser/requirements.txt)"
+# Installed once; offline, an installed copy is enough. Where pip may not install (a system Python
+# managed by apt), Debian's own package of the parser does.
+if python3 -c 'import icalendar' 2>/dev/null; then
+  echo "icalendar $(python3 -c 'import icalendar; print(icalendar.__version__)') is installed"
+elif ! python3 -m pip install --user --quiet -r tests/browser/requirements.txt; then
+  apt_install python3-icalendar
 fi
 
 step "DynamoDB Local"

@@ -47,6 +47,25 @@ async fn published_share_is_served_as_page_and_feed(app: TestApp) {
     assert!(ics.contains("Support <rota> event 2"), "{ics}");
 }
 
+/// `CATEGORIES` and `COLOR` come from fields kept at every detail level, so even an availability
+/// share's feed carries them (folded lines joined before looking).
+async fn feed_carries_categories_and_css_colour_names_at_every_level(app: TestApp) {
+    let kim = app.member("kim", "contoso");
+    let mut body = share_body("Rota", 2);
+    body["detail"] = json!("availability");
+    body["events"][0]["resource"] = json!("Tier 1, east; \\ wing");
+    body["events"][0]["color"] = json!("#1E88E5");
+    body["events"][1]["showAs"] = json!("free");
+    let id = app.publish(&kim, &body).await["id"].as_str().unwrap().to_owned();
+    let ics = app.get(&format!("/s/{id}/calendar.ics"), &app.anonymous()).await.text().replace("\r\n ", "");
+    let values = |name: &str| -> Vec<String> {
+        ics.split("\r\n").filter_map(|line| line.strip_prefix(name)).map(str::to_owned).collect()
+    };
+    assert_eq!(values("CATEGORIES:"), ["Tier 1\\, east\\; \\\\ wing,Confirmed", "Tier 2,Confirmed"]);
+    assert_eq!(values("COLOR:"), ["dodgerblue"]);
+    assert_eq!(values("TRANSP:"), ["OPAQUE", "TRANSPARENT"]);
+}
+
 async fn unchanged_snapshot_answers_304(app: TestApp) {
     let kim = app.member("kim", "contoso");
     let id = app.publish(&kim, &share_body("Rota", 2)).await["id"].as_str().unwrap().to_owned();
@@ -224,6 +243,7 @@ async fn health_check_answers(app: TestApp) {
 
 per_store!(app:
     published_share_is_served_as_page_and_feed,
+    feed_carries_categories_and_css_colour_names_at_every_level,
     unchanged_snapshot_answers_304,
     refusals_store_nothing,
     shares_are_visible_to_their_owner_only,

@@ -1,10 +1,11 @@
-// The iCalendar feed read by an independent parser (ical.js), and its line discipline checked on
-// the raw bytes: CRLF, folding at 75 octets, our PRODID.
+// The iCalendar feed read by independent parsers (ical.js here, Python's icalendar through
+// read_feed.py), and its line discipline checked on the raw bytes: CRLF, folding at 75 octets, our PRODID.
 
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import ICAL from 'ical.js';
-import { publish, rotaEvents, sharePath, startApi, token } from './support.mjs';
+import { publish, root, rotaEvents, sharePath, startApi, token } from './support.mjs';
 
 let api;
 const body = {
@@ -125,4 +126,73 @@ test('an availability share says only busy or free', async () => {
     const free = event.getFirstPropertyValue('summary') === 'Free';
     assert.equal(event.getFirstPropertyValue('transp'), free ? 'TRANSPARENT' : 'OPAQUE');
   }
+});
+
+test('CATEGORIES list resource and status, COLOR names the nearest CSS colour, at every level', async () => {
+  const awkward = {
+    id: 'awkward',
+    title: 'Plant room check',
+    start: '2026-12-21T08:00:00-05:00',
+    end: '2026-12-21T09:00:00-05:00',
+    showAs: 'free',
+    color: '#fafad2',
+    resource: 'Room 1, east; \\ wing',
+    status: 'On hold',
+  };
+  const statusOnly = { id: 'status-only', title: 'Walk-in', start: '2026-12-22T08:00:00-05:00', end: '2026-12-22T09:00:00-05:00', status: 'Open' };
+  for (const detail of ['full', 'availability']) {
+    const share = await publish(api.base, { ...body, detail, events: [...rotaEvents(), awkward, statusOnly] });
+    const events = parse(await feed(share)).getAllSubcomponents('vevent');
+    const byStart = new Map(events.map((e) => [new ICAL.Event(e).startDate.toJSDate().toISOString(), e]));
+    const categories = (start) => byStart.get(start).getFirstProperty('categories')?.getValues() ?? [];
+    const color = (start) => byStart.get(start).getFirstPropertyValue('color');
+    const transp = (start) => byStart.get(start).getFirstPropertyValue('transp');
+
+    const kim = '2026-12-03T14:00:00.000Z';
+    assert.deepEqual(categories(kim), ['Tier 1', 'Confirmed'], detail);
+    assert.equal(color(kim), 'dodgerblue');
+    assert.equal(transp(kim), 'OPAQUE');
+    const handover = '2026-12-03T16:00:00.000Z';
+    assert.equal(color(handover), 'crimson');
+
+    const plant = '2026-12-21T13:00:00.000Z';
+    assert.deepEqual(categories(plant), ['Room 1, east; \\ wing', 'On hold'], 'escaped values read back whole');
+    assert.equal(color(plant), 'lightgoldenrodyellow');
+    assert.equal(transp(plant), 'TRANSPARENT');
+
+    const walkIn = '2026-12-22T13:00:00.000Z';
+    assert.deepEqual(categories(walkIn), ['Open']);
+    assert.equal(color(walkIn), null, 'no colour, no COLOR');
+    const holiday = events.find((e) => new ICAL.Event(e).startDate.toString() === '2026-12-25');
+    assert.equal(holiday.getFirstProperty('categories'), null, 'no resource or status, no CATEGORIES');
+  }
+});
+
+test('Python icalendar reads every event back with its text, categories and colour', async () => {
+  const events = [
+    ...body.events,
+    { id: 'awkward', title: 'Plant room', start: '2026-12-21T08:00:00-05:00', end: '2026-12-21T09:00:00-05:00', showAs: 'free', color: '#fafad2', resource: 'Room 1, east; \\ wing', status: 'On hold' },
+  ];
+  const share = await publish(api.base, { ...body, events });
+  const read = JSON.parse(
+    execFileSync('python3', [`${root}/tests/browser/read_feed.py`], { input: await feed(share), encoding: 'utf8' }),
+  );
+  assert.equal(read.length, events.length);
+  const bySummary = new Map(read.map((event) => [event.summary, event]));
+  const long = bySummary.get(body.events.at(-1).title);
+  assert.ok(long, 'the folded, escaped title reads back whole');
+  assert.equal(long.description, 'First line\nSecond line; with, specials');
+  const night = bySummary.get('Night shift: Sam');
+  assert.equal(night.start, '2026-12-05T03:00:00+00:00');
+  assert.deepEqual(night.categories, ['Tier 2', 'Confirmed']);
+  assert.equal(night.color, 'darkorchid');
+  assert.equal(night.transp, 'OPAQUE');
+  assert.equal(bySummary.get('Ops conference').start, '2026-12-07');
+  const plant = bySummary.get('Plant room');
+  assert.deepEqual(plant.categories, ['Room 1, east; \\ wing', 'On hold']);
+  assert.equal(plant.color, 'lightgoldenrodyellow');
+  assert.equal(plant.transp, 'TRANSPARENT');
+  const holiday = bySummary.get('Holiday');
+  assert.deepEqual(holiday.categories, []);
+  assert.equal(holiday.color, null);
 });

@@ -84,6 +84,12 @@ impl Color {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The red, green and blue components (parsing guarantees six hex digits).
+    pub fn rgb(&self) -> [u8; 3] {
+        let component = |i: usize| u8::from_str_radix(&self.0[1 + 2 * i..3 + 2 * i], 16).unwrap_or(0);
+        [component(0), component(1), component(2)]
+    }
 }
 
 impl TryFrom<String> for Color {
@@ -146,6 +152,12 @@ mod tests {
         for bad in ["1e88e5", "#12345", "#ggg", "red", "#1234", ""] {
             assert!(Color::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn colors_give_their_components() {
+        assert_eq!(Color::parse("#1E88E5").unwrap().rgb(), [0x1e, 0x88, 0xe5]);
+        assert_eq!(Color::parse("#f0a").unwrap().rgb(), [0xff, 0x00, 0xaa]);
     }
 
     #[test]

@@ -1,30 +1,16 @@
-//! The iCalendar (RFC 5545) feed of a share, for calendar apps to subscribe to: what goes in, and
-//! the content lines it is written as (TEXT values escaped, lines folded at 75 octets), in one pass
-//! over each value, so a feed costs time linear in its size however long its values are.
+//! The iCalendar (RFC 5545) feed of a share, for calendar apps to subscribe to: what goes in
+//! (written as content lines by `content_lines`), and a bound on its size that a publish checks
+//! without rendering it.
 
+use super::content_lines::{ContentLines, LINE_OCTETS, multi_line, one_line, utc};
+use super::css_colors::{LONGEST_NAME_OCTETS, nearest_css_color};
 use super::html_text::html_to_text;
 use crate::domain::{Description, EventTime, ShareOptions, ShareRecord, SharedEvent, ShowAs};
 use jiff::Timestamp;
-use jiff::civil::Date;
-use jiff::tz::Offset;
-use std::borrow::Cow;
-use std::fmt::Write;
 
 const PRODUCT_ID: &str = "-//Calendar Shares//Share Service//EN";
 /// How often subscribers should look again: the snapshot changes only when its owner re-publishes.
 const REFRESH: &str = "PT1H";
-/// RFC 5545 3.1: content lines SHOULD NOT be longer than 75 octets, line break excluded.
-const LINE_OCTETS: usize = 75;
-
-/// `YYYYMMDDTHHMMSSZ` (formatted by hand: `strftime` showed in profiles of large feeds).
-fn utc(at: Timestamp) -> String {
-    let t = Offset::UTC.to_datetime(at);
-    format!("{}T{:02}{:02}{:02}Z", ical_date(t.date()), t.hour(), t.minute(), t.second())
-}
-
-fn ical_date(day: Date) -> String {
-    format!("{:04}{:02}{:02}", day.year(), day.month(), day.day())
-}
 
 /// The end to write, if any: an all-day end must come after its start, and a timed event without
 /// an end lasts no time at all (RFC 5545 3.6.1), which is how instant events are best said.
@@ -86,6 +72,18 @@ pub(crate) fn write_feed(options: &ShareOptions, published_at: Timestamp, events
             Some(Description::SanitizedHtml(html)) => feed.text("DESCRIPTION", &multi_line(&html_to_text(html))),
             None => {}
         }
+        let categories: Vec<_> = [&event.resource, &event.status]
+            .into_iter()
+            .flatten()
+            .filter(|c| !c.is_empty())
+            .map(|c| one_line(c))
+            .collect();
+        if !categories.is_empty() {
+            feed.text_list("CATEGORIES", &categories);
+        }
+        if let Some(color) = &event.color {
+            feed.property("COLOR", nearest_css_color(color.rgb()));
+        }
         feed.property("TRANSP", if event.show_as.blocks_time() { "OPAQUE" } else { "TRANSPARENT" });
         if let Some(status) = busy_status(event.show_as) {
             feed.property("X-MICROSOFT-CDO-BUSYSTATUS", status);
@@ -135,12 +133,22 @@ pub(crate) fn feed_len_bound(options: &ShareOptions, events: &[SharedEvent]) -> 
                 Some(Description::SanitizedHtml(html)) => line_bound("DESCRIPTION", 2 * html.len()),
                 None => 0,
             };
+            let categories = match (&event.resource, &event.status) {
+                (None, None) => 0,
+                (resource, status) => {
+                    let escaped = [resource, status].into_iter().flatten().map(|c| escaped_len_bound(c) + 1).sum();
+                    line_bound("CATEGORIES", escaped)
+                }
+            };
+            let color = event.color.as_ref().map_or(0, |_| line_bound("COLOR", LONGEST_NAME_OCTETS));
             line_bound("UID", event.uid.len())
                 + time("DTSTART", event.start)
                 + time("DTEND", event.end)
                 + line_bound("SUMMARY", escaped_len_bound(summary))
                 + location
                 + description
+                + categories
+                + color
         })
         .sum();
     calendar + events.len() * each_event + values
@@ -158,111 +166,6 @@ fn line_bound(name: &str, value_octets: usize) -> usize {
     let octets = name.len() + 1 + value_octets;
     let folds = if octets <= LINE_OCTETS { 0 } else { (octets - 72).div_ceil(71) };
     octets + 3 * folds + 2
-}
-
-/// The feed as content lines: each written, escaped and folded as it goes.
-struct ContentLines(String);
-
-impl ContentLines {
-    fn with_capacity(bytes: usize) -> Self {
-        Self(String::with_capacity(bytes))
-    }
-
-    /// A property whose value needs no escaping (names, dates, codes and ids we write ourselves).
-    fn property(&mut self, name: &str, value: &str) {
-        let mut line = Line::start(self, name);
-        line.push_str(value);
-        line.end();
-    }
-
-    /// A TEXT property: `\`, `;`, `,` and line breaks escaped (RFC 5545 3.3.11).
-    fn text(&mut self, name: &str, value: &str) {
-        let mut line = Line::start(self, name);
-        for c in value.chars() {
-            match c {
-                '\\' | ';' | ',' => {
-                    line.push('\\');
-                    line.push(c);
-                }
-                '\n' => {
-                    line.push('\\');
-                    line.push('n');
-                }
-                c => line.push(c),
-            }
-        }
-        line.end();
-    }
-
-    fn time(&mut self, name: &str, time: EventTime) {
-        match time {
-            EventTime::At(at) => self.property(name, &utc(at)),
-            EventTime::Day(day) => {
-                let mut named = String::with_capacity(name.len() + 11);
-                let _ = write!(named, "{name};VALUE=DATE");
-                self.property(&named, &ical_date(day));
-            }
-        }
-    }
-}
-
-/// One content line being written, with the octets on its current physical line.
-struct Line<'a> {
-    out: &'a mut String,
-    octets: usize,
-}
-
-impl<'a> Line<'a> {
-    fn start(lines: &'a mut ContentLines, name: &str) -> Self {
-        let mut line = Self { out: &mut lines.0, octets: 0 };
-        line.push_str(name);
-        line.push(':');
-        line
-    }
-
-    /// Folds before a character that would pass the limit: CRLF and one space, which readers
-    /// remove (a fold may fall inside an escape, never inside a character).
-    fn push(&mut self, c: char) {
-        let len = c.len_utf8();
-        if self.octets + len > LINE_OCTETS {
-            self.out.push_str("\r\n ");
-            self.octets = 1;
-        }
-        self.out.push(c);
-        self.octets += len;
-    }
-
-    fn push_str(&mut self, text: &str) {
-        text.chars().for_each(|c| self.push(c));
-    }
-
-    fn end(self) {
-        self.out.push_str("\r\n");
-    }
-}
-
-/// Control characters are not allowed in TEXT values (a bare CR would even end the line).
-fn one_line(text: &str) -> Cow<'_, str> {
-    if !text.contains(char::is_control) {
-        return Cow::Borrowed(text);
-    }
-    text.chars().map(|c| if c.is_control() { ' ' } else { c }).collect()
-}
-
-/// Line breaks as LF (escaped when written), other control characters dropped.
-fn multi_line(text: &str) -> Cow<'_, str> {
-    if !text.contains(|c: char| c.is_control() && c != '\n' && c != '\t') {
-        return Cow::Borrowed(text);
-    }
-    let text = text.replace("\r\n", "\n");
-    text.chars()
-        .filter_map(|c| match c {
-            '\r' => Some('\n'),
-            '\n' | '\t' => Some(c),
-            c if c.is_control() => None,
-            c => Some(c),
-        })
-        .collect()
 }
 
 #[cfg(test)]
@@ -353,6 +256,39 @@ mod tests {
         assert!(folds > escaped.len() / 75, "{folds} folds");
     }
 
+    #[test]
+    fn categories_list_resource_and_status_escaped_and_colour_is_a_css_name() {
+        let at = |t: &str| EventTime::At(t.parse().unwrap());
+        let mut both = event("b", at("2026-12-03T14:00:00Z"), at("2026-12-03T15:00:00Z"));
+        both.resource = Some("Tier 1, nights; \\ back".into());
+        both.status = Some("Confirmed".into());
+        both.color = Some(crate::domain::Color::parse("#1e88e5").unwrap());
+        let mut status_only = event("s", at("2026-12-04T14:00:00Z"), at("2026-12-04T15:00:00Z"));
+        status_only.status = Some("Tentative\r\nnext".into());
+        status_only.show_as = ShowAs::Free;
+        let bare = event("n", at("2026-12-05T14:00:00Z"), at("2026-12-05T15:00:00Z"));
+        let lines = lines(&calendar_feed(&record("Rota"), &[both, status_only, bare]));
+        // Commas inside a value are escaped; the one between values separates them.
+        assert_eq!(value(&lines, "CATEGORIES:"), ["Tier 1\\, nights\\; \\\\ back,Confirmed", "Tentative  next"]);
+        assert_eq!(value(&lines, "COLOR:"), ["dodgerblue"]);
+        assert_eq!(value(&lines, "TRANSP:"), ["OPAQUE", "TRANSPARENT", "OPAQUE"]);
+        let per_event: Vec<_> =
+            lines.split(|l| l == "END:VEVENT").map(|e| e.iter().any(|l| l.starts_with("CATEGORIES:"))).collect();
+        assert_eq!(per_event, [true, true, false, false]);
+    }
+
+    #[test]
+    fn long_categories_fold_and_unfold_to_the_escaped_list() {
+        let mut e = event("u", EventTime::Day(date(2026, 12, 2)), EventTime::Day(date(2026, 12, 3)));
+        let resource: String = "Raum 老虎, Grüße; ".repeat(20);
+        e.resource = Some(resource.clone());
+        e.status = Some("Bestätigt".into());
+        let feed = calendar_feed(&record("Rota"), &[e]);
+        let escaped = resource.replace(',', "\\,").replace(';', "\\;");
+        assert_eq!(value(&lines(&feed), "CATEGORIES:"), [format!("{escaped},Bestätigt").as_str()]);
+        assert!(feed.lines().any(|l| l.starts_with(" ") && l.contains("Raum")), "the list folds");
+    }
+
     /// Events at the bound's edges: every value of escaped characters, lone CRs, four-byte characters
     /// where lines fold, HTML whose tags and entities become escaped text, no title, odd ends.
     fn awkward_events() -> Vec<SharedEvent> {
@@ -380,7 +316,7 @@ mod tests {
             });
             timed.resource = Some(chars(&escapes, 500));
             timed.status = Some(chars(&emoji, 500));
-            timed.color = Some(crate::domain::Color::parse("#1e88e5").unwrap());
+            timed.color = Some(crate::domain::Color::parse(["#fafad2", "#1e88e5"][i % 2]).unwrap());
             events.push(timed);
             let mut day = event("d", EventTime::Day(date(2026, 12, 2)), EventTime::Day(date(2026, 12, 1)));
             day.title = Some(chars(&emoji, i + 70));

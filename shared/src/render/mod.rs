@@ -2,6 +2,8 @@
 //! the error pages, and the security headers they all carry. Publishing takes the feed writer and
 //! the feed's size check alone (`publish` feature), never the pages.
 
+mod content_lines;
+mod css_colors;
 pub mod feed;
 pub mod feed_size;
 mod html_text;
