@@ -40,6 +40,7 @@ fn record(range: DateRange) -> ShareRecord {
         updated_at: Timestamp::from_second(1_795_000_000).unwrap(),
         generation: Generation::parse("bench").expect("a generation"),
         chunk_count: 1,
+        source_buckets: 0,
     }
 }
 
@@ -72,6 +73,7 @@ fn events(count: usize, start: Date, days: usize) -> Vec<SharedEvent> {
                 resource: Some(format!("Tier {}", 1 + i % 3)),
                 status: Some("Confirmed".into()),
                 color: Some(Color::parse(COLORS[i % COLORS.len()]).unwrap()),
+                source: None,
             }
         })
         .collect();
@@ -143,6 +145,7 @@ fn dense_events() -> Vec<SharedEvent> {
                 resource: None,
                 status: None,
                 color: None,
+                source: None,
             }
         })
         .collect()

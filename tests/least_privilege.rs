@@ -106,7 +106,8 @@ async fn stored_items(store: &DynamoStore, id: &str) -> usize {
 /// `idempotency` and `share` through a keyed publish and its retry; `put_chunk` and `commit` through
 /// multi-chunk publishes, a PUT that replaces a multi-chunk snapshot and a rotate (which also reads
 /// `published`); `delete_chunks` through a PUT whose commit fails after its chunks were written;
-/// `owner_shares` through `GET /shares`; `delete_share` through `DELETE`; `permissions` through an
+/// `owner_shares` through `GET /shares`; `shares_holding` and `remember` through a keyed
+/// `POST /me/changes`; `delete_share` through `DELETE`; `permissions` through an
 /// admin's `GET /shares/{id}` of another member's share. `users` and `group_shares` are in the bounds
 /// but no publish route calls them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -152,6 +153,10 @@ async fn publish_share_is_granted_exactly_what_its_routes_call() {
     let rotated = call(rotate.into_request()).await;
     assert_eq!(rotated.status(), 200, "{}", body_text(&rotated));
     let new_id = body_json(&rotated)["id"].as_str().unwrap().to_owned();
+    let changes = authenticated("POST /me/changes", "/me/changes").header("idempotency-key", "least-privilege-2");
+    let changed = call(changes.json_body(&json!({"removed": ["large-0"]})).into_request()).await;
+    let updated = body_json(&changed)["sharesUpdated"][0]["id"].as_str().map(str::to_owned);
+    assert_eq!(updated.as_deref(), Some(new_id.as_str()), "{}", body_text(&changed));
     let delete = on("DELETE /shares/{id}", &format!("/shares/{new_id}"), ("id", &new_id));
     assert_eq!(call(delete.into_request()).await.status(), 204);
     assert_eq!(stored_items(&base, &new_id).await, 0);

@@ -5,12 +5,13 @@
 
 use jiff::Timestamp;
 use serde_json::{Value, json};
+use share_core::domain::SourceIdSecret;
 use share_core::domain::{
     DetailLevel, EventTime, Generation, GroupId, ShareId, ShareRecord, SharedEvent, SharingPolicy, ShowAs, UserId,
 };
 use share_core::identity::Caller;
 use share_core::publish_request::{PublishRequest, PublishRequestError};
-use share_core::service::{Standing, publish_share};
+use share_core::service::{Publisher, Standing, publish_share};
 use share_core::snapshot;
 use share_core::store::{MemoryKey, MemoryStore, ShareReads};
 use std::collections::BTreeMap;
@@ -98,6 +99,11 @@ fn caller() -> Caller {
     }
 }
 
+fn publisher<'a>(caller: &'a Caller, standing: &'a Standing) -> Publisher<'a> {
+    static SECRET: std::sync::LazyLock<SourceIdSecret> = std::sync::LazyLock::new(SourceIdSecret::development);
+    Publisher { caller, standing, secret: &SECRET }
+}
+
 fn standing() -> Standing {
     Standing { policy: SharingPolicy::default(), permission: None, is_admin: false }
 }
@@ -118,7 +124,8 @@ fn parse(body: &[u8]) -> Result<PublishRequest, PublishRequestError> {
 async fn publish(format: &str, detail: DetailLevel, events: Value) -> (MemoryStore, ShareRecord, Vec<SharedEvent>) {
     let store = MemoryStore::new();
     let request = parse(&publish_body(format, detail, events)).expect("the fixture parses");
-    let published = publish_share(&store, &caller(), &standing(), request, None, now()).await.expect("published");
+    let published =
+        publish_share(&store, &publisher(&caller(), &standing()), request, None, now()).await.expect("published");
     let stored = store.published(&published.id).await.unwrap().expect("stored");
     let events = snapshot::decode(&stored.chunks).unwrap();
     (store, published, events)
@@ -389,7 +396,7 @@ async fn events_outside_the_range_are_left_out_and_counted() {
     body["range"] = json!({"start": "2026-12-08", "end": "2026-12-10"});
     let request = parse(&serde_json::to_vec(&body).unwrap()).unwrap();
     let store = MemoryStore::new();
-    let published = publish_share(&store, &caller(), &standing(), request, None, now()).await.unwrap();
+    let published = publish_share(&store, &publisher(&caller(), &standing()), request, None, now()).await.unwrap();
     assert_eq!((published.event_count, published.left_out.outside_range), (2, 2));
     assert_nothing_leaked(&memory_store_text(&store), &["Product demo for Edge Communications", "Focus time"]);
 }

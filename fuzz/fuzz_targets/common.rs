@@ -1,10 +1,10 @@
 //! What every target checks: any body is parsed or refused without a panic, and whatever parses keeps
 //! the rules that minimisation and storage rely on.
 
-use share_core::domain::{Description, DetailLevel, EventTime};
+use share_core::domain::{Description, DetailLevel, EventTime, GroupId, SourceIdSecret, UserId};
 use share_core::publish_request::PublishRequest;
 use share_core::snapshot;
-use share_core::sources::minimize::{RangeBounds, minimize};
+use share_core::sources::minimize::{EventOrigin, RangeBounds, minimize};
 use share_core::sources::sanitize::sanitize_html;
 use share_core::sources::{MAX_DESCRIPTION_BYTES, MAX_TEXT_CHARS, SourceDescription};
 
@@ -40,8 +40,10 @@ pub fn check(body: &[u8]) {
     let submitted = request.events.len();
     let options = &request.options;
     let bounds = RangeBounds::new(options.range, options.time_zone.zone());
+    let (group, owner) = (GroupId::parse("group").unwrap(), UserId::parse("user").unwrap());
+    let origin = EventOrigin::new(&SourceIdSecret::development(), &group, &owner, request.format);
     for detail in [DetailLevel::Availability, options.detail] {
-        let (kept, left_out) = minimize(request.events.clone(), detail, &bounds, "group/user");
+        let (kept, left_out) = minimize(request.events.clone(), detail, &bounds, &origin);
         assert_eq!(kept.len() + left_out.total() as usize, submitted, "every event kept or counted");
         for event in &kept {
             assert!(detail.shows_title() || (event.title.is_none() && event.location.is_none()));

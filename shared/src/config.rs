@@ -1,5 +1,6 @@
 //! Settings read once per cold start from the environment that `template.yaml` sets.
 
+use crate::domain::SourceIdSecret;
 use crate::public_origin::PublicOrigin;
 use std::env;
 
@@ -40,6 +41,21 @@ pub struct ServiceConfig {
     /// Base of the links in share objects (`https://share.example.com`); when unset, the request's
     /// host is used.
     pub public_base_url: Option<PublicOrigin>,
+    /// What source keys are made with (`SOURCE_ID_KEY`); the local runner and the tests use the
+    /// public development secret, and a deployed publish function refuses to start without its own.
+    pub source_id_secret: SourceIdSecret,
+}
+
+/// Why the environment's `SOURCE_ID_KEY` cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("SOURCE_ID_KEY {0}: the publish function keys source ids with it")]
+pub struct SourceIdKeyError(String);
+
+/// The secret `SOURCE_ID_KEY` holds, for a deployed function that must not fall back to the
+/// development one.
+pub fn source_id_secret_from_env() -> Result<SourceIdSecret, SourceIdKeyError> {
+    let raw = env::var("SOURCE_ID_KEY").map_err(|_| SourceIdKeyError("is not set".into()))?;
+    SourceIdSecret::new(raw.as_bytes()).map_err(SourceIdKeyError)
 }
 
 impl Default for ServiceConfig {
@@ -50,6 +66,7 @@ impl Default for ServiceConfig {
             admin_role: "ShareAdmin".into(),
             required_scope: DEFAULT_SCOPE.into(),
             public_base_url: None,
+            source_id_secret: SourceIdSecret::development(),
         }
     }
 }
@@ -76,6 +93,7 @@ impl ServiceConfig {
                     )
                     .ok()
             }),
+            source_id_secret: source_id_secret_from_env().unwrap_or(defaults.source_id_secret),
         }
     }
 }

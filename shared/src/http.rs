@@ -49,6 +49,9 @@ pub enum ApiError {
     OutcomeUnknown,
     #[error("internal error")]
     Internal,
+    /// `cause`, after the call had switched these shares (their ids and event counts).
+    #[error("{cause}")]
+    Midway { cause: Box<ApiError>, shares_updated: Vec<(String, u32)> },
 }
 
 #[derive(Serialize)]
@@ -91,10 +94,14 @@ impl ApiError {
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
             Self::OutcomeUnknown => StatusCode::GATEWAY_TIMEOUT,
             Self::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            Self::Midway { cause, .. } => cause.status(),
         }
     }
 
     pub fn into_response(self) -> Response<Body> {
+        if let Self::Midway { cause, shares_updated } = self {
+            return midway_response(*cause, &shares_updated);
+        }
         let status = self.status();
         let title = status.canonical_reason().unwrap_or("Error");
         let mut errors_truncated = false;
@@ -122,6 +129,7 @@ impl ApiError {
                 &[],
             ),
             Self::Internal => ("Something went wrong on our side.".into(), &[]),
+            Self::Midway { .. } => unreachable!("answered above"),
         };
         let problem =
             Problem { kind: "about:blank", title, status: status.as_u16(), detail: &detail, errors, errors_truncated };
@@ -137,6 +145,21 @@ impl ApiError {
     }
 }
 
+/// The cause's problem, with `sharesUpdated`: what the call had already switched when it stopped.
+fn midway_response(cause: ApiError, shares_updated: &[(String, u32)]) -> Response<Body> {
+    let response = cause.into_response();
+    let (parts, body) = response.into_parts();
+    let mut problem: serde_json::Value = match &body {
+        Body::Text(text) => serde_json::from_str(text).unwrap_or_default(),
+        Body::Binary(bytes) => serde_json::from_slice(bytes).unwrap_or_default(),
+        _ => serde_json::Value::default(),
+    };
+    let updated: Vec<_> =
+        shares_updated.iter().map(|(id, count)| serde_json::json!({"id": id, "eventCount": count})).collect();
+    problem["sharesUpdated"] = serde_json::Value::Array(updated);
+    Response::from_parts(parts, Body::Text(problem.to_string()))
+}
+
 impl From<ServiceError> for ApiError {
     fn from(error: ServiceError) -> Self {
         match error {
@@ -146,6 +169,10 @@ impl From<ServiceError> for ApiError {
             ServiceError::NotFound | ServiceError::Expired => Self::NotFound,
             ServiceError::Conflict(conflict) => Self::Conflict(conflict.to_string()),
             ServiceError::Store(error) => error.into(),
+            ServiceError::Midway { cause, shares_updated } => Self::Midway {
+                cause: Box::new((*cause).into()),
+                shares_updated: shares_updated.into_iter().map(|(id, count)| (id.as_str().to_owned(), count)).collect(),
+            },
         }
     }
 }

@@ -3,6 +3,8 @@
 //! Lambda functions (and the local runner) share.
 
 pub mod api_json;
+#[cfg(feature = "publish")]
+pub mod changes_request;
 pub mod config;
 pub mod domain;
 pub mod http;

@@ -47,6 +47,7 @@ mod tests {
             resource: Some("Tier 1".into()),
             status: None,
             color: None,
+            source: None,
         }
     }
 

@@ -10,8 +10,8 @@ use share_core::domain::{
 };
 use share_core::snapshot;
 use share_core::store::{
-    DynamoStore, IdempotencyRecord, LIST_PAGE_SIZE, MemoryKey, MemoryStore, Precondition, ShareCommit, Store,
-    StoreResult, Superseded,
+    DynamoStore, IdempotencyRecord, IdempotentOutcome, LIST_PAGE_SIZE, MemoryKey, MemoryStore, Precondition,
+    ShareCommit, Store, StoreResult, Superseded,
 };
 use std::future::Future;
 
@@ -92,6 +92,7 @@ pub fn record(group: &str, owner: &str, created_at: Timestamp) -> ShareRecord {
         updated_at: created_at,
         generation: Generation::generate(),
         chunk_count: 1,
+        source_buckets: 0,
     }
 }
 
@@ -118,6 +119,7 @@ pub fn events(count: usize, title: impl Fn(usize) -> String) -> Vec<SharedEvent>
             resource: Some("Tier 1".into()),
             status: None,
             color: None,
+            source: None,
         })
         .collect()
 }
@@ -155,6 +157,7 @@ pub fn commit_of(record: &ShareRecord, chunks: &[Vec<u8>], precondition: Precond
         precondition,
         superseded: None,
         idempotency: None,
+        sources: Default::default(),
     }
 }
 
@@ -205,7 +208,7 @@ pub fn idempotency_entry(key: &str, share_id: &ShareId, expires_at: Timestamp) -
     IdempotencyRecord {
         key_digest: key.to_owned(),
         body_digest: format!("body-of-{key}"),
-        share_id: share_id.clone(),
+        outcome: IdempotentOutcome::Published(share_id.clone()),
         expires_at,
     }
 }

@@ -1,6 +1,6 @@
 //! A store wrapper for tests that need to see or break what the service asks of a store.
 
-use share_core::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
+use share_core::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, SourceKey, UserId, UserPermission};
 use share_core::store::*;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -98,6 +98,15 @@ impl<S: ShareReads> ShareReads for InstrumentedStore<S> {
     async fn forwarded_to(&self, id: &ShareId) -> StoreResult<Option<ShareId>> {
         self.inner.forwarded_to(id).await
     }
+    async fn shares_holding(
+        &self,
+        group: &GroupId,
+        owner: &UserId,
+        keys: &[SourceKey],
+        now: jiff::Timestamp,
+    ) -> StoreResult<Vec<ShareId>> {
+        self.inner.shares_holding(group, owner, keys, now).await
+    }
 }
 
 impl<S: ShareWrites> ShareWrites for InstrumentedStore<S> {
@@ -120,6 +129,10 @@ impl<S: ShareWrites> ShareWrites for InstrumentedStore<S> {
     /// Not counted: a best-effort clean-up after a write that already succeeded.
     async fn sweep_leftovers(&self, id: &ShareId, current: Option<&Generation>) -> StoreResult<()> {
         self.inner.sweep_leftovers(id, current).await
+    }
+    async fn remember(&self, entry: &IdempotencyRecord) -> StoreResult<()> {
+        self.write().await?;
+        self.inner.remember(entry).await
     }
 }
 

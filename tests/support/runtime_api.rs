@@ -191,6 +191,8 @@ pub fn lambda_environment(
         ("TZ", ":UTC".to_owned()),
     ]
     .into_iter()
+    // As template.yaml gives it (from Secrets Manager), to the publish function only.
+    .chain((function == "publish-share").then(|| ("SOURCE_ID_KEY", "emulated-secret-".repeat(4))))
     .map(|(name, value)| (name.to_owned(), value))
     .collect()
 }

@@ -6,12 +6,14 @@ use lambda_http::http::{StatusCode, header};
 use lambda_http::{Body, Request, Response};
 use share_core::ServiceConfig;
 use share_core::api_json::{MySharingJson, ShareJson, ShareListJson};
+use share_core::changes_request::ChangesRequest;
 use share_core::http::{
     ApiError, authenticate, body_bytes, empty_response, json_response, list_cursor, path_parameter, public_base_url,
     respond_logged, route_key,
 };
+use share_core::identity::Caller;
 use share_core::publish_request::PublishRequest;
-use share_core::service::{self, IdempotencyClaim};
+use share_core::service::{self, IdempotencyClaim, Publisher};
 use share_core::store::{PolicyReads, ShareReads, ShareWrites};
 
 pub const ROUTES: &[&str] = &[
@@ -22,6 +24,7 @@ pub const ROUTES: &[&str] = &[
     "DELETE /shares/{id}",
     "POST /shares/{id}/rotate",
     "GET /me/sharing",
+    "POST /me/changes",
 ];
 
 /// The function as Lambda runs it: logs as the environment says (Lambda's log level and format),
@@ -29,7 +32,11 @@ pub const ROUTES: &[&str] = &[
 /// invocations. `main` is only this, so the tests can run exactly what is deployed.
 pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let config = ServiceConfig::from_env();
+    // A deployed function keys source ids with its own secret, never the public development one.
+    let config = ServiceConfig {
+        source_id_secret: share_core::config::source_id_secret_from_env()?,
+        ..ServiceConfig::from_env()
+    };
     let store = share_core::store::DynamoStore::from_env(&config.table_name).await?;
     store.warm_up().await;
     let handler = |request| async { Ok::<_, lambda_http::Error>(handle(&store, &config, request).await) };
@@ -51,19 +58,13 @@ where
     let base_url = public_base_url(request, config.public_base_url.as_ref());
     let id = || path_parameter(request, "id").unwrap_or_default();
     let now = Timestamp::now();
+    let publisher = Publisher { caller: &caller, standing: &standing, secret: &config.source_id_secret };
     match route_key(request).unwrap_or_default() {
         "POST /shares" => {
             let body = body_bytes(request)?;
             let publish = PublishRequest::parse(body, now)?;
-            let idempotency = request
-                .headers()
-                .get("idempotency-key")
-                .map(|key| match key.to_str() {
-                    Ok(key) if (1..=255).contains(&key.len()) => Ok(IdempotencyClaim::new(&caller, key, body)),
-                    _ => Err(bad_header()),
-                })
-                .transpose()?;
-            let record = service::publish_share(store, &caller, &standing, publish, idempotency, now).await?;
+            let idempotency = idempotency_claim(request, &caller, body)?;
+            let record = service::publish_share(store, &publisher, publish, idempotency, now).await?;
             let share = standing.own_share(record, now);
             let mut response = json_response(StatusCode::CREATED, &ShareJson::new(&share, &base_url));
             let location = format!("/shares/{}", share.record.id);
@@ -81,7 +82,7 @@ where
         "PUT /shares/{id}" => {
             let existing = service::owned_share(store, &caller, &standing, &id()).await?;
             let publish = PublishRequest::parse(body_bytes(request)?, now)?;
-            let record = service::replace_share(store, &caller, &standing, existing, publish, now).await?;
+            let record = service::replace_share(store, &publisher, existing, publish, now).await?;
             Ok(json_response(StatusCode::OK, &ShareJson::new(&standing.own_share(record, now), &base_url)))
         }
         "DELETE /shares/{id}" => {
@@ -95,10 +96,27 @@ where
             Ok(json_response(StatusCode::OK, &ShareJson::new(&standing.own_share(record, now), &base_url)))
         }
         "GET /me/sharing" => Ok(json_response(StatusCode::OK, &MySharingJson::new(&standing))),
+        "POST /me/changes" => {
+            let body = body_bytes(request)?;
+            // A caller who may not share is told so before their body is read.
+            standing.require_sharing()?;
+            let changes = ChangesRequest::parse(body)?;
+            let idempotency = idempotency_claim(request, &caller, body)?;
+            let outcome = service::apply_changes(store, &publisher, changes, idempotency, now).await?;
+            Ok(json_response(StatusCode::OK, &outcome))
+        }
         _ => Err(ApiError::NotFound),
     }
 }
 
-fn bad_header() -> ApiError {
-    ApiError::BadRequest { detail: "Idempotency-Key must be 1 to 255 visible ASCII characters".into(), pointer: None }
+/// The request's `Idempotency-Key`, scoped to the caller and bound to the body.
+fn idempotency_claim(request: &Request, caller: &Caller, body: &[u8]) -> Result<Option<IdempotencyClaim>, ApiError> {
+    let Some(key) = request.headers().get("idempotency-key") else { return Ok(None) };
+    match key.to_str() {
+        Ok(key) if (1..=255).contains(&key.len()) => Ok(Some(IdempotencyClaim::new(caller, key, body))),
+        _ => Err(ApiError::BadRequest {
+            detail: "Idempotency-Key must be 1 to 255 visible ASCII characters".into(),
+            pointer: None,
+        }),
+    }
 }

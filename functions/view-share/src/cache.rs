@@ -138,6 +138,7 @@ mod tests {
             resource: None,
             status: None,
             color: None,
+            source: None,
         };
         vec![event; count]
     }

@@ -173,6 +173,8 @@ fn error_page_for(error: &ServiceError) -> ErrorPage {
             tracing::error!(error = %cause, "share could not be read");
             ErrorPage::Unavailable
         }
+        // Only a call that writes several shares stops midway; a recipient's read does not.
+        ServiceError::Midway { cause, .. } => error_page_for(cause),
     }
 }
 

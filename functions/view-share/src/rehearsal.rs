@@ -56,6 +56,7 @@ async fn sample_share() -> Option<(MemoryStore, ShareId)> {
                 resource: None,
                 status: None,
                 color: None,
+                source: None,
             }
         })
         .collect();
@@ -79,11 +80,18 @@ async fn sample_share() -> Option<(MemoryStore, ShareId)> {
         updated_at: now,
         generation: Generation::generate(),
         chunk_count: 1,
+        source_buckets: 0,
     };
     let id = record.id.clone();
     let store = MemoryStore::new();
-    let commit =
-        ShareCommit { record, first_chunk, precondition: Precondition::Absent, superseded: None, idempotency: None };
+    let commit = ShareCommit {
+        record,
+        first_chunk,
+        precondition: Precondition::Absent,
+        superseded: None,
+        idempotency: None,
+        sources: Default::default(),
+    };
     store.commit(commit).await.ok()?;
     Some((store, id))
 }

@@ -1,5 +1,6 @@
 //! One published event as it is stored: only what the share's detail level shows.
 
+use super::SourceKey;
 use jiff::{Timestamp, civil::Date};
 use serde::{Deserialize, Serialize};
 
@@ -133,6 +134,9 @@ pub struct SharedEvent {
     pub status: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub color: Option<Color>,
+    /// The keyed digest of the event's source id, if it had one: what live updates match on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<SourceKey>,
 }
 
 impl SharedEvent {

@@ -6,6 +6,7 @@ pub mod generation;
 pub mod ids;
 pub mod policy;
 pub mod share;
+pub mod source_key;
 pub mod text;
 pub mod validation;
 
@@ -17,6 +18,7 @@ pub use policy::{SharingDecision, SharingDenial, SharingMode, SharingPolicy, Use
 pub use share::{
     DateRange, DefaultView, DetailLevel, LeftOut, Owner, ShareOptions, ShareRecord, ShareState, ShareTimeZone,
 };
+pub use source_key::{SourceIdSecret, SourceIndex, SourceKey, SourceKeys, SourceTag};
 pub use text::without_control_chars;
 pub(crate) use validation::json_pointer;
 pub use validation::{FieldError, MAX_LISTED_ERRORS, ValidationErrors};

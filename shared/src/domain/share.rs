@@ -170,6 +170,13 @@ pub struct ShareRecord {
     pub generation: Generation,
     /// How many stored pieces the generation's snapshot has.
     pub chunk_count: u32,
+    /// Which buckets of the owner's source index list this share (`SourceIndex::mask`).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub source_buckets: u16,
+}
+
+fn is_zero(mask: &u16) -> bool {
+    *mask == 0
 }
 
 impl ShareRecord {

@@ -25,6 +25,7 @@ pub fn record(title: &str, zone: &str, start: Date, end: Date, detail: DetailLev
         updated_at: "2026-11-21T10:00:00Z".parse().unwrap(),
         generation: Generation::parse("g1").expect("a generation"),
         chunk_count: 1,
+        source_buckets: 0,
     }
 }
 
@@ -40,6 +41,7 @@ pub fn event(uid: &str, start: EventTime, end: EventTime) -> SharedEvent {
         resource: None,
         status: None,
         color: None,
+        source: None,
     }
 }
 

@@ -3,10 +3,14 @@
 //! `publish` feature) publishing itself.
 
 #[cfg(feature = "publish")]
+mod changes;
+#[cfg(feature = "publish")]
 mod publishing;
 
 #[cfg(feature = "publish")]
-pub use publishing::{IdempotencyClaim, publish_share, replace_share, revoke_share, rotate_share};
+pub use changes::{ChangesOutcome, UpdatedShare, apply_changes};
+#[cfg(feature = "publish")]
+pub use publishing::{IdempotencyClaim, Publisher, publish_share, replace_share, revoke_share, rotate_share};
 
 use crate::domain::{
     DetailLevel, GroupId, ShareId, ShareRecord, ShareState, SharedEvent, SharingDecision, SharingDenial, SharingPolicy,
@@ -33,6 +37,9 @@ pub enum ServiceError {
     Conflict(Conflict),
     #[error(transparent)]
     Store(StoreError),
+    /// A call that switches several shares one by one stopped at `cause` after switching these.
+    #[error("stopped midway: {cause}")]
+    Midway { cause: Box<ServiceError>, shares_updated: Vec<(ShareId, u32)> },
 }
 
 pub type ServiceResult<T> = Result<T, ServiceError>;

@@ -3,21 +3,23 @@
 
 use super::{Conflict, Denial, ServiceError, ServiceResult, Standing};
 use crate::domain::{
-    Generation, LeftOut, Owner, ShareId, ShareOptions, ShareRecord, SharedEvent, SharingDecision, ValidationErrors,
+    Generation, LeftOut, Owner, ShareId, ShareOptions, ShareRecord, SharedEvent, SharingDecision, SourceIdSecret,
+    SourceIndex, ValidationErrors,
 };
 use crate::identity::Caller;
 use crate::publish_request::PublishRequest;
 use crate::render::feed_size::check_feed_size;
 use crate::snapshot;
-use crate::sources::minimize::{RangeBounds, minimize};
+use crate::sources::minimize::{EventOrigin, RangeBounds, minimize};
 use crate::store::{
-    IDEMPOTENCY_KEEP, IdempotencyRecord, Precondition, ShareCommit, ShareReads, ShareWrites, StoreError, Superseded,
+    IDEMPOTENCY_KEEP, IdempotencyRecord, IdempotentOutcome, IndexWrite, Precondition, ShareCommit, ShareReads,
+    ShareWrites, StoreError, Superseded,
 };
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
 impl Standing {
-    fn require_sharing(&self) -> ServiceResult<()> {
+    pub fn require_sharing(&self) -> ServiceResult<()> {
         match self.decision() {
             SharingDecision::Allowed => Ok(()),
             SharingDecision::Denied(denial) => Err(ServiceError::Denied(Denial::Sharing(denial))),
@@ -25,26 +27,31 @@ impl Standing {
     }
 }
 
-/// What a publish stores: validated options and the minimised events.
+/// What a publish stores: validated options, the minimised events and their source index.
 struct Publication {
     options: ShareOptions,
     events: Vec<SharedEvent>,
     left_out: LeftOut,
+    sources: SourceIndex,
 }
 
 impl Publication {
-    fn prepare(request: PublishRequest, standing: &Standing, caller: &Caller, now: Timestamp) -> ServiceResult<Self> {
+    fn prepare(
+        request: PublishRequest,
+        standing: &Standing,
+        caller: &Caller,
+        secret: &SourceIdSecret,
+        now: Timestamp,
+    ) -> ServiceResult<Self> {
         standing.require_sharing()?;
         let caps = standing.policy.check_publish(request.options.detail, request.options.expires_at, now);
         caps.into_result().map_err(ServiceError::Invalid)?;
         let bounds = RangeBounds::new(request.options.range, request.options.time_zone.zone());
-        let uid_scope = format!("{}/{}", caller.group, caller.user_id);
-        let (events, left_out) = minimize(request.events, request.options.detail, &bounds, &uid_scope);
-        // The feed stays complete, so a snapshot is published only if its feed can be sent; `now`
-        // is the record's `updatedAt`, the feed's stamp.
-        check_feed_size(&request.options, now, &events)
-            .map_err(|too_large| ServiceError::Invalid(ValidationErrors::single("/events", too_large.to_string())))?;
-        Ok(Self { options: request.options, events, left_out })
+        let origin = EventOrigin::new(secret, &caller.group, &caller.user_id, request.format);
+        let (events, left_out) = minimize(request.events, request.options.detail, &bounds, &origin);
+        check_feed_fits(&request.options, now, &events, "/events")?;
+        let sources = index_of(&events);
+        Ok(Self { options: request.options, events, left_out, sources })
     }
 
     fn record(
@@ -66,8 +73,27 @@ impl Publication {
             updated_at: now,
             generation: Generation::generate(),
             chunk_count: u32::try_from(chunk_count).expect("few chunks"),
+            source_buckets: self.sources.mask(),
         }
     }
+}
+
+/// The feed stays complete, so a snapshot is stored only if its feed can be sent; `now` is the
+/// record's `updatedAt`, the feed's stamp.
+pub(super) fn check_feed_fits(
+    options: &ShareOptions,
+    now: Timestamp,
+    events: &[SharedEvent],
+    pointer: &str,
+) -> ServiceResult<()> {
+    check_feed_size(options, now, events)
+        .map(|_| ())
+        .map_err(|too_large| ServiceError::Invalid(ValidationErrors::single(pointer, too_large.to_string())))
+}
+
+/// The source index of a snapshot's events.
+pub(super) fn index_of(events: &[SharedEvent]) -> SourceIndex {
+    SourceIndex::of(events.iter().filter_map(|event| event.source.as_ref()))
 }
 
 /// An `Idempotency-Key` as the store sees it: digests of the caller-scoped key and of the body.
@@ -98,7 +124,7 @@ fn hex_digest(bytes: &[u8]) -> String {
 /// removes the chunks it wrote (one whose write failed may still land: it stays marked pending, and
 /// goes with the share's next sweep or its TTL). After a commit whose outcome is unknown it removes
 /// nothing: the record may point at those chunks.
-async fn write_and_commit<S: ShareWrites>(
+pub(super) async fn write_and_commit<S: ShareWrites>(
     store: &S,
     commit: ShareCommit,
     chunks: &[Vec<u8>],
@@ -146,26 +172,33 @@ async fn sweep<S: ShareWrites>(store: &S, id: &ShareId, current: Option<&Generat
     }
 }
 
+/// Who publishes, with what secret their source ids are keyed.
+pub struct Publisher<'a> {
+    pub caller: &'a Caller,
+    pub standing: &'a Standing,
+    pub secret: &'a SourceIdSecret,
+}
+
 pub async fn publish_share<S: ShareReads + ShareWrites>(
     store: &S,
-    caller: &Caller,
-    standing: &Standing,
+    publisher: &Publisher<'_>,
     request: PublishRequest,
     idempotency: Option<IdempotencyClaim>,
     now: Timestamp,
 ) -> ServiceResult<ShareRecord> {
+    let Publisher { caller, standing, secret } = *publisher;
     if let Some(claim) = &idempotency
         && let Some(previous) = replay(store, claim).await?
     {
         return Ok(previous);
     }
-    let publication = Publication::prepare(request, standing, caller, now)?;
+    let publication = Publication::prepare(request, standing, caller, secret, now)?;
     let chunks = snapshot::encode(&publication.events);
     let record = publication.record(ShareId::generate(), caller, now, now, chunks.len());
     let idempotency_record = idempotency.as_ref().map(|claim| IdempotencyRecord {
         key_digest: claim.key_digest.clone(),
         body_digest: claim.body_digest.clone(),
-        share_id: record.id.clone(),
+        outcome: IdempotentOutcome::Published(record.id.clone()),
         expires_at: now + IDEMPOTENCY_KEEP,
     });
     let commit = ShareCommit {
@@ -174,6 +207,7 @@ pub async fn publish_share<S: ShareReads + ShareWrites>(
         precondition: Precondition::Absent,
         superseded: None,
         idempotency: idempotency_record,
+        sources: IndexWrite::between(None, &record.id, &publication.sources),
     };
     match write_and_commit(store, commit, &chunks).await {
         Ok(()) => {
@@ -192,10 +226,13 @@ pub async fn publish_share<S: ShareReads + ShareWrites>(
 /// The share a request with the same key already created, if any.
 async fn replay<S: ShareReads>(store: &S, claim: &IdempotencyClaim) -> ServiceResult<Option<ShareRecord>> {
     let Some(previous) = store.idempotency(&claim.key_digest).await? else { return Ok(None) };
+    let IdempotentOutcome::Published(share_id) = previous.outcome else {
+        return Err(ServiceError::Conflict(Conflict::KeyReusedWithOtherBody));
+    };
     if previous.body_digest != claim.body_digest {
         return Err(ServiceError::Conflict(Conflict::KeyReusedWithOtherBody));
     }
-    match store.share(&previous.share_id).await? {
+    match store.share(&share_id).await? {
         Some(record) => Ok(Some(record)),
         None => Err(ServiceError::Conflict(Conflict::KeyForDeletedShare)),
     }
@@ -204,15 +241,16 @@ async fn replay<S: ShareReads>(store: &S, claim: &IdempotencyClaim) -> ServiceRe
 /// Replaces options and events in one switch: recipients see the old snapshot or the new one.
 pub async fn replace_share<S: ShareReads + ShareWrites>(
     store: &S,
-    caller: &Caller,
-    standing: &Standing,
+    publisher: &Publisher<'_>,
     existing: ShareRecord,
     request: PublishRequest,
     now: Timestamp,
 ) -> ServiceResult<ShareRecord> {
-    let publication = Publication::prepare(request, standing, caller, now)?;
+    let Publisher { caller, standing, secret } = *publisher;
+    let publication = Publication::prepare(request, standing, caller, secret, now)?;
     let chunks = snapshot::encode(&publication.events);
     let record = publication.record(existing.id.clone(), caller, existing.created_at, now, chunks.len());
+    let sources = IndexWrite::between(Some((&existing, None)), &record.id, &publication.sources);
     let commit = ShareCommit {
         record: record.clone(),
         first_chunk: chunks[0].clone(),
@@ -223,6 +261,7 @@ pub async fn replace_share<S: ShareReads + ShareWrites>(
             chunk_count: existing.chunk_count,
         }),
         idempotency: None,
+        sources,
     };
     write_and_commit(store, commit, &chunks).await?;
     tracing::info!(share = %record.id.log_ref(), events = record.event_count, "share replaced");
@@ -249,9 +288,13 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
     if published.record.generation != existing.generation {
         return Err(ServiceError::Conflict(Conflict::ChangedConcurrently));
     }
+    // The new id's index items are the old ones': the snapshot's keys do not change with the id.
+    let sources = index_of(&super::snapshot_events(&published.chunks)?);
     let mut record = existing.clone();
     record.id = ShareId::generate();
     record.updated_at = now;
+    record.source_buckets = sources.mask();
+    let sources = IndexWrite::between(Some((&existing, Some(&sources))), &record.id, &sources);
     let commit = ShareCommit {
         record: record.clone(),
         first_chunk: published.chunks[0].clone(),
@@ -262,6 +305,7 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
             chunk_count: existing.chunk_count,
         }),
         idempotency: None,
+        sources,
     };
     write_and_commit(store, commit, &published.chunks).await?;
     tracing::info!(share = %record.id.log_ref(), "share rotated");

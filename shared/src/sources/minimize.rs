@@ -2,8 +2,11 @@
 //! shows, drop events outside the range or cancelled, and count what was left out.
 
 use super::sanitize::{sanitize_html, without_meeting_details_html, without_meeting_details_text};
-use super::{SourceDescription, SourceEvent};
-use crate::domain::{DateRange, Description, DetailLevel, EventTime, LeftOut, SharedEvent};
+use super::{SourceDescription, SourceEvent, SourceFormat};
+use crate::domain::{
+    DateRange, Description, DetailLevel, EventTime, GroupId, LeftOut, SharedEvent, SourceIdSecret, SourceKey,
+    SourceKeys, UserId,
+};
 use jiff::{Timestamp, tz::TimeZone};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
@@ -43,13 +46,38 @@ impl RangeBounds {
             _ => false,
         }
     }
+
+    /// Puts events in the order `minimize` leaves them.
+    pub fn sort(&self, events: &mut [SharedEvent]) {
+        events.sort_by_cached_key(|event| (self.order_key(event.start), self.order_key(event.end)));
+    }
+}
+
+/// Who published events, in which format: what their UIDs and source keys are derived from.
+pub struct EventOrigin {
+    uid_scope: String,
+    keys: SourceKeys,
+}
+
+impl EventOrigin {
+    pub fn new(secret: &SourceIdSecret, group: &GroupId, owner: &UserId, format: SourceFormat) -> Self {
+        Self { uid_scope: format!("{group}/{owner}"), keys: secret.keys_for(group, owner, format.as_str()) }
+    }
+
+    pub fn keys(&self) -> &SourceKeys {
+        &self.keys
+    }
+
+    pub fn source_key(&self, event: &SourceEvent) -> Option<SourceKey> {
+        event.source_id.as_deref().map(|id| self.keys.key_of(id))
+    }
 }
 
 pub fn minimize(
     events: Vec<SourceEvent>,
     detail: DetailLevel,
     bounds: &RangeBounds,
-    uid_scope: &str,
+    origin: &EventOrigin,
 ) -> (Vec<SharedEvent>, LeftOut) {
     let mut left_out = LeftOut::default();
     let mut ordinals: HashMap<(EventTime, EventTime), u32> = HashMap::new();
@@ -64,15 +92,33 @@ pub fn minimize(
             continue;
         }
         let ordinal = ordinals.entry((event.start, event.end)).or_default();
-        let uid = event_uid(uid_scope, &event, *ordinal);
+        let uid = event_uid(&origin.uid_scope, &event, *ordinal);
         *ordinal += 1;
-        kept.push(keep_shown(event, detail, uid));
+        let source = origin.source_key(&event);
+        kept.push(keep_shown(event, detail, uid, source));
     }
-    kept.sort_by_cached_key(|event| (bounds.order_key(event.start), bounds.order_key(event.end)));
+    bounds.sort(&mut kept);
     (kept, left_out)
 }
 
-fn keep_shown(event: SourceEvent, detail: DetailLevel, uid: String) -> SharedEvent {
+/// What a share holds of a changed event, at its detail level under its old UID; `Err` with the
+/// reason it leaves the share (cancelled, or now outside the range).
+pub fn minimize_changed(
+    event: &SourceEvent,
+    detail: DetailLevel,
+    bounds: &RangeBounds,
+    held: &SharedEvent,
+) -> Result<SharedEvent, LeftOut> {
+    if event.cancelled {
+        return Err(LeftOut { cancelled: 1, outside_range: 0 });
+    }
+    if !bounds.overlaps(event.start, event.end) {
+        return Err(LeftOut { cancelled: 0, outside_range: 1 });
+    }
+    Ok(keep_shown(event.clone(), detail, held.uid.clone(), held.source))
+}
+
+fn keep_shown(event: SourceEvent, detail: DetailLevel, uid: String, source: Option<SourceKey>) -> SharedEvent {
     // Marked private at the source (for Graph, decided in `msgraph::is_private`): availability only.
     let detail = if event.private { DetailLevel::Availability } else { detail };
     SharedEvent {
@@ -86,6 +132,7 @@ fn keep_shown(event: SourceEvent, detail: DetailLevel, uid: String) -> SharedEve
         resource: event.resource,
         status: event.status,
         color: event.color,
+        source,
     }
 }
 
@@ -139,6 +186,11 @@ mod tests {
         }
     }
 
+    fn origin() -> EventOrigin {
+        let (group, owner) = (GroupId::parse("g").unwrap(), UserId::parse("u").unwrap());
+        EventOrigin::new(&SourceIdSecret::development(), &group, &owner, SourceFormat::Normalized)
+    }
+
     fn december() -> RangeBounds {
         let range = DateRange::new("2026-12-01".parse().unwrap(), "2027-01-01".parse().unwrap()).unwrap();
         RangeBounds::new(range, &TimeZone::get("America/New_York").unwrap())
@@ -147,16 +199,16 @@ mod tests {
     #[test]
     fn each_level_keeps_only_what_it_shows() {
         let event = || vec![source("Standup", "2026-12-03T14:00:00Z", "2026-12-03T15:00:00Z")];
-        let (avail, _) = minimize(event(), DetailLevel::Availability, &december(), "g/u");
+        let (avail, _) = minimize(event(), DetailLevel::Availability, &december(), &origin());
         assert_eq!(
             (avail[0].title.as_ref(), avail[0].location.as_ref(), avail[0].description.as_ref()),
             (None, None, None)
         );
         assert_eq!(avail[0].resource.as_deref(), Some("Tier 1"));
-        let (limited, _) = minimize(event(), DetailLevel::Limited, &december(), "g/u");
+        let (limited, _) = minimize(event(), DetailLevel::Limited, &december(), &origin());
         assert_eq!(limited[0].title.as_deref(), Some("Standup"));
         assert!(limited[0].description.is_none());
-        let (full, _) = minimize(event(), DetailLevel::Full, &december(), "g/u");
+        let (full, _) = minimize(event(), DetailLevel::Full, &december(), &origin());
         let Some(Description::SanitizedHtml(html)) = &full[0].description else { panic!("no description") };
         assert!(!html.contains("script") && !html.contains("onclick"), "{html}");
         assert!(html.contains("rel=\"noopener noreferrer nofollow\""), "{html}");
@@ -168,7 +220,7 @@ mod tests {
         private.private = true;
         let outside = source("Late", "2027-01-01T05:00:00Z", "2027-01-01T06:00:00Z");
         let edge = source("Edge", "2027-01-01T04:00:00Z", "2027-01-01T06:00:00Z");
-        let (kept, left_out) = minimize(vec![private, outside, edge], DetailLevel::Full, &december(), "g/u");
+        let (kept, left_out) = minimize(vec![private, outside, edge], DetailLevel::Full, &december(), &origin());
         assert_eq!(left_out, LeftOut { outside_range: 1, cancelled: 0 });
         assert_eq!(kept.len(), 2);
         assert_eq!(
@@ -186,7 +238,7 @@ mod tests {
         html.description = Some(SourceDescription::Html(format!("<p>{}</p>", zoom.replace('\n', "<br>"))));
         let mut only = source("Only", "2026-12-03T14:00:00Z", "2026-12-03T15:00:00Z");
         only.description = Some(SourceDescription::Text("Meeting ID: 845 1236 7890".into()));
-        let (kept, _) = minimize(vec![text, html, only], DetailLevel::Full, &december(), "g/u");
+        let (kept, _) = minimize(vec![text, html, only], DetailLevel::Full, &december(), &origin());
         assert_eq!(kept[0].description, Some(Description::Text("Bring the Q3 numbers.".into())));
         assert_eq!(kept[1].description, Some(Description::SanitizedHtml("<p>Bring the Q3 numbers.</p>".into())));
         assert_eq!(kept[2].description, None, "nothing but meeting details is no description");
@@ -198,13 +250,13 @@ mod tests {
             vec![source("A", "2026-12-03T14:00:00Z", "2026-12-03T15:00:00Z")],
             DetailLevel::Full,
             &december(),
-            "g/u",
+            &origin(),
         );
         let (b, _) = minimize(
             vec![source("A", "2026-12-03T14:00:00Z", "2026-12-03T15:00:00Z")],
             DetailLevel::Full,
             &december(),
-            "g/u",
+            &origin(),
         );
         assert_eq!(a[0].uid, b[0].uid);
         assert!(!a[0].uid.contains("src-A"));

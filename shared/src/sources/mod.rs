@@ -44,6 +44,17 @@ impl SourceFormat {
             _ => Err("must be \"normalized\", \"msgraph\", \"salesforce\", \"athena\" or \"fhir\""),
         }
     }
+
+    /// The body's name for the format.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Self::Normalized => "normalized",
+            Self::MsGraph => "msgraph",
+            Self::Salesforce => "salesforce",
+            Self::Fhir => "fhir",
+            Self::Athena => "athena",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -3,6 +3,7 @@
 //! rotation, and expired items forgotten after their TTL).
 
 use super::*;
+use crate::domain::SourceTag;
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -25,6 +26,11 @@ pub enum MemoryKey {
     },
     /// The marker under a rotated share's old id.
     Forward(ShareId),
+    /// A bucket of the owner's source index: the tags of one share.
+    Sources {
+        share: ShareId,
+        bucket: u8,
+    },
     Idempotency(String),
     Policy(GroupId),
     User(GroupId, UserId),
@@ -36,6 +42,7 @@ impl fmt::Display for MemoryKey {
             Self::Record(id) => write!(f, "record {id}"),
             Self::Chunk { share, generation, index } => write!(f, "chunk {share} {generation} {index}"),
             Self::Forward(id) => write!(f, "forward {id}"),
+            Self::Sources { share, bucket } => write!(f, "sources {share} {bucket}"),
             Self::Idempotency(key) => write!(f, "idempotency {key}"),
             Self::Policy(group) => write!(f, "policy {group}"),
             Self::User(group, user) => write!(f, "user {group} {user}"),
@@ -60,6 +67,16 @@ struct Forward {
     until: Timestamp,
 }
 
+/// A share's tags in one bucket of its owner's source index, with the share's expiry.
+#[derive(Debug)]
+struct IndexEntry {
+    tags: Vec<SourceTag>,
+    expires_at: Option<Timestamp>,
+}
+
+/// The owner's index buckets: (group, owner, bucket) → share → its tags there.
+type SourceBuckets = HashMap<(GroupId, UserId, u8), BTreeMap<ShareId, IndexEntry>>;
+
 #[derive(Debug, Default)]
 struct Tables {
     records: HashMap<ShareId, (ShareRecord, Vec<u8>)>,
@@ -68,6 +85,7 @@ struct Tables {
     /// A rotated share's id → the id it was rotated from (whose forward points at it).
     rotated_from: HashMap<ShareId, ShareId>,
     idempotency: HashMap<String, IdempotencyRecord>,
+    sources: SourceBuckets,
     policies: HashMap<GroupId, SharingPolicy>,
     users: BTreeMap<(GroupId, UserId), UserPermission>,
 }
@@ -92,6 +110,14 @@ impl Tables {
 
     /// The record, every chunk under the id, and the forward that points at it.
     fn remove_share(&mut self, id: &ShareId) {
+        if let Some((record, _)) = self.records.get(id) {
+            let (group, owner) = (record.group.clone(), record.owner.user_id.clone());
+            for (_, bucket) in IndexWrite::all_of(record) {
+                if let Some(shares) = self.sources.get_mut(&(group.clone(), owner.clone(), bucket)) {
+                    shares.remove(id);
+                }
+            }
+        }
         self.records.remove(id);
         self.chunks.retain(|(share, _, _), _| share != id);
         self.forwards.remove(id);
@@ -104,6 +130,20 @@ impl Tables {
         for index in 1..chunk_count {
             self.chunks.remove(&(id.clone(), generation.clone(), index));
         }
+    }
+
+    fn write_sources(&mut self, record: &ShareRecord, write: IndexWrite) {
+        let owner = |bucket| (record.group.clone(), record.owner.user_id.clone(), bucket);
+        for (share, bucket) in write.delete {
+            if let Some(shares) = self.sources.get_mut(&owner(bucket)) {
+                shares.remove(&share);
+            }
+        }
+        for (bucket, tags) in write.put {
+            let entry = IndexEntry { tags, expires_at: record.options.expires_at };
+            self.sources.entry(owner(bucket)).or_default().insert(record.id.clone(), entry);
+        }
+        self.sources.retain(|_, shares| !shares.is_empty());
     }
 
     fn generation_of(&self, id: &ShareId) -> Option<&Generation> {
@@ -146,6 +186,12 @@ impl MemoryStore {
         }
         for (id, forward) in &tables.forwards {
             items.push((MemoryKey::Forward(id.clone()), forward.to.as_str().as_bytes().to_vec()));
+        }
+        for ((_, _, bucket), shares) in &tables.sources {
+            for (share, entry) in shares {
+                let key = MemoryKey::Sources { share: share.clone(), bucket: *bucket };
+                items.push((key, entry.tags.concat()));
+            }
         }
         for (key, entry) in &tables.idempotency {
             items.push((MemoryKey::Idempotency(key.clone()), format!("{entry:?}").into_bytes()));
@@ -199,6 +245,23 @@ impl ShareReads for MemoryStore {
     async fn forwarded_to(&self, id: &ShareId) -> StoreResult<Option<ShareId>> {
         Ok(self.tables().forwards.get(id).map(|forward| forward.to.clone()))
     }
+
+    async fn shares_holding(
+        &self,
+        group: &GroupId,
+        owner: &UserId,
+        keys: &[SourceKey],
+        now: Timestamp,
+    ) -> StoreResult<Vec<ShareId>> {
+        let tables = self.tables();
+        let mut holding = std::collections::BTreeSet::new();
+        for key in keys {
+            let Some(shares) = tables.sources.get(&(group.clone(), owner.clone(), key.bucket())) else { continue };
+            let live = shares.iter().filter(|(_, entry)| entry.expires_at.is_none_or(|at| at > now));
+            holding.extend(live.filter(|(_, entry)| entry.tags.contains(&key.tag())).map(|(id, _)| id.clone()));
+        }
+        Ok(holding.into_iter().collect())
+    }
 }
 
 impl ShareWrites for MemoryStore {
@@ -247,6 +310,7 @@ impl ShareWrites for MemoryStore {
         if let Some(entry) = commit.idempotency {
             tables.idempotency.insert(entry.key_digest.clone(), entry);
         }
+        tables.write_sources(&commit.record, commit.sources);
         tables.records.insert(id.clone(), (commit.record, commit.first_chunk));
         Ok(())
     }
@@ -270,6 +334,22 @@ impl ShareWrites for MemoryStore {
         self.tables()
             .chunks
             .retain(|(share, _, _), chunk| share != id || chunk.pending_since.is_none_or(|at| at > written_before));
+        Ok(())
+    }
+
+    async fn remember(&self, entry: &IdempotencyRecord) -> StoreResult<()> {
+        self.remember_outcome(entry)
+    }
+}
+
+impl MemoryStore {
+    /// `ShareWrites::remember`, apart so the trait impl stays a list of one-liners.
+    fn remember_outcome(&self, entry: &IdempotencyRecord) -> StoreResult<()> {
+        let mut tables = self.tables();
+        if tables.idempotency.contains_key(&entry.key_digest) {
+            return Err(StoreError::Conflict);
+        }
+        tables.idempotency.insert(entry.key_digest.clone(), entry.clone());
         Ok(())
     }
 }

@@ -11,15 +11,17 @@
 pub mod dynamodb;
 mod listing;
 pub mod memory;
+mod source_index;
 mod warm_up;
 
-use crate::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
+use crate::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, SourceKey, UserId, UserPermission};
 use jiff::{SignedDuration, Timestamp};
 use std::future::Future;
 
 pub use dynamodb::{DynamoStore, MeteredReads, Patience};
 pub use listing::{LIST_PAGE_SIZE, ListCursor, SharePage};
 pub use memory::{MemoryKey, MemoryStore};
+pub use source_index::IndexWrite;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -54,8 +56,17 @@ pub struct PublishedShare {
 pub struct IdempotencyRecord {
     pub key_digest: String,
     pub body_digest: String,
-    pub share_id: ShareId,
+    pub outcome: IdempotentOutcome,
     pub expires_at: Timestamp,
+}
+
+/// What the first request with a key did, for its retries.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum IdempotentOutcome {
+    /// `POST /shares`: the share it created.
+    Published(ShareId),
+    /// `POST /me/changes`: its answer, as JSON (share ids and counts only).
+    Changed(String),
 }
 
 pub const IDEMPOTENCY_KEEP: SignedDuration = SignedDuration::from_hours(24);
@@ -99,6 +110,8 @@ pub struct ShareCommit {
     pub precondition: Precondition,
     pub superseded: Option<Superseded>,
     pub idempotency: Option<IdempotencyRecord>,
+    /// The owner's source index items, written and deleted with the switch.
+    pub sources: IndexWrite,
 }
 
 pub trait ShareReads: Send + Sync {
@@ -124,6 +137,15 @@ pub trait ShareReads: Send + Sync {
     fn idempotency(&self, key_digest: &str) -> impl Future<Output = StoreResult<Option<IdempotencyRecord>>> + Send;
     /// The id a share rotated away from `id` now has, while the old id still forwards (strongly consistent).
     fn forwarded_to(&self, id: &ShareId) -> impl Future<Output = StoreResult<Option<ShareId>>> + Send;
+    /// The owner's shares, not expired at `now`, whose source index holds a tag of any of `keys`
+    /// (strongly consistent; reads only the keys' buckets). A tag is a candidate: the snapshot decides.
+    fn shares_holding(
+        &self,
+        group: &GroupId,
+        owner: &UserId,
+        keys: &[SourceKey],
+        now: Timestamp,
+    ) -> impl Future<Output = StoreResult<Vec<ShareId>>> + Send;
 }
 
 pub trait ShareWrites: Send + Sync {
@@ -142,8 +164,9 @@ pub trait ShareWrites: Send + Sync {
         generation: &Generation,
         chunk_count: u32,
     ) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Deletes every item under the share's id (leftovers of failed writes too) and the forwarding
-    /// marker that points at it, if the record is still at its generation (else `Conflict`).
+    /// Deletes every item under the share's id (leftovers of failed writes too), its source index
+    /// items and the forwarding marker that points at it, if the record is still at its generation
+    /// (else `Conflict`).
     fn delete_share(&self, record: &ShareRecord) -> impl Future<Output = StoreResult<()>> + Send;
     /// Deletes the pending chunks under the share's id that no attempt can still be committing;
     /// the `current` generation's chunks are sealed and not even read.
@@ -152,6 +175,8 @@ pub trait ShareWrites: Send + Sync {
         id: &ShareId,
         current: Option<&Generation>,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Keeps a request's outcome under its idempotency key; `Conflict` if the key is taken.
+    fn remember(&self, entry: &IdempotencyRecord) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
 pub trait PolicyReads: Send + Sync {

@@ -3,8 +3,12 @@
 
 use super::errors::unstorable;
 use super::{Item, keys};
+use crate::domain::SourceTag;
 use crate::domain::{ShareId, ShareRecord};
-use crate::store::{FORWARD_KEEP, IdempotencyRecord, PENDING_KEEP, PublishedShare, StoreError, StoreResult, share_ttl};
+use crate::store::{
+    FORWARD_KEEP, IdempotencyRecord, IdempotentOutcome, PENDING_KEEP, PublishedShare, StoreError, StoreResult,
+    share_ttl,
+};
 use aws_sdk_dynamodb::primitives::Blob;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
@@ -54,6 +58,33 @@ pub fn forwarding(from: &ShareId, to: &ShareId, now: Timestamp) -> Item {
     item
 }
 
+/// A share's tags in one bucket of its owner's source index, with the share's expiry (a lookup
+/// passes over expired shares) and TTL.
+pub fn source_bucket(record: &ShareRecord, bucket: u8, tags: &[SourceTag]) -> Item {
+    let mut item = keys::of(keys::sources(&record.group, &record.owner.user_id, bucket), record.id.as_str());
+    item.insert(SOURCE_TAGS.into(), AttributeValue::B(Blob::new(tags.concat())));
+    if let Some(at) = record.options.expires_at {
+        item.insert(SOURCE_EXPIRES.into(), n(at.as_second()));
+    }
+    if let Some(ttl) = share_ttl(record) {
+        item.insert("ttl".into(), n(ttl));
+    }
+    item
+}
+
+pub const SOURCE_TAGS: &str = "tags";
+pub const SOURCE_EXPIRES: &str = "expires";
+
+/// The tags of a source index item.
+pub fn source_tags(item: &Item) -> StoreResult<Vec<SourceTag>> {
+    match item.get(SOURCE_TAGS) {
+        Some(AttributeValue::B(blob)) if blob.as_ref().len() % 8 == 0 => {
+            Ok(blob.as_ref().chunks_exact(8).map(|tag| tag.try_into().expect("8 bytes")).collect())
+        }
+        _ => Err(unreadable("source index item")),
+    }
+}
+
 /// An idempotency entry: its expiry is the item's TTL, in epoch seconds.
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -61,17 +92,25 @@ pub struct IdempotencyItem {
     pk: String,
     sk: String,
     body_digest: String,
-    share_id: ShareId,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    share_id: Option<ShareId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    answer: Option<String>,
     ttl: i64,
 }
 
 impl IdempotencyItem {
     pub fn of(entry: &IdempotencyRecord) -> StoreResult<Item> {
+        let (share_id, answer) = match &entry.outcome {
+            IdempotentOutcome::Published(id) => (Some(id.clone()), None),
+            IdempotentOutcome::Changed(answer) => (None, Some(answer.clone())),
+        };
         let item = Self {
             pk: keys::idempotency(&entry.key_digest),
             sk: keys::IDEMPOTENCY_SK.to_owned(),
             body_digest: entry.body_digest.clone(),
-            share_id: entry.share_id.clone(),
+            share_id,
+            answer,
             ttl: entry.expires_at.as_second(),
         };
         to_item(item).map_err(unstorable)
@@ -80,12 +119,12 @@ impl IdempotencyItem {
     pub fn read(item: Item, key_digest: &str) -> StoreResult<IdempotencyRecord> {
         let item: Self = from_item(item).map_err(|_| unreadable("idempotency entry"))?;
         let expires_at = Timestamp::from_second(item.ttl).map_err(|_| unreadable("`ttl`"))?;
-        Ok(IdempotencyRecord {
-            key_digest: key_digest.to_owned(),
-            body_digest: item.body_digest,
-            share_id: item.share_id,
-            expires_at,
-        })
+        let outcome = match (item.share_id, item.answer) {
+            (Some(id), _) => IdempotentOutcome::Published(id),
+            (None, Some(answer)) => IdempotentOutcome::Changed(answer),
+            (None, None) => return Err(unreadable("idempotency entry")),
+        };
+        Ok(IdempotencyRecord { key_digest: key_digest.to_owned(), body_digest: item.body_digest, outcome, expires_at })
     }
 }
 

@@ -70,6 +70,18 @@ pub fn group_share(created_at: Timestamp, id: &ShareId) -> String {
     format!("{created}#{id}")
 }
 
+/// A bucket of an owner's source index; its items' sort keys are share ids. The owner is named by a
+/// digest, which keeps the keys short (a lookup reads whole items) and the user id out of them.
+pub fn sources(group: &GroupId, owner: &UserId, bucket: u8) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(group.as_str().as_bytes());
+    hasher.update([0]);
+    hasher.update(owner.as_str().as_bytes());
+    let digest: String = hasher.finalize()[..10].iter().map(|b| format!("{b:02x}")).collect();
+    format!("SOURCES#{digest}#{bucket:x}")
+}
+
 pub fn idempotency(key_digest: &str) -> String {
     format!("IDEMPOTENCY#{key_digest}")
 }
@@ -103,6 +115,16 @@ mod tests {
         assert!(!held(RECORD_SK) && !held(FORWARD_SK));
         let all = chunk_ranges_except(None);
         assert_eq!(all, vec![("CHUNK#".to_owned(), "CHUNK$".to_owned())]);
+    }
+
+    #[test]
+    fn source_index_keys_are_short_and_owner_scoped() {
+        let (contoso, kim) = (GroupId::parse("contoso").unwrap(), UserId::parse("kim").unwrap());
+        let key = sources(&contoso, &kim, 15);
+        assert_eq!(key.len(), "SOURCES#".len() + 20 + 2);
+        assert!(key.ends_with("#f") && !key.contains("kim"));
+        assert_ne!(key, sources(&contoso, &UserId::parse("lee").unwrap(), 15));
+        assert_ne!(key, sources(&GroupId::parse("fabrikam").unwrap(), &kim, 15));
     }
 
     #[test]

@@ -3,7 +3,7 @@
 //! counts it with the response bytes. The functions' store never asks and never counts.
 
 use super::DynamoStore;
-use crate::domain::{GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
+use crate::domain::{GroupId, ShareId, ShareRecord, SharingPolicy, SourceKey, UserId, UserPermission};
 use crate::store::{IdempotencyRecord, ListCursor, PolicyReads, PublishedShare, SharePage, ShareReads, StoreResult};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::interceptors::{
@@ -12,8 +12,10 @@ use aws_sdk_dynamodb::config::interceptors::{
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::error::BoxError;
 use aws_sdk_dynamodb::operation::batch_get_item::{BatchGetItemInput, BatchGetItemOutput};
+use aws_sdk_dynamodb::operation::get_item::{GetItemInput, GetItemOutput};
 use aws_sdk_dynamodb::operation::query::{QueryInput, QueryOutput};
 use aws_sdk_dynamodb::types::{ConsumedCapacity, ReturnConsumedCapacity};
+use jiff::Timestamp;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -47,6 +49,12 @@ impl MeteredReads {
     /// Bytes of the responses to the recipients' reads, summed.
     pub fn read_response_bytes(&self) -> u64 {
         self.meter.response_bytes.load(Ordering::Relaxed)
+    }
+
+    /// The store whose every read is metered (GetItem too), writes included: for a benchmark of a
+    /// whole route.
+    pub fn metering_store(&self) -> &DynamoStore {
+        &self.metered
     }
 
     /// Zeroes both counters.
@@ -85,6 +93,16 @@ impl ShareReads for MeteredReads {
     async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {
         self.store.idempotency(key_digest).await
     }
+
+    async fn shares_holding(
+        &self,
+        group: &GroupId,
+        owner: &UserId,
+        keys: &[SourceKey],
+        now: Timestamp,
+    ) -> StoreResult<Vec<ShareId>> {
+        self.metered.shares_holding(group, owner, keys, now).await
+    }
 }
 
 impl PolicyReads for MeteredReads {
@@ -105,8 +123,7 @@ impl PolicyReads for MeteredReads {
     }
 }
 
-/// On the metered client: asks for the consumed capacity of each Query and BatchGetItem (the
-/// recipients' reads), then adds it and the bytes of every response (each attempt) to the meter.
+/// On the metered client: asks for the consumed capacity of each Query, BatchGetItem and GetItem, then adds it and the bytes of every response (each attempt) to the meter.
 #[derive(Debug)]
 struct MeterReads(Arc<ReadMeter>);
 
@@ -126,6 +143,8 @@ impl Intercept for MeterReads {
             query.return_consumed_capacity = Some(ReturnConsumedCapacity::Total);
         } else if let Some(batch) = input.downcast_mut::<BatchGetItemInput>() {
             batch.return_consumed_capacity = Some(ReturnConsumedCapacity::Total);
+        } else if let Some(get) = input.downcast_mut::<GetItemInput>() {
+            get.return_consumed_capacity = Some(ReturnConsumedCapacity::Total);
         }
         Ok(())
     }
@@ -144,6 +163,8 @@ impl Intercept for MeterReads {
             query.consumed_capacity.iter().collect()
         } else if let Some(batch) = output.downcast_ref::<BatchGetItemOutput>() {
             batch.consumed_capacity().iter().collect()
+        } else if let Some(get) = output.downcast_ref::<GetItemOutput>() {
+            get.consumed_capacity.iter().collect()
         } else {
             Vec::new()
         };

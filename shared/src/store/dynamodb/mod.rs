@@ -15,7 +15,7 @@ use super::{
     IdempotencyRecord, ListCursor, PolicyReads, PolicyWrites, PublishedShare, SharePage, ShareReads, StoreError,
     StoreResult,
 };
-use crate::domain::{GroupId, ShareId, ShareRecord, SharingPolicy, UserId, UserPermission};
+use crate::domain::{GroupId, ShareId, ShareRecord, SharingPolicy, SourceKey, SourceTag, UserId, UserPermission};
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::{Credentials, Region};
 use aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder;
@@ -26,7 +26,7 @@ use errors::{build_error, store_error, unstorable, write_error};
 use items::{Assembly, IdempotencyItem, read_attribute, s};
 use jiff::Timestamp;
 use serde_dynamo::aws_sdk_dynamodb_1::to_attribute_value;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -311,6 +311,39 @@ impl ShareReads for DynamoStore {
             return Ok(None);
         }
         read_attribute(&mut item, "to").map(Some)
+    }
+
+    async fn shares_holding(
+        &self,
+        group: &GroupId,
+        owner: &UserId,
+        keys: &[SourceKey],
+        now: Timestamp,
+    ) -> StoreResult<Vec<ShareId>> {
+        let mut wanted: BTreeMap<u8, BTreeSet<SourceTag>> = BTreeMap::new();
+        for key in keys {
+            wanted.entry(key.bucket()).or_default().insert(key.tag());
+        }
+        let buckets = wanted.iter().map(|(bucket, tags)| async move {
+            let query = self
+                .partition_query(keys::sources(group, owner, *bucket))
+                .key_condition_expression("#pk = :pk")
+                .projection_expression("sk, #tags, #expires")
+                .expression_attribute_names("#tags", items::SOURCE_TAGS)
+                .expression_attribute_names("#expires", items::SOURCE_EXPIRES)
+                .consistent_read(true);
+            let mut holding = Vec::new();
+            for mut item in self.query_all(query).await? {
+                let expires: Option<i64> = read_attribute(&mut item, items::SOURCE_EXPIRES).ok();
+                let live = expires.is_none_or(|at| at > now.as_second());
+                if live && items::source_tags(&item)?.iter().any(|tag| tags.contains(tag)) {
+                    holding.push(read_attribute::<ShareId>(&mut item, "sk")?);
+                }
+            }
+            Ok::<_, StoreError>(holding)
+        });
+        let found = futures_util::future::try_join_all(buckets).await?;
+        Ok(found.into_iter().flatten().collect::<BTreeSet<_>>().into_iter().collect())
     }
 
     async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {

@@ -7,7 +7,9 @@ use super::errors::{build_error, write_error};
 use super::items::{self, n, s};
 use super::{DynamoStore, Item, keys};
 use crate::domain::{Generation, ShareId, ShareRecord};
-use crate::store::{Precondition, ShareCommit, ShareWrites, StoreError, StoreResult, share_ttl};
+use crate::store::{
+    IdempotencyRecord, IndexWrite, Precondition, ShareCommit, ShareWrites, StoreError, StoreResult, share_ttl,
+};
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::types::{Delete, DeleteRequest, Put, TransactWriteItem, Update, WriteRequest};
 use jiff::Timestamp;
@@ -144,6 +146,33 @@ impl DynamoStore {
         Ok(TransactWriteItem::builder().put(put).build())
     }
 
+    /// Deletes source index items of the record's owner.
+    fn delete_source_items(
+        &self,
+        record: &ShareRecord,
+        items: &[(ShareId, u8)],
+    ) -> StoreResult<Vec<TransactWriteItem>> {
+        let owner = (&record.group, &record.owner.user_id);
+        items
+            .iter()
+            .map(|(id, bucket)| self.delete_item(keys::of(keys::sources(owner.0, owner.1, *bucket), id.as_str())))
+            .collect()
+    }
+
+    /// Puts an idempotency entry if its key is free: an entry past its time that the sweep has not
+    /// removed yet no longer holds the key.
+    fn idempotency_put(&self, entry: &IdempotencyRecord) -> StoreResult<Put> {
+        Put::builder()
+            .table_name(self.table())
+            .set_item(Some(items::IdempotencyItem::of(entry)?))
+            .condition_expression("attribute_not_exists(#pk) OR #ttl <= :now")
+            .expression_attribute_names("#pk", "pk")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":now", n(Timestamp::now().as_second()))
+            .build()
+            .map_err(build_error)
+    }
+
     /// Deletes items of a share by sort key, in batches.
     async fn delete_keys(&self, id: &ShareId, sort_keys: Vec<String>) -> StoreResult<()> {
         let requests = sort_keys
@@ -187,7 +216,7 @@ impl ShareWrites for DynamoStore {
     }
 
     async fn commit(&self, commit: ShareCommit) -> StoreResult<()> {
-        let ShareCommit { record, first_chunk, precondition, superseded, idempotency } = commit;
+        let ShareCommit { record, first_chunk, precondition, superseded, idempotency, sources } = commit;
         let rotation = superseded.as_ref().filter(|old| old.id != record.id);
         // A re-publish keeps the record's link to the id it was rotated from, so that its revoke still
         // retires that id's forwarding marker (the generation condition below makes the read current).
@@ -221,18 +250,12 @@ impl ShareWrites for DynamoStore {
                 writes.push(self.delete_item(keys::of(keys::share(&previous), keys::FORWARD_SK))?);
             }
         }
+        for (bucket, tags) in &sources.put {
+            writes.push(self.put(items::source_bucket(&record, *bucket, tags))?);
+        }
+        writes.extend(self.delete_source_items(&record, &sources.delete)?);
         if let Some(entry) = &idempotency {
-            // An entry past its time that the sweep has not removed yet no longer holds the key.
-            let put = Put::builder()
-                .table_name(self.table())
-                .set_item(Some(items::IdempotencyItem::of(entry)?))
-                .condition_expression("attribute_not_exists(#pk) OR #ttl <= :now")
-                .expression_attribute_names("#pk", "pk")
-                .expression_attribute_names("#ttl", "ttl")
-                .expression_attribute_values(":now", n(Timestamp::now().as_second()))
-                .build()
-                .map_err(build_error)?;
-            writes.push(TransactWriteItem::builder().put(put).build());
+            writes.push(TransactWriteItem::builder().put(self.idempotency_put(entry)?).build());
         }
         let ours = record.generation.as_str();
         self.settle(writes, || async { Ok(self.current_generation(&record.id).await?.as_deref() == Some(ours)) }).await
@@ -245,6 +268,7 @@ impl ShareWrites for DynamoStore {
     async fn delete_share(&self, record: &ShareRecord) -> StoreResult<()> {
         let (sort_keys, rotated_from) = self.share_keys(&record.id).await?;
         let mut writes = vec![self.delete_record(&record.id, &record.generation)?];
+        writes.extend(self.delete_source_items(record, &IndexWrite::all_of(record))?);
         writes.extend(self.delete_chunk_items(&record.id, &record.generation, record.chunk_count)?);
         if let Some(previous) = rotated_from {
             writes.push(self.delete_item(keys::of(keys::share(&previous), keys::FORWARD_SK))?);
@@ -291,5 +315,20 @@ impl ShareWrites for DynamoStore {
             tracing::info!(share = %id.log_ref(), chunks = leftovers.len(), "sweeping chunks of writes that never committed");
         }
         self.delete_keys(id, leftovers).await
+    }
+
+    async fn remember(&self, entry: &IdempotencyRecord) -> StoreResult<()> {
+        let put = self.idempotency_put(entry)?;
+        let sent = self
+            .client
+            .put_item()
+            .table_name(self.table())
+            .set_item(Some(put.item))
+            .set_condition_expression(put.condition_expression)
+            .set_expression_attribute_names(put.expression_attribute_names)
+            .set_expression_attribute_values(put.expression_attribute_values)
+            .send()
+            .await;
+        sent.map(|_| ()).map_err(|e| write_error("PutItem", e))
     }
 }

@@ -1,0 +1,305 @@
+//! Live updates: edits made at the source, pushed into every share of the caller that holds the edited
+//! events. The owner's source index names the candidates; each one's snapshot decides. A share
+//! switches as a re-publish does (one commit: old or new, never a mix); the call as a whole is not one
+//! transaction, so a failure midway says which shares already switched.
+
+use super::publishing::{IdempotencyClaim, Publisher, check_feed_fits, index_of, write_and_commit};
+use super::{Conflict, ServiceError, ServiceResult, snapshot_events};
+use crate::changes_request::ChangesRequest;
+use crate::domain::{Generation, ShareId, ShareRecord, SharedEvent, SourceKey};
+use crate::identity::Caller;
+use crate::snapshot;
+use crate::sources::SourceEvent;
+use crate::sources::minimize::{EventOrigin, RangeBounds, minimize_changed};
+use crate::store::{
+    IDEMPOTENCY_KEEP, IdempotencyRecord, IdempotentOutcome, IndexWrite, Precondition, ShareCommit, ShareReads,
+    ShareWrites, StoreError, Superseded,
+};
+use futures_util::{StreamExt, stream};
+use jiff::Timestamp;
+use jiff::tz::TimeZone;
+use serde::{Deserialize, Serialize};
+use std::collections::{HashMap, HashSet};
+
+/// Shares read, or committed, at once.
+const CONCURRENT_SHARES: usize = 8;
+/// Attempts at one share that keeps changing under the update (each re-reads it).
+const SHARE_ATTEMPTS: usize = 3;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct UpdatedShare {
+    pub id: ShareId,
+    pub event_count: u32,
+}
+
+/// The answer to `POST /me/changes`, as the contract shapes it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ChangesOutcome {
+    pub shares_updated: Vec<UpdatedShare>,
+    pub changed_matched: usize,
+    pub removed_matched: usize,
+}
+
+/// The request's events and ids as source keys of the caller's.
+struct KeyedChanges {
+    request: ChangesRequest,
+    origin: EventOrigin,
+    removed: HashSet<SourceKey>,
+}
+
+impl KeyedChanges {
+    fn new(request: ChangesRequest, publisher: &Publisher<'_>) -> Self {
+        let caller = publisher.caller;
+        let origin = EventOrigin::new(publisher.secret, &caller.group, &caller.user_id, request.format);
+        let removed = request.removed.iter().map(|id| origin.keys().key_of(id)).collect();
+        Self { request, origin, removed }
+    }
+
+    /// The changed events keyed, read for a share in `zone`.
+    fn changed_in(&self, zone: &TimeZone) -> HashMap<SourceKey, SourceEvent> {
+        let events = self.request.changed_in(zone);
+        events.into_iter().filter_map(|event| Some((self.origin.source_key(&event)?, event))).collect()
+    }
+
+    fn all_keys(&self) -> Vec<SourceKey> {
+        let changed = self.changed_in(&TimeZone::UTC).into_keys();
+        changed.chain(self.removed.iter().copied()).collect()
+    }
+}
+
+/// What one share holds of the call, and its new snapshot if that differs.
+struct Plan {
+    changed_matched: HashSet<SourceKey>,
+    removed_matched: HashSet<SourceKey>,
+    rewrite: Option<Rewrite>,
+}
+
+struct Rewrite {
+    commit: ShareCommit,
+    chunks: Vec<Vec<u8>>,
+}
+
+pub async fn apply_changes<S: ShareReads + ShareWrites>(
+    store: &S,
+    publisher: &Publisher<'_>,
+    request: ChangesRequest,
+    idempotency: Option<IdempotencyClaim>,
+    now: Timestamp,
+) -> ServiceResult<ChangesOutcome> {
+    publisher.standing.require_sharing()?;
+    if let Some(claim) = &idempotency
+        && let Some(answer) = replay(store, claim).await?
+    {
+        return Ok(answer);
+    }
+    let caller = publisher.caller;
+    let changes = KeyedChanges::new(request, publisher);
+    let candidates = match changes.request.is_empty() {
+        true => Vec::new(),
+        false => store.shares_holding(&caller.group, &caller.user_id, &changes.all_keys(), now).await?,
+    };
+    // Every share is planned before any is written: a change one share cannot take (its feed would
+    // grow past what can be sent) changes none.
+    let changes = &changes;
+    let plans: Vec<Plan> = stream::iter(candidates)
+        .map(|id| async move { plan(store, caller, changes, &id, now).await })
+        .buffer_unordered(CONCURRENT_SHARES)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .filter_map(Result::transpose)
+        .collect::<ServiceResult<_>>()?;
+    let mut changed_matched: HashSet<SourceKey> = HashSet::new();
+    let mut removed_matched: HashSet<SourceKey> = HashSet::new();
+    let mut rewrites = Vec::new();
+    for plan in plans {
+        changed_matched.extend(plan.changed_matched);
+        removed_matched.extend(plan.removed_matched);
+        rewrites.extend(plan.rewrite);
+    }
+    let results: Vec<ServiceResult<Option<UpdatedShare>>> = stream::iter(rewrites)
+        .map(|rewrite| switch(store, caller, changes, rewrite, now))
+        .buffer_unordered(CONCURRENT_SHARES)
+        .collect()
+        .await;
+    let mut shares_updated = Vec::new();
+    let mut failure = None;
+    for result in results {
+        match result {
+            Ok(updated) => shares_updated.extend(updated),
+            Err(error) => failure = failure.or(Some(error)),
+        }
+    }
+    shares_updated.sort_by(|a, b| a.id.cmp(&b.id));
+    if let Some(cause) = failure {
+        tracing::warn!(switched = shares_updated.len(), error = %cause, "live update stopped midway");
+        return Err(match shares_updated.is_empty() {
+            true => cause,
+            false => ServiceError::Midway {
+                cause: Box::new(cause),
+                shares_updated: shares_updated.into_iter().map(|share| (share.id, share.event_count)).collect(),
+            },
+        });
+    }
+    let outcome = ChangesOutcome {
+        shares_updated,
+        changed_matched: changed_matched.len(),
+        removed_matched: removed_matched.len(),
+    };
+    tracing::info!(shares = outcome.shares_updated.len(), "live update applied");
+    match idempotency {
+        Some(claim) => remember(store, claim, outcome, now).await,
+        None => Ok(outcome),
+    }
+}
+
+/// Commits a share's new snapshot; if the share changed since it was read, reads and plans it again
+/// (`None` when it then needs no change).
+async fn switch<S: ShareReads + ShareWrites>(
+    store: &S,
+    caller: &Caller,
+    changes: &KeyedChanges,
+    mut rewrite: Rewrite,
+    now: Timestamp,
+) -> ServiceResult<Option<UpdatedShare>> {
+    for _ in 0..SHARE_ATTEMPTS {
+        let record = rewrite.commit.record.clone();
+        match write_and_commit(store, rewrite.commit, &rewrite.chunks).await {
+            Ok(()) => {
+                tracing::info!(share = %record.id.log_ref(), events = record.event_count, "share updated from its source");
+                return Ok(Some(UpdatedShare { id: record.id, event_count: record.event_count }));
+            }
+            Err(StoreError::Conflict) => {
+                match plan(store, caller, changes, &record.id, now).await?.and_then(|plan| plan.rewrite) {
+                    Some(again) => rewrite = again,
+                    // Revoked, or a concurrent re-publish no longer holds the events: nothing to do.
+                    None => return Ok(None),
+                }
+            }
+            Err(error) => return Err(error.into()),
+        }
+    }
+    Err(ServiceError::Conflict(Conflict::ChangedConcurrently))
+}
+
+/// What the share holds of the call, and its new snapshot; `None` for a share that is gone, expired
+/// or not the caller's (the index is the owner's own, so only a race gets here).
+async fn plan<S: ShareReads>(
+    store: &S,
+    caller: &Caller,
+    changes: &KeyedChanges,
+    id: &ShareId,
+    now: Timestamp,
+) -> ServiceResult<Option<Plan>> {
+    let Some(published) = store.published(id).await? else { return Ok(None) };
+    let record = published.record;
+    if record.group != caller.group || record.owner.user_id != caller.user_id || record.is_expired(now) {
+        return Ok(None);
+    }
+    let stored = snapshot_events(&published.chunks)?;
+    let zone = record.options.time_zone.zone();
+    let changed = changes.changed_in(zone);
+    let bounds = RangeBounds::new(record.options.range, zone);
+    let mut left_out = record.left_out;
+    let mut plan = Plan { changed_matched: HashSet::new(), removed_matched: HashSet::new(), rewrite: None };
+    let mut events: Vec<SharedEvent> = Vec::with_capacity(stored.len());
+    for event in &stored {
+        let Some(key) = event.source else {
+            events.push(event.clone());
+            continue;
+        };
+        if changes.removed.contains(&key) {
+            plan.removed_matched.insert(key);
+        } else if let Some(change) = changed.get(&key) {
+            plan.changed_matched.insert(key);
+            match minimize_changed(change, record.options.detail, &bounds, event) {
+                Ok(kept) => events.push(kept),
+                Err(why) => {
+                    left_out.cancelled += why.cancelled;
+                    left_out.outside_range += why.outside_range;
+                }
+            }
+        } else {
+            events.push(event.clone());
+        }
+    }
+    bounds.sort(&mut events);
+    if events != stored {
+        check_feed_fits(&record.options, now, &events, "/changed")?;
+        plan.rewrite = Some(rewrite(record, &stored, events, left_out, now));
+    }
+    Ok(Some(plan))
+}
+
+fn rewrite(
+    existing: ShareRecord,
+    stored: &[SharedEvent],
+    events: Vec<SharedEvent>,
+    left_out: crate::domain::LeftOut,
+    now: Timestamp,
+) -> Rewrite {
+    let (before, after) = (index_of(stored), index_of(&events));
+    let chunks = snapshot::encode(&events);
+    let mut record = existing.clone();
+    record.updated_at = now;
+    record.event_count = u32::try_from(events.len()).expect("at most 10,000 events");
+    record.left_out = left_out;
+    record.generation = Generation::generate();
+    record.chunk_count = u32::try_from(chunks.len()).expect("few chunks");
+    record.source_buckets = after.mask();
+    let sources = IndexWrite::between(Some((&existing, Some(&before))), &record.id, &after);
+    let commit = ShareCommit {
+        first_chunk: chunks[0].clone(),
+        precondition: Precondition::Generation(existing.generation.clone()),
+        superseded: Some(Superseded {
+            id: existing.id,
+            generation: existing.generation,
+            chunk_count: existing.chunk_count,
+        }),
+        idempotency: None,
+        sources,
+        record,
+    };
+    Rewrite { commit, chunks }
+}
+
+/// The answer a call with the same key gave, if it completed.
+async fn replay<S: ShareReads>(store: &S, claim: &IdempotencyClaim) -> ServiceResult<Option<ChangesOutcome>> {
+    let Some(previous) = store.idempotency(&claim.key_digest).await? else { return Ok(None) };
+    match previous.outcome {
+        IdempotentOutcome::Changed(answer) if previous.body_digest == claim.body_digest => {
+            let answer = serde_json::from_str(&answer)
+                .map_err(|_| ServiceError::Store(StoreError::Inconsistent("idempotent answer unreadable".into())))?;
+            Ok(Some(answer))
+        }
+        _ => Err(ServiceError::Conflict(Conflict::KeyReusedWithOtherBody)),
+    }
+}
+
+/// Keeps the answer under the key. A concurrent call with the same key that finished first wins;
+/// keeping fails only with every share already switched, so the answer stands (a retry finds nothing
+/// left to do).
+async fn remember<S: ShareReads + ShareWrites>(
+    store: &S,
+    claim: IdempotencyClaim,
+    outcome: ChangesOutcome,
+    now: Timestamp,
+) -> ServiceResult<ChangesOutcome> {
+    let answer = serde_json::to_string(&outcome).expect("the answer serializes");
+    let entry = IdempotencyRecord {
+        key_digest: claim.key_digest.clone(),
+        body_digest: claim.body_digest.clone(),
+        outcome: IdempotentOutcome::Changed(answer),
+        expires_at: now + IDEMPOTENCY_KEEP,
+    };
+    match store.remember(&entry).await {
+        Ok(()) => Ok(outcome),
+        Err(StoreError::Conflict) => Ok(replay(store, &claim).await?.unwrap_or(outcome)),
+        Err(error) => {
+            tracing::warn!(error = %error, "a live update's answer could not be kept for its retries");
+            Ok(outcome)
+        }
+    }
+}
