@@ -10,6 +10,7 @@ mod lambda_logs;
 mod least_privilege;
 mod lifecycle;
 mod listing;
+mod live_updates;
 mod publish_view;
 mod routes;
 mod share_state;

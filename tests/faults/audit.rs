@@ -1,6 +1,7 @@
-//! The audit after a fault: every item of the table is part of a whole share, a marked leftover
-//! that TTL will sweep, a moved-share marker, or an idempotency or settings item. Anything else (a
-//! record missing chunks, an unmarked chunk no record points at) is a finding.
+//! The audit after a fault: every item of the table is part of a whole share (its record, chunks and
+//! source index items), a marked leftover that TTL will sweep, a moved-share marker, or an idempotency
+//! or settings item. Anything else (a record missing chunks, an unmarked chunk no record points at, an
+//! index item of no record's bucket, a bucket a record names without its item) is a finding.
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use share_core::store::DynamoStore;
@@ -15,6 +16,8 @@ const LEFTOVER_TTL_WITHIN_SECS: i64 = 2 * 3600;
 pub struct RecordSeen {
     pub generation: String,
     pub chunk_count: u32,
+    /// The buckets of the owner's source index the record names (`sourceBuckets`).
+    pub source_buckets: u16,
 }
 
 #[derive(Debug, Default)]
@@ -60,12 +63,20 @@ impl TableAudit {
     pub fn of_items(items: Vec<Item>, now: i64) -> Self {
         let mut audit = Self::default();
         let mut chunks = Vec::new();
+        let mut indexed: Vec<(String, u8)> = Vec::new();
         for item in &items {
             let (Some(pk), Some(sk)) = (text(item, "pk"), text(item, "sk")) else {
                 audit.findings.push(format!("item without string keys: {:?}", item.keys().collect::<Vec<_>>()));
                 continue;
             };
             if pk.starts_with("IDEMPOTENCY#") || pk.starts_with("GROUP#") {
+                continue;
+            }
+            if let Some(owner_bucket) = pk.strip_prefix("SOURCES#") {
+                match owner_bucket.rsplit_once('#').and_then(|(_, bucket)| u8::from_str_radix(bucket, 16).ok()) {
+                    Some(bucket) if bucket < 16 => indexed.push((sk.to_owned(), bucket)),
+                    _ => audit.findings.push(format!("source index item with a malformed key {pk}")),
+                }
                 continue;
             }
             let Some(id) = pk.strip_prefix("SHARE#") else {
@@ -96,7 +107,27 @@ impl TableAudit {
             }
         }
         audit.check_chunks(&chunks, now);
+        audit.check_index(&indexed);
         audit
+    }
+
+    /// Index items are written and deleted in the record's own transactions: each belongs to a record
+    /// that names its bucket, and each bucket a record names has its item.
+    fn check_index(&mut self, indexed: &[(String, u8)]) {
+        let seen: BTreeSet<(&str, u8)> = indexed.iter().map(|(id, bucket)| (id.as_str(), *bucket)).collect();
+        for (id, bucket) in &seen {
+            let named = self.records.get(*id).is_some_and(|record| record.source_buckets & (1 << bucket) != 0);
+            if !named {
+                self.findings.push(format!("source index item of share {id}, bucket {bucket}, that no record names"));
+            }
+        }
+        for (id, record) in &self.records {
+            for bucket in (0..16u8).filter(|bucket| record.source_buckets & (1 << bucket) != 0) {
+                if !seen.contains(&(id.as_str(), bucket)) {
+                    self.findings.push(format!("record {id} names source bucket {bucket}, which has no item"));
+                }
+            }
+        }
     }
 
     fn check_chunks(&mut self, chunks: &[ChunkSeen], now: i64) {
@@ -152,7 +183,8 @@ fn record_seen(item: &Item) -> Option<RecordSeen> {
     let generation = text(item, "generation")?.to_owned();
     let Some(AttributeValue::M(share)) = item.get("share") else { return None };
     let chunk_count = number(share, "chunkCount")?.try_into().ok()?;
-    Some(RecordSeen { generation, chunk_count })
+    let source_buckets = number(share, "sourceBuckets").map_or(Some(0), |mask| mask.try_into().ok())?;
+    Some(RecordSeen { generation, chunk_count, source_buckets })
 }
 
 #[cfg(test)]
@@ -169,7 +201,14 @@ mod tests {
     }
 
     fn record(id: &str, generation: &str, chunk_count: u32) -> Item {
-        let share = HashMap::from([("chunkCount".to_owned(), AttributeValue::N(chunk_count.to_string()))]);
+        record_indexed(id, generation, chunk_count, 0)
+    }
+
+    fn record_indexed(id: &str, generation: &str, chunk_count: u32, source_buckets: u16) -> Item {
+        let share = HashMap::from([
+            ("chunkCount".to_owned(), AttributeValue::N(chunk_count.to_string())),
+            ("sourceBuckets".to_owned(), AttributeValue::N(source_buckets.to_string())),
+        ]);
         let extra = [("generation", AttributeValue::S(generation.into())), ("share", AttributeValue::M(share))];
         item(&format!("SHARE#{id}"), "RECORD", &extra)
     }
@@ -201,6 +240,19 @@ mod tests {
         assert_eq!(audit.leftovers, ["a CHUNK#g0#0001"]);
         assert_eq!(audit.moved, [("old".to_owned(), "a".to_owned())]);
         assert_eq!(audit.items_under("a").len(), 4);
+    }
+
+    #[test]
+    fn index_items_must_match_the_buckets_records_name() {
+        let index = |id: &str, bucket: &str| item(&format!("SOURCES#0123#{bucket}"), id, &[]);
+        let whole =
+            TableAudit::of_items(vec![record_indexed("a", "g1", 1, 0b1001), index("a", "0"), index("a", "3")], NOW);
+        assert_eq!(whole.findings, Vec::<String>::new());
+        let broken = TableAudit::of_items(
+            vec![record_indexed("a", "g1", 1, 0b1001), index("a", "0"), index("a", "f"), index("gone", "1")],
+            NOW,
+        );
+        assert_eq!(broken.findings.len(), 3, "{:#?}", broken.findings);
     }
 
     #[test]

@@ -1,4 +1,4 @@
-//! Every write step of publish, PUT, rotate and DELETE under each fault: the store paused (the
+//! Every write step of publish, PUT, rotate, DELETE and a live update under each fault: the store paused (the
 //! write applies, if at all, after the service gave up) and the write's response lost (it applied;
 //! the service was not told). The operation's clean run through the proxy names its write steps;
 //! then each (step, fault) runs on a table of its own, all at once.
@@ -18,6 +18,8 @@ enum Operation {
     Replace,
     Rotate,
     Revoke,
+    /// `POST /me/changes` removing one event of the share.
+    Change,
 }
 
 /// What the service answered, read as the contract says.
@@ -55,6 +57,11 @@ impl fmt::Display for Case {
 }
 
 const IDEMPOTENCY_KEY: &str = "fault-test-publish";
+const CHANGE_KEY: &str = "fault-test-change";
+
+fn change_body() -> serde_json::Value {
+    serde_json::json!({"format": "normalized", "removed": ["ev-0"]})
+}
 const OLD_EVENTS: usize = 300;
 const NEW_EVENTS: usize = 320;
 
@@ -78,6 +85,10 @@ impl Operation {
             Self::Replace => app.put(&path, owner, &new).await,
             Self::Rotate => app.send(Method::POST, &format!("{path}/rotate"), owner, None, &[]).await,
             Self::Revoke => app.delete(&path, owner).await,
+            Self::Change => {
+                app.send(Method::POST, "/me/changes", owner, Some(&change_body()), &[("Idempotency-Key", CHANGE_KEY)])
+                    .await
+            }
         }
     }
 
@@ -130,6 +141,7 @@ async fn run_case(case: Case, rig: Rig, old: Option<String>) -> Told {
         (Operation::Replace, Some(id)) => outcome.of_replace(id).await,
         (Operation::Rotate, Some(id)) => outcome.of_rotate(id).await,
         (Operation::Revoke, Some(id)) => outcome.of_revoke(id).await,
+        (Operation::Change, Some(id)) => outcome.of_change(id).await,
         (operation, None) => unreachable!("{operation:?} starts from a share"),
     }
     told
@@ -231,6 +243,29 @@ impl Outcome<'_> {
     }
 }
 
+impl Outcome<'_> {
+    /// The one share, with the event or without it, as told; a retry with the same key leaves it
+    /// without, and the index matches (the audit).
+    async fn of_change(&self, id: &str) {
+        let (case, rig, told) = (self.case, self.rig, self.told);
+        let (before, after) = (Some(("old".to_owned(), OLD_EVENTS)), Some(("old".to_owned(), OLD_EVENTS - 1)));
+        let served = rig.served_as_owner_sees(id).await;
+        match told {
+            Told::Done => assert_eq!(served, after, "{case}: 2xx, the event is gone"),
+            Told::NothingChanged => assert_eq!(served, before, "{case}: 503, the share as it was"),
+            Told::Unknown => assert!(served == before || served == after, "{case}: 504, either: {served:?}"),
+        }
+        let key = [("Idempotency-Key", CHANGE_KEY)];
+        let retry = rig.patient.send(Method::POST, "/me/changes", &rig.owner, Some(&change_body()), &key).await;
+        assert_eq!(retry.status, StatusCode::OK, "{case}: the retry with the same key: {}", retry.text());
+        assert_eq!(rig.served_as_owner_sees(id).await, after, "{case}: the retry completes the change");
+        let audit = TableAudit::of(&rig.store).await;
+        assert_eq!(audit.findings, Vec::<String>::new(), "{case}: after the retry");
+        assert_eq!(self.ids(), [id], "{case}: the share is still the one share");
+        rig.sweep_and_revoke(id, &[]).await;
+    }
+}
+
 /// Runs every (write step, fault) of an operation, each on a table of its own, at once, and reports
 /// every case that failed. Each case runs on a thread and runtime of its own (service, proxy and
 /// all), so one case's handler busy parsing a large body never holds up another's timers. The tables
@@ -311,4 +346,9 @@ async fn rotate_under_faults() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn revoke_under_faults() {
     every_write_step_under_faults(Operation::Revoke).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn change_under_faults() {
+    every_write_step_under_faults(Operation::Change).await;
 }

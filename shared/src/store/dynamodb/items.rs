@@ -64,7 +64,8 @@ pub fn source_bucket(record: &ShareRecord, bucket: u8, tags: &[SourceTag]) -> It
     let mut item = keys::of(keys::sources(&record.group, &record.owner.user_id, bucket), record.id.as_str());
     item.insert(SOURCE_TAGS.into(), AttributeValue::B(Blob::new(tags.concat())));
     if let Some(at) = record.options.expires_at {
-        item.insert(SOURCE_EXPIRES.into(), n(at.as_second()));
+        // Rounded up: a lookup never passes over a share that is still live.
+        item.insert(SOURCE_EXPIRES.into(), n(at.as_second() + i64::from(at.subsec_nanosecond() > 0)));
     }
     if let Some(ttl) = share_ttl(record) {
         item.insert("ttl".into(), n(ttl));
