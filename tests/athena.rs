@@ -175,9 +175,39 @@ async fn broken_athena_records_are_refused_with_pointers_and_nothing_is_stored(a
     assert_nothing_leaked(&logs.text(), PATIENT_VALUES);
 }
 
+/// Live updates take athena records, matched on `appointmentid`, with the same maps as a publish;
+/// the changed records' patients are no more stored or logged than the published ones'.
+async fn athena_changes_update_the_schedule_and_store_nothing_of_the_patient(app: TestApp) {
+    let logs = crate::handlers::captured_logs();
+    let kim = app.member("kim", "clinic");
+    let id = app.publish(&kim, &body(DetailLevel::Limited, fixture())).await["id"].as_str().unwrap().to_owned();
+    let mut appointments = fixture()["appointments"].as_array().unwrap().clone();
+    appointments[0]["appointmenttype"] = json!("Annual Review");
+    appointments[0]["starttime"] = json!("09:30");
+    appointments[1]["appointmentstatus"] = json!("x");
+    let changes = json!({
+        "format": "athena", "changed": [appointments[0].clone(), appointments[1].clone()], "removed": ["1184312"],
+        "departmentTimeZones": {"1": "America/New_York"}, "departmentNames": {"1": "Harbor Street Clinic"},
+        "providerNames": {"71": "Dr. Lee"},
+    });
+    let answer = app.post("/me/changes", &kim, &changes).await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+    assert_eq!(
+        answer.json(),
+        json!({"sharesUpdated": [{"id": id, "eventCount": 3}], "changedMatched": 2, "removedMatched": 1})
+    );
+    let feed = app.get(&format!("/s/{id}/calendar.ics"), &app.anonymous()).await.text();
+    let summaries: Vec<&str> = feed.lines().filter_map(|l| l.strip_prefix("SUMMARY:")).collect();
+    assert_eq!(summaries, ["Annual Review", "Open", "Telehealth Visit"]);
+    assert!(feed.contains("DTSTART:20261207T143000Z"), "09:30 in New York: {feed}");
+    assert_nothing_leaked(&app.stored_text().await, PATIENT_VALUES);
+    assert_nothing_leaked(&logs.text(), PATIENT_VALUES);
+}
+
 crate::per_store!(
     app: athena_appointments_store_nothing_of_the_patient,
-    broken_athena_records_are_refused_with_pointers_and_nothing_is_stored
+    broken_athena_records_are_refused_with_pointers_and_nothing_is_stored,
+    athena_changes_update_the_schedule_and_store_nothing_of_the_patient,
 );
 
 #[test]

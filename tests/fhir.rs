@@ -201,7 +201,36 @@ async fn fhir_bad_input_is_refused_with_pointers_into_the_body_and_nothing_store
     assert_eq!(app.stored_text().await, before, "nothing stored");
 }
 
+/// Live updates take FHIR Appointments (a Bundle too), matched on `id`: a booked visit cancelled
+/// leaves, a pending one booked turns busy; nothing of the patients in the changed resources is stored.
+async fn fhir_changes_update_the_schedule_and_store_nothing_of_the_patient(app: TestApp) {
+    let scheduler = app.member("clinic-scheduler", "northfield");
+    let bundle: Value = serde_json::from_str(SEARCHSET).unwrap();
+    let id = app.publish(&scheduler, &publish_body("limited", bundle.clone())).await["id"].as_str().unwrap().to_owned();
+    let mut changed = bundle.clone();
+    for entry in changed["entry"].as_array_mut().unwrap() {
+        let resource = &mut entry["resource"];
+        match resource["id"].as_str() {
+            Some("apt-1001") => resource["status"] = json!("cancelled"),
+            Some("apt-1006") => resource["status"] = json!("booked"),
+            _ => {}
+        }
+    }
+    let changes = json!({"format": "fhir", "changed": changed, "removed": ["apt-1002"]});
+    let answer = app.post("/me/changes", &scheduler, &changes).await;
+    assert_eq!(answer.status, 200, "{}", answer.text());
+    let answer = answer.json();
+    assert_eq!(answer["sharesUpdated"], json!([{"id": id, "eventCount": 3}]), "{answer}");
+    assert_eq!(answer["removedMatched"], 1);
+    let feed = app.get(&format!("/s/{id}/calendar.ics"), &app.anonymous()).await.text();
+    assert_eq!(lines_with(&feed, "X-MICROSOFT-CDO-BUSYSTATUS:"), ["BUSY", "BUSY", "BUSY"], "{feed}");
+    let share = app.get(&format!("/shares/{id}"), &scheduler).await.json();
+    assert_eq!(share["leftOut"], 4, "the cancelled visit is counted: {share}");
+    assert_nothing_leaked(&app.stored_text().await, PATIENT_VALUES);
+}
+
 crate::per_store!(
     app: fhir_appointments_publish_busy_and_tentative_never_the_patient,
     fhir_bad_input_is_refused_with_pointers_into_the_body_and_nothing_stored,
+    fhir_changes_update_the_schedule_and_store_nothing_of_the_patient,
 );
