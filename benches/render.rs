@@ -41,6 +41,7 @@ fn record(range: DateRange) -> ShareRecord {
         generation: Generation::parse("bench").expect("a generation"),
         chunk_count: 1,
         source_buckets: 0,
+        rotated_from: None,
     }
 }
 

@@ -93,6 +93,7 @@ pub fn record(group: &str, owner: &str, created_at: Timestamp) -> ShareRecord {
         generation: Generation::generate(),
         chunk_count: 1,
         source_buckets: 0,
+        rotated_from: None,
     }
 }
 
@@ -147,7 +148,7 @@ pub fn next_generation(record: &ShareRecord, events: &[SharedEvent]) -> (ShareRe
 }
 
 pub fn superseding(record: &ShareRecord) -> Option<Superseded> {
-    Some(Superseded { id: record.id.clone(), generation: record.generation.clone(), chunk_count: record.chunk_count })
+    Some(Superseded::of(record))
 }
 
 pub fn commit_of(record: &ShareRecord, chunks: &[Vec<u8>], precondition: Precondition) -> ShareCommit {

@@ -125,6 +125,7 @@ async fn uncommitted_chunks_stay_invisible_until_deleted<S: Store + StoredItems>
 async fn rotate<S: Store>(store: &S, from: &ShareRecord, events: &[SharedEvent]) -> (ShareRecord, Vec<Vec<u8>>) {
     let mut rotated = from.clone();
     rotated.id = ShareId::generate();
+    rotated.rotated_from = Some(from.id.clone());
     let (rotated, chunks) = next_generation(&rotated, events);
     let commit = ShareCommit { superseded: superseding(from), ..commit_of(&rotated, &chunks, Precondition::Absent) };
     publish(store, commit, &chunks).await.unwrap();

@@ -81,6 +81,7 @@ async fn sample_share() -> Option<(MemoryStore, ShareId)> {
         generation: Generation::generate(),
         chunk_count: 1,
         source_buckets: 0,
+        rotated_from: None,
     };
     let id = record.id.clone();
     let store = MemoryStore::new();

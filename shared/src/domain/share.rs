@@ -173,6 +173,10 @@ pub struct ShareRecord {
     /// Which buckets of the owner's source index list this share (`SourceIndex::mask`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub source_buckets: u16,
+    /// The id this share was rotated away from, whose forwarding marker points here: the next
+    /// rotation or the revoke retires that marker.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotated_from: Option<ShareId>,
 }
 
 fn is_zero(mask: &u16) -> bool {

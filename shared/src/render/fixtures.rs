@@ -26,6 +26,7 @@ pub fn record(title: &str, zone: &str, start: Date, end: Date, detail: DetailLev
         generation: Generation::parse("g1").expect("a generation"),
         chunk_count: 1,
         source_buckets: 0,
+        rotated_from: None,
     }
 }
 

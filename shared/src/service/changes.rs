@@ -253,11 +253,7 @@ fn rewrite(
     let commit = ShareCommit {
         first_chunk: chunks[0].clone(),
         precondition: Precondition::Generation(existing.generation.clone()),
-        superseded: Some(Superseded {
-            id: existing.id,
-            generation: existing.generation,
-            chunk_count: existing.chunk_count,
-        }),
+        superseded: Some(Superseded::of(&existing)),
         idempotency: None,
         sources,
         record,

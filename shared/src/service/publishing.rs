@@ -74,6 +74,7 @@ impl Publication {
             generation: Generation::generate(),
             chunk_count: u32::try_from(chunk_count).expect("few chunks"),
             source_buckets: self.sources.mask(),
+            rotated_from: None,
         }
     }
 }
@@ -249,17 +250,15 @@ pub async fn replace_share<S: ShareReads + ShareWrites>(
     let Publisher { caller, standing, secret } = *publisher;
     let publication = Publication::prepare(request, standing, caller, secret, now)?;
     let chunks = snapshot::encode(&publication.events);
-    let record = publication.record(existing.id.clone(), caller, existing.created_at, now, chunks.len());
+    let mut record = publication.record(existing.id.clone(), caller, existing.created_at, now, chunks.len());
+    // The id it was rotated from still forwards here until the revoke retires the marker.
+    record.rotated_from = existing.rotated_from.clone();
     let sources = IndexWrite::between(Some((&existing, None)), &record.id, &publication.sources);
     let commit = ShareCommit {
         record: record.clone(),
         first_chunk: chunks[0].clone(),
         precondition: Precondition::Generation(existing.generation.clone()),
-        superseded: Some(Superseded {
-            id: existing.id,
-            generation: existing.generation,
-            chunk_count: existing.chunk_count,
-        }),
+        superseded: Some(Superseded::of(&existing)),
         idempotency: None,
         sources,
     };
@@ -294,16 +293,13 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
     record.id = ShareId::generate();
     record.updated_at = now;
     record.source_buckets = sources.mask();
+    record.rotated_from = Some(existing.id.clone());
     let sources = IndexWrite::between(Some((&existing, Some(&sources))), &record.id, &sources);
     let commit = ShareCommit {
         record: record.clone(),
         first_chunk: published.chunks[0].clone(),
         precondition: Precondition::Absent,
-        superseded: Some(Superseded {
-            id: existing.id.clone(),
-            generation: existing.generation,
-            chunk_count: existing.chunk_count,
-        }),
+        superseded: Some(Superseded::of(&existing)),
         idempotency: None,
         sources,
     };

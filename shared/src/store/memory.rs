@@ -310,8 +310,12 @@ impl ShareWrites for MemoryStore {
         if let Some(entry) = commit.idempotency {
             tables.idempotency.insert(entry.key_digest.clone(), entry);
         }
-        tables.write_sources(&commit.record, commit.sources);
-        tables.records.insert(id.clone(), (commit.record, commit.first_chunk));
+        let mut record = commit.record;
+        if let Some(old) = commit.superseded.filter(|old| old.id != record.id) {
+            record.rotated_from = Some(old.id);
+        }
+        tables.write_sources(&record, commit.sources);
+        tables.records.insert(record.id.clone(), (record, commit.first_chunk));
         Ok(())
     }
 

@@ -101,6 +101,19 @@ pub struct Superseded {
     pub id: ShareId,
     pub generation: Generation,
     pub chunk_count: u32,
+    /// The superseded record's `rotated_from`: a rotation retires the forwarding marker it names.
+    pub rotated_from: Option<ShareId>,
+}
+
+impl Superseded {
+    pub fn of(record: &ShareRecord) -> Self {
+        Self {
+            id: record.id.clone(),
+            generation: record.generation.clone(),
+            chunk_count: record.chunk_count,
+            rotated_from: record.rotated_from.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -154,7 +167,7 @@ pub trait ShareWrites: Send + Sync {
     fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8])
     -> impl Future<Output = StoreResult<()>> + Send;
     /// Atomically applies a commit, sealing the record's pending chunks; a rotation leaves the old id
-    /// forwarding to the new one. `Conflict` when a precondition fails (or a chunk is gone), and then
+    /// forwarding to the new one (and the new record's `rotated_from` naming it). `Conflict` when a precondition fails (or a chunk is gone), and then
     /// nothing changed; `Indeterminate` when the outcome could not be found out.
     fn commit(&self, commit: ShareCommit) -> impl Future<Output = StoreResult<()>> + Send;
     /// Removes the extra chunks of a generation that was never committed (cleanup after a failure).

@@ -18,12 +18,9 @@ use std::collections::{BTreeMap, HashMap};
 
 /// A chunk's mark while its generation is not committed: when it was written (epoch seconds).
 pub const PENDING: &str = "pending";
-/// On a record of a rotated share: the id it was rotated from, whose forwarding marker points here.
-pub const ROTATED_FROM: &str = "rotatedFrom";
-
 /// The record item: the share, its first chunk, the generation a commit's condition checks, the
-/// keys of the indexes that list it (by owner, and by group), its TTL, and where it was rotated from.
-pub fn record(record: &ShareRecord, first_chunk: Vec<u8>, rotated_from: Option<&ShareId>) -> StoreResult<Item> {
+/// keys of the indexes that list it (by owner, and by group), and its TTL.
+pub fn record(record: &ShareRecord, first_chunk: Vec<u8>) -> StoreResult<Item> {
     let mut item = keys::of(keys::share(&record.id), keys::RECORD_SK);
     item.insert("share".into(), to_attribute_value(record).map_err(unstorable)?);
     item.insert("chunk".into(), AttributeValue::B(Blob::new(first_chunk)));
@@ -33,9 +30,6 @@ pub fn record(record: &ShareRecord, first_chunk: Vec<u8>, rotated_from: Option<&
     item.insert("gsi2sk".into(), s(keys::group_share(record.created_at, &record.id)));
     if let Some(ttl) = share_ttl(record) {
         item.insert("ttl".into(), n(ttl));
-    }
-    if let Some(from) = rotated_from {
-        item.insert(ROTATED_FROM.into(), s(from.as_str()));
     }
     Ok(item)
 }

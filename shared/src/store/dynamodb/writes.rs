@@ -80,12 +80,6 @@ impl DynamoStore {
         Ok(item.and_then(|mut item| items::read_attribute(&mut item, "generation").ok()))
     }
 
-    /// The id a record says it was rotated from (whose forwarding marker points at it).
-    async fn rotated_from(&self, id: &ShareId) -> StoreResult<Option<ShareId>> {
-        let item = self.get_item(keys::share(id), keys::RECORD_SK, Some(items::ROTATED_FROM)).await?;
-        Ok(item.and_then(|mut item| items::read_attribute(&mut item, items::ROTATED_FROM).ok()))
-    }
-
     /// Deletes the record only if it still points at `generation`.
     fn delete_record(&self, id: &ShareId, generation: &Generation) -> StoreResult<TransactWriteItem> {
         let delete = Delete::builder()
@@ -188,25 +182,15 @@ impl DynamoStore {
         Ok(())
     }
 
-    /// The sort keys of every item under a share's key, with the record's `rotatedFrom`, read
-    /// strongly consistent.
-    async fn share_keys(&self, id: &ShareId) -> StoreResult<(Vec<String>, Option<ShareId>)> {
+    /// The sort keys of every item under a share's key, read strongly consistent.
+    async fn share_keys(&self, id: &ShareId) -> StoreResult<Vec<String>> {
         let query = self
             .partition_query(keys::share(id))
             .key_condition_expression("#pk = :pk")
-            .projection_expression("sk, #rotated")
-            .expression_attribute_names("#rotated", items::ROTATED_FROM)
+            .projection_expression("sk")
             .consistent_read(true);
-        let mut sort_keys = Vec::new();
-        let mut rotated_from = None;
-        for mut item in self.query_all(query).await? {
-            let sk: String = items::read_attribute(&mut item, "sk")?;
-            if sk == keys::RECORD_SK {
-                rotated_from = items::read_attribute(&mut item, items::ROTATED_FROM).ok();
-            }
-            sort_keys.push(sk);
-        }
-        Ok((sort_keys, rotated_from))
+        let items = self.query_all(query).await?;
+        items.into_iter().map(|mut item| items::read_attribute(&mut item, "sk")).collect()
     }
 }
 
@@ -218,14 +202,11 @@ impl ShareWrites for DynamoStore {
     async fn commit(&self, commit: ShareCommit) -> StoreResult<()> {
         let ShareCommit { record, first_chunk, precondition, superseded, idempotency, sources } = commit;
         let rotation = superseded.as_ref().filter(|old| old.id != record.id);
-        // A re-publish keeps the record's link to the id it was rotated from, so that its revoke still
-        // retires that id's forwarding marker (the generation condition below makes the read current).
-        let rotated_from = match (rotation, &precondition) {
-            (Some(old), _) => Some(old.id.clone()),
-            (None, Precondition::Generation(_)) => self.rotated_from(&record.id).await?,
-            (None, Precondition::Absent) => None,
-        };
-        let item = items::record(&record, first_chunk, rotated_from.as_ref())?;
+        let mut record = record;
+        if let Some(old) = rotation {
+            record.rotated_from = Some(old.id.clone());
+        }
+        let item = items::record(&record, first_chunk)?;
         let put = Put::builder().table_name(self.table()).set_item(Some(item));
         let put = match &precondition {
             Precondition::Absent => {
@@ -246,8 +227,9 @@ impl ShareWrites for DynamoStore {
             // the share; the marker of the rotation before is retired.
             writes.push(self.delete_record(&old.id, &old.generation)?);
             writes.push(self.put(items::forwarding(&old.id, &record.id, Timestamp::now()))?);
-            if let Some(previous) = self.rotated_from(&old.id).await? {
-                writes.push(self.delete_item(keys::of(keys::share(&previous), keys::FORWARD_SK))?);
+            // The old record's condition makes its `rotated_from` current.
+            if let Some(previous) = &old.rotated_from {
+                writes.push(self.delete_item(keys::of(keys::share(previous), keys::FORWARD_SK))?);
             }
         }
         for (bucket, tags) in &sources.put {
@@ -266,12 +248,13 @@ impl ShareWrites for DynamoStore {
     }
 
     async fn delete_share(&self, record: &ShareRecord) -> StoreResult<()> {
-        let (sort_keys, rotated_from) = self.share_keys(&record.id).await?;
+        let sort_keys = self.share_keys(&record.id).await?;
         let mut writes = vec![self.delete_record(&record.id, &record.generation)?];
         writes.extend(self.delete_source_items(record, &IndexWrite::all_of(record))?);
         writes.extend(self.delete_chunk_items(&record.id, &record.generation, record.chunk_count)?);
-        if let Some(previous) = rotated_from {
-            writes.push(self.delete_item(keys::of(keys::share(&previous), keys::FORWARD_SK))?);
+        // The record's condition makes its `rotated_from` current.
+        if let Some(previous) = &record.rotated_from {
+            writes.push(self.delete_item(keys::of(keys::share(previous), keys::FORWARD_SK))?);
         }
         // Everything else under the share's key goes with the record: leftovers of failed writes, a
         // forwarding marker. The record's condition keeps a concurrent commit's chunks safe: a commit
