@@ -82,6 +82,18 @@ struct FunctionProcess {
 
 impl FunctionProcess {
     async fn start(function: &str, level: &str, template: &Yaml, table: &str, dir: &Path) -> Self {
+        Self::start_without(function, level, template, table, dir, None).await
+    }
+
+    /// As `start`, without the environment variable `missing`.
+    async fn start_without(
+        function: &str,
+        level: &str,
+        template: &Yaml,
+        table: &str,
+        dir: &Path,
+        missing: Option<&str>,
+    ) -> Self {
         let endpoint = std::env::var("DYNAMODB_ENDPOINT").expect("DYNAMODB_ENDPOINT (DynamoDB Local)");
         let emulator = RuntimeApiEmulator::start().await;
         let log = dir.join(format!("{function}.log"));
@@ -91,6 +103,7 @@ impl FunctionProcess {
             .env_clear()
             .envs(template_environment(template))
             .envs(lambda_environment(function, emulator.address, &endpoint, table))
+            .env_remove(missing.unwrap_or("LAMBDA_LOGS_NOTHING_MISSING"))
             // What Lambda's advanced logging controls set from ApplicationLogLevel and LogFormat.
             .envs([("RUST_LOG", level), ("AWS_LAMBDA_LOG_LEVEL", level), ("AWS_LAMBDA_LOG_FORMAT", "JSON")])
             .env(FUNCTION_VARIABLE, function)
@@ -187,6 +200,14 @@ async fn no_allowed_log_level_logs_a_token_a_body_or_a_share_id() {
     let audit = settings.invoke(as_caller(authenticated("GET /admin/shares", "/admin/shares"))).await;
     assert!(audit.0 == 200 && audit.1.contains(&id), "{audit:?}");
 
+    let changed_event = json!({"id": "okapi-source-id", "title": "Okapi changed title",
+        "start": "2026-12-04T09:00:00-05:00", "end": "2026-12-04T10:00:00-05:00"});
+    let change = as_caller(authenticated("POST /me/changes", "/me/changes"))
+        .header("idempotency-key", "Wallaby-change")
+        .json_body(&json!({"changed": [changed_event], "removed": ["kiwi-removed-id"]}));
+    let changed = publish.invoke(change).await;
+    assert!(changed.0 == 200 && changed.1.contains(&id), "{changed:?}");
+
     let rotated =
         publish.invoke(as_caller(on("POST /shares/{id}/rotate", &format!("{path}/rotate"), ("id", &id)))).await;
     assert_eq!(rotated.0, 200, "{}", rotated.1);
@@ -196,15 +217,34 @@ async fn no_allowed_log_level_logs_a_token_a_body_or_a_share_id() {
 
     let logs = [publish.logs().await, view.logs().await, settings.logs().await].concat();
     assert!(logs.contains(&format!(r#""level":"{level}""#)), "nothing logged at {level}:\n{logs}");
-    for route in ["POST /shares", "DELETE /shares/{id}", "GET /s/{id}", "GET /admin/shares"] {
+    for route in ["POST /shares", "POST /me/changes", "DELETE /shares/{id}", "GET /s/{id}", "GET /admin/shares"] {
         assert!(logs.contains(&format!(r#""route":"{route}""#)), "no line for {route}:\n{logs}");
     }
     let token = TOKEN.trim_start_matches("Bearer ");
-    let secrets = [token, &token[..30], "Zanzibar", "Okapi", "Quokka", "Narwhal", "Kiwi", "Wombat", "Wallaby"];
+    let secrets =
+        [token, &token[..30], "Zanzibar", "Okapi", "okapi", "Quokka", "Narwhal", "Kiwi", "kiwi", "Wombat", "Wallaby"];
+    let source_id_key = "emulated-secret-";
     let people = ["AdeleV", "Adele Vance"];
-    for secret in secrets.iter().chain(&people).copied().chain([id.as_str(), new_id.as_str()]) {
+    for secret in secrets.iter().chain(&people).copied().chain([id.as_str(), new_id.as_str(), source_id_key]) {
         assert!(!logs.contains(secret), "{secret} reached the logs at {level}; see {}", dir.display());
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A deployed publish function keys source ids with its own secret: without `SOURCE_ID_KEY` it does
+/// not start (an init error), rather than fall back to the public development secret.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_publish_function_does_not_start_without_its_source_id_key() {
+    let template = template();
+    let table = fresh_store().await.table().to_owned();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("no-key-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut publish =
+        FunctionProcess::start_without("publish-share", "INFO", &template, &table, &dir, Some("SOURCE_ID_KEY")).await;
+    let exited = tokio::time::timeout(Duration::from_secs(30), publish.child.wait()).await;
+    let status = exited.expect("the function stops at init").unwrap();
+    let log = std::fs::read_to_string(&publish.log).unwrap();
+    assert!(!status.success() && log.contains("SOURCE_ID_KEY is not set"), "{status:?}: {log}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

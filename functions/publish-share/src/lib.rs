@@ -33,10 +33,9 @@ pub const ROUTES: &[&str] = &[
 pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
     lambda_runtime::tracing::init_default_subscriber();
     // A deployed function keys source ids with its own secret, never the public development one.
-    let config = ServiceConfig {
-        source_id_secret: share_core::config::source_id_secret_from_env()?,
-        ..ServiceConfig::from_env()
-    };
+    let secret = share_core::config::source_id_secret_from_env()
+        .inspect_err(|error| tracing::error!(%error, "the function cannot start"))?;
+    let config = ServiceConfig { source_id_secret: secret, ..ServiceConfig::from_env() };
     let store = share_core::store::DynamoStore::from_env(&config.table_name).await?;
     store.warm_up().await;
     let handler = |request| async { Ok::<_, lambda_http::Error>(handle(&store, &config, request).await) };
