@@ -2,7 +2,7 @@
 //! read as a publish body's events are (400 for wrong JSON or types, 422 for broken rules, all at once).
 
 use crate::domain::ValidationErrors;
-use crate::publish_request::PublishRequestError;
+use crate::publish_request::{PublishRequestError, json_body};
 use crate::sources::athena::{DirectoryMaps, IdMap, PracticeDirectory};
 use crate::sources::{self, ReadContext, SourceEvent, SourceFormat};
 use jiff::tz::TimeZone;
@@ -38,15 +38,7 @@ struct ChangesBody<'a> {
 
 impl ChangesRequest {
     pub fn parse(body: &[u8]) -> Result<Self, PublishRequestError> {
-        let mut deserializer = serde_json::Deserializer::from_slice(body);
-        let body: ChangesBody = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-            let pointer = Some(crate::domain::json_pointer(error.path())).filter(|p| !p.is_empty());
-            PublishRequestError::Malformed { pointer, message: error.inner().to_string() }
-        })?;
-        deserializer.end().map_err(|error| PublishRequestError::Malformed {
-            pointer: None,
-            message: format!("only white space may follow the JSON document ({error})"),
-        })?;
+        let body: ChangesBody = json_body(body)?;
         let mut errors = ValidationErrors::new();
         let format = match body.format {
             Some(raw) => errors.check("/format", SourceFormat::parse(&raw)),

@@ -52,17 +52,23 @@ struct RangeBody {
     end: Option<String>,
 }
 
+/// A JSON body as `T`: wrong JSON or types are `Malformed`, with the pointer where it went wrong.
+pub(crate) fn json_body<'a, T: Deserialize<'a>>(body: &'a [u8]) -> Result<T, PublishRequestError> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let parsed: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let pointer = Some(crate::domain::json_pointer(error.path())).filter(|p| !p.is_empty());
+        PublishRequestError::Malformed { pointer, message: error.inner().to_string() }
+    })?;
+    deserializer.end().map_err(|error| PublishRequestError::Malformed {
+        pointer: None,
+        message: format!("only white space may follow the JSON document ({error})"),
+    })?;
+    Ok(parsed)
+}
+
 impl PublishRequest {
     pub fn parse(body: &[u8], now: Timestamp) -> Result<Self, PublishRequestError> {
-        let mut deserializer = serde_json::Deserializer::from_slice(body);
-        let body: PublishBody = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-            let pointer = Some(crate::domain::json_pointer(error.path())).filter(|p| !p.is_empty());
-            PublishRequestError::Malformed { pointer, message: error.inner().to_string() }
-        })?;
-        deserializer.end().map_err(|error| PublishRequestError::Malformed {
-            pointer: None,
-            message: format!("only white space may follow the JSON document ({error})"),
-        })?;
+        let body: PublishBody = json_body(body)?;
         let mut errors = ValidationErrors::new();
         match body.visibility.as_deref() {
             Some("public") => {}
