@@ -238,6 +238,12 @@ async fn the_index_follows_put_rotate_revoke_and_expiry(app: TestApp) {
     let answer = pushed(&app, &kim, json!({"format": "msgraph", "removed": ["c1"]})).await;
     assert_eq!((updated_ids(&answer), answer["removedMatched"].as_u64()), (BTreeSet::new(), Some(0)));
 
+    let admin = app.role_admin("ada", "contoso");
+    let audited = id_of(&app.publish(&kim, &graph_share("Audited", "limited", vec![graph("e1", "Five", 6)])).await);
+    assert_index_exact(&app, &[&audited]).await;
+    assert_eq!(app.delete(&format!("/shares/{audited}"), &admin).await.status, StatusCode::NO_CONTENT);
+    assert_index_exact(&app, &[]).await;
+
     let mut brief = graph_share("Brief", "limited", vec![graph("d1", "Soon", 3)]);
     let expires_at = jiff::Timestamp::now() + jiff::SignedDuration::from_millis(1500);
     brief["expiresAt"] = json!(expires_at.to_string());
