@@ -81,7 +81,10 @@ impl ChangesRequest {
         if without_id > 0 {
             errors.push(
                 "/changed",
-                format!("{without_id} changed events have no source id: only events with an id can be matched"),
+                match without_id {
+                    1 => "1 changed event has no source id: only events with an id can be matched".to_owned(),
+                    n => format!("{n} changed events have no source id: only events with an id can be matched"),
+                },
             );
         }
         errors.into_result().map_err(PublishRequestError::Invalid)?;

@@ -4,6 +4,8 @@
 //! snapshots hold through publish, PUT, rotate, revoke and expiry; bad input and failures change
 //! nothing, or say what they changed.
 
+mod model;
+
 use crate::per_store;
 use crate::support::instrumented_store::InstrumentedStore;
 use crate::support::{Backend, TestApp, TestResponse, dynamo_local};
