@@ -92,7 +92,9 @@ async fn index_matches_the_model_through_random_steps(app: TestApp) {
                     let answer = pushed(&app, who, change).await;
                     assert_eq!(updated_ids(&answer), holders, "{context}: the caller's shares holding {source}");
                     if leaves {
-                        shares.values_mut().for_each(|ids| drop(ids.remove(&source)));
+                        for ids in shares.values_mut() {
+                            ids.remove(&source);
+                        }
                     }
                 }
             }
