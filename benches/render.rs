@@ -33,6 +33,7 @@ fn record(range: DateRange) -> ShareRecord {
             time_zone: ShareTimeZone::parse("America/New_York").unwrap(),
             range,
             expires_at: None,
+            embed_origins: Vec::new(),
         },
         event_count: 0,
         left_out: LeftOut::default(),

@@ -1,6 +1,6 @@
 //! The JSON shapes of the contract's responses (and the settings bodies), built from domain types.
 
-use crate::domain::{DateRange, DetailLevel, ShareState, SharingMode, SharingPolicy, UserPermission};
+use crate::domain::{DateRange, DetailLevel, EmbedOrigin, ShareState, SharingMode, SharingPolicy, UserPermission};
 use crate::service::{ShareListing, ShareWithState, Standing};
 use crate::store::ListCursor;
 use jiff::Timestamp;
@@ -23,6 +23,7 @@ pub struct ShareJson<'a> {
     created_at: Timestamp,
     updated_at: Timestamp,
     expires_at: Option<Timestamp>,
+    embed_origins: &'a [EmbedOrigin],
     owner: OwnerJson<'a>,
     state: ShareState,
 }
@@ -53,6 +54,7 @@ impl<'a> ShareJson<'a> {
             created_at: record.created_at,
             updated_at: record.updated_at,
             expires_at: record.options.expires_at,
+            embed_origins: &record.options.embed_origins,
             owner: OwnerJson { user_id: record.owner.user_id.as_str(), email: record.owner.email.as_deref() },
             state: share.state,
         }

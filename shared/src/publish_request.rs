@@ -1,7 +1,10 @@
 //! The body of `POST /shares` and `PUT /shares/{id}`, parsed into validated options and source
 //! events: wrong JSON or types are `Malformed` (400), broken rules `Invalid` (422), all at once.
 
-use crate::domain::{DateRange, DefaultView, DetailLevel, EventTime, ShareOptions, ShareTimeZone, ValidationErrors};
+use crate::domain::{
+    DateRange, DefaultView, DetailLevel, EmbedOrigin, EventTime, MAX_EMBED_ORIGINS, ShareOptions, ShareTimeZone,
+    ValidationErrors,
+};
 use crate::sources::athena::{DirectoryMaps, IdMap, PracticeDirectory};
 use crate::sources::{self, MAX_EVENTS, MAX_TEXT_CHARS, ReadContext, SourceEvent, SourceFormat};
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
@@ -38,6 +41,7 @@ struct PublishBody<'a> {
     time_zone: Option<String>,
     range: Option<RangeBody>,
     expires_at: Option<String>,
+    embed_origins: Option<Vec<String>>,
     format: Option<String>,
     department_time_zones: Option<IdMap>,
     department_names: Option<IdMap>,
@@ -111,6 +115,7 @@ impl PublishRequest {
             }
         });
         let explicit_range = body.range.and_then(|range| parse_range(range, &mut errors));
+        let embed_origins = parse_embed_origins(body.embed_origins.unwrap_or_default(), &mut errors);
         let directory_maps = DirectoryMaps {
             department_time_zones: body.department_time_zones,
             department_names: body.department_names,
@@ -136,8 +141,26 @@ impl PublishRequest {
             unreachable!("every missing field was recorded as an error");
         };
         let range = explicit_range.unwrap_or_else(|| span_of(&events, time_zone.zone(), now));
-        Ok(Self { options: ShareOptions { title, detail, view, time_zone, range, expires_at }, format, events })
+        let options = ShareOptions { title, detail, view, time_zone, range, expires_at, embed_origins };
+        Ok(Self { options, format, events })
     }
+}
+
+/// At most ten origins, each at its own pointer; one given twice is kept once.
+fn parse_embed_origins(raw: Vec<String>, errors: &mut ValidationErrors) -> Vec<EmbedOrigin> {
+    if raw.len() > MAX_EMBED_ORIGINS {
+        errors.push("/embedOrigins", format!("holds at most {MAX_EMBED_ORIGINS} origins"));
+        return Vec::new();
+    }
+    let mut origins: Vec<EmbedOrigin> = Vec::with_capacity(raw.len());
+    for (i, origin) in raw.iter().enumerate() {
+        if let Some(origin) = errors.check(&format!("/embedOrigins/{i}"), EmbedOrigin::parse(origin))
+            && !origins.contains(&origin)
+        {
+            origins.push(origin);
+        }
+    }
+    origins
 }
 
 fn parse_range(range: RangeBody, errors: &mut ValidationErrors) -> Option<DateRange> {
@@ -246,6 +269,33 @@ mod tests {
                 "{trailing:?}"
             );
         }
+    }
+
+    #[test]
+    fn embed_origins_are_checked_each_at_its_pointer() {
+        let body = |origins: &str| {
+            format!(
+                r#"{{"title":"t","visibility":"public","detail":"full","timeZone":"UTC","events":[],"embedOrigins":{origins}}}"#
+            )
+        };
+        let request =
+            parse(&body(r#"["https://Intranet.example.com","https://a.example:8443","https://intranet.example.com"]"#))
+                .unwrap();
+        let kept: Vec<&str> = request.options.embed_origins.iter().map(EmbedOrigin::as_str).collect();
+        assert_eq!(kept, ["https://intranet.example.com", "https://a.example:8443"]);
+        let Err(PublishRequestError::Invalid(errors)) =
+            parse(&body(r#"["https://ok.example","http://no.example","https://x.example/path"]"#))
+        else {
+            panic!("expected rule errors")
+        };
+        let pointers: Vec<&str> = errors.errors().iter().map(|e| e.pointer.as_str()).collect();
+        assert_eq!(pointers, ["/embedOrigins/1", "/embedOrigins/2"]);
+        let eleven: Vec<String> = (0..11).map(|i| format!("\"https://s{i}.example\"")).collect();
+        assert!(matches!(parse(&body(&format!("[{}]", eleven.join(",")))), Err(PublishRequestError::Invalid(_))));
+        assert!(
+            matches!(parse(&body("[5]")), Err(PublishRequestError::Malformed { pointer: Some(p), .. }) if p == "/embedOrigins/0")
+        );
+        assert!(matches!(parse(&body(r#""https://ok.example""#)), Err(PublishRequestError::Malformed { .. })));
     }
 
     #[test]

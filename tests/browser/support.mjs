@@ -77,7 +77,8 @@ export function sharePath(share) {
   return `/s/${share.id}`;
 }
 
-export async function launchBrowser() {
+/** Headless Chromium; `args` adds flags (e.g. host resolver rules). */
+export async function launchBrowser({ args = [] } = {}) {
   return chromium.launch({
     executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
     args: [
@@ -89,6 +90,7 @@ export async function launchBrowser() {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
+      ...args,
     ],
   });
 }

@@ -15,7 +15,7 @@ use sha2::{Digest, Sha256};
 use share_core::domain::{ShareId, ShareRecord, SharedEvent};
 use share_core::http::{log_response, path_parameter, public_base_url, route_key};
 use share_core::public_origin::PublicOrigin;
-use share_core::render::{self, ErrorPage, PageQuery, with_security_headers};
+use share_core::render::{self, ErrorPage, Framing, PageQuery, with_security_headers};
 use share_core::service::{self, ServiceError};
 use share_core::store::{PolicyReads, ShareReads};
 use std::sync::Arc;
@@ -104,7 +104,7 @@ async fn serve<S: ShareReads + PolicyReads>(
     let etag = entity_tag(&record, &representation, now);
     if if_none_match(request.headers(), &preferred.entity_tag(&etag)) {
         let builder = Response::builder().status(StatusCode::NOT_MODIFIED);
-        return with_view_headers(builder, &representation, &preferred.entity_tag(&etag))
+        return with_view_headers(builder, &record, &representation, &preferred.entity_tag(&etag))
             .body(Body::Empty)
             .expect("valid response");
     }
@@ -128,7 +128,7 @@ async fn serve<S: ShareReads + PolicyReads>(
         return error_response(ErrorPage::TooLarge);
     };
     let builder = Response::builder().status(StatusCode::OK).header(header::CONTENT_TYPE, content_type);
-    let mut builder = with_view_headers(builder, &representation, &coding.entity_tag(&etag));
+    let mut builder = with_view_headers(builder, &record, &representation, &coding.entity_tag(&etag));
     if let Some(content_encoding) = coding.content_encoding() {
         builder = builder.header(header::CONTENT_ENCODING, content_encoding);
     }
@@ -208,18 +208,22 @@ fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
 
 fn with_view_headers(
     builder: lambda_http::http::response::Builder,
+    record: &ShareRecord,
     representation: &Representation,
     etag: &str,
 ) -> lambda_http::http::response::Builder {
-    let embed = matches!(representation, Representation::Page(query, _) if query.embed);
-    with_security_headers(builder, embed)
+    let framing = match representation {
+        Representation::Page(query, _) if query.embed => Framing::embed_page(&record.options.embed_origins),
+        _ => Framing::Nobody,
+    };
+    with_security_headers(builder, framing)
         .header(header::ETAG, etag)
         .header(header::CACHE_CONTROL, CACHE_CONTROL)
         .header(header::VARY, "Accept-Encoding")
 }
 
 fn error_response(page: ErrorPage) -> Response<Body> {
-    let mut builder = with_security_headers(Response::builder().status(page.status()), false)
+    let mut builder = with_security_headers(Response::builder().status(page.status()), Framing::Nobody)
         .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
         .header(header::CACHE_CONTROL, "no-store");
     match page {

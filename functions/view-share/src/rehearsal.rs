@@ -73,6 +73,7 @@ async fn sample_share() -> Option<(MemoryStore, ShareId)> {
             time_zone,
             range,
             expires_at: None,
+            embed_origins: Vec::new(),
         },
         event_count: events.len() as u32,
         left_out: LeftOut::default(),

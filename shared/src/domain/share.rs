@@ -1,6 +1,6 @@
 //! A published share: its options and the record kept beside its snapshot.
 
-use super::{Generation, GroupId, ShareId, SharingDecision, UserId};
+use super::{EmbedOrigin, Generation, GroupId, ShareId, SharingDecision, UserId};
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
 use serde::{Deserialize, Serialize};
 
@@ -141,6 +141,9 @@ pub struct ShareOptions {
     pub range: DateRange,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
+    /// The sites the embed page may be framed by; none: any site.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub embed_origins: Vec<EmbedOrigin>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -18,6 +18,7 @@ pub fn record(title: &str, zone: &str, start: Date, end: Date, detail: DetailLev
             time_zone: ShareTimeZone::parse(zone).unwrap(),
             range: DateRange::new(start, end).unwrap(),
             expires_at: None,
+            embed_origins: Vec::new(),
         },
         event_count: 0,
         left_out: LeftOut::default(),

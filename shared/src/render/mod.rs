@@ -28,4 +28,4 @@ pub use page::{ErrorPage, error_page, share_page};
 #[cfg(feature = "view")]
 pub use query::PageQuery;
 #[cfg(feature = "view")]
-pub use security_headers::{content_security_policy, with_security_headers};
+pub use security_headers::{Framing, content_security_policy, with_security_headers};

@@ -1,8 +1,9 @@
 use super::agenda::AGENDA_PAGE;
 use super::*;
+use crate::domain::EmbedOrigin;
 use crate::domain::{Color, Description, EventTime, ShowAs};
 use crate::render::fixtures::{all_day, record, timed};
-use crate::render::{content_security_policy, style};
+use crate::render::{Framing, content_security_policy, style};
 use jiff::civil::date;
 use jiff::tz::TimeZone;
 
@@ -370,11 +371,18 @@ fn agenda_pages_and_folds_long_descriptions() {
 
 #[test]
 fn no_scripts_and_the_style_hash_matches_the_inline_stylesheet() {
-    let csp = content_security_policy(false);
+    let csp = content_security_policy(Framing::Nobody);
     assert!(
         csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'") && !csp.contains("unsafe-inline")
     );
-    assert!(content_security_policy(true).contains("frame-ancestors *"));
+    assert!(content_security_policy(Framing::embed_page(&[])).ends_with("frame-ancestors *"));
+    let origins =
+        ["https://intranet.example.com", "https://portal.example.com:8443"].map(|o| EmbedOrigin::parse(o).unwrap());
+    let listed = content_security_policy(Framing::embed_page(&origins));
+    assert!(
+        listed.ends_with("frame-ancestors https://intranet.example.com https://portal.example.com:8443"),
+        "{listed}"
+    );
     for page in [
         render(&rota(), &sample_events(), &[], date(2026, 12, 1)),
         render(&rota(), &sample_events(), &[("view", "week")], date(2026, 12, 1)),
