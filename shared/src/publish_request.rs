@@ -154,7 +154,7 @@ fn parse_embed_origins(raw: Vec<String>, errors: &mut ValidationErrors) -> Vec<E
     }
     let mut origins: Vec<EmbedOrigin> = Vec::with_capacity(raw.len());
     for (i, origin) in raw.iter().enumerate() {
-        if let Some(origin) = errors.check(&format!("/embedOrigins/{i}"), EmbedOrigin::parse(origin))
+        if let Some(origin) = errors.check(format!("/embedOrigins/{i}"), EmbedOrigin::parse(origin))
             && !origins.contains(&origin)
         {
             origins.push(origin);
