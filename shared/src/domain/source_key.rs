@@ -81,6 +81,11 @@ impl SourceKey {
     pub fn tag(&self) -> SourceTag {
         self.0[..8].try_into().expect("16 bytes")
     }
+
+    /// The key as 32 lowercase hex digits.
+    pub fn hex(&self) -> String {
+        self.0.iter().map(|b| format!("{b:02x}")).collect()
+    }
 }
 
 impl fmt::Debug for SourceKey {

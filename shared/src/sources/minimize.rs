@@ -57,11 +57,17 @@ impl RangeBounds {
 pub struct EventOrigin {
     uid_scope: String,
     keys: SourceKeys,
+    /// The same secret and owner under another name: an event's public UID says nothing of its key.
+    uids: SourceKeys,
 }
 
 impl EventOrigin {
     pub fn new(secret: &SourceIdSecret, group: &GroupId, owner: &UserId, format: SourceFormat) -> Self {
-        Self { uid_scope: format!("{group}/{owner}"), keys: secret.keys_for(group, owner, format.as_str()) }
+        Self {
+            uid_scope: format!("{group}/{owner}"),
+            keys: secret.keys_for(group, owner, format.as_str()),
+            uids: secret.keys_for(group, owner, "uid"),
+        }
     }
 
     pub fn keys(&self) -> &SourceKeys {
@@ -92,7 +98,7 @@ pub fn minimize(
             continue;
         }
         let ordinal = ordinals.entry((event.start, event.end)).or_default();
-        let uid = event_uid(&origin.uid_scope, &event, *ordinal);
+        let uid = origin.uid_of(&event, *ordinal);
         *ordinal += 1;
         let source = origin.source_key(&event);
         kept.push(keep_shown(event, detail, uid, source));
@@ -149,18 +155,23 @@ fn kept_description(description: SourceDescription) -> Option<Description> {
     (!text.trim().is_empty()).then_some(kept)
 }
 
-/// A UID stable across re-publishes of the same source event, from which the source id cannot be read.
-fn event_uid(scope: &str, event: &SourceEvent, ordinal: u32) -> String {
-    let mut hasher = Sha256::new();
-    hasher.update(scope.as_bytes());
-    hasher.update([0]);
-    match &event.source_id {
-        Some(id) => hasher.update(id.as_bytes()),
-        None => hasher.update(format!("{:?}|{:?}|{ordinal}", event.start, event.end).as_bytes()),
+impl EventOrigin {
+    /// A UID stable across re-publishes of the same source event: a keyed digest of its source id
+    /// (no one without the secret can test a guessed id against it), else of its times and place
+    /// among the events with the same times.
+    fn uid_of(&self, event: &SourceEvent, ordinal: u32) -> String {
+        let hex: String = match &event.source_id {
+            Some(id) => self.uids.key_of(id).hex(),
+            None => {
+                let mut hasher = Sha256::new();
+                hasher.update(self.uid_scope.as_bytes());
+                hasher.update([0]);
+                hasher.update(format!("{:?}|{:?}|{ordinal}", event.start, event.end).as_bytes());
+                hasher.finalize()[..16].iter().map(|b| format!("{b:02x}")).collect()
+            }
+        };
+        format!("{hex}@calendar-share")
     }
-    let digest = hasher.finalize();
-    let hex: String = digest[..16].iter().map(|b| format!("{b:02x}")).collect();
-    format!("{hex}@calendar-share")
 }
 #[cfg(test)]
 mod tests {
@@ -260,5 +271,20 @@ mod tests {
         );
         assert_eq!(a[0].uid, b[0].uid);
         assert!(!a[0].uid.contains("src-A"));
+        // Keyed: a guess at the id cannot be checked against the UID without the secret, and the
+        // UID is not the source key the index holds.
+        let unkeyed = Sha256::digest(b"g/u\0src-A")[..16].iter().map(|b| format!("{b:02x}")).collect::<String>();
+        assert_ne!(a[0].uid, format!("{unkeyed}@calendar-share"));
+        assert!(!a[0].uid.starts_with(&a[0].source.unwrap().hex()));
+        let (group, owner) = (GroupId::parse("g").unwrap(), UserId::parse("u").unwrap());
+        let other_secret = SourceIdSecret::new(&[9; 32]).unwrap();
+        let elsewhere = EventOrigin::new(&other_secret, &group, &owner, SourceFormat::Normalized);
+        let (c, _) = minimize(
+            vec![source("A", "2026-12-03T14:00:00Z", "2026-12-03T15:00:00Z")],
+            DetailLevel::Full,
+            &december(),
+            &elsewhere,
+        );
+        assert_ne!(a[0].uid, c[0].uid, "another secret, another UID");
     }
 }
