@@ -2,6 +2,7 @@
 //! list the part of an event that falls on a day.
 
 use super::look::{Look, label};
+use crate::render::EventKey;
 use crate::render::timeline::{Clock, Segment};
 use std::fmt;
 
@@ -29,6 +30,7 @@ impl ChipTime {
 }
 
 pub(super) struct Chip<'a> {
+    pub(super) key: EventKey,
     pub(super) time: ChipTime,
     pub(super) label: &'a str,
     pub(super) look: Look,
@@ -46,6 +48,11 @@ impl<'a> Chip<'a> {
         } else {
             ChipTime::None
         };
-        Self { time, label: label(placed.event), look: Look::of(placed.event, availability) }
+        Self {
+            key: EventKey::of(&placed.event.uid),
+            time,
+            label: label(placed.event),
+            look: Look::of(placed.event, availability),
+        }
     }
 }
