@@ -23,14 +23,30 @@ impl EventKey {
     }
 }
 
-impl fmt::Display for EventKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl EventKey {
+    fn write_hex(&self, out: &mut dyn fmt::Write) -> fmt::Result {
         const HEX: &[u8; 16] = b"0123456789abcdef";
         let mut digits = [0u8; 16];
         for (at, digit) in digits.iter_mut().enumerate() {
             *digit = HEX[((self.0 >> (60 - 4 * at)) & 15) as usize];
         }
-        f.write_str(std::str::from_utf8(&digits).map_err(|_| fmt::Error)?)
+        out.write_str(std::str::from_utf8(&digits).map_err(|_| fmt::Error)?)
+    }
+}
+
+impl fmt::Display for EventKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_hex(f)
+    }
+}
+
+// Hex digits need no escaping; a page writes a key into every event's link, so it skips both the
+// escaper and the formatter.
+impl askama::filters::HtmlSafe for EventKey {}
+
+impl askama::FastWritable for EventKey {
+    fn write_into(&self, dest: &mut dyn fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
+        Ok(self.write_hex(dest)?)
     }
 }
 

@@ -174,3 +174,9 @@ fn a_crowded_day_caps_what_it_lists_and_links_to_the_rest() {
     let more = page.split("class=\"more\"").nth(1).unwrap_or_default();
     assert!(more.starts_with(" href=\"?view=agenda&#38;date=2026-12-03\">1960 more</a>"), "{more:.200}");
 }
+
+#[test]
+fn the_pages_own_link_is_escaped_as_the_templates_escape() {
+    let escaped = EscapedHref::new("?view=day&date=2026-12-03&resource=<\"'>");
+    assert_eq!(escaped.to_string(), "?view=day&#38;date=2026-12-03&#38;resource=&#60;&#34;&#39;&#62;");
+}

@@ -101,7 +101,7 @@ struct SharePage<'a> {
     pager: Pager,
     /// This page as it is (view, date, filters, zone): what its event links add their key to, and
     /// where the details view leads back to.
-    here_href: String,
+    here_href: EscapedHref,
     resources: Choices<'a>,
     statuses: Choices<'a>,
     extra_zone: Option<&'a str>,
@@ -137,6 +137,41 @@ impl SharePage<'_> {
 
     fn has_filters(&self) -> bool {
         !self.resources.values.is_empty() || !self.statuses.values.is_empty()
+    }
+}
+
+/// A link escaped for an attribute value once, as the template's escaper would: every event link
+/// on a page starts with the page's own, and writing it unescaped saves a pass per event.
+struct EscapedHref(String);
+
+impl EscapedHref {
+    fn new(href: &str) -> Self {
+        let mut escaped = String::with_capacity(href.len() + 16);
+        for c in href.chars() {
+            match c {
+                '&' => escaped.push_str("&#38;"),
+                '<' => escaped.push_str("&#60;"),
+                '>' => escaped.push_str("&#62;"),
+                '"' => escaped.push_str("&#34;"),
+                '\'' => escaped.push_str("&#39;"),
+                c => escaped.push(c),
+            }
+        }
+        Self(escaped)
+    }
+}
+
+impl std::fmt::Display for EscapedHref {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl askama::filters::HtmlSafe for EscapedHref {}
+
+impl askama::FastWritable for EscapedHref {
+    fn write_into(&self, dest: &mut dyn std::fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
+        Ok(dest.write_str(&self.0)?)
     }
 }
 
@@ -210,7 +245,7 @@ pub fn share_page(
             view_link(DefaultView::Agenda, "Agenda"),
         ],
         pager,
-        here_href: links.href(view, date),
+        here_href: EscapedHref::new(&links.href(view, date)),
         extra_zone: display.map(|tz| tz.name()).filter(|name| !ZONE_CHOICES.contains(name)),
         clear_href: (resource.is_some() || status.is_some())
             .then(|| LinkState { resource: None, status: None, ..links }.href(view, date)),
