@@ -63,8 +63,8 @@ pub(super) struct DetailsView<'a> {
 }
 
 /// The event of the page's events that has `key`, if any.
-pub(super) fn find<'a>(events: impl Iterator<Item = &'a SharedEvent>, key: EventKey) -> Option<&'a SharedEvent> {
-    events.into_iter().find(|event| EventKey::of(&event.uid) == key)
+pub(super) fn find<'a>(mut events: impl Iterator<Item = &'a SharedEvent>, key: EventKey) -> Option<&'a SharedEvent> {
+    events.find(|event| EventKey::of(&event.uid) == key)
 }
 
 /// The event's page, showing of it only what `detail` shows (what a level does not show is not

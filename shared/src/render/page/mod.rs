@@ -1,6 +1,7 @@
-//! The share page: the layout around one view (month grid, week or day by the hour, agenda list, one
-//! event's details), its pager, view switch and filters. View structs borrow from the snapshot; the templates in
-//! `templates/` escape everything they print except descriptions sanitised at write time.
+//! The share page: the layout around one view (month grid, week or day by the hour, agenda list,
+//! one event's details), its pager, view switch and filters. View structs borrow from the snapshot;
+//! the templates in `templates/` escape everything they print except descriptions sanitised at
+//! write time.
 
 mod agenda;
 mod chip;
