@@ -1,6 +1,6 @@
 //! Rendering a recipient's page and feed from a snapshot already in memory: the 250-event month page
-//! (goal: at most 0.1 ms) and a 10,000-event share's agenda page, with the other views and the feed
-//! for comparison; what gzipping them for the wire costs, up to the densest feed the limits allow; and
+//! (goal: at most 60 µs), one event's details page of that share (at most 20 µs) and a 10,000-event
+//! share's agenda page, with the other views and the feed for comparison; what gzipping them for the wire costs, up to the densest feed the limits allow; and
 //! what checking at publish that a feed can be sent costs.
 
 #[allow(dead_code, reason = "the handlers' helpers are the other benchmarks'")]
@@ -103,6 +103,19 @@ fn bench_render(c: &mut Criterion) {
     let week = query(&[("view", "week")]);
     c.bench_function("week page, 250-event share", |b| {
         b.iter(|| render::share_page(black_box(&december), black_box(&month_events), black_box(&week), ORIGIN, now))
+    });
+    let day = query(&[("view", "day")]);
+    c.bench_function("day page, 250-event share", |b| {
+        b.iter(|| render::share_page(black_box(&december), black_box(&month_events), black_box(&day), ORIGIN, now))
+    });
+    // The month page's links carry these keys; the goal is at most 20 µs.
+    let key = render::EventKey::of(&month_events[month_events.len() / 2].uid).to_string();
+    let details = PageQuery::parse([("date", "2026-12-10"), ("event", key.as_str())]);
+    let page = render::share_page(&december, &month_events, &details, ORIGIN, now);
+    assert!(page.contains("<dt>When</dt>"), "the details view");
+    println!("details page of a 250-event share: {} bytes", page.len());
+    c.bench_function("details page, 250-event share", |b| {
+        b.iter(|| render::share_page(black_box(&december), black_box(&month_events), black_box(&details), ORIGIN, now))
     });
 
     let agenda = query(&[("view", "agenda")]);

@@ -237,6 +237,42 @@ async fn subscribe_links_name_the_feed_on_the_pages_origin(app: TestApp) {
     assert_ne!(first.header("etag"), other.header("etag"));
 }
 
+/// Every event on the month page links to its details (`?event=KEY`), a variant of its own in the
+/// ETag; a key no event has is the normal page. `"day"` is a default view a share may have.
+async fn events_link_to_their_details_and_day_is_a_default_view(app: TestApp) {
+    let kim = app.member("kim", "contoso");
+    let mut body = share_body("Rota", 2);
+    body["detail"] = json!("full");
+    body["view"] = json!("day");
+    let share = app.publish(&kim, &body).await;
+    assert_eq!(share["view"], "day");
+    let id = share["id"].as_str().unwrap();
+    let day = app.get(&format!("/s/{id}?date=2026-12-02"), &app.anonymous()).await.text();
+    assert!(day.contains("<h2 id=\"period\">Wednesday 2 December 2026</h2>"), "{day}");
+    assert!(day.contains("Rota event 1") && !day.contains("Rota event 0"), "that day's event only");
+
+    let month_path = format!("/s/{id}?view=month&date=2026-12-02");
+    let month = app.get(&month_path, &app.anonymous()).await;
+    let html = month.text();
+    let keys: Vec<&str> = html.split("&#38;event=").skip(1).map(|rest| &rest[..16]).collect();
+    assert_eq!(keys.len(), 2, "{html}");
+    let details_path = format!("{month_path}&event={}", keys[1]);
+    let details = app.get(&details_path, &app.anonymous()).await;
+    assert_eq!(details.status, StatusCode::OK);
+    let text = details.text();
+    assert!(text.contains("<h2 id=\"period\">Rota event 1</h2>") && text.contains("Notes 1"), "{text}");
+    assert!(!text.contains("Rota event 0"));
+    assert!(text.contains("href=\"?view=month&#38;date=2026-12-02\""), "back to the month");
+    let etag = details.header("etag").expect("etag").to_owned();
+    assert_ne!(Some(etag.as_str()), month.header("etag"), "the details view has its own ETag");
+    let again = app.send(Method::GET, &details_path, &app.anonymous(), None, &[("if-none-match", &etag)]).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+
+    let unknown = app.get(&format!("{month_path}&event=0000000000000000"), &app.anonymous()).await;
+    assert_eq!(unknown.status, StatusCode::OK);
+    assert_eq!(unknown.text(), html, "an unknown key shows the page itself");
+}
+
 async fn health_check_answers(app: TestApp) {
     assert_eq!(app.get("/healthz", &app.anonymous()).await.status, StatusCode::OK);
 }
@@ -251,5 +287,6 @@ per_store!(app:
     unknown_and_malformed_ids_are_404_without_echo,
     json_routes_answer_cors_preflight,
     subscribe_links_name_the_feed_on_the_pages_origin,
+    events_link_to_their_details_and_day_is_a_default_view,
     health_check_answers,
 );

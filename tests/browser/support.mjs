@@ -96,9 +96,9 @@ export async function launchBrowser({ args = [] } = {}) {
 }
 
 /** A page that records console errors, uncaught exceptions and dialogs; `colorScheme` is the
- * reader's `prefers-color-scheme`. */
-export async function openPage(browser, { width = 1280, height = 900, bypassCSP = false, colorScheme = 'light' } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, bypassCSP, colorScheme, javaScriptEnabled: true });
+ * reader's `prefers-color-scheme`; `javaScriptEnabled: false` is a reader with scripts off. */
+export async function openPage(browser, { width = 1280, height = 900, bypassCSP = false, colorScheme = 'light', javaScriptEnabled = true } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, bypassCSP, colorScheme, javaScriptEnabled });
   const page = await context.newPage();
   const problems = { console: [], errors: [], dialogs: [] };
   page.on('console', (message) => {

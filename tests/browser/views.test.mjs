@@ -54,7 +54,7 @@ async function visit(path, { width, name, status = 200, colorScheme = 'light' })
 }
 
 describe('each view at desktop and phone width, light and dark', () => {
-  for (const view of ['month', 'week', 'agenda']) {
+  for (const view of ['month', 'week', 'day', 'agenda']) {
     for (const [width, colorScheme] of [[1280, 'light'], [390, 'light'], [1280, 'dark'], [390, 'dark']]) {
       test(`${view} at ${width} px, ${colorScheme}`, async () => {
         const { page, context } = await visit(`${sharePath(full)}?view=${view}&date=2026-12-03`, {
@@ -85,6 +85,12 @@ describe('each view at desktop and phone width, light and dark', () => {
             assert.ok(lee.x >= kim.x + kim.width - 1 || kim.x >= lee.x + lee.width - 1, 'Kim and Lee side by side');
             assert.ok(lee.y > kim.y, 'Lee starts an hour later, lower down');
           }
+        } else if (view === 'day') {
+          assert.equal(await page.locator('h2#period').innerText(), 'Thursday 3 December 2026');
+          assert.match(text, /09:00–17:00\s*On call: Kim/);
+          assert.match(text, /11:00–11:30\s*Handover/);
+          assert.doesNotMatch(text, /Night shift|Ops conference/, 'that day only');
+          assert.equal(await page.locator('.wday').count(), 1);
         } else {
           assert.equal(await page.locator('h2#period').innerText(), 'From Thursday 3 December 2026');
           assert.match(text, /Pager 555\nSecond line/);
@@ -106,6 +112,51 @@ describe('each view at desktop and phone width, light and dark', () => {
       await context.close();
     });
   }
+});
+
+describe('event details', () => {
+  for (const [width, colorScheme] of [[1280, 'light'], [390, 'light'], [1280, 'dark'], [390, 'dark']]) {
+    test(`details at ${width} px, ${colorScheme}`, async () => {
+      const from = `${sharePath(full)}?view=week&date=2026-12-03&resource=Tier+1`;
+      const { page: week, context: weekContext } = await openPage(browser, { width, colorScheme });
+      await week.goto(api.base + from);
+      const href = await week.locator('main .ev a', { hasText: 'On call: Kim' }).first().getAttribute('href');
+      await weekContext.close();
+      assert.match(href, /^\?view=week&date=2026-12-03&resource=Tier\+1&event=[0-9a-f]{16}$/);
+      const suffix = colorScheme === 'light' ? '' : `-${colorScheme}`;
+      const { page, context } = await visit(`${sharePath(full)}${href}`, { width, colorScheme, name: `details-${width}${suffix}` });
+      assert.equal(await page.locator('h2#period').innerText(), 'On call: Kim');
+      const text = await page.locator('main').innerText();
+      assert.match(text, /Thursday 3 December 2026, 09:00 – 17:00/);
+      assert.match(text, /Desk 4/);
+      assert.match(text, /Pager 555\nSecond line/);
+      assert.match(text, /Tier 1/);
+      assert.doesNotMatch(text, /On call: Lee|Handover/, 'one event only');
+      assert.equal(await page.locator('form.filters').count(), 0);
+      assert.equal(await page.getByRole('link', { name: 'Back to the calendar' }).getAttribute('href'), from.slice(from.indexOf('?')));
+      await context.close();
+    });
+  }
+
+  test('an availability share shows the busy state and no title', async () => {
+    const { page: week, context: weekContext } = await openPage(browser, { width: 1280 });
+    await week.goto(`${api.base}${sharePath(availability)}?date=2026-12-03`);
+    const href = await week.locator('main .ev a', { hasText: 'Tentative' }).first().getAttribute('href');
+    await weekContext.close();
+    const { page, context } = await visit(`${sharePath(availability)}${href}`, { width: 390, name: 'details-availability-390' });
+    assert.equal(await page.locator('h2#period').innerText(), 'Tentative');
+    const text = await page.locator('main').innerText();
+    assert.match(text, /Thursday 3 December 2026, 10:00 – 12:00/);
+    assert.doesNotMatch(text, /On call|Desk/);
+    await context.close();
+  });
+
+  test('a wrong key shows the page itself', async () => {
+    const response = await fetch(`${api.base}${sharePath(full)}?view=month&date=2026-12-03&event=0000000000000000`);
+    assert.equal(response.status, 200);
+    const plain = await fetch(`${api.base}${sharePath(full)}?view=month&date=2026-12-03`);
+    assert.equal(await response.text(), await plain.text());
+  });
 });
 
 describe('subscribing to the feed', () => {
@@ -190,6 +241,26 @@ describe('printing', () => {
 });
 
 describe('navigation and filters work without scripts', () => {
+  test('with scripts off, an event opens its details, the details lead back, and the day view pages', async () => {
+    const { page, context } = await openPage(browser, { width: 390, javaScriptEnabled: false });
+    await page.goto(`${api.base}${sharePath(full)}?view=month&date=2026-12-03`);
+    await page.locator('main .ev a', { hasText: 'Night shift: Sam' }).first().click();
+    assert.equal(await page.locator('h2#period').innerText(), 'Night shift: Sam');
+    assert.match(await page.locator('main').innerText(), /Friday 4 December 2026, 22:00 – Saturday 5 December 2026, 06:00/);
+    await page.getByRole('link', { name: 'Back to the calendar' }).click();
+    assert.equal(await page.locator('h2#period').innerText(), 'December 2026');
+    await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Day' }).click();
+    assert.equal(await page.locator('h2#period').innerText(), 'Thursday 3 December 2026');
+    await page.getByRole('link', { name: 'Next day' }).click();
+    assert.equal(await page.locator('h2#period').innerText(), 'Friday 4 December 2026');
+    await page.locator('main .ev a', { hasText: 'Night shift: Sam' }).click();
+    assert.match(page.url(), /view=day&date=2026-12-04&event=[0-9a-f]{16}$/);
+    await page.getByRole('link', { name: 'Back to the calendar' }).click();
+    assert.equal(await page.locator('h2#period').innerText(), 'Friday 4 December 2026');
+    await context.close();
+  });
+
+
   test('next and previous stay inside the range', async () => {
     const { page, context } = await openPage(browser, { width: 1280 });
     await page.goto(`${api.base}${sharePath(full)}?view=week&date=2026-12-03`);

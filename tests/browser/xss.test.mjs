@@ -122,7 +122,7 @@ async function assertInert(path, name, { thorough = true } = {}) {
 }
 
 describe('hostile text in every field and the title', () => {
-  for (const view of ['month', 'week', 'agenda']) {
+  for (const view of ['month', 'week', 'day', 'agenda']) {
     test(`${view} view`, async () => {
       const { page, context } = await assertInert(`${sharePath(share)}?view=${view}&date=2026-12-07`, view);
       // Shown as text, not dropped: the payloads read back literally.
@@ -134,6 +134,20 @@ describe('hostile text in every field and the title', () => {
       await context.close();
     });
   }
+
+  test("each event's details view", async () => {
+    const { page: month, context: monthContext } = await openPage(browser, { width: 1280 });
+    await month.goto(`${api.base}${sharePath(share)}?view=month&date=2026-12-07`);
+    const hrefs = [...new Set(await month.locator('main .ev a').evaluateAll((links) => links.map((a) => a.getAttribute('href'))))];
+    await monthContext.close();
+    assert.equal(hrefs.length, corpus.length, 'every event links to its details');
+    for (const [i, href] of hrefs.entries()) {
+      const { page, context } = await assertInert(`${sharePath(share)}${href}`, `details-${i}`, { thorough: i < 3 });
+      const heading = await page.locator('h2#period').innerText();
+      assert.ok(corpus.some((payload) => heading === payload.trim() || heading.includes(payload.slice(0, 12))), `details-${i}: ${heading}`);
+      await context.close();
+    }
+  });
 
   test('every payload chosen as a filter, in every view', async () => {
     for (const [i, payload] of corpus.entries()) {
@@ -147,7 +161,7 @@ describe('hostile text in every field and the title', () => {
 
   test('hostile query values are ignored', async () => {
     for (const payload of corpus) {
-      const query = new URLSearchParams({ view: payload, date: payload, tz: payload, embed: payload });
+      const query = new URLSearchParams({ view: payload, date: payload, tz: payload, embed: payload, event: payload });
       const { context } = await assertInert(`${sharePath(share)}?${query}`, 'query', { thorough: false });
       await context.close();
     }

@@ -224,6 +224,14 @@ async fn every_view_of_the_largest_pages_fits(app: TestApp) {
         assert_eq!(week.matches("<li class=\"ev").count(), 7 * (40 + 8), "every day at both caps");
         assert_eq!(week.matches(">2 more</a>").count(), 7, "one timed and one all-day event past the caps");
 
+        let day = both_codings_fit(&app, &format!("/s/{id}?view=day&date=2026-08-03{embed}")).await;
+        let day = String::from_utf8(day).unwrap();
+        assert_eq!(day.matches("<li class=\"ev").count(), 40 + 8, "the day at both caps");
+        assert_eq!(day.matches(">2 more</a>").count(), 1);
+        let key = &day.split("&#38;event=").nth(1).expect("events link to their details")[..16];
+        let details = both_codings_fit(&app, &format!("/s/{id}?view=day&date=2026-08-03{embed}&event={key}")).await;
+        assert!(String::from_utf8(details).unwrap().contains("<dt>When</dt>"), "the details view");
+
         let agenda = both_codings_fit(&app, &format!("/s/{id}?view=agenda&date=2026-08-03{embed}")).await;
         let agenda = String::from_utf8(agenda).unwrap();
         assert!(agenda.contains("more events on this day</a>"), "the page is full before the day ends");

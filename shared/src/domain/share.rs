@@ -51,6 +51,7 @@ impl DetailLevel {
 pub enum DefaultView {
     Month,
     Week,
+    Day,
     Agenda,
 }
 
@@ -59,8 +60,9 @@ impl DefaultView {
         match raw {
             "month" => Ok(Self::Month),
             "week" => Ok(Self::Week),
+            "day" => Ok(Self::Day),
             "agenda" => Ok(Self::Agenda),
-            _ => Err("must be \"month\", \"week\" or \"agenda\""),
+            _ => Err("must be \"month\", \"week\", \"day\" or \"agenda\""),
         }
     }
 
@@ -68,6 +70,7 @@ impl DefaultView {
         match self {
             Self::Month => "month",
             Self::Week => "week",
+            Self::Day => "day",
             Self::Agenda => "agenda",
         }
     }

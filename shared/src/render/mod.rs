@@ -4,6 +4,8 @@
 
 mod content_lines;
 mod css_colors;
+#[cfg(feature = "view")]
+pub mod event_key;
 pub mod feed;
 pub mod feed_size;
 mod html_text;
@@ -22,6 +24,8 @@ mod timeline;
 #[cfg(test)]
 pub(crate) mod fixtures;
 
+#[cfg(feature = "view")]
+pub use event_key::EventKey;
 pub use feed::calendar_feed;
 #[cfg(feature = "view")]
 pub use page::{ErrorPage, error_page, share_page};

@@ -1,6 +1,7 @@
 //! The recipient's choices from the query string, and the links that carry them from page to page.
 //! Anything invalid is dropped here or when it meets the snapshot, so it is never echoed.
 
+use super::EventKey;
 use crate::domain::{DefaultView, ShareRecord, ShareTimeZone};
 use jiff::{Timestamp, civil::Date};
 use std::fmt::Write;
@@ -19,6 +20,8 @@ pub struct PageQuery {
     pub tz: Option<ShareTimeZone>,
     /// Agenda pages within a day too full for one page: events of the day already shown.
     pub skip: usize,
+    /// Shows one event's details; a key no event of the page has shows the page itself.
+    pub event: Option<EventKey>,
 }
 
 /// Longer than any IANA name or sensible filter value: such input is ignored, not looked up.
@@ -39,6 +42,7 @@ impl PageQuery {
                 "status" => query.status = Some(value.to_owned()).filter(|v| !v.is_empty()),
                 "tz" => query.tz = canonical_zone(value),
                 "skip" => query.skip = parse_skip(value),
+                "event" => query.event = EventKey::parse(value),
                 _ => {}
             }
         }
@@ -49,7 +53,7 @@ impl PageQuery {
     /// debug-quoted so that no value can imitate a separator.
     pub fn cache_key(&self) -> String {
         format!(
-            "{:?}|{:?}|{}|{:?}|{:?}|{:?}|{}",
+            "{:?}|{:?}|{}|{:?}|{:?}|{:?}|{}|{:?}",
             self.view.map(|v| v.as_str()),
             self.date.map(|d| d.to_string()),
             self.embed,
@@ -57,6 +61,7 @@ impl PageQuery {
             self.status,
             self.tz.as_ref().map(|tz| tz.name()),
             self.skip,
+            self.event.map(|key| key.to_string()),
         )
     }
 
@@ -192,6 +197,7 @@ mod tests {
             ("resource", ""),
             ("tz", "Mars/Olympus_Mons"),
             ("skip", "-1"),
+            ("event", "<b>"),
         ]);
         assert_eq!(query, PageQuery::default());
         for skip in ["", "1e3", "+4", "100001", "99999999999999999999", " 4"] {
@@ -210,8 +216,11 @@ mod tests {
             ("resource", "Tier 1"),
             ("status", "Confirmed"),
             ("tz", "europe/berlin"),
+            ("view", "day"),
+            ("event", "0123456789abcdef"),
         ]);
-        assert_eq!(query.view, Some(DefaultView::Week));
+        assert_eq!(query.view, Some(DefaultView::Day));
+        assert_eq!(query.event.map(|key| key.to_string()).as_deref(), Some("0123456789abcdef"));
         assert_eq!(query.date, Some(jiff::civil::date(2026, 12, 3)));
         assert!(query.embed);
         assert_eq!(query.resource.as_deref(), Some("Tier 1"));
@@ -230,6 +239,7 @@ mod tests {
             PageQuery::parse([("resource", "a"), ("status", "b")]),
             PageQuery::parse([("resource", "a"), ("tz", "UTC")]),
             PageQuery::parse([("resource", "a"), ("skip", "3")]),
+            PageQuery::parse([("resource", "a"), ("event", "00000000000000ff")]),
         ];
         for variant in &variants {
             assert_ne!(base.cache_key(), variant.cache_key(), "{variant:?}");

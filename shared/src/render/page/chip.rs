@@ -1,7 +1,8 @@
 //! An event on one line (`templates/_chip.html`): how the month's cells and the week's all-day row
 //! list the part of an event that falls on a day.
 
-use super::look::{Look, label};
+use super::look::{Look, html_safe_display, label};
+use crate::render::EventKey;
 use crate::render::timeline::{Clock, Segment};
 use std::fmt;
 
@@ -12,15 +13,20 @@ pub(super) enum ChipTime {
     Until(Clock),
 }
 
-impl fmt::Display for ChipTime {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl ChipTime {
+    fn write_time(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         match self {
             Self::None => Ok(()),
-            Self::Starts(clock) => clock.fmt(f),
-            Self::Until(clock) => write!(f, "until {clock}"),
+            Self::Starts(clock) => clock.write_digits(f),
+            Self::Until(clock) => {
+                f.write_str("until ")?;
+                clock.write_digits(f)
+            }
         }
     }
 }
+
+html_safe_display!(ChipTime, write_time);
 
 impl ChipTime {
     pub(super) fn is_some(&self) -> bool {
@@ -29,6 +35,7 @@ impl ChipTime {
 }
 
 pub(super) struct Chip<'a> {
+    pub(super) key: EventKey,
     pub(super) time: ChipTime,
     pub(super) label: &'a str,
     pub(super) look: Look,
@@ -46,6 +53,11 @@ impl<'a> Chip<'a> {
         } else {
             ChipTime::None
         };
-        Self { time, label: label(placed.event), look: Look::of(placed.event, availability) }
+        Self {
+            key: EventKey::of(&placed.event.uid),
+            time,
+            label: label(placed.event),
+            look: Look::of(placed.event, availability),
+        }
     }
 }

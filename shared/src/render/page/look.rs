@@ -5,6 +5,28 @@
 use crate::domain::{SharedEvent, ShowAs};
 use std::fmt;
 
+/// `Display` for a type whose `$write` writes only text that needs no HTML escaping (class names,
+/// digits), and the marks that let the templates write it straight to the page: every event on a
+/// page writes a few of these, and the escaper's pass and the formatter cost more than the text.
+macro_rules! html_safe_display {
+    ($type:ty, $write:ident) => {
+        impl std::fmt::Display for $type {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                self.$write(f)
+            }
+        }
+
+        impl askama::filters::HtmlSafe for $type {}
+
+        impl askama::FastWritable for $type {
+            fn write_into(&self, dest: &mut dyn std::fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
+                Ok(self.$write(dest)?)
+            }
+        }
+    };
+}
+pub(super) use html_safe_display;
+
 /// What an event is called on the page: its title, else its busy state.
 pub(super) fn label(event: &SharedEvent) -> &str {
     event.title.as_deref().unwrap_or(event.show_as.label())
@@ -34,8 +56,8 @@ impl Look {
 
 const PALETTE_CLASSES: [&str; 13] = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9", "k10", "k11", "k12"];
 
-impl fmt::Display for Look {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Look {
+    fn write_classes(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         f.write_str(PALETTE_CLASSES[usize::from(self.palette)])?;
         if let Some(show_as) = self.busy {
             f.write_str(match show_as {
@@ -50,6 +72,8 @@ impl fmt::Display for Look {
         Ok(())
     }
 }
+
+html_safe_display!(Look, write_classes);
 
 /// The stylesheet's palette (k1..k12), in its order.
 const PALETTE: [(i32, i32, i32); 12] = [
@@ -92,8 +116,8 @@ pub(super) struct CellClasses {
     pub(super) empty: bool,
 }
 
-impl fmt::Display for CellClasses {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl CellClasses {
+    fn write_classes(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         f.write_str("d")?;
         for (on, class) in
             [(!self.in_month, " om"), (!self.in_range, " oor"), (self.today, " today"), (self.empty, " nil")]
@@ -105,6 +129,8 @@ impl fmt::Display for CellClasses {
         Ok(())
     }
 }
+
+html_safe_display!(CellClasses, write_classes);
 
 #[cfg(test)]
 mod tests {

@@ -1,10 +1,12 @@
-//! The share page: the layout around one view (month grid, week by the hour, agenda list), its
-//! pager, view switch and filters. View structs borrow from the snapshot; the templates in
-//! `templates/` escape everything they print except descriptions sanitised at write time.
+//! The share page: the layout around one view (month grid, week or day by the hour, agenda list,
+//! one event's details), its pager, view switch and filters. View structs borrow from the snapshot;
+//! the templates in `templates/` escape everything they print except descriptions sanitised at
+//! write time.
 
 mod agenda;
 mod chip;
 mod dates;
+mod details;
 mod error_page;
 mod filters;
 mod look;
@@ -19,6 +21,7 @@ use crate::domain::{DateRange, DefaultView, Description, DetailLevel, ShareRecor
 use agenda::AgendaView;
 use askama::Template;
 use dates::LongDate;
+use details::DetailsView;
 use filters::{Choices, Narrowing, ZONE_CHOICES};
 use jiff::Timestamp;
 use jiff::civil::Date;
@@ -60,8 +63,10 @@ struct StepNames {
 
 enum Body<'a> {
     Month(MonthView<'a>),
+    /// The week grid, or the day view's one-day form of it.
     Week(WeekView<'a>),
     Agenda(AgendaView<'a>),
+    Details(DetailsView<'a>),
 }
 
 struct ViewLink {
@@ -93,8 +98,11 @@ struct SharePage<'a> {
     range_last: LongDate,
     view: DefaultView,
     date: Option<Date>,
-    views: [ViewLink; 3],
+    views: [ViewLink; 4],
     pager: Pager,
+    /// This page as it is (view, date, filters, zone): what its event links add their key to, and
+    /// where the details view leads back to.
+    here_href: EscapedHref,
     resources: Choices<'a>,
     statuses: Choices<'a>,
     extra_zone: Option<&'a str>,
@@ -118,13 +126,53 @@ impl SharePage<'_> {
             Body::Month(month) => month.weeks.iter().flatten().map(|cell| cell.chips.len()).sum(),
             Body::Week(week) => week.days.iter().map(|day| day.all_day.len() + day.blocks.len()).sum(),
             Body::Agenda(agenda) => agenda.days.iter().map(|day| day.items.len() * 2).sum(),
+            Body::Details(_) => 0,
         };
         let choices = self.resources.values.len() + self.statuses.values.len();
         24 * 1024 + 160 * items + 64 * choices
     }
 
+    fn is_details(&self) -> bool {
+        matches!(self.body, Body::Details(_))
+    }
+
     fn has_filters(&self) -> bool {
         !self.resources.values.is_empty() || !self.statuses.values.is_empty()
+    }
+}
+
+/// A link escaped for an attribute value once, as the template's escaper would: every event link
+/// on a page starts with the page's own, and writing it unescaped saves a pass per event.
+struct EscapedHref(String);
+
+impl EscapedHref {
+    fn new(href: &str) -> Self {
+        let mut escaped = String::with_capacity(href.len() + 16);
+        for c in href.chars() {
+            match c {
+                '&' => escaped.push_str("&#38;"),
+                '<' => escaped.push_str("&#60;"),
+                '>' => escaped.push_str("&#62;"),
+                '"' => escaped.push_str("&#34;"),
+                '\'' => escaped.push_str("&#39;"),
+                c => escaped.push(c),
+            }
+        }
+        Self(escaped)
+    }
+}
+
+impl std::fmt::Display for EscapedHref {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl askama::filters::HtmlSafe for EscapedHref {}
+
+impl askama::FastWritable for EscapedHref {
+    fn write_into(&self, dest: &mut dyn std::fmt::Write, _: &dyn askama::Values) -> askama::Result<()> {
+        Ok(dest.write_str(&self.0)?)
     }
 }
 
@@ -151,17 +199,20 @@ pub fn share_page(
     let (resource, status) = (resources.selected, statuses.selected);
     let narrowing = Narrowing { resource, status };
     let shown = events.iter().filter(move |event| narrowing.keeps(event));
+    let details = query.event.and_then(|key| details::find(shown.clone(), key));
 
     let links = LinkState { resource, status, tz: display.map(|tz| tz.name()), embed: query.embed };
     let skip = if view == DefaultView::Agenda && date.is_some() { query.skip } else { 0 };
     let availability = options.detail == DetailLevel::Availability;
     let page = PageContext { zone, range, anchor, skip, today, availability, links };
     let last_day = range.end.yesterday().unwrap_or(range.start);
-    let today_href = range.contains(today).then(|| links.href(view, None));
-    let ViewPage { body, period, prev, next, steps } = match view {
-        DefaultView::Month => month::month_page(&page, shown),
-        DefaultView::Week => week::week_page(&page, shown),
-        DefaultView::Agenda => agenda::agenda_page(&page, shown),
+    let today_href = (range.contains(today) && details.is_none()).then(|| links.href(view, None));
+    let ViewPage { body, period, prev, next, steps } = match (details, view) {
+        (Some(event), _) => details::details_page(&page, event, options.detail),
+        (None, DefaultView::Month) => month::month_page(&page, shown),
+        (None, DefaultView::Week) => week::week_page(&page, shown),
+        (None, DefaultView::Day) => week::day_page(&page, shown),
+        (None, DefaultView::Agenda) => agenda::agenda_page(&page, shown),
     };
     let pager = Pager {
         prev: prev.map(|start| links.href_from(view, start)),
@@ -191,9 +242,11 @@ pub fn share_page(
         views: [
             view_link(DefaultView::Month, "Month"),
             view_link(DefaultView::Week, "Week"),
+            view_link(DefaultView::Day, "Day"),
             view_link(DefaultView::Agenda, "Agenda"),
         ],
         pager,
+        here_href: EscapedHref::new(&links.href(view, date)),
         extra_zone: display.map(|tz| tz.name()).filter(|name| !ZONE_CHOICES.contains(name)),
         clear_href: (resource.is_some() || status.is_some())
             .then(|| LinkState { resource: None, status: None, ..links }.href(view, date)),
@@ -207,5 +260,7 @@ pub fn share_page(
     html
 }
 
+#[cfg(test)]
+mod details_and_day_tests;
 #[cfg(test)]
 mod tests;

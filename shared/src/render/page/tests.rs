@@ -9,24 +9,24 @@ use jiff::tz::TimeZone;
 
 const ORIGIN: &str = "https://share.example.com";
 
-fn rota() -> ShareRecord {
+pub(super) fn rota() -> ShareRecord {
     record("Support rota", "America/New_York", date(2026, 12, 1), date(2027, 1, 1), DetailLevel::Full)
 }
 
-fn query(pairs: &[(&str, &str)]) -> PageQuery {
+pub(super) fn query(pairs: &[(&str, &str)]) -> PageQuery {
     PageQuery::parse(pairs.iter().copied())
 }
 
 /// Noon UTC on a day: inside that day in New York.
-fn noon(day: Date) -> Timestamp {
+pub(super) fn noon(day: Date) -> Timestamp {
     day.at(12, 0, 0, 0).to_zoned_datetime(TimeZone::UTC).unwrap().timestamp()
 }
 
-fn render(record: &ShareRecord, events: &[SharedEvent], pairs: &[(&str, &str)], today: Date) -> String {
+pub(super) fn render(record: &ShareRecord, events: &[SharedEvent], pairs: &[(&str, &str)], today: Date) -> String {
     share_page(record, events, &query(pairs), ORIGIN, noon(today))
 }
 
-fn sample_events() -> Vec<SharedEvent> {
+pub(super) fn sample_events() -> Vec<SharedEvent> {
     let mut kim = timed("On call: Kim", "2026-12-03T14:00:00Z", "2026-12-03T22:00:00Z");
     kim.location = Some("Desk 4".into());
     kim.resource = Some("Tier 1".into());
@@ -39,7 +39,12 @@ fn sample_events() -> Vec<SharedEvent> {
     vec![kim, lee, holiday]
 }
 
-fn between<'a>(page: &'a str, start: &str, end: &str) -> &'a str {
+/// The opening tag of an event's link to its details, on a page at `here` (`?view=…`).
+pub(super) fn details_link(here: &str, uid: &str) -> String {
+    format!("<a href=\"{here}&#38;event={}\">", crate::render::EventKey::of(uid))
+}
+
+pub(super) fn between<'a>(page: &'a str, start: &str, end: &str) -> &'a str {
     let from = page.find(start).unwrap_or_else(|| panic!("{start} not in page")) + start.len();
     let to = page[from..].find(end).map_or(page.len(), |at| from + at);
     &page[from..to]
@@ -51,7 +56,8 @@ fn month_view_lists_events_with_start_times_in_the_share_zone() {
     assert!(page.contains("<h2 id=\"period\">December 2026</h2>"));
     assert!(page.contains("<span class=\"t\">09:00</span> <bdi>On call: Kim</bdi>"), "{page}");
     assert!(page.contains("<span class=\"t\">10:00</span> <bdi>On call: Lee</bdi>"));
-    assert!(page.contains("<li class=\"ev k0\"><bdi>Holiday</bdi></li>"));
+    let holiday = format!("<li class=\"ev k0\">{}<bdi>Holiday</bdi></a></li>", details_link("?view=month", "Holiday"));
+    assert!(page.contains(&holiday), "{page}");
     assert!(page.contains("Times in <strong>America/New_York</strong>"));
     assert!(page.contains("aria-current=\"date\""), "today is marked");
     // Monday-first weeks: 30 Nov 2026 opens the grid, 3 Jan 2027 closes it.
@@ -131,8 +137,14 @@ fn week_grid_widens_to_early_and_late_events_and_splits_them_at_midnight() {
     let events = [timed("Night shift", "2026-12-08T03:00:00Z", "2026-12-08T11:30:00Z")]; // 22:00-06:30 NY
     let page = render(&rota(), &events, &[("view", "week"), ("date", "2026-12-08")], date(2026, 12, 1));
     assert!(page.contains("<div class=\"week hr24\">"), "00:00 to 24:00");
-    assert!(page.contains("class=\"ev k0 ts89 td8 lc1 lw12\"><span class=\"t\">22:00\u{2013}06:30</span>"), "{page}");
-    assert!(page.contains("class=\"ev k0 ts1 td26 lc1 lw12\"><span class=\"t\">22:00\u{2013}06:30</span>"));
+    let link = details_link("?view=week&#38;date=2026-12-08", "Night shift");
+    assert!(
+        page.contains(&format!("class=\"ev k0 ts89 td8 lc1 lw12\">{link}<span class=\"t\">22:00\u{2013}06:30</span>")),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!("class=\"ev k0 ts1 td26 lc1 lw12\">{link}<span class=\"t\">22:00\u{2013}06:30</span>"))
+    );
     let month = render(&rota(), &events, &[], date(2026, 12, 1));
     assert!(month.contains("<span class=\"t\">22:00</span> <bdi>Night shift</bdi>"));
     assert!(month.contains("<span class=\"t\">until 06:30</span> <bdi>Night shift</bdi>"));
@@ -244,7 +256,8 @@ fn availability_shares_label_busy_blocks_in_words() {
     away.end = EventTime::At("2026-12-04T11:00:00Z".parse().unwrap());
     busy.show_as = ShowAs::Tentative;
     let page = render(&record, &[busy, away], &[("view", "week"), ("date", "2026-12-03")], date(2026, 12, 1));
-    assert!(page.contains("class=\"ev k0 sa-tentative ts9 td4 lc1 lw12\"><span class=\"t\">10:00\u{2013}11:00</span> <bdi>Tentative</bdi>"), "{page}");
+    let link = details_link("?view=week&#38;date=2026-12-03", "b");
+    assert!(page.contains(&format!("class=\"ev k0 sa-tentative ts9 td4 lc1 lw12\">{link}<span class=\"t\">10:00\u{2013}11:00</span> <bdi>Tentative</bdi>")), "{page}");
     assert!(page.contains("<bdi>Out of office</bdi>"));
     assert!(page.contains("Shows when time is taken, not what for"));
 }

@@ -1,11 +1,13 @@
 //! The week view: seven days by the hour, timed events as blocks on a quarter-hour grid (side by side
-//! where they overlap), all-day and day-long events in a row above, paged a week at a time.
+//! where they overlap), all-day and day-long events in a row above, paged a week at a time; and the
+//! day view, the same grid for one day, paged a day at a time.
 
 use super::chip::Chip;
-use super::dates::{month_name, week_start, weekday_name};
+use super::dates::{LongDate, month_name, week_start, weekday_name};
 use super::look::{CellClasses, Look, label, show_as_tag};
 use super::{Body, PageContext, StepNames, ViewPage};
 use crate::domain::{DefaultView, SharedEvent};
+use crate::render::EventKey;
 use crate::render::query::PageStart;
 use crate::render::style::{DAY_ROWS, LANE_COLUMNS};
 use crate::render::timeline::{self, Clock, Segment, WallClock, Window};
@@ -20,6 +22,7 @@ const WEEK_ALL_DAY: usize = 8;
 const WORKDAY: (u16, u16) = (8, 18);
 
 const STEPS: StepNames = StepNames { earlier: "Previous", later: "Next", unit: " week" };
+const DAY_STEPS: StepNames = StepNames { earlier: "Previous", later: "Next", unit: " day" };
 
 /// The event's own start and end times, shown on each piece of it.
 #[derive(Debug, Clone, Copy)]
@@ -39,6 +42,7 @@ impl fmt::Display for TimeRange {
 }
 
 pub(super) struct Block<'a> {
+    pub(super) key: EventKey,
     pub(super) time: TimeRange,
     pub(super) label: &'a str,
     pub(super) tag: Option<&'static str>,
@@ -82,6 +86,17 @@ pub(super) struct WeekView<'a> {
     pub(super) empty: bool,
 }
 
+impl WeekView<'_> {
+    /// The grid's columns: seven days, or the day view's one.
+    pub(super) fn layout(&self) -> &'static str {
+        if self.days.len() == 1 { "week one" } else { "week" }
+    }
+
+    pub(super) fn none_text(&self) -> &'static str {
+        if self.days.len() == 1 { "No events this day" } else { "No events this week" }
+    }
+}
+
 /// The week holding the page's anchor, and the weeks either side that start in the range.
 pub(super) fn week_page<'a>(page: &PageContext<'a>, events: impl Iterator<Item = &'a SharedEvent>) -> ViewPage<'a> {
     let range = page.range;
@@ -90,7 +105,7 @@ pub(super) fn week_page<'a>(page: &PageContext<'a>, events: impl Iterator<Item =
     let prev = (monday > range.start).then(|| monday.saturating_sub(jiff::Span::new().days(7)).max(range.start));
     let next = Some(monday.saturating_add(jiff::Span::new().days(7))).filter(|d| *d < range.end);
     ViewPage {
-        body: Body::Week(week_view(page, events)),
+        body: Body::Week(grid_view(page, events, Window { from: monday, days: 7 })),
         period: week_period(monday, sunday),
         prev: prev.map(PageStart::day),
         next: next.map(PageStart::day),
@@ -98,9 +113,26 @@ pub(super) fn week_page<'a>(page: &PageContext<'a>, events: impl Iterator<Item =
     }
 }
 
-fn week_view<'a>(page: &PageContext<'a>, events: impl Iterator<Item = &'a SharedEvent>) -> WeekView<'a> {
-    let monday = week_start(page.anchor);
-    let window = Window { from: monday, days: 7 };
+/// The page's anchor day, and the days either side in the range.
+pub(super) fn day_page<'a>(page: &PageContext<'a>, events: impl Iterator<Item = &'a SharedEvent>) -> ViewPage<'a> {
+    let (day, range) = (page.anchor, page.range);
+    let prev = (day > range.start).then(|| day.yesterday().ok()).flatten();
+    let next = day.tomorrow().ok().filter(|d| *d < range.end);
+    ViewPage {
+        body: Body::Week(grid_view(page, events, Window { from: day, days: 1 })),
+        period: LongDate(day).to_string(),
+        prev: prev.map(PageStart::day),
+        next: next.map(PageStart::day),
+        steps: DAY_STEPS,
+    }
+}
+
+fn grid_view<'a>(
+    page: &PageContext<'a>,
+    events: impl Iterator<Item = &'a SharedEvent>,
+    window: Window,
+) -> WeekView<'a> {
+    let first = window.from;
     let placed = window.collect(&mut WallClock::new(page.zone), events);
     let segments = window.segments(&placed);
 
@@ -114,9 +146,9 @@ fn week_view<'a>(page: &PageContext<'a>, events: impl Iterator<Item = &'a Shared
     let origin = first_hour * 4;
     let row_count = (last_hour - first_hour) * 4;
 
-    let mut days: Vec<WeekDay<'a>> = (0..7)
+    let mut days: Vec<WeekDay<'a>> = (0..i64::from(window.days))
         .map(|offset| {
-            let date = monday.saturating_add(jiff::Span::new().days(offset));
+            let date = first.saturating_add(jiff::Span::new().days(offset));
             WeekDay {
                 date,
                 today: date == page.today,
@@ -157,6 +189,7 @@ fn week_view<'a>(page: &PageContext<'a>, events: impl Iterator<Item = &'a Shared
             let start = Clock::of(placed.start.time());
             let end_clock = Clock::of(placed.end.time());
             day.blocks.push(Block {
+                key: EventKey::of(&event.uid),
                 time: TimeRange { start, end: (placed.end > placed.start).then_some(end_clock) },
                 label: label(event),
                 tag: show_as_tag(event),

@@ -96,6 +96,13 @@ impl Clock {
 
 impl fmt::Display for Clock {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.write_digits(f)
+    }
+}
+
+impl Clock {
+    /// "09:30"
+    pub fn write_digits(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         let (h, m) = (self.0 / 60, self.0 % 60);
         let digits = [b'0' + (h / 10) as u8, b'0' + (h % 10) as u8, b':', b'0' + (m / 10) as u8, b'0' + (m % 10) as u8];
         f.write_str(std::str::from_utf8(&digits).map_err(|_| fmt::Error)?)

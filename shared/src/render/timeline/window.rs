@@ -1,10 +1,10 @@
-//! The consecutive days a month or week view shows, and each event's piece on each of them.
+//! The consecutive days a month, week or day view shows, and each event's piece on each of them.
 
 use super::{Clock, Placed, WallClock, days_between, midnight};
 use crate::domain::{EventTime, SharedEvent};
 use jiff::civil::{Date, Time};
 
-/// Consecutive days shown by a month or week view.
+/// Consecutive days shown by a month, week or day view.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Window {
     pub from: Date,
