@@ -409,3 +409,58 @@ mod midway {
     crate::per_store!(store: a_failure_midway_says_what_switched_and_a_retry_completes);
     use super::a_failure_midway_says_what_switched_and_a_retry_completes;
 }
+
+/// Past its memory budget a call keeps no more new snapshots in hand: it plans each further share
+/// again just before writing it (one more read of that share), and ends as a call within budget does.
+async fn a_call_past_its_memory_budget_plans_again_and_ends_the_same<S: Store + Clone + 'static>(inner: S) {
+    use share_core::changes_request::ChangesRequest;
+    use share_core::domain::{GroupId, SharingPolicy, SourceIdSecret, UserId};
+    use share_core::identity::Caller;
+    use share_core::publish_request::PublishRequest;
+    use share_core::service::{ChangeLimits, Publisher, Standing, apply_changes, publish_share};
+
+    let store = InstrumentedStore::new(inner);
+    let caller = Caller {
+        user_id: UserId::parse("kim").unwrap(),
+        email: None,
+        group: GroupId::parse("contoso").unwrap(),
+        roles: Vec::new(),
+        scopes: Vec::new(),
+    };
+    let standing = Standing { policy: SharingPolicy::default(), permission: None, is_admin: false };
+    let secret = SourceIdSecret::development();
+    let publisher = Publisher { caller: &caller, standing: &standing, secret: &secret };
+    let now = jiff::Timestamp::now();
+    let mut shares = Vec::new();
+    for title in ["A", "B", "C"] {
+        let body = graph_share(title, "limited", vec![graph("x1", "One", 3), graph("y1", "Other", 4)]);
+        let request = PublishRequest::parse(&serde_json::to_vec(&body).unwrap(), now).unwrap();
+        shares.push(publish_share(&store, &publisher, request, None, now).await.unwrap().id);
+    }
+    let change = |title: &str| {
+        let body = json!({"format": "msgraph", "changed": [graph("x1", title, 3)]});
+        ChangesRequest::parse(&serde_json::to_vec(&body).unwrap()).unwrap()
+    };
+    store.take_share_reads();
+    let within = apply_changes(&store, &publisher, change("Held"), None, ChangeLimits::default(), now).await.unwrap();
+    assert_eq!(store.take_share_reads().1, 3, "each share read once");
+    let past = ChangeLimits { held_bytes: 0 };
+    let planned_again = apply_changes(&store, &publisher, change("Planned again"), None, past, now).await.unwrap();
+    assert_eq!(store.take_share_reads().1, 6, "each share read again before it is written");
+    assert_eq!(planned_again, within);
+    assert_eq!(
+        within.shares_updated.iter().map(|share| share.id.clone()).collect::<BTreeSet<_>>(),
+        shares.iter().cloned().collect()
+    );
+    for id in &shares {
+        let published = store.published(id).await.unwrap().unwrap();
+        let titles: Vec<String> =
+            snapshot::decode(&published.chunks).unwrap().into_iter().filter_map(|e| e.title).collect();
+        assert!(titles.contains(&"Planned again".to_owned()), "{titles:?}");
+    }
+}
+
+mod budget {
+    crate::per_store!(store: a_call_past_its_memory_budget_plans_again_and_ends_the_same);
+    use super::a_call_past_its_memory_budget_plans_again_and_ends_the_same;
+}

@@ -101,7 +101,8 @@ where
             standing.require_sharing()?;
             let changes = ChangesRequest::parse(body)?;
             let idempotency = idempotency_claim(request, &caller, body)?;
-            let outcome = service::apply_changes(store, &publisher, changes, idempotency, now).await?;
+            let limits = service::ChangeLimits::default();
+            let outcome = service::apply_changes(store, &publisher, changes, idempotency, limits, now).await?;
             Ok(json_response(StatusCode::OK, &outcome))
         }
         _ => Err(ApiError::NotFound),

@@ -26,6 +26,21 @@ const CONCURRENT_SHARES: usize = 8;
 /// Attempts at one share that keeps changing under the update (each re-reads it).
 const SHARE_ATTEMPTS: usize = 3;
 
+/// How much of the planned snapshots a call holds at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ChangeLimits {
+    /// Compressed bytes of new snapshots held between planning and writing; a share planned past
+    /// this is planned again just before it is written, so a call's memory does not grow with the
+    /// number of shares it rewrites (each is at most a few MiB: the feed cap).
+    pub held_bytes: usize,
+}
+
+impl Default for ChangeLimits {
+    fn default() -> Self {
+        Self { held_bytes: 32 * 1024 * 1024 }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct UpdatedShare {
@@ -81,11 +96,24 @@ struct Rewrite {
     chunks: Vec<Vec<u8>>,
 }
 
+impl Rewrite {
+    fn held_bytes(&self) -> usize {
+        self.chunks.iter().map(Vec::len).sum()
+    }
+}
+
+/// A share to switch: its new snapshot in hand, or planned again when its turn comes.
+enum Pending {
+    Held(Rewrite),
+    PlanAgain(ShareId),
+}
+
 pub async fn apply_changes<S: ShareReads + ShareWrites>(
     store: &S,
     publisher: &Publisher<'_>,
     request: ChangesRequest,
     idempotency: Option<IdempotencyClaim>,
+    limits: ChangeLimits,
     now: Timestamp,
 ) -> ServiceResult<ChangesOutcome> {
     publisher.standing.require_sharing()?;
@@ -103,24 +131,25 @@ pub async fn apply_changes<S: ShareReads + ShareWrites>(
     // Every share is planned before any is written: a change one share cannot take (its feed would
     // grow past what can be sent) changes none.
     let changes = &changes;
-    let plans: Vec<Plan> = stream::iter(candidates)
+    let mut plans = stream::iter(candidates)
         .map(|id| async move { plan(store, caller, changes, &id, now).await })
-        .buffer_unordered(CONCURRENT_SHARES)
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .filter_map(Result::transpose)
-        .collect::<ServiceResult<_>>()?;
+        .buffer_unordered(CONCURRENT_SHARES);
     let mut changed_matched: HashSet<SourceKey> = HashSet::new();
     let mut removed_matched: HashSet<SourceKey> = HashSet::new();
-    let mut rewrites = Vec::new();
-    for plan in plans {
+    let (mut pending, mut held) = (Vec::new(), 0usize);
+    while let Some(planned) = plans.next().await {
+        let Some(plan) = planned? else { continue };
         changed_matched.extend(plan.changed_matched);
         removed_matched.extend(plan.removed_matched);
-        rewrites.extend(plan.rewrite);
+        let Some(rewrite) = plan.rewrite else { continue };
+        held += rewrite.held_bytes();
+        pending.push(match held <= limits.held_bytes {
+            true => Pending::Held(rewrite),
+            false => Pending::PlanAgain(rewrite.commit.record.id),
+        });
     }
-    let results: Vec<ServiceResult<Option<UpdatedShare>>> = stream::iter(rewrites)
-        .map(|rewrite| switch(store, caller, changes, rewrite, now))
+    let results: Vec<ServiceResult<Option<UpdatedShare>>> = stream::iter(pending)
+        .map(|pending| switch(store, caller, changes, pending, now))
         .buffer_unordered(CONCURRENT_SHARES)
         .collect()
         .await;
@@ -161,9 +190,16 @@ async fn switch<S: ShareReads + ShareWrites>(
     store: &S,
     caller: &Caller,
     changes: &KeyedChanges,
-    mut rewrite: Rewrite,
+    pending: Pending,
     now: Timestamp,
 ) -> ServiceResult<Option<UpdatedShare>> {
+    let mut rewrite = match pending {
+        Pending::Held(rewrite) => rewrite,
+        Pending::PlanAgain(id) => match plan(store, caller, changes, &id, now).await?.and_then(|plan| plan.rewrite) {
+            Some(rewrite) => rewrite,
+            None => return Ok(None),
+        },
+    };
     for _ in 0..SHARE_ATTEMPTS {
         let record = rewrite.commit.record.clone();
         match write_and_commit(store, rewrite.commit, &rewrite.chunks).await {

@@ -8,7 +8,7 @@ mod changes;
 mod publishing;
 
 #[cfg(feature = "publish")]
-pub use changes::{ChangesOutcome, UpdatedShare, apply_changes};
+pub use changes::{ChangeLimits, ChangesOutcome, UpdatedShare, apply_changes};
 #[cfg(feature = "publish")]
 pub use publishing::{IdempotencyClaim, Publisher, publish_share, replace_share, revoke_share, rotate_share};
 
