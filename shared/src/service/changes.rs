@@ -104,7 +104,7 @@ impl Rewrite {
 
 /// A share to switch: its new snapshot in hand, or planned again when its turn comes.
 enum Pending {
-    Held(Rewrite),
+    Held(Box<Rewrite>),
     PlanAgain(ShareId),
 }
 
@@ -144,7 +144,7 @@ pub async fn apply_changes<S: ShareReads + ShareWrites>(
         let Some(rewrite) = plan.rewrite else { continue };
         held += rewrite.held_bytes();
         pending.push(match held <= limits.held_bytes {
-            true => Pending::Held(rewrite),
+            true => Pending::Held(Box::new(rewrite)),
             false => Pending::PlanAgain(rewrite.commit.record.id),
         });
     }
@@ -194,7 +194,7 @@ async fn switch<S: ShareReads + ShareWrites>(
     now: Timestamp,
 ) -> ServiceResult<Option<UpdatedShare>> {
     let mut rewrite = match pending {
-        Pending::Held(rewrite) => rewrite,
+        Pending::Held(rewrite) => *rewrite,
         Pending::PlanAgain(id) => match plan(store, caller, changes, &id, now).await?.and_then(|plan| plan.rewrite) {
             Some(rewrite) => rewrite,
             None => return Ok(None),
