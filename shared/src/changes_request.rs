@@ -71,8 +71,9 @@ impl ChangesRequest {
                         .map_err(|e| PublishRequestError::Malformed { pointer: Some(e.pointer), message: e.message })?
                 }
             }
+            // The contract names `/changed` for the count, whichever list holds the entries.
             (_, None) if removed.len() > MAX_CHANGES => {
-                errors.push("/removed", format!("changed and removed hold at most {MAX_CHANGES} entries together"));
+                errors.push("/changed", format!("changed and removed hold at most {MAX_CHANGES} entries together"));
                 Vec::new()
             }
             _ => Vec::new(),
@@ -158,7 +159,7 @@ mod tests {
         let body = format!(r#"{{"changed":[{}],"removed":[{}]}}"#, events.join(","), ids.join(","));
         assert_eq!(pointers(parse(&body)), ["/changed"], "the events are not read: they would break rules");
         let removed: Vec<String> = (0..1001).map(|i| format!("\"r{i}\"")).collect();
-        assert_eq!(pointers(parse(&format!(r#"{{"removed":[{}]}}"#, removed.join(",")))), ["/removed"]);
+        assert_eq!(pointers(parse(&format!(r#"{{"removed":[{}]}}"#, removed.join(",")))), ["/changed"]);
     }
 
     #[test]

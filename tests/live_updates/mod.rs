@@ -318,6 +318,9 @@ async fn bad_input_is_refused_and_changes_nothing(app: TestApp) {
     )
     .await;
     assert!(invalid.json()["errors"][0]["pointer"].as_str().unwrap().starts_with("/changed/1"), "{}", invalid.text());
+    let ids: Vec<String> = (0..1001).map(|i| format!("id-{i}")).collect();
+    let too_many = push(&app, &kim, json!({"format": "msgraph", "removed": ids})).await;
+    assert_eq!(too_many.json()["errors"][0]["pointer"], "/changed", "the contract's pointer for the count");
     assert_eq!(state().await, before, "no share changed");
 }
 
