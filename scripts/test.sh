@@ -19,12 +19,16 @@ apt_install() {
   as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "$@"
 }
 
-step "system packages (Java for DynamoDB Local, Chromium for the browser tests)"
+step "system packages (Java for DynamoDB Local, Chromium and OpenSSL for the browser tests)"
 if ! command -v java >/dev/null; then
   apt_install --no-install-recommends default-jre-headless
 fi
 if [ ! -x /usr/bin/chromium ]; then
   apt_install chromium
+fi
+# The embed test serves two https sites on loopback with a certificate it makes.
+if ! command -v openssl >/dev/null; then
+  apt_install --no-install-recommends openssl
 fi
 for tool in cargo node npm python3 curl; do
   command -v "$tool" >/dev/null || { echo "missing $tool: this machine cannot run the suite" >&2; exit 1; }
