@@ -82,6 +82,7 @@ async fn sample_share() -> Option<(MemoryStore, ShareId)> {
         chunk_count: 1,
         source_buckets: 0,
         rotated_from: None,
+        lock: None,
     };
     let id = record.id.clone();
     let store = MemoryStore::new();
