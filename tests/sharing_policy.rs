@@ -331,7 +331,7 @@ async fn bad_settings_are_refused_and_change_nothing(app: TestApp) {
     let before = app.get("/settings", &admin).await.json();
     assert_eq!(
         before,
-        json!({"sharing": "everyone", "maxExpiryDays": null, "allowedDetail": ["availability", "limited", "full"]})
+        json!({"sharing": "everyone", "maxExpiryDays": null, "allowedDetail": ["availability", "limited", "full"], "requirePassword": false})
     );
     for (body, status) in [
         (json!({"sharing": "sometimes"}), StatusCode::UNPROCESSABLE_ENTITY),
