@@ -1,7 +1,9 @@
 //! Password-protected shares on every store: publishing with a password, the admin switch, the
 //! locked page, unlocking and its lockout, the cookie and the feed key.
 
+mod lockout_counts;
 mod publishing;
+mod unlocking;
 
 use crate::support::{TestApp, share_body};
 use serde_json::{Value, json};

@@ -28,7 +28,7 @@ pub async fn rehearse() {
     {
         match lambda_http::request::from_str(&api_gateway_event(route, &path, id.as_str())) {
             Ok(request) => {
-                serve(&store, &cache, None, &request).await;
+                serve(&store, &cache, &share_core::ServiceConfig::default(), &request).await;
             }
             Err(error) => tracing::warn!(%error, "the view rehearsal's event did not parse"),
         }
