@@ -273,7 +273,7 @@ async fn caps_apply_when_publishing(app: TestApp) {
     app.set_policy(&admin, json!({"sharing": "everyone", "maxExpiryDays": 7, "allowedDetail": ["availability"]})).await;
     assert_eq!(
         app.get("/settings", &admin).await.json(),
-        json!({"sharing": "everyone", "maxExpiryDays": 7, "allowedDetail": ["availability"]})
+        json!({"sharing": "everyone", "maxExpiryDays": 7, "allowedDetail": ["availability"], "requirePassword": false})
     );
 
     let mut body = share_body("capped", 1);
