@@ -137,7 +137,7 @@ mod tests {
             [("GET /s/{id}", format!("/s/{id}")), ("GET /s/{id}/calendar.ics", format!("/s/{id}/calendar.ics"))]
         {
             let request = lambda_http::request::from_str(&api_gateway_event(route, &path, id.as_str())).expect("event");
-            let response = serve(&store, &cache, None, &request).await;
+            let response = serve(&store, &cache, &share_core::ServiceConfig::default(), &request).await;
             assert_eq!(response.status(), StatusCode::OK, "{route}");
             let body = match response.body() {
                 lambda_http::Body::Text(text) => text.clone(),
