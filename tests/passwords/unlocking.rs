@@ -209,12 +209,14 @@ async fn the_feed_of_a_password_share_needs_its_key(app: TestApp) {
     assert_eq!(new_feed.status, StatusCode::OK);
 }
 
+type RequestHeaders = Vec<(&'static str, &'static str)>;
+
 async fn bad_unlock_requests_are_4xx_and_count_nothing(app: TestApp) {
     let share = publish_locked(&app).await;
     let id = share["id"].as_str().unwrap();
     let path = format!("/s/{id}/unlock");
     let anonymous = app.anonymous();
-    let cases: Vec<(Vec<u8>, Vec<(&str, &str)>)> = vec![
+    let cases: Vec<(Vec<u8>, RequestHeaders)> = vec![
         (b"password=wrong+guess".to_vec(), vec![("content-type", "application/json")]),
         (br#"{"password":"wrong guess"}"#.to_vec(), vec![]),
         (b"password=wrong+guess".to_vec(), vec![("content-type", "text/plain")]),
