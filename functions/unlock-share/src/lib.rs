@@ -84,7 +84,8 @@ where
         }
         UnlockOutcome::Wrong => form_response(StatusCode::UNAUTHORIZED, &id, UnlockNotice::WrongPassword),
         UnlockOutcome::LockedOut { retry_after } => {
-            let seconds = retry_after.as_secs().max(1);
+            // Whole seconds, rounded up: a client that waits that long finds the window over.
+            let seconds = ((retry_after.as_millis() + 999) / 1000).max(1) as u64;
             let mut response = form_response(
                 StatusCode::TOO_MANY_REQUESTS,
                 &id,
