@@ -85,7 +85,7 @@ where
         UnlockOutcome::Wrong => form_response(StatusCode::UNAUTHORIZED, &id, UnlockNotice::WrongPassword),
         UnlockOutcome::LockedOut { retry_after } => {
             // Whole seconds, rounded up: a client that waits that long finds the window over.
-            let seconds = ((retry_after.as_millis() + 999) / 1000).max(1) as u64;
+            let seconds = i64::try_from((retry_after.as_millis() + 999) / 1000).unwrap_or(i64::MAX).max(1);
             let mut response = form_response(
                 StatusCode::TOO_MANY_REQUESTS,
                 &id,
