@@ -64,7 +64,7 @@ pub struct ShareLock {
     password_hash: String,
     /// New on every password change and rotation: unlock cookies name it, so older ones stop opening.
     password_generation: String,
-    /// 192 random bits, base64url: the feed's `?key=`.
+    /// 244 random bits (two v4 UUIDs), base64url: the feed's `?key=`.
     feed_key: String,
 }
 
@@ -82,7 +82,7 @@ fn random_bytes<const N: usize>() -> [u8; N] {
     bytes
 }
 
-/// 122 random bits of each v4 UUID: two of them make 244.
+/// 32 bytes of two v4 UUIDs (122 random bits each), base64url.
 fn random_token() -> String {
     URL_SAFE_NO_PAD.encode(random_bytes::<32>())
 }
