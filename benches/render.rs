@@ -43,6 +43,7 @@ fn record(range: DateRange) -> ShareRecord {
         chunk_count: 1,
         source_buckets: 0,
         rotated_from: None,
+        lock: None,
     }
 }
 

@@ -41,13 +41,20 @@ pub struct LocalApi<S> {
     secret: String,
     allowed_origins: Vec<String>,
     view_cache: view_share::ViewCache,
+    lockout: share_core::domain::LockoutRule,
 }
 
 type HttpResponse = hyper::Response<Full<Bytes>>;
 
 impl<S: Store + 'static> LocalApi<S> {
     pub fn new(store: S, config: ServiceConfig, secret: String, allowed_origins: Vec<String>) -> Self {
-        Self { store, config, secret, allowed_origins, view_cache: view_share::ViewCache::new() }
+        let lockout = share_core::domain::LockoutRule::default();
+        Self { store, config, secret, allowed_origins, view_cache: view_share::ViewCache::new(), lockout }
+    }
+
+    /// The unlock route's lockout with another window or count (the tests' short windows).
+    pub fn with_lockout(self, lockout: share_core::domain::LockoutRule) -> Self {
+        Self { lockout, ..self }
     }
 
     /// A default secret would let anyone on the network mint tokens: loopback only.
@@ -129,11 +136,9 @@ impl<S: Store + 'static> LocalApi<S> {
         };
         let response = match function {
             Function::PublishShare => publish_share::handle(&self.store, &self.config, request).await,
-            Function::ViewShare => {
-                view_share::handle_at(&self.store, &self.view_cache, self.config.public_base_url.as_ref(), request)
-                    .await
-            }
+            Function::ViewShare => view_share::handle_at(&self.store, &self.view_cache, &self.config, request).await,
             Function::ShareSettings => share_settings::handle(&self.store, &self.config, request).await,
+            Function::UnlockShare => unlock_share::handle(&self.store, &self.config, self.lockout, request).await,
         };
         into_hyper(response)
     }

@@ -9,16 +9,19 @@ pub enum Function {
     PublishShare,
     ViewShare,
     ShareSettings,
+    UnlockShare,
 }
 
 impl Function {
-    pub const ALL: [Function; 3] = [Function::PublishShare, Function::ViewShare, Function::ShareSettings];
+    pub const ALL: [Function; 4] =
+        [Function::PublishShare, Function::ViewShare, Function::ShareSettings, Function::UnlockShare];
 
     pub fn binary(self) -> &'static str {
         match self {
             Self::PublishShare => "publish-share",
             Self::ViewShare => "view-share",
             Self::ShareSettings => "share-settings",
+            Self::UnlockShare => "unlock-share",
         }
     }
 
@@ -27,12 +30,13 @@ impl Function {
             Self::PublishShare => publish_share::ROUTES,
             Self::ViewShare => view_share::ROUTES,
             Self::ShareSettings => share_settings::ROUTES,
+            Self::UnlockShare => unlock_share::ROUTES,
         }
     }
 
     /// Recipients' routes carry no token; every other route is behind the JWT authorizer.
     pub fn is_public(self) -> bool {
-        self == Self::ViewShare
+        matches!(self, Self::ViewShare | Self::UnlockShare)
     }
 }
 

@@ -70,7 +70,8 @@ async fn publish_view_revoke<S: Store>(store: &S, marked: &Value) -> String {
     let webcal = format!("href=\"webcal://abc123defg.execute-api.eu-west-1.amazonaws.com/s/{id}/calendar.ics\"");
     assert!(body_text(&page).contains(&webcal), "{}", body_text(&page));
     let cdn = PublicOrigin::parse("https://calendar.contoso.com").unwrap();
-    let page = view_share::handle_at(store, &ViewCache::new(), Some(&cdn), view_event(&id, "GET /s/{id}")).await;
+    let config = ServiceConfig { public_base_url: Some(cdn), ..ServiceConfig::default() };
+    let page = view_share::handle_at(store, &ViewCache::new(), &config, view_event(&id, "GET /s/{id}")).await;
     assert!(body_text(&page).contains(&format!("href=\"webcal://calendar.contoso.com/s/{id}/calendar.ics\"")));
     let feed = view_share::handle(store, &ViewCache::new(), view_event(&id, "GET /s/{id}/calendar.ics")).await;
     assert_eq!(feed.status(), 200);

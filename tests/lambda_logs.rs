@@ -21,6 +21,8 @@ use tokio::process::{Child, Command};
 /// Set in a function process: which function `function_process` runs.
 const FUNCTION_VARIABLE: &str = "LAMBDA_LOGS_FUNCTION";
 const LEVELS: [&str; 5] = ["ERROR", "WARN", "INFO", "DEBUG", "TRACE"];
+/// A password share's password: it must reach no log, nor its hash, feed key or cookie key.
+const PASSWORD: &str = "Capybara-password-marker";
 const TOKEN: &str = "Bearer eyJhbGciOiJSUzI1NiJ9.eyJQYW5nb2xpblRva2VuTWFya2VyIjp0cnVlfQ.c2lnbmF0dXJlLW1hcmtlcg";
 
 fn template() -> Yaml {
@@ -67,6 +69,7 @@ fn function_process() {
             "publish-share" => publish_share::run_in_lambda().await,
             "view-share" => view_share::run_in_lambda().await,
             "share-settings" => share_settings::run_in_lambda().await,
+            "unlock-share" => unlock_share::run_in_lambda().await,
             other => panic!("no function {other}"),
         }
     });
@@ -171,6 +174,7 @@ async fn no_allowed_log_level_logs_a_token_a_body_or_a_share_id() {
     let mut publish = FunctionProcess::start("publish-share", level, &template, &table, &dir).await;
     let mut view = FunctionProcess::start("view-share", level, &template, &table, &dir).await;
     let mut settings = FunctionProcess::start("share-settings", level, &template, &table, &dir).await;
+    let mut unlock = FunctionProcess::start("unlock-share", level, &template, &table, &dir).await;
 
     let post = || as_caller(authenticated("POST /shares", "/shares"));
     let created = publish.invoke(post().header("idempotency-key", "Wallaby-key").json_body(&marked_share("one"))).await;
@@ -215,7 +219,32 @@ async fn no_allowed_log_level_logs_a_token_a_body_or_a_share_id() {
     let delete = as_caller(on("DELETE /shares/{id}", &format!("/shares/{new_id}"), ("id", &new_id)));
     assert_eq!(publish.invoke(delete).await.0, 204);
 
-    let logs = [publish.logs().await, view.logs().await, settings.logs().await].concat();
+    let mut locked_share = marked_share("locked");
+    locked_share["password"] = json!(PASSWORD);
+    let locked = publish.invoke(post().json_body(&locked_share)).await;
+    assert_eq!(locked.0, 201, "{}", locked.1);
+    let locked_id = id_of(&locked);
+    let ics_url = serde_json::from_str::<Value>(&locked.1).unwrap()["icsUrl"].as_str().unwrap().to_owned();
+    let feed_key = ics_url.split("?key=").nth(1).unwrap().to_owned();
+    let unlock_path = format!("/s/{locked_id}/unlock");
+    let form = |password: &str| {
+        recipient("POST /s/{id}/unlock", &unlock_path, &locked_id)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(format!("password={password}").as_bytes())
+    };
+    assert_eq!(unlock.invoke(form("Capybara-wrong-guess")).await.0, 401);
+    assert_eq!(unlock.invoke(form(PASSWORD)).await.0, 303);
+    let locked_page = format!("/s/{locked_id}");
+    assert_eq!(view.invoke(recipient("GET /s/{id}", &locked_page, &locked_id)).await.0, 401);
+    let feed = recipient("GET /s/{id}/calendar.ics", &format!("{locked_page}/calendar.ics"), &locked_id)
+        .query(&format!("key={feed_key}"));
+    assert_eq!(view.invoke(feed).await.0, 200);
+
+    let logs = [publish.logs().await, view.logs().await, settings.logs().await, unlock.logs().await].concat();
+    assert!(logs.contains(r#""route":"POST /s/{id}/unlock""#), "no line for the unlock route:\n{logs}");
+    for secret in [PASSWORD, "Capybara", locked_id.as_str(), feed_key.as_str(), "$argon2", "emulated-cookie-key"] {
+        assert!(!logs.contains(secret), "{secret} reached the logs at {level}; see {}", dir.display());
+    }
     assert!(logs.contains(&format!(r#""level":"{level}""#)), "nothing logged at {level}:\n{logs}");
     for route in ["POST /shares", "POST /me/changes", "DELETE /shares/{id}", "GET /s/{id}", "GET /admin/shares"] {
         assert!(logs.contains(&format!(r#""route":"{route}""#)), "no line for {route}:\n{logs}");
@@ -266,5 +295,24 @@ fn every_function_logs_to_a_declared_group_with_a_retention() {
         assert!(is_ref(&group["Properties"]["RetentionInDays"], "LogRetentionDays"), "{group:?}");
         count += 1;
     }
-    assert_eq!(count, 3);
+    assert_eq!(count, 4);
+}
+
+/// The view and unlock functions check unlock cookies with their own key: without
+/// `SHARE_COOKIE_KEY` neither starts, rather than fall back to the public development key.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_view_and_unlock_functions_do_not_start_without_their_cookie_key() {
+    let template = template();
+    let table = fresh_store().await.table().to_owned();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("no-cookie-key-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for function in ["view-share", "unlock-share"] {
+        let mut process =
+            FunctionProcess::start_without(function, "INFO", &template, &table, &dir, Some("SHARE_COOKIE_KEY")).await;
+        let exited = tokio::time::timeout(Duration::from_secs(30), process.child.wait()).await;
+        let status = exited.expect("the function stops at init").unwrap();
+        let log = std::fs::read_to_string(&process.log).unwrap();
+        assert!(!status.success() && log.contains("SHARE_COOKIE_KEY is not set"), "{function} {status:?}: {log}");
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -220,3 +220,49 @@ async fn share_settings_is_granted_exactly_what_its_routes_call() {
 
     assert_eq!(template_grants("share-settings"), recorder.grants(), "calls: {:?}", recorder.operations());
 }
+
+/// unlock-share (`ShareReads + PolicyReads + LockoutCounts`): `share` and `sharing_state` on every
+/// unlock, `wrong_tries` before the check, `count_wrong_try` after a wrong one (a new window and a
+/// count into it are two conditional updates). Its writes are confined to the lockout partitions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unlock_share_is_granted_exactly_what_its_route_calls() {
+    let base = fresh_store().await;
+    let mut body = share_body("Rota", 2);
+    body["password"] = json!("correct horse battery");
+    let id = publish(&base, &body).await;
+    let (store, recorder) = OperationRecorder::over(&base);
+    store.warm_up().await;
+    let config = ServiceConfig::default();
+    let rule = share_core::domain::LockoutRule::default();
+    let unlock = |password: &str| {
+        let form = format!("password={}", password.replace(' ', "+"));
+        let event = recipient("POST /s/{id}/unlock", &format!("/s/{id}/unlock"), &id)
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(form.as_bytes());
+        unlock_share::handle(&store, &config, rule, event.into_request())
+    };
+    assert_eq!(status_of(&unlock("wrong guess").await), 401);
+    assert_eq!(status_of(&unlock("wrong again").await), 401);
+    assert_eq!(status_of(&unlock("correct horse battery").await), 303);
+
+    assert_eq!(template_grants("unlock-share"), recorder.grants(), "calls: {:?}", recorder.operations());
+    let template = template();
+    let function = &template["Resources"]["UnlockShareFunction"]["Properties"];
+    let statements = function["Policies"][0]["Statement"].as_sequence().unwrap();
+    let writes = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"];
+    let writing =
+        |statement: &&Value| one_or_many(&statement["Action"]).iter().any(|a| writes.contains(&a.as_str().unwrap()));
+    for statement in statements.iter().filter(writing) {
+        let leading = &statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"];
+        assert_eq!(one_or_many(leading).iter().map(|k| k.as_str().unwrap()).collect::<Vec<_>>(), ["LOCKOUT#*"]);
+    }
+    let pks: BTreeSet<String> = scan_all(&base)
+        .await
+        .iter()
+        .filter_map(|item| match item.get("pk") {
+            Some(AttributeValue::S(pk)) if pk.starts_with("LOCKOUT#") => Some(pk.clone()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(pks, BTreeSet::from([format!("LOCKOUT#{id}")]), "the wrong tries are counted under their own partition");
+}

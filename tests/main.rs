@@ -12,6 +12,7 @@ mod least_privilege;
 mod lifecycle;
 mod listing;
 mod live_updates;
+mod passwords;
 mod publish_view;
 mod routes;
 mod share_state;

@@ -26,6 +26,7 @@ pub struct ShareJson<'a> {
     embed_origins: &'a [EmbedOrigin],
     owner: OwnerJson<'a>,
     state: ShareState,
+    has_password: bool,
 }
 
 #[derive(Serialize)]
@@ -39,9 +40,14 @@ impl<'a> ShareJson<'a> {
     pub fn new(share: &'a ShareWithState, base_url: &str) -> Self {
         let record = &share.record;
         let url = format!("{base_url}/s/{}", record.id);
+        // Owners and admins alone see a share object: the feed key travels only in theirs.
+        let ics_url = match &record.lock {
+            Some(lock) => format!("{url}/calendar.ics?key={}", lock.feed_key()),
+            None => format!("{url}/calendar.ics"),
+        };
         Self {
             id: record.id.as_str(),
-            ics_url: format!("{url}/calendar.ics"),
+            ics_url,
             url,
             title: &record.options.title,
             detail: record.options.detail,
@@ -57,6 +63,7 @@ impl<'a> ShareJson<'a> {
             embed_origins: &record.options.embed_origins,
             owner: OwnerJson { user_id: record.owner.user_id.as_str(), email: record.owner.email.as_deref() },
             state: share.state,
+            has_password: record.lock.is_some(),
         }
     }
 }
@@ -106,6 +113,8 @@ pub struct PolicyBody {
     #[serde(default)]
     pub max_expiry_days: Option<u32>,
     pub allowed_detail: Option<Vec<String>>,
+    #[serde(default)]
+    pub require_password: bool,
 }
 
 impl PolicyBody {
@@ -127,7 +136,8 @@ impl PolicyBody {
             None => DetailLevel::ALL.to_vec(),
         };
         errors.into_result()?;
-        SharingPolicy::new(sharing.expect("checked"), self.max_expiry_days, allowed_detail)
+        let policy = SharingPolicy::new(sharing.expect("checked"), self.max_expiry_days, allowed_detail)?;
+        Ok(SharingPolicy { require_password: self.require_password, ..policy })
     }
 }
 

@@ -1,6 +1,6 @@
 //! Settings read once per cold start from the environment that `template.yaml` sets.
 
-use crate::domain::SourceIdSecret;
+use crate::domain::{SourceIdSecret, UnlockCookieKey};
 use crate::public_origin::PublicOrigin;
 use std::env;
 
@@ -44,6 +44,9 @@ pub struct ServiceConfig {
     /// What source keys are made with (`SOURCE_ID_KEY`); the local runner and the tests use the
     /// public development secret, and a deployed publish function refuses to start without its own.
     pub source_id_secret: SourceIdSecret,
+    /// What unlock cookies of password shares are signed with (`SHARE_COOKIE_KEY`); the deployed
+    /// view and unlock functions refuse to start without their own.
+    pub unlock_cookie_key: UnlockCookieKey,
 }
 
 /// Why the environment's `SOURCE_ID_KEY` cannot be used.
@@ -58,6 +61,18 @@ pub fn source_id_secret_from_env() -> Result<SourceIdSecret, SourceIdKeyError> {
     SourceIdSecret::new(raw.as_bytes()).map_err(SourceIdKeyError)
 }
 
+/// Why the environment's `SHARE_COOKIE_KEY` cannot be used.
+#[derive(Debug, thiserror::Error)]
+#[error("SHARE_COOKIE_KEY {0}: the view and unlock functions sign and check unlock cookies with it")]
+pub struct UnlockCookieKeyError(String);
+
+/// The key `SHARE_COOKIE_KEY` holds, for a deployed function that must not fall back to the
+/// development one.
+pub fn unlock_cookie_key_from_env() -> Result<UnlockCookieKey, UnlockCookieKeyError> {
+    let raw = env::var("SHARE_COOKIE_KEY").map_err(|_| UnlockCookieKeyError("is not set".into()))?;
+    UnlockCookieKey::new(raw.as_bytes()).map_err(UnlockCookieKeyError)
+}
+
 impl Default for ServiceConfig {
     fn default() -> Self {
         Self {
@@ -67,6 +82,7 @@ impl Default for ServiceConfig {
             required_scope: DEFAULT_SCOPE.into(),
             public_base_url: None,
             source_id_secret: SourceIdSecret::development(),
+            unlock_cookie_key: UnlockCookieKey::development(),
         }
     }
 }
@@ -94,6 +110,7 @@ impl ServiceConfig {
                     .ok()
             }),
             source_id_secret: source_id_secret_from_env().unwrap_or(defaults.source_id_secret),
+            unlock_cookie_key: unlock_cookie_key_from_env().unwrap_or(defaults.unlock_cookie_key),
         }
     }
 }

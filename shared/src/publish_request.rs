@@ -2,8 +2,8 @@
 //! events: wrong JSON or types are `Malformed` (400), broken rules `Invalid` (422), all at once.
 
 use crate::domain::{
-    DateRange, DefaultView, DetailLevel, EmbedOrigin, EventTime, MAX_EMBED_ORIGINS, ShareOptions, ShareTimeZone,
-    ValidationErrors,
+    DateRange, DefaultView, DetailLevel, EmbedOrigin, EventTime, MAX_EMBED_ORIGINS, Password, PasswordChange,
+    ShareOptions, ShareTimeZone, ValidationErrors,
 };
 use crate::sources::athena::{DirectoryMaps, IdMap, PracticeDirectory};
 use crate::sources::{self, MAX_EVENTS, MAX_TEXT_CHARS, ReadContext, SourceEvent, SourceFormat};
@@ -16,6 +16,7 @@ pub struct PublishRequest {
     pub options: ShareOptions,
     pub format: SourceFormat,
     pub events: Vec<SourceEvent>,
+    pub password: PasswordChange,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -48,6 +49,14 @@ struct PublishBody<'a> {
     provider_names: Option<IdMap>,
     #[serde(borrow)]
     events: Option<&'a RawValue>,
+    /// Absent, `null` or a string: told apart, as a `PUT` without it keeps the password.
+    #[serde(default, deserialize_with = "present")]
+    password: Option<Option<String>>,
+}
+
+/// A field that is present deserializes to `Some`, even when it is `null`.
+fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<Option<String>>, D::Error> {
+    Option::<String>::deserialize(deserializer).map(Some)
 }
 
 #[derive(Deserialize)]
@@ -114,6 +123,17 @@ impl PublishRequest {
                 None
             }
         });
+        let password = match body.password {
+            None => PasswordChange::Keep,
+            Some(None) => PasswordChange::Remove,
+            Some(Some(raw)) => match Password::parse(raw) {
+                Ok(password) => PasswordChange::Set(password),
+                Err(message) => {
+                    errors.push("/password", message);
+                    PasswordChange::Keep
+                }
+            },
+        };
         let explicit_range = body.range.and_then(|range| parse_range(range, &mut errors));
         let embed_origins = parse_embed_origins(body.embed_origins.unwrap_or_default(), &mut errors);
         let directory_maps = DirectoryMaps {
@@ -142,7 +162,7 @@ impl PublishRequest {
         };
         let range = explicit_range.unwrap_or_else(|| span_of(&events, time_zone.zone(), now));
         let options = ShareOptions { title, detail, view, time_zone, range, expires_at, embed_origins };
-        Ok(Self { options, format, events })
+        Ok(Self { options, format, events, password })
     }
 }
 
@@ -222,6 +242,28 @@ mod tests {
         assert_eq!(request.options.title, "Support rota");
         assert_eq!(request.events.len(), 2);
         assert_eq!(request.options.range.end, "2027-01-01".parse().unwrap());
+    }
+
+    #[test]
+    fn a_password_is_kept_set_or_removed_and_checked() {
+        let with = |password: &str| {
+            parse(&format!(
+                r#"{{"title":"t","visibility":"public","detail":"full","timeZone":"UTC","events":[]{password}}}"#
+            ))
+        };
+        assert_eq!(with("").unwrap().password, PasswordChange::Keep);
+        assert_eq!(with(r#","password":null"#).unwrap().password, PasswordChange::Remove);
+        assert!(matches!(with(r#","password":"long enough""#).unwrap().password, PasswordChange::Set(_)));
+        for short_or_long in ["short", &"x".repeat(129)] {
+            let Err(PublishRequestError::Invalid(errors)) = with(&format!(r#","password":"{short_or_long}""#)) else {
+                panic!("expected a rule error")
+            };
+            assert_eq!(errors.errors()[0].pointer, "/password");
+        }
+        assert!(matches!(
+            with(r#","password":12345678"#),
+            Err(PublishRequestError::Malformed { pointer: Some(p), .. }) if p == "/password"
+        ));
     }
 
     #[test]

@@ -95,6 +95,7 @@ pub fn record(group: &str, owner: &str, created_at: Timestamp) -> ShareRecord {
         chunk_count: 1,
         source_buckets: 0,
         rotated_from: None,
+        lock: None,
     }
 }
 

@@ -165,3 +165,18 @@ impl<S: PolicyWrites> PolicyWrites for InstrumentedStore<S> {
         self.inner.put_user(group, user).await
     }
 }
+
+impl<S: LockoutCounts> LockoutCounts for InstrumentedStore<S> {
+    async fn wrong_tries(&self, id: &ShareId) -> StoreResult<Option<share_core::domain::WrongTries>> {
+        self.inner.wrong_tries(id).await
+    }
+    async fn count_wrong_try(
+        &self,
+        id: &ShareId,
+        now: jiff::Timestamp,
+        window: jiff::SignedDuration,
+    ) -> StoreResult<share_core::domain::WrongTries> {
+        self.write().await?;
+        self.inner.count_wrong_try(id, now, window).await
+    }
+}

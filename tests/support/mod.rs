@@ -85,10 +85,27 @@ impl TestApp {
     }
 
     pub async fn spawn<S: Store + 'static>(store: S, backend: Backend) -> Self {
+        Self::spawn_with_lockout(store, backend, share_core::domain::LockoutRule::default()).await
+    }
+
+    /// The app with another lockout rule for the unlock route (a window short enough to wait out).
+    pub async fn over_with_lockout<S: Store + Clone + Into<Backend> + 'static>(
+        store: S,
+        lockout: share_core::domain::LockoutRule,
+    ) -> Self {
+        Self::spawn_with_lockout(store.clone(), store.into(), lockout).await
+    }
+
+    async fn spawn_with_lockout<S: Store + 'static>(
+        store: S,
+        backend: Backend,
+        lockout: share_core::domain::LockoutRule,
+    ) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("free port");
         let base = format!("http://{}", listener.local_addr().expect("bound"));
         let config = ServiceConfig::default();
-        let api = LocalApi::new(store, config, DEFAULT_SECRET.to_owned(), vec!["https://app.example.com".into()]);
+        let api = LocalApi::new(store, config, DEFAULT_SECRET.to_owned(), vec!["https://app.example.com".into()])
+            .with_lockout(lockout);
         let server = tokio::spawn(async move {
             api.serve(listener).await.expect("server runs");
         });
@@ -137,7 +154,8 @@ impl TestApp {
         if let Some(token) = &who.token {
             request = request.header(header::AUTHORIZATION, format!("Bearer {token}"));
         }
-        if !body.is_empty() {
+        let typed = headers.iter().any(|(name, _)| name.eq_ignore_ascii_case("content-type"));
+        if !body.is_empty() && !typed {
             request = request.header(header::CONTENT_TYPE, "application/json");
         }
         for (name, value) in headers {

@@ -193,6 +193,10 @@ pub fn lambda_environment(
     .into_iter()
     // As template.yaml gives it (from Secrets Manager), to the publish function only.
     .chain((function == "publish-share").then(|| ("SOURCE_ID_KEY", "emulated-secret-".repeat(4))))
+    .chain(
+        matches!(function, "view-share" | "unlock-share")
+            .then(|| ("SHARE_COOKIE_KEY", "emulated-cookie-key-".repeat(3))),
+    )
     .map(|(name, value)| (name.to_owned(), value))
     .collect()
 }

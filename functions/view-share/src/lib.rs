@@ -12,9 +12,9 @@ use jiff::Timestamp;
 use lambda_http::http::{HeaderMap, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 use sha2::{Digest, Sha256};
-use share_core::domain::{ShareId, ShareRecord, SharedEvent};
+use share_core::ServiceConfig;
+use share_core::domain::{ShareId, ShareRecord, SharedEvent, UnlockCookieKey, unlock_cookie_in};
 use share_core::http::{log_response, path_parameter, public_base_url, route_key};
-use share_core::public_origin::PublicOrigin;
 use share_core::render::{self, ErrorPage, Framing, PageQuery, with_security_headers};
 use share_core::service::{self, ServiceError};
 use share_core::store::{PolicyReads, ShareReads};
@@ -33,6 +33,9 @@ pub const ROUTES: &[&str] = &[
 /// Short enough that a revoke or a policy change reaches recipients behind a CDN within a minute.
 const CACHE_CONTROL: &str = "public, max-age=30, s-maxage=30";
 
+/// A password share's every response is for one reader: no shared cache may keep or reuse it.
+const LOCKED_CACHE_CONTROL: &str = "private, no-store";
+
 enum Representation {
     /// The query, and the origin the page's subscribe links are built on.
     Page(PageQuery, String),
@@ -44,31 +47,34 @@ enum Representation {
 /// during init, then the invocations. `main` is only this, so the tests can run exactly what is deployed.
 pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let config = share_core::ServiceConfig::from_env();
+    // A deployed function checks unlock cookies with its own key, never the public development one.
+    let cookie_key = share_core::config::unlock_cookie_key_from_env()
+        .inspect_err(|error| tracing::error!(%error, "the function cannot start"))?;
+    let config = ServiceConfig { unlock_cookie_key: cookie_key, ..ServiceConfig::from_env() };
     let store = share_core::store::DynamoStore::from_env(&config.table_name).await?;
     tokio::join!(store.warm_up(), rehearse());
     let cache = ViewCache::new();
-    let public_base = config.public_base_url.as_ref();
-    let handler =
-        |request| async { Ok::<_, lambda_http::Error>(handle_at(&store, &cache, public_base, request).await) };
+    let handler = |request| async { Ok::<_, lambda_http::Error>(handle_at(&store, &cache, &config, request).await) };
     lambda_http::run(lambda_http::service_fn(handler)).await
 }
 
-/// Serves on the request's own (well-formed) host, as without a configured `PUBLIC_BASE_URL`.
+/// Serves on the request's own (well-formed) host, as without a configured `PUBLIC_BASE_URL`, with
+/// the development cookie key.
 pub async fn handle<S: ShareReads + PolicyReads>(store: &S, cache: &ViewCache, request: Request) -> Response<Body> {
-    handle_at(store, cache, None, request).await
+    static DEFAULTS: std::sync::LazyLock<ServiceConfig> = std::sync::LazyLock::new(ServiceConfig::default);
+    handle_at(store, cache, &DEFAULTS, request).await
 }
 
-/// `public_base` is the configured origin of share links (`PUBLIC_BASE_URL`); the page's subscribe
-/// links name the feed on it, as the share object's `icsUrl` does.
+/// `config.public_base_url` is the configured origin of share links (`PUBLIC_BASE_URL`); the page's
+/// subscribe links name the feed on it, as the share object's `icsUrl` does.
 pub async fn handle_at<S: ShareReads + PolicyReads>(
     store: &S,
     cache: &ViewCache,
-    public_base: Option<&PublicOrigin>,
+    config: &ServiceConfig,
     request: Request,
 ) -> Response<Body> {
     let started = std::time::Instant::now();
-    let mut response = serve(store, cache, public_base, &request).await;
+    let mut response = serve(store, cache, config, &request).await;
     if request.method() == lambda_http::http::Method::HEAD {
         *response.body_mut() = Body::Empty;
     }
@@ -79,9 +85,10 @@ pub async fn handle_at<S: ShareReads + PolicyReads>(
 async fn serve<S: ShareReads + PolicyReads>(
     store: &S,
     cache: &ViewCache,
-    public_base: Option<&PublicOrigin>,
+    config: &ServiceConfig,
     request: &Request,
 ) -> Response<Body> {
+    let public_base = config.public_base_url.as_ref();
     let accepted = encoding::Accepted::from_headers(request.headers());
     let Some(preferred) = accepted.preferred() else { return error_response(ErrorPage::TooLarge) };
     let representation = match route_key(request) {
@@ -101,10 +108,14 @@ async fn serve<S: ShareReads + PolicyReads>(
         Ok(read) => read,
         Err(error) => return error_response(error_page_for(&error)),
     };
+    let locked = record.lock.is_some();
+    if let Some(refusal) = refusal_of_locked(&record, &representation, request, &config.unlock_cookie_key, now) {
+        return refusal;
+    }
     let etag = entity_tag(&record, &representation, now);
     if if_none_match(request.headers(), &preferred.entity_tag(&etag)) {
         let builder = Response::builder().status(StatusCode::NOT_MODIFIED);
-        return with_view_headers(builder, &record, &representation, &preferred.entity_tag(&etag))
+        return with_view_headers(builder, &record, &representation, &preferred.entity_tag(&etag), locked)
             .body(Body::Empty)
             .expect("valid response");
     }
@@ -128,7 +139,7 @@ async fn serve<S: ShareReads + PolicyReads>(
         return error_response(ErrorPage::TooLarge);
     };
     let builder = Response::builder().status(StatusCode::OK).header(header::CONTENT_TYPE, content_type);
-    let mut builder = with_view_headers(builder, &record, &representation, &coding.entity_tag(&etag));
+    let mut builder = with_view_headers(builder, &record, &representation, &coding.entity_tag(&etag), locked);
     if let Some(content_encoding) = coding.content_encoding() {
         builder = builder.header(header::CONTENT_ENCODING, content_encoding);
     }
@@ -206,20 +217,69 @@ fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
     )
 }
 
+/// What a password share answers in place of its page or feed, unless the request opens it: the
+/// page takes a valid unlock cookie (401 and the form without one; embedded, only a link), the
+/// feed its key (404 without, as for a link to nothing).
+fn refusal_of_locked(
+    record: &ShareRecord,
+    representation: &Representation,
+    request: &Request,
+    cookie_key: &UnlockCookieKey,
+    now: Timestamp,
+) -> Option<Response<Body>> {
+    let lock = record.lock.as_ref()?;
+    match representation {
+        Representation::Feed => {
+            let query = request.query_string_parameters();
+            let opens = query.all("key").unwrap_or_default().iter().any(|key| lock.opens_feed(key));
+            (!opens).then(|| error_response(ErrorPage::NotFound))
+        }
+        Representation::Page(query, _) => {
+            let cookies = request.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
+            let opens = unlock_cookie_in(cookies).any(|value| cookie_key.opens(&record.id, lock, value, now));
+            if opens && !query.embed {
+                return None;
+            }
+            let page = render::unlock_page(&record.id, query.embed, None);
+            let builder = Response::builder()
+                .status(StatusCode::UNAUTHORIZED)
+                .header(header::CONTENT_TYPE, "text/html; charset=utf-8");
+            Some(
+                with_locked_headers(with_security_headers(builder, framing_of(record, representation)))
+                    .body(Body::Text(page))
+                    .expect("valid"),
+            )
+        }
+    }
+}
+
+/// A password share's responses differ by reader (their cookie): never stored by a shared cache.
+fn with_locked_headers(builder: lambda_http::http::response::Builder) -> lambda_http::http::response::Builder {
+    builder.header(header::CACHE_CONTROL, LOCKED_CACHE_CONTROL).header(header::VARY, "Cookie, Accept-Encoding")
+}
+
 fn with_view_headers(
     builder: lambda_http::http::response::Builder,
     record: &ShareRecord,
     representation: &Representation,
     etag: &str,
+    locked: bool,
 ) -> lambda_http::http::response::Builder {
-    let framing = match representation {
+    let builder = with_security_headers(builder, framing_of(record, representation)).header(header::ETAG, etag);
+    if locked {
+        with_locked_headers(builder)
+    } else {
+        builder.header(header::CACHE_CONTROL, CACHE_CONTROL).header(header::VARY, "Accept-Encoding")
+    }
+}
+
+/// Who may frame a view of the share: the embed page the share's `embedOrigins` (any site without
+/// them), anything else nobody.
+fn framing_of<'a>(record: &'a ShareRecord, representation: &Representation) -> Framing<'a> {
+    match representation {
         Representation::Page(query, _) if query.embed => Framing::embed_page(&record.options.embed_origins),
         _ => Framing::Nobody,
-    };
-    with_security_headers(builder, framing)
-        .header(header::ETAG, etag)
-        .header(header::CACHE_CONTROL, CACHE_CONTROL)
-        .header(header::VARY, "Accept-Encoding")
+    }
 }
 
 fn error_response(page: ErrorPage) -> Response<Body> {

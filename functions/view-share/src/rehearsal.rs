@@ -28,7 +28,7 @@ pub async fn rehearse() {
     {
         match lambda_http::request::from_str(&api_gateway_event(route, &path, id.as_str())) {
             Ok(request) => {
-                serve(&store, &cache, None, &request).await;
+                serve(&store, &cache, &share_core::ServiceConfig::default(), &request).await;
             }
             Err(error) => tracing::warn!(%error, "the view rehearsal's event did not parse"),
         }
@@ -83,6 +83,7 @@ async fn sample_share() -> Option<(MemoryStore, ShareId)> {
         chunk_count: 1,
         source_buckets: 0,
         rotated_from: None,
+        lock: None,
     };
     let id = record.id.clone();
     let store = MemoryStore::new();
@@ -137,7 +138,7 @@ mod tests {
             [("GET /s/{id}", format!("/s/{id}")), ("GET /s/{id}/calendar.ics", format!("/s/{id}/calendar.ics"))]
         {
             let request = lambda_http::request::from_str(&api_gateway_event(route, &path, id.as_str())).expect("event");
-            let response = serve(&store, &cache, None, &request).await;
+            let response = serve(&store, &cache, &share_core::ServiceConfig::default(), &request).await;
             assert_eq!(response.status(), StatusCode::OK, "{route}");
             let body = match response.body() {
                 lambda_http::Body::Text(text) => text.clone(),

@@ -7,8 +7,10 @@ pub mod generation;
 pub mod ids;
 pub mod policy;
 pub mod share;
+pub mod share_lock;
 pub mod source_key;
 pub mod text;
+pub mod unlock_cookie;
 pub mod validation;
 
 pub use date_time::{InvalidDateTime, OffsetStyle, parse_offset_date_time, parse_rfc3339};
@@ -20,7 +22,12 @@ pub use policy::{SharingDecision, SharingDenial, SharingMode, SharingPolicy, Use
 pub use share::{
     DateRange, DefaultView, DetailLevel, LeftOut, Owner, ShareOptions, ShareRecord, ShareState, ShareTimeZone,
 };
+pub use share_lock::{
+    LockoutRule, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password, PasswordChange, ShareLock, UNLOCK_LIFETIME,
+    WrongTries,
+};
 pub use source_key::{SourceIdSecret, SourceIndex, SourceKey, SourceKeys, SourceTag};
 pub use text::without_control_chars;
+pub use unlock_cookie::{UNLOCK_COOKIE_NAME, UnlockCookieKey, unlock_cookie_in, unlock_set_cookie};
 pub(crate) use validation::json_pointer;
 pub use validation::{FieldError, MAX_LISTED_ERRORS, ValidationErrors};

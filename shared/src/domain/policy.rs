@@ -33,11 +33,19 @@ pub struct SharingPolicy {
     pub sharing: SharingMode,
     pub max_expiry_days: Option<u32>,
     pub allowed_detail: Vec<DetailLevel>,
+    /// Every publish, `PUT` and rotation must carry a password; shares already out keep working.
+    #[serde(default)]
+    pub require_password: bool,
 }
 
 impl Default for SharingPolicy {
     fn default() -> Self {
-        Self { sharing: SharingMode::Everyone, max_expiry_days: None, allowed_detail: DetailLevel::ALL.to_vec() }
+        Self {
+            sharing: SharingMode::Everyone,
+            max_expiry_days: None,
+            allowed_detail: DetailLevel::ALL.to_vec(),
+            require_password: false,
+        }
     }
 }
 
@@ -62,7 +70,14 @@ impl SharingPolicy {
         errors.into_result()?;
         allowed_detail.sort();
         allowed_detail.dedup();
-        Ok(Self { sharing, max_expiry_days, allowed_detail })
+        Ok(Self { sharing, max_expiry_days, allowed_detail, require_password: false })
+    }
+
+    /// Under `requirePassword`, a share without a password may not be published, replaced or rotated.
+    pub fn check_password(&self, has_password: bool, errors: &mut ValidationErrors) {
+        if self.require_password && !has_password {
+            errors.push("/password", "Your group requires a password on every share: set password");
+        }
     }
 
     /// The rules a new or replaced share must meet under this policy; returns the broken ones.
@@ -195,6 +210,18 @@ mod tests {
         let detail = policy.check_publish(DetailLevel::Full, Some(within), now);
         assert_eq!(detail.errors()[0].pointer, "/detail");
         assert!(SharingPolicy::default().check_publish(DetailLevel::Full, None, now).is_empty());
+    }
+
+    #[test]
+    fn a_required_password_is_checked_only_when_required() {
+        let mut errors = ValidationErrors::new();
+        SharingPolicy::default().check_password(false, &mut errors);
+        assert!(errors.is_empty());
+        let strict = SharingPolicy { require_password: true, ..SharingPolicy::default() };
+        strict.check_password(true, &mut errors);
+        assert!(errors.is_empty());
+        strict.check_password(false, &mut errors);
+        assert_eq!(errors.errors()[0].pointer, "/password");
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! A published share: its options and the record kept beside its snapshot.
 
-use super::{EmbedOrigin, Generation, GroupId, ShareId, SharingDecision, UserId};
+use super::{EmbedOrigin, Generation, GroupId, ShareId, ShareLock, SharingDecision, UserId};
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
 use serde::{Deserialize, Serialize};
 
@@ -183,6 +183,9 @@ pub struct ShareRecord {
     /// rotation or the revoke retires that marker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rotated_from: Option<ShareId>,
+    /// A password share's lock; `None` for a share anyone with the link may open.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lock: Option<ShareLock>,
 }
 
 fn is_zero(mask: &u16) -> bool {

@@ -28,6 +28,7 @@ pub fn record(title: &str, zone: &str, start: Date, end: Date, detail: DetailLev
         chunk_count: 1,
         source_buckets: 0,
         rotated_from: None,
+        lock: None,
     }
 }
 

@@ -20,6 +20,8 @@ pub mod sent;
 mod style;
 #[cfg(feature = "view")]
 mod timeline;
+#[cfg(feature = "view")]
+mod unlock_page;
 
 #[cfg(test)]
 pub(crate) mod fixtures;
@@ -33,3 +35,5 @@ pub use page::{ErrorPage, error_page, share_page};
 pub use query::PageQuery;
 #[cfg(feature = "view")]
 pub use security_headers::{Framing, content_security_policy, with_security_headers};
+#[cfg(feature = "view")]
+pub use unlock_page::{UnlockNotice, unlock_page};

@@ -6,11 +6,13 @@
 mod changes;
 #[cfg(feature = "publish")]
 mod publishing;
+mod unlocking;
 
 #[cfg(feature = "publish")]
 pub use changes::{ChangeLimits, ChangesOutcome, UpdatedShare, apply_changes};
 #[cfg(feature = "publish")]
 pub use publishing::{IdempotencyClaim, Publisher, publish_share, replace_share, revoke_share, rotate_share};
+pub use unlocking::{UnlockOutcome, unlock_share};
 
 use crate::domain::{
     DetailLevel, GroupId, ShareId, ShareRecord, ShareState, SharedEvent, SharingDecision, SharingDenial, SharingPolicy,

@@ -3,8 +3,8 @@
 
 use super::{Conflict, Denial, ServiceError, ServiceResult, Standing};
 use crate::domain::{
-    Generation, LeftOut, Owner, ShareId, ShareOptions, ShareRecord, SharedEvent, SharingDecision, SourceIdSecret,
-    SourceIndex, ValidationErrors,
+    Generation, LeftOut, Owner, PasswordChange, ShareId, ShareLock, ShareOptions, ShareRecord, SharedEvent,
+    SharingDecision, SourceIdSecret, SourceIndex, ValidationErrors,
 };
 use crate::identity::Caller;
 use crate::publish_request::PublishRequest;
@@ -33,25 +33,40 @@ struct Publication {
     events: Vec<SharedEvent>,
     left_out: LeftOut,
     sources: SourceIndex,
+    lock: Option<ShareLock>,
 }
 
 impl Publication {
+    /// `current_lock` is the replaced share's (a `PUT` without `password` keeps it).
     fn prepare(
         request: PublishRequest,
         standing: &Standing,
         caller: &Caller,
         secret: &SourceIdSecret,
+        current_lock: Option<&ShareLock>,
         now: Timestamp,
     ) -> ServiceResult<Self> {
         standing.require_sharing()?;
-        let caps = standing.policy.check_publish(request.options.detail, request.options.expires_at, now);
+        let mut caps = standing.policy.check_publish(request.options.detail, request.options.expires_at, now);
+        let has_password = match &request.password {
+            PasswordChange::Keep => current_lock.is_some(),
+            PasswordChange::Remove => false,
+            PasswordChange::Set(_) => true,
+        };
+        standing.policy.check_password(has_password, &mut caps);
         caps.into_result().map_err(ServiceError::Invalid)?;
         let bounds = RangeBounds::new(request.options.range, request.options.time_zone.zone());
         let origin = EventOrigin::new(secret, &caller.group, &caller.user_id, request.format);
         let (events, left_out) = minimize(request.events, request.options.detail, &bounds, &origin);
         check_feed_fits(&request.options, now, &events, "/events")?;
         let sources = index_of(&events);
-        Ok(Self { options: request.options, events, left_out, sources })
+        // Hashing is the slow part: done once the rest is known to be valid.
+        let lock = match request.password {
+            PasswordChange::Keep => current_lock.cloned(),
+            PasswordChange::Remove => None,
+            PasswordChange::Set(password) => Some(ShareLock::new(&password)),
+        };
+        Ok(Self { options: request.options, events, left_out, sources, lock })
     }
 
     fn record(
@@ -75,6 +90,7 @@ impl Publication {
             chunk_count: u32::try_from(chunk_count).expect("few chunks"),
             source_buckets: self.sources.mask(),
             rotated_from: None,
+            lock: self.lock.clone(),
         }
     }
 }
@@ -193,7 +209,7 @@ pub async fn publish_share<S: ShareReads + ShareWrites>(
     {
         return Ok(previous);
     }
-    let publication = Publication::prepare(request, standing, caller, secret, now)?;
+    let publication = Publication::prepare(request, standing, caller, secret, None, now)?;
     let chunks = snapshot::encode(&publication.events);
     let record = publication.record(ShareId::generate(), caller, now, now, chunks.len());
     let idempotency_record = idempotency.as_ref().map(|claim| IdempotencyRecord {
@@ -248,7 +264,7 @@ pub async fn replace_share<S: ShareReads + ShareWrites>(
     now: Timestamp,
 ) -> ServiceResult<ShareRecord> {
     let Publisher { caller, standing, secret } = *publisher;
-    let publication = Publication::prepare(request, standing, caller, secret, now)?;
+    let publication = Publication::prepare(request, standing, caller, secret, existing.lock.as_ref(), now)?;
     let chunks = snapshot::encode(&publication.events);
     let mut record = publication.record(existing.id.clone(), caller, existing.created_at, now, chunks.len());
     // The id it was rotated from still forwards here until the revoke retires the marker.
@@ -282,6 +298,7 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
     if options.expires_at.is_some_and(|at| at <= now) {
         errors.push("/expiresAt", "must be in the future");
     }
+    standing.policy.check_password(existing.lock.is_some(), &mut errors);
     errors.into_result().map_err(ServiceError::Invalid)?;
     let published = store.published(&existing.id).await?.ok_or(ServiceError::NotFound)?;
     if published.record.generation != existing.generation {
@@ -294,6 +311,8 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
     record.updated_at = now;
     record.source_buckets = sources.mask();
     record.rotated_from = Some(existing.id.clone());
+    // A new link is a new lock: cookies and the feed key of the old one open nothing.
+    record.lock = existing.lock.as_ref().map(ShareLock::reissued);
     let sources = IndexWrite::between(Some((&existing, Some(&sources))), &record.id, &sources);
     let commit = ShareCommit {
         record: record.clone(),

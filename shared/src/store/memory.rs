@@ -88,6 +88,8 @@ struct Tables {
     sources: SourceBuckets,
     policies: HashMap<GroupId, SharingPolicy>,
     users: BTreeMap<(GroupId, UserId), UserPermission>,
+    /// A share's wrong unlock tries, until their window ends (the TTL).
+    lockouts: HashMap<ShareId, (WrongTries, Timestamp)>,
 }
 
 impl Tables {
@@ -106,6 +108,7 @@ impl Tables {
         self.idempotency.retain(|_, entry| entry.expires_at.as_second() > now);
         self.chunks.retain(|_, chunk| chunk.pending_since.is_none_or(|at| (at + PENDING_KEEP).as_second() > now));
         self.forwards.retain(|_, forward| forward.until.as_second() > now);
+        self.lockouts.retain(|_, (_, until)| until.as_second() > now);
     }
 
     /// The record, every chunk under the id, and the forward that points at it.
@@ -391,5 +394,22 @@ impl PolicyWrites for MemoryStore {
     async fn put_user(&self, group: &GroupId, user: &UserPermission) -> StoreResult<()> {
         self.tables().users.insert((group.clone(), user.user_id.clone()), user.clone());
         Ok(())
+    }
+}
+
+impl LockoutCounts for MemoryStore {
+    async fn wrong_tries(&self, id: &ShareId) -> StoreResult<Option<WrongTries>> {
+        Ok(self.tables().lockouts.get(id).map(|(tries, _)| *tries))
+    }
+
+    async fn count_wrong_try(&self, id: &ShareId, now: Timestamp, window: SignedDuration) -> StoreResult<WrongTries> {
+        let mut tables = self.tables();
+        let fresh = (WrongTries { window_start: now, count: 0 }, now + window);
+        let entry = tables.lockouts.entry(id.clone()).or_insert(fresh);
+        if entry.0.window_start + window <= now {
+            *entry = fresh;
+        }
+        entry.0.count += 1;
+        Ok(entry.0)
     }
 }

@@ -14,7 +14,9 @@ pub mod memory;
 mod source_index;
 mod warm_up;
 
-use crate::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, SourceKey, UserId, UserPermission};
+use crate::domain::{
+    Generation, GroupId, ShareId, ShareRecord, SharingPolicy, SourceKey, UserId, UserPermission, WrongTries,
+};
 use jiff::{SignedDuration, Timestamp};
 use std::future::Future;
 
@@ -214,6 +216,21 @@ pub trait PolicyWrites: Send + Sync {
     fn put_user(&self, group: &GroupId, user: &UserPermission) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
+/// The wrong passwords given for a share, counted apart from the share's items (under their own
+/// partition, so IAM can confine the unlock function's writes to them), gone with their window.
+pub trait LockoutCounts: Send + Sync {
+    /// The tries counted in the share's latest window (strongly consistent).
+    fn wrong_tries(&self, id: &ShareId) -> impl Future<Output = StoreResult<Option<WrongTries>>> + Send;
+    /// Counts one wrong try: in the latest window if it is still open at `now`, else as the first
+    /// of a new one. Conditional writes, so instances racing on one share count together.
+    fn count_wrong_try(
+        &self,
+        id: &ShareId,
+        now: Timestamp,
+        window: SignedDuration,
+    ) -> impl Future<Output = StoreResult<WrongTries>> + Send;
+}
+
 /// Every capability: what the local runner and the tests hand to all handlers.
-pub trait Store: ShareReads + ShareWrites + PolicyReads + PolicyWrites {}
-impl<T: ShareReads + ShareWrites + PolicyReads + PolicyWrites> Store for T {}
+pub trait Store: ShareReads + ShareWrites + PolicyReads + PolicyWrites + LockoutCounts {}
+impl<T: ShareReads + ShareWrites + PolicyReads + PolicyWrites + LockoutCounts> Store for T {}

@@ -82,6 +82,14 @@ pub fn sources(group: &GroupId, owner: &UserId, bucket: u8) -> String {
     format!("SOURCES#{digest}#{bucket:x}")
 }
 
+/// A share's wrong unlock tries live in a partition of their own: the unlock function may write
+/// only partitions with this prefix (`dynamodb:LeadingKeys` in template.yaml).
+pub fn lockout(id: &ShareId) -> String {
+    format!("LOCKOUT#{id}")
+}
+
+pub const LOCKOUT_SK: &str = "LOCKOUT";
+
 pub fn idempotency(key_digest: &str) -> String {
     format!("IDEMPOTENCY#{key_digest}")
 }

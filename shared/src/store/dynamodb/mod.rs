@@ -7,6 +7,7 @@ mod client;
 mod errors;
 mod items;
 mod keys;
+mod lockout;
 mod metering;
 mod provision;
 mod writes;

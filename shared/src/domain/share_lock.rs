@@ -1,0 +1,201 @@
+//! A password share's lock: the password's slow salted hash, the generation unlock cookies are
+//! bound to, and the key its feed needs. None of it is ever in an API response or a log.
+
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::{Algorithm, Argon2, Params, Version};
+use base64::Engine;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use jiff::{SignedDuration, Timestamp};
+use serde::{Deserialize, Serialize};
+use std::fmt;
+use subtle::ConstantTimeEq;
+
+pub const MIN_PASSWORD_CHARS: usize = 8;
+pub const MAX_PASSWORD_CHARS: usize = 128;
+
+/// argon2id at OWASP's first recommended setting (19 MiB, 2 passes, 1 lane): one check costs
+/// 10-50 ms of one core (benches/password.rs).
+const ARGON2_MEMORY_KIB: u32 = 19 * 1024;
+const ARGON2_PASSES: u32 = 2;
+
+fn argon2() -> Argon2<'static> {
+    let params = Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, 1, None).expect("valid argon2 parameters");
+    Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// 8 to 128 characters, as the publisher typed it; never stored, never logged.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Password(String);
+
+impl fmt::Debug for Password {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("Password(…)")
+    }
+}
+
+impl Password {
+    pub fn parse(raw: String) -> Result<Self, String> {
+        let chars = raw.chars().count();
+        if !(MIN_PASSWORD_CHARS..=MAX_PASSWORD_CHARS).contains(&chars) {
+            return Err(format!("must be {MIN_PASSWORD_CHARS} to {MAX_PASSWORD_CHARS} characters"));
+        }
+        Ok(Self(raw))
+    }
+}
+
+/// What a publish or `PUT` asks of the password.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum PasswordChange {
+    /// No `password` field: a `PUT` keeps the current one (a new share has none).
+    #[default]
+    Keep,
+    /// `"password": null`.
+    Remove,
+    Set(Password),
+}
+
+/// How long an unlock cookie opens its share.
+pub const UNLOCK_LIFETIME: SignedDuration = SignedDuration::from_hours(12);
+
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareLock {
+    /// PHC string of the password's argon2id hash.
+    password_hash: String,
+    /// New on every password change and rotation: unlock cookies name it, so older ones stop opening.
+    password_generation: String,
+    /// 244 random bits (two v4 UUIDs), base64url: the feed's `?key=`.
+    feed_key: String,
+}
+
+impl fmt::Debug for ShareLock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("ShareLock(…)")
+    }
+}
+
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut bytes = [0u8; N];
+    for chunk in bytes.chunks_mut(16) {
+        chunk.copy_from_slice(&uuid::Uuid::new_v4().as_bytes()[..chunk.len()]);
+    }
+    bytes
+}
+
+/// 32 bytes of two v4 UUIDs (122 random bits each), base64url.
+fn random_token() -> String {
+    URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+}
+
+impl ShareLock {
+    /// Hashes the password (the slow part) with a fresh salt; a new generation and feed key.
+    pub fn new(password: &Password) -> Self {
+        let salt = SaltString::encode_b64(&random_bytes::<16>()).expect("16 bytes make a valid salt");
+        let hash = argon2().hash_password(password.0.as_bytes(), &salt).expect("argon2 hashes any password");
+        Self { password_hash: hash.to_string(), password_generation: random_token(), feed_key: random_token() }
+    }
+
+    /// The same password under a new generation and feed key (a rotation).
+    pub fn reissued(&self) -> Self {
+        Self {
+            password_hash: self.password_hash.clone(),
+            password_generation: random_token(),
+            feed_key: random_token(),
+        }
+    }
+
+    /// Whether `attempt` is the password (the slow check; the unlock route's alone).
+    pub fn verify(&self, attempt: &str) -> bool {
+        let Ok(hash) = PasswordHash::new(&self.password_hash) else { return false };
+        argon2().verify_password(attempt.as_bytes(), &hash).is_ok()
+    }
+
+    pub fn feed_key(&self) -> &str {
+        &self.feed_key
+    }
+
+    pub fn password_generation(&self) -> &str {
+        &self.password_generation
+    }
+
+    /// Compared in constant time, so response times say nothing of how much of a guess was right.
+    pub fn opens_feed(&self, key: &str) -> bool {
+        self.feed_key.as_bytes().ct_eq(key.as_bytes()).into()
+    }
+}
+
+/// The lockout of a share's unlock route: after `max_wrong` wrong passwords within `window` of the
+/// first, every attempt answers 429 until that window ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LockoutRule {
+    pub window: SignedDuration,
+    pub max_wrong: u32,
+}
+
+impl Default for LockoutRule {
+    fn default() -> Self {
+        Self { window: SignedDuration::from_mins(15), max_wrong: 10 }
+    }
+}
+
+/// The wrong tries counted in a share's current window.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WrongTries {
+    pub window_start: Timestamp,
+    pub count: u32,
+}
+
+impl LockoutRule {
+    /// How long unlocking stays shut, if it is shut now.
+    pub fn locked_for(&self, tries: Option<WrongTries>, now: Timestamp) -> Option<SignedDuration> {
+        let tries = tries?;
+        let ends = tries.window_start + self.window;
+        (tries.count >= self.max_wrong && now < ends).then(|| ends.duration_since(now))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_8_to_128_characters() {
+        assert!(Password::parse("1234567".into()).is_err());
+        assert!(Password::parse("12345678".into()).is_ok());
+        assert!(Password::parse("é".repeat(128)).is_ok(), "characters, not bytes");
+        assert!(Password::parse("x".repeat(129)).is_err());
+        assert_eq!(format!("{:?}", Password::parse("secret-pass".into()).unwrap()), "Password(…)");
+    }
+
+    #[test]
+    fn a_lock_opens_with_its_password_only() {
+        let lock = ShareLock::new(&Password::parse("correct horse".into()).unwrap());
+        assert!(lock.password_hash.starts_with("$argon2id$v=19$m=19456,t=2,p=1$"));
+        assert!(!lock.password_hash.contains("correct horse"));
+        assert!(lock.verify("correct horse"));
+        assert!(!lock.verify("correct horsE"));
+        assert!(!format!("{lock:?}").contains(&lock.feed_key));
+        let reissued = lock.reissued();
+        assert!(reissued.verify("correct horse"));
+        assert_ne!(reissued.feed_key, lock.feed_key);
+        assert_ne!(reissued.password_generation, lock.password_generation);
+        assert!(lock.feed_key.len() >= 22, "at least 128 bits");
+        assert!(
+            lock.opens_feed(&lock.feed_key.clone()) && !lock.opens_feed("") && !lock.opens_feed(&reissued.feed_key)
+        );
+    }
+
+    #[test]
+    fn lockout_holds_for_the_rest_of_a_fixed_window() {
+        let rule = LockoutRule::default();
+        let start: Timestamp = "2026-12-01T12:00:00Z".parse().unwrap();
+        let tries = |count| Some(WrongTries { window_start: start, count });
+        assert_eq!(rule.locked_for(tries(9), start), None);
+        assert_eq!(
+            rule.locked_for(tries(10), start + SignedDuration::from_mins(5)),
+            Some(SignedDuration::from_mins(10))
+        );
+        assert_eq!(rule.locked_for(tries(10), start + SignedDuration::from_mins(15)), None);
+        assert_eq!(rule.locked_for(None, start), None);
+    }
+}

@@ -1,0 +1,43 @@
+//! Unlocking a password share: the lockout first (no password is checked while it holds), then the
+//! slow check; a right password earns a cookie, a wrong one is counted.
+
+use super::{ServiceResult, share_for_recipient};
+use crate::domain::{LockoutRule, ShareId, UnlockCookieKey};
+use crate::store::{LockoutCounts, PolicyReads, ShareReads};
+use jiff::{SignedDuration, Timestamp};
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnlockOutcome {
+    /// The cookie value that opens the share.
+    Opened {
+        cookie: String,
+    },
+    Wrong,
+    /// Too many wrong tries: no password is checked until the window ends.
+    LockedOut {
+        retry_after: SignedDuration,
+    },
+    /// The share has no password: its page is open to anyone with the link.
+    NotLocked,
+}
+
+pub async fn unlock_share<S: ShareReads + PolicyReads + LockoutCounts>(
+    store: &S,
+    cookie_key: &UnlockCookieKey,
+    rule: LockoutRule,
+    id: &ShareId,
+    attempt: &str,
+    now: Timestamp,
+) -> ServiceResult<UnlockOutcome> {
+    let record = share_for_recipient(store, id, now, false).await?.record;
+    let Some(lock) = &record.lock else { return Ok(UnlockOutcome::NotLocked) };
+    if let Some(retry_after) = rule.locked_for(store.wrong_tries(id).await?, now) {
+        return Ok(UnlockOutcome::LockedOut { retry_after });
+    }
+    if lock.verify(attempt) {
+        return Ok(UnlockOutcome::Opened { cookie: cookie_key.issue(id, lock, now) });
+    }
+    store.count_wrong_try(id, now, rule.window).await?;
+    tracing::info!(share = %id.log_ref(), "wrong password");
+    Ok(UnlockOutcome::Wrong)
+}
