@@ -107,7 +107,8 @@ struct SharePage<'a> {
     statuses: Choices<'a>,
     extra_zone: Option<&'a str>,
     clear_href: Option<String>,
-    subscribe: SubscribeLinks,
+    /// None for a password share: its feed opens only with the key its owner hands out.
+    subscribe: Option<SubscribeLinks>,
     body: Body<'a>,
 }
 
@@ -252,7 +253,7 @@ pub fn share_page(
             .then(|| LinkState { resource: None, status: None, ..links }.href(view, date)),
         resources,
         statuses,
-        subscribe: SubscribeLinks::for_feed(origin, record.id.as_str(), &options.title),
+        subscribe: record.lock.is_none().then(|| SubscribeLinks::for_feed(origin, record.id.as_str(), &options.title)),
         body,
     };
     let mut html = String::with_capacity(page.size_estimate());

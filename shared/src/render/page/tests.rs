@@ -437,6 +437,17 @@ fn the_page_offers_subscribe_links_for_its_feed_on_the_public_origin() {
 }
 
 #[test]
+fn a_password_share_offers_no_link_to_its_feed() {
+    let mut locked = rota();
+    locked.lock = Some(crate::domain::ShareLock::new(&crate::domain::Password::parse("correct horse".into()).unwrap()));
+    let page = render(&locked, &sample_events(), &[], date(2026, 12, 1));
+    for link in ["webcal:", "addfromweb", "calendar.google.com", "calendar.ics"] {
+        assert!(!page.contains(link), "{link}: the feed opens only with the key its owner hands out");
+    }
+    assert!(page.contains("ask the person who shared it"));
+}
+
+#[test]
 fn a_title_in_the_subscribe_links_is_encoded_then_escaped() {
     let mut record = rota();
     record.options.title = "R&D \"on call\" <b>#2</b>?name=x".into();
