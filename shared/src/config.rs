@@ -1,6 +1,6 @@
 //! Settings read once per cold start from the environment that `template.yaml` sets.
 
-use crate::domain::{SourceIdSecret, UnlockCookieKey};
+use crate::domain::{SecretKey, SourceIdSecret, UnlockCookieKey};
 use crate::public_origin::PublicOrigin;
 use std::env;
 
@@ -49,28 +49,29 @@ pub struct ServiceConfig {
     pub unlock_cookie_key: UnlockCookieKey,
 }
 
-/// Why the environment's `SOURCE_ID_KEY` cannot be used.
+/// Why a secret the environment must hold cannot be used.
 #[derive(Debug, thiserror::Error)]
-#[error("SOURCE_ID_KEY {0}: the publish function keys source ids with it")]
-pub struct SourceIdKeyError(String);
-
-/// The secret `SOURCE_ID_KEY` holds, for a deployed function that must not fall back to the
-/// development one.
-pub fn source_id_secret_from_env() -> Result<SourceIdSecret, SourceIdKeyError> {
-    let raw = env::var("SOURCE_ID_KEY").map_err(|_| SourceIdKeyError("is not set".into()))?;
-    SourceIdSecret::new(raw.as_bytes()).map_err(SourceIdKeyError)
+#[error("{variable} {reason}: {purpose}")]
+pub struct SecretError {
+    variable: &'static str,
+    reason: String,
+    purpose: &'static str,
 }
 
-/// Why the environment's `SHARE_COOKIE_KEY` cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[error("SHARE_COOKIE_KEY {0}: the view and unlock functions sign and check unlock cookies with it")]
-pub struct UnlockCookieKeyError(String);
-
-/// The key `SHARE_COOKIE_KEY` holds, for a deployed function that must not fall back to the
+/// The key an environment variable holds, for a deployed function that must not fall back to a
 /// development one.
-pub fn unlock_cookie_key_from_env() -> Result<UnlockCookieKey, UnlockCookieKeyError> {
-    let raw = env::var("SHARE_COOKIE_KEY").map_err(|_| UnlockCookieKeyError("is not set".into()))?;
-    UnlockCookieKey::new(raw.as_bytes()).map_err(UnlockCookieKeyError)
+fn secret_from_env(variable: &'static str, purpose: &'static str) -> Result<SecretKey, SecretError> {
+    let raw = env::var(variable).map_err(|_| SecretError { variable, reason: "is not set".into(), purpose })?;
+    SecretKey::new(raw.as_bytes()).map_err(|reason| SecretError { variable, reason, purpose })
+}
+
+pub fn source_id_secret_from_env() -> Result<SourceIdSecret, SecretError> {
+    secret_from_env("SOURCE_ID_KEY", "the publish function keys source ids with it").map(SourceIdSecret::from)
+}
+
+pub fn unlock_cookie_key_from_env() -> Result<UnlockCookieKey, SecretError> {
+    secret_from_env("SHARE_COOKIE_KEY", "the view and unlock functions sign and check unlock cookies with it")
+        .map(UnlockCookieKey::from)
 }
 
 impl Default for ServiceConfig {

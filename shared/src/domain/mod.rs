@@ -6,6 +6,7 @@ pub mod event;
 pub mod generation;
 pub mod ids;
 pub mod policy;
+pub mod secret;
 pub mod share;
 pub mod share_lock;
 pub mod source_key;
@@ -19,6 +20,7 @@ pub use event::{Color, Description, EventTime, SharedEvent, ShowAs};
 pub use generation::Generation;
 pub use ids::{GroupId, ShareId, UserId};
 pub use policy::{SharingDecision, SharingDenial, SharingMode, SharingPolicy, UserPermission, sharing_decision};
+pub use secret::SecretKey;
 pub use share::{
     DateRange, DefaultView, DetailLevel, LeftOut, Owner, ShareOptions, ShareRecord, ShareState, ShareTimeZone,
 };

@@ -3,7 +3,7 @@
 //! Without the secret (held outside the table) a stored key says nothing about the id, and two
 //! owners' keys for the same event differ.
 
-use super::{GroupId, UserId};
+use super::{GroupId, SecretKey, UserId};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
@@ -11,36 +11,30 @@ use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
-use std::sync::Arc;
 
-/// The secret source keys are made with (`SOURCE_ID_KEY`): at least 32 bytes, never logged.
-#[derive(Clone, PartialEq, Eq)]
-pub struct SourceIdSecret(Arc<[u8]>);
+/// The secret source keys are made with (`SOURCE_ID_KEY`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SourceIdSecret(SecretKey);
 
-impl fmt::Debug for SourceIdSecret {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("SourceIdSecret(…)")
+impl From<SecretKey> for SourceIdSecret {
+    fn from(key: SecretKey) -> Self {
+        Self(key)
     }
 }
 
 impl SourceIdSecret {
-    pub const MIN_BYTES: usize = 32;
-
     pub fn new(bytes: &[u8]) -> Result<Self, String> {
-        if bytes.len() < Self::MIN_BYTES {
-            return Err(format!("must be at least {} bytes", Self::MIN_BYTES));
-        }
-        Ok(Self(Arc::from(bytes)))
+        SecretKey::new(bytes).map(Self)
     }
 
     /// The local runner's and the tests' secret: public, so never one a deployment uses.
     pub fn development() -> Self {
-        Self(Arc::from(&b"local development only: this is not a secret, and never deployed"[..]))
+        Self(SecretKey::development("local development only: this is not a secret, and never deployed"))
     }
 
     /// The keys of one owner's source ids in one format (`format` is the body's name for it).
     pub fn keys_for(&self, group: &GroupId, owner: &UserId, format: &str) -> SourceKeys {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        let mut mac = self.0.hmac();
         for part in [group.as_str(), owner.as_str(), format] {
             mac.update(part.as_bytes());
             mac.update(&[0]);
@@ -186,7 +180,7 @@ mod tests {
     #[test]
     fn short_secrets_are_refused_and_secrets_are_not_printed() {
         assert!(SourceIdSecret::new(&[1; 31]).is_err());
-        assert_eq!(format!("{:?}", SourceIdSecret::development()), "SourceIdSecret(…)");
+        assert_eq!(format!("{:?}", SourceIdSecret::development()), "SourceIdSecret(SecretKey(…))");
     }
 
     #[test]

@@ -3,44 +3,37 @@
 //! template-managed secret (`SHARE_COOKIE_KEY`), not in the table: a table dump alone cannot forge
 //! a cookie, and a password change, removal or rotation (a new generation or id) voids the old ones.
 
-use super::{ShareId, ShareLock, UNLOCK_LIFETIME};
+use super::{SecretKey, ShareId, ShareLock, UNLOCK_LIFETIME};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use hmac::{Hmac, Mac};
 use jiff::Timestamp;
 use sha2::Sha256;
-use std::fmt;
-use std::sync::Arc;
 
 pub const UNLOCK_COOKIE_NAME: &str = "share_unlock";
 
-/// The key unlock cookies are signed with: at least 32 bytes, never logged.
-#[derive(Clone, PartialEq, Eq)]
-pub struct UnlockCookieKey(Arc<[u8]>);
+/// The key unlock cookies are signed with (`SHARE_COOKIE_KEY`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnlockCookieKey(SecretKey);
 
-impl fmt::Debug for UnlockCookieKey {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("UnlockCookieKey(…)")
+impl From<SecretKey> for UnlockCookieKey {
+    fn from(key: SecretKey) -> Self {
+        Self(key)
     }
 }
 
 impl UnlockCookieKey {
-    pub const MIN_BYTES: usize = 32;
-
     pub fn new(bytes: &[u8]) -> Result<Self, String> {
-        if bytes.len() < Self::MIN_BYTES {
-            return Err(format!("must be at least {} bytes", Self::MIN_BYTES));
-        }
-        Ok(Self(Arc::from(bytes)))
+        SecretKey::new(bytes).map(Self)
     }
 
     /// The local runner's and the tests' key: public, so never one a deployment uses.
     pub fn development() -> Self {
-        Self(Arc::from(&b"local development unlock cookies: not a secret, never deployed"[..]))
+        Self(SecretKey::development("local development unlock cookies: not a secret, never deployed"))
     }
 
     fn mac(&self, id: &ShareId, lock: &ShareLock, expires: i64) -> Hmac<Sha256> {
-        let mut mac = Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length");
+        let mut mac = self.0.hmac();
         for part in [id.as_str(), lock.password_generation(), &expires.to_string()] {
             mac.update(part.as_bytes());
             mac.update(&[0]);
