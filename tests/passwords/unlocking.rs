@@ -157,8 +157,40 @@ async fn ten_wrong_tries_lock_unlocking_until_the_window_ends(app: TestApp) {
     assert_eq!(unlock(&app, id, "wrong guess").await.status, StatusCode::UNAUTHORIZED, "a new window counts afresh");
 }
 
+/// Tries sent at once cannot all be checked: each is counted before its password is, so at most the
+/// window's ten are; a right one is taken back off the count.
+async fn tries_at_once_are_counted_before_they_are_checked(app: TestApp) {
+    let share = publish_locked(&app).await;
+    let id = share["id"].as_str().unwrap();
+    for _ in 0..9 {
+        assert_eq!(unlock(&app, id, "wrong guess").await.status, StatusCode::UNAUTHORIZED);
+    }
+    assert_eq!(unlock(&app, id, PASSWORD).await.status, StatusCode::SEE_OTHER, "the tenth try, right");
+    assert_eq!(
+        unlock(&app, id, "wrong guess").await.status,
+        StatusCode::UNAUTHORIZED,
+        "a right try is not a wrong one"
+    );
+    assert_eq!(unlock(&app, id, "wrong guess").await.status, StatusCode::TOO_MANY_REQUESTS);
+
+    let other = publish_locked(&app).await;
+    let other_id = other["id"].as_str().unwrap();
+    let tries = (0..25).map(|i| {
+        let app = &app;
+        async move { unlock(app, other_id, &format!("guess number {i}")).await.status }
+    });
+    let answers = futures_util::future::join_all(tries).await;
+    let checked = answers.iter().filter(|status| **status == StatusCode::UNAUTHORIZED).count();
+    let refused = answers.iter().filter(|status| **status == StatusCode::TOO_MANY_REQUESTS).count();
+    assert_eq!((checked, refused), (10, 15), "{answers:?}");
+}
+
 async fn memory_lockout() {
     ten_wrong_tries_lock_unlocking_until_the_window_ends(
+        TestApp::over_with_lockout(MemoryStore::new(), SHORT_WINDOW).await,
+    )
+    .await;
+    tries_at_once_are_counted_before_they_are_checked(
         TestApp::over_with_lockout(MemoryStore::new(), SHORT_WINDOW).await,
     )
     .await;
@@ -167,6 +199,8 @@ async fn memory_lockout() {
 async fn dynamodb_lockout() {
     let store: DynamoStore = crate::support::dynamo_local::fresh_store().await;
     ten_wrong_tries_lock_unlocking_until_the_window_ends(TestApp::over_with_lockout(store, SHORT_WINDOW).await).await;
+    let store: DynamoStore = crate::support::dynamo_local::fresh_store().await;
+    tries_at_once_are_counted_before_they_are_checked(TestApp::over_with_lockout(store, SHORT_WINDOW).await).await;
 }
 
 mod lockout {

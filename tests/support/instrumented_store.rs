@@ -179,4 +179,8 @@ impl<S: LockoutCounts> LockoutCounts for InstrumentedStore<S> {
         self.write().await?;
         self.inner.count_wrong_try(id, now, window).await
     }
+    async fn refund_try(&self, id: &ShareId, window_start: jiff::Timestamp) -> StoreResult<()> {
+        self.write().await?;
+        self.inner.refund_try(id, window_start).await
+    }
 }

@@ -152,6 +152,12 @@ impl LockoutRule {
         let ends = tries.window_start + self.window;
         (tries.count >= self.max_wrong && now < ends).then(|| ends.duration_since(now))
     }
+
+    /// Whether a try already counted (`tries` includes it) is refused, and for how long: the tries
+    /// before it used up the window's allowance.
+    pub fn refuses(&self, tries: WrongTries, now: Timestamp) -> Option<SignedDuration> {
+        self.locked_for(Some(WrongTries { count: tries.count.saturating_sub(1), ..tries }), now)
+    }
 }
 
 #[cfg(test)]

@@ -1,5 +1,6 @@
-//! Unlocking a password share: the lockout first (no password is checked while it holds), then the
-//! slow check; a right password earns a cookie, a wrong one is counted.
+//! Unlocking a password share. Every try is counted before its password is checked, so tries sent at
+//! once cannot all slip past the lockout; a right one is taken back off the count. While the lockout
+//! holds no password is checked.
 
 use super::{ServiceResult, share_for_recipient};
 use crate::domain::{LockoutRule, ShareId, UnlockCookieKey};
@@ -31,13 +32,14 @@ pub async fn unlock_share<S: ShareReads + PolicyReads + LockoutCounts>(
 ) -> ServiceResult<UnlockOutcome> {
     let record = share_for_recipient(store, id, now, false).await?.record;
     let Some(lock) = &record.lock else { return Ok(UnlockOutcome::NotLocked) };
-    if let Some(retry_after) = rule.locked_for(store.wrong_tries(id).await?, now) {
+    let tries = store.count_wrong_try(id, now, rule.window).await?;
+    if let Some(retry_after) = rule.refuses(tries, now) {
         return Ok(UnlockOutcome::LockedOut { retry_after });
     }
     if lock.verify(attempt) {
+        store.refund_try(id, tries.window_start).await?;
         return Ok(UnlockOutcome::Opened { cookie: cookie_key.issue(id, lock, now) });
     }
-    store.count_wrong_try(id, now, rule.window).await?;
     tracing::info!(share = %id.log_ref(), "wrong password");
     Ok(UnlockOutcome::Wrong)
 }

@@ -412,4 +412,11 @@ impl LockoutCounts for MemoryStore {
         entry.0.count += 1;
         Ok(entry.0)
     }
+
+    async fn refund_try(&self, id: &ShareId, window_start: Timestamp) -> StoreResult<()> {
+        if let Some((tries, _)) = self.tables().lockouts.get_mut(id).filter(|(t, _)| t.window_start == window_start) {
+            tries.count = tries.count.saturating_sub(1);
+        }
+        Ok(())
+    }
 }

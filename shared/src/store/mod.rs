@@ -229,6 +229,9 @@ pub trait LockoutCounts: Send + Sync {
         now: Timestamp,
         window: SignedDuration,
     ) -> impl Future<Output = StoreResult<WrongTries>> + Send;
+    /// Takes back one try counted in the window that started at `window_start` (a try that turned
+    /// out right); nothing if that window is over.
+    fn refund_try(&self, id: &ShareId, window_start: Timestamp) -> impl Future<Output = StoreResult<()>> + Send;
 }
 
 /// Every capability: what the local runner and the tests hand to all handlers.

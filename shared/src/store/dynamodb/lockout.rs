@@ -72,4 +72,24 @@ impl LockoutCounts for DynamoStore {
         }
         Err(StoreError::Unavailable("UpdateItem: lockout count kept conflicting".into()))
     }
+
+    async fn refund_try(&self, id: &ShareId, window_start: Timestamp) -> StoreResult<()> {
+        let refunded = self
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(keys::of(keys::lockout(id), keys::LOCKOUT_SK)))
+            .update_expression("ADD wrongTries :minus_one")
+            .condition_expression("windowStart = :start AND wrongTries > :zero")
+            .expression_attribute_values(":minus_one", n(-1))
+            .expression_attribute_values(":start", n(window_start.as_millisecond()))
+            .expression_attribute_values(":zero", n(0))
+            .send()
+            .await;
+        match refunded.map_err(|e| store_error("UpdateItem", e)) {
+            // The window is over (or another refund took the last try): nothing to take back.
+            Ok(_) | Err(StoreError::Conflict) => Ok(()),
+            Err(error) => Err(error),
+        }
+    }
 }
