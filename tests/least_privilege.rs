@@ -222,8 +222,8 @@ async fn share_settings_is_granted_exactly_what_its_routes_call() {
 }
 
 /// unlock-share (`ShareReads + PolicyReads + LockoutCounts`): `share` and `sharing_state` on every
-/// unlock, `wrong_tries` before the check, `count_wrong_try` after a wrong one (a new window and a
-/// count into it are two conditional updates). Its writes are confined to the lockout partitions.
+/// unlock, `count_wrong_try` before every check (a new window and a count into it are two conditional
+/// updates), `refund_try` after a right one. Its writes are confined to the lockout partitions.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn unlock_share_is_granted_exactly_what_its_route_calls() {
     let base = fresh_store().await;

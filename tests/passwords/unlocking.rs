@@ -183,6 +183,19 @@ async fn tries_at_once_are_counted_before_they_are_checked(app: TestApp) {
     let checked = answers.iter().filter(|status| **status == StatusCode::UNAUTHORIZED).count();
     let refused = answers.iter().filter(|status| **status == StatusCode::TOO_MANY_REQUESTS).count();
     assert_eq!((checked, refused), (10, 15), "{answers:?}");
+
+    // The window runs from the first wrong try, not from a right one before it.
+    let third = publish_locked(&app).await;
+    let third_id = third["id"].as_str().unwrap();
+    assert_eq!(unlock(&app, third_id, PASSWORD).await.status, StatusCode::SEE_OTHER);
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    for _ in 0..10 {
+        assert_eq!(unlock(&app, third_id, "wrong guess").await.status, StatusCode::UNAUTHORIZED);
+    }
+    let locked = unlock(&app, third_id, "wrong guess").await;
+    assert_eq!(locked.status, StatusCode::TOO_MANY_REQUESTS);
+    let retry_after: u64 = locked.header("retry-after").unwrap().parse().unwrap();
+    assert!(retry_after >= 2, "the window started at the first wrong try: {retry_after} s left");
 }
 
 async fn memory_lockout() {

@@ -167,9 +167,6 @@ impl<S: PolicyWrites> PolicyWrites for InstrumentedStore<S> {
 }
 
 impl<S: LockoutCounts> LockoutCounts for InstrumentedStore<S> {
-    async fn wrong_tries(&self, id: &ShareId) -> StoreResult<Option<share_core::domain::WrongTries>> {
-        self.inner.wrong_tries(id).await
-    }
     async fn count_wrong_try(
         &self,
         id: &ShareId,

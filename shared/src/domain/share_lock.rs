@@ -146,17 +146,11 @@ pub struct WrongTries {
 }
 
 impl LockoutRule {
-    /// How long unlocking stays shut, if it is shut now.
-    pub fn locked_for(&self, tries: Option<WrongTries>, now: Timestamp) -> Option<SignedDuration> {
-        let tries = tries?;
-        let ends = tries.window_start + self.window;
-        (tries.count >= self.max_wrong && now < ends).then(|| ends.duration_since(now))
-    }
-
     /// Whether a try already counted (`tries` includes it) is refused, and for how long: the tries
     /// before it used up the window's allowance.
     pub fn refuses(&self, tries: WrongTries, now: Timestamp) -> Option<SignedDuration> {
-        self.locked_for(Some(WrongTries { count: tries.count.saturating_sub(1), ..tries }), now)
+        let ends = tries.window_start + self.window;
+        (tries.count > self.max_wrong && now < ends).then(|| ends.duration_since(now))
     }
 }
 
@@ -195,13 +189,10 @@ mod tests {
     fn lockout_holds_for_the_rest_of_a_fixed_window() {
         let rule = LockoutRule::default();
         let start: Timestamp = "2026-12-01T12:00:00Z".parse().unwrap();
-        let tries = |count| Some(WrongTries { window_start: start, count });
-        assert_eq!(rule.locked_for(tries(9), start), None);
-        assert_eq!(
-            rule.locked_for(tries(10), start + SignedDuration::from_mins(5)),
-            Some(SignedDuration::from_mins(10))
-        );
-        assert_eq!(rule.locked_for(tries(10), start + SignedDuration::from_mins(15)), None);
-        assert_eq!(rule.locked_for(None, start), None);
+        // `count` includes the try being decided: the eleventh is the first refused.
+        let tries = |count| WrongTries { window_start: start, count };
+        assert_eq!(rule.refuses(tries(10), start), None);
+        assert_eq!(rule.refuses(tries(11), start + SignedDuration::from_mins(5)), Some(SignedDuration::from_mins(10)));
+        assert_eq!(rule.refuses(tries(11), start + SignedDuration::from_mins(15)), None);
     }
 }

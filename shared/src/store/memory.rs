@@ -398,15 +398,11 @@ impl PolicyWrites for MemoryStore {
 }
 
 impl LockoutCounts for MemoryStore {
-    async fn wrong_tries(&self, id: &ShareId) -> StoreResult<Option<WrongTries>> {
-        Ok(self.tables().lockouts.get(id).map(|(tries, _)| *tries))
-    }
-
     async fn count_wrong_try(&self, id: &ShareId, now: Timestamp, window: SignedDuration) -> StoreResult<WrongTries> {
         let mut tables = self.tables();
         let fresh = (WrongTries { window_start: now, count: 0 }, now + window);
         let entry = tables.lockouts.entry(id.clone()).or_insert(fresh);
-        if entry.0.window_start + window <= now {
+        if entry.0.window_start + window <= now || entry.0.count == 0 {
             *entry = fresh;
         }
         entry.0.count += 1;

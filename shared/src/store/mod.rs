@@ -219,10 +219,8 @@ pub trait PolicyWrites: Send + Sync {
 /// The wrong passwords given for a share, counted apart from the share's items (under their own
 /// partition, so IAM can confine the unlock function's writes to them), gone with their window.
 pub trait LockoutCounts: Send + Sync {
-    /// The tries counted in the share's latest window (strongly consistent).
-    fn wrong_tries(&self, id: &ShareId) -> impl Future<Output = StoreResult<Option<WrongTries>>> + Send;
-    /// Counts one wrong try: in the latest window if it is still open at `now`, else as the first
-    /// of a new one. Conditional writes, so instances racing on one share count together.
+    /// Counts one try: in the latest window if it is still open at `now` and counts any, else as the
+    /// first of a new one. Conditional writes, so instances racing on one share count together.
     fn count_wrong_try(
         &self,
         id: &ShareId,
@@ -230,7 +228,8 @@ pub trait LockoutCounts: Send + Sync {
         window: SignedDuration,
     ) -> impl Future<Output = StoreResult<WrongTries>> + Send;
     /// Takes back one try counted in the window that started at `window_start` (a try that turned
-    /// out right); nothing if that window is over.
+    /// out right); nothing if that window is over. A window left counting none ends: the next wrong
+    /// try opens one of its own, so a window runs from its first wrong try.
     fn refund_try(&self, id: &ShareId, window_start: Timestamp) -> impl Future<Output = StoreResult<()>> + Send;
 }
 

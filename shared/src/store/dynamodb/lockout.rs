@@ -23,10 +23,6 @@ fn tries_of(item: Option<super::Item>) -> StoreResult<Option<WrongTries>> {
 }
 
 impl LockoutCounts for DynamoStore {
-    async fn wrong_tries(&self, id: &ShareId) -> StoreResult<Option<WrongTries>> {
-        tries_of(self.get_item(keys::lockout(id), keys::LOCKOUT_SK, None).await?)
-    }
-
     async fn count_wrong_try(&self, id: &ShareId, now: Timestamp, window: SignedDuration) -> StoreResult<WrongTries> {
         let key = keys::of(keys::lockout(id), keys::LOCKOUT_SK);
         let cutoff = n((now - window).as_millisecond());
@@ -37,8 +33,9 @@ impl LockoutCounts for DynamoStore {
                 .table_name(self.table())
                 .set_key(Some(key.clone()))
                 .update_expression("ADD wrongTries :one")
-                .condition_expression("windowStart > :cutoff")
+                .condition_expression("windowStart > :cutoff AND wrongTries > :zero")
                 .expression_attribute_values(":one", n(1))
+                .expression_attribute_values(":zero", n(0))
                 .expression_attribute_values(":cutoff", cutoff.clone())
                 .return_values(ReturnValue::AllNew)
                 .send()
@@ -54,12 +51,15 @@ impl LockoutCounts for DynamoStore {
                 .table_name(self.table())
                 .set_key(Some(key.clone()))
                 .update_expression("SET windowStart = :now, wrongTries = :one, #ttl = :ttl")
-                .condition_expression("attribute_not_exists(windowStart) OR windowStart <= :cutoff")
+                .condition_expression(
+                    "attribute_not_exists(windowStart) OR windowStart <= :cutoff OR wrongTries = :zero",
+                )
                 .expression_attribute_names("#ttl", "ttl")
                 .expression_attribute_values(":now", n(now.as_millisecond()))
                 .expression_attribute_values(":one", n(1))
                 .expression_attribute_values(":ttl", n((now + window).as_second() + 1))
                 .expression_attribute_values(":cutoff", cutoff.clone())
+                .expression_attribute_values(":zero", n(0))
                 .return_values(ReturnValue::AllNew)
                 .send()
                 .await;
