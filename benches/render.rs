@@ -10,8 +10,8 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use jiff::civil::{Date, date};
 use jiff::{SignedDuration, Timestamp};
 use share_core::domain::{
-    Color, DateRange, DefaultView, Description, DetailLevel, EventTime, Generation, GroupId, LeftOut, Owner, ShareId,
-    ShareOptions, ShareRecord, ShareTimeZone, SharedEvent, ShowAs, UserId,
+    Color, DateRange, DefaultView, Description, DetailLevel, DisplaySettings, EventTime, Generation, GroupId, LeftOut,
+    Owner, ShareId, ShareOptions, ShareRecord, ShareTimeZone, SharedEvent, ShowAs, UserId,
 };
 use share_core::render::feed_size::check_feed_size;
 use share_core::render::{self, PageQuery};
@@ -19,6 +19,7 @@ use std::hint::black_box;
 
 /// Where the benchmarked share is served: its subscribe links are built on it.
 const ORIGIN: &str = "https://share.example.com";
+const NO_DISPLAY: DisplaySettings = DisplaySettings::NONE;
 const COLORS: [&str; 5] = ["#1e88e5", "#43a047", "#e53935", "#8e24aa", "#fb8c00"];
 
 fn record(range: DateRange) -> ShareRecord {
@@ -96,41 +97,90 @@ fn bench_render(c: &mut Criterion) {
     let year_events = events(10_000, date(2026, 12, 1), 365);
 
     let month = query(&[]);
-    let page = render::share_page(&december, &month_events, &month, ORIGIN, now);
+    let page = render::share_page(&december, &month_events, &NO_DISPLAY, &month, ORIGIN, now);
     println!("250-event month page: {} bytes", page.len());
     c.bench_function("month page, 250 events", |b| {
-        b.iter(|| render::share_page(black_box(&december), black_box(&month_events), black_box(&month), ORIGIN, now))
+        b.iter(|| {
+            render::share_page(
+                black_box(&december),
+                black_box(&month_events),
+                &NO_DISPLAY,
+                black_box(&month),
+                ORIGIN,
+                now,
+            )
+        })
     });
     let week = query(&[("view", "week")]);
     c.bench_function("week page, 250-event share", |b| {
-        b.iter(|| render::share_page(black_box(&december), black_box(&month_events), black_box(&week), ORIGIN, now))
+        b.iter(|| {
+            render::share_page(
+                black_box(&december),
+                black_box(&month_events),
+                &NO_DISPLAY,
+                black_box(&week),
+                ORIGIN,
+                now,
+            )
+        })
     });
     let day = query(&[("view", "day")]);
     c.bench_function("day page, 250-event share", |b| {
-        b.iter(|| render::share_page(black_box(&december), black_box(&month_events), black_box(&day), ORIGIN, now))
+        b.iter(|| {
+            render::share_page(
+                black_box(&december),
+                black_box(&month_events),
+                &NO_DISPLAY,
+                black_box(&day),
+                ORIGIN,
+                now,
+            )
+        })
     });
     // The month page's links carry these keys; the goal is at most 20 µs.
     let key = render::EventKey::of(&month_events[month_events.len() / 2].uid).to_string();
     let details = PageQuery::parse([("date", "2026-12-10"), ("event", key.as_str())]);
-    let page = render::share_page(&december, &month_events, &details, ORIGIN, now);
+    let page = render::share_page(&december, &month_events, &NO_DISPLAY, &details, ORIGIN, now);
     assert!(page.contains("<dt>When</dt>"), "the details view");
     println!("details page of a 250-event share: {} bytes", page.len());
     c.bench_function("details page, 250-event share", |b| {
-        b.iter(|| render::share_page(black_box(&december), black_box(&month_events), black_box(&details), ORIGIN, now))
+        b.iter(|| {
+            render::share_page(
+                black_box(&december),
+                black_box(&month_events),
+                &NO_DISPLAY,
+                black_box(&details),
+                ORIGIN,
+                now,
+            )
+        })
     });
 
     let agenda = query(&[("view", "agenda")]);
-    let page = render::share_page(&year, &year_events, &agenda, ORIGIN, now);
+    let page = render::share_page(&year, &year_events, &NO_DISPLAY, &agenda, ORIGIN, now);
     println!("10,000-event agenda page: {} bytes", page.len());
     c.bench_function("agenda page, 10,000-event share", |b| {
-        b.iter(|| render::share_page(black_box(&year), black_box(&year_events), black_box(&agenda), ORIGIN, now))
+        b.iter(|| {
+            render::share_page(black_box(&year), black_box(&year_events), &NO_DISPLAY, black_box(&agenda), ORIGIN, now)
+        })
     });
     c.bench_function("month page, 10,000-event share", |b| {
-        b.iter(|| render::share_page(black_box(&year), black_box(&year_events), black_box(&month), ORIGIN, now))
+        b.iter(|| {
+            render::share_page(black_box(&year), black_box(&year_events), &NO_DISPLAY, black_box(&month), ORIGIN, now)
+        })
     });
     let filtered = query(&[("view", "agenda"), ("resource", "Tier 2"), ("tz", "Europe/Berlin")]);
     c.bench_function("agenda page, 10,000-event share, filtered, other zone", |b| {
-        b.iter(|| render::share_page(black_box(&year), black_box(&year_events), black_box(&filtered), ORIGIN, now))
+        b.iter(|| {
+            render::share_page(
+                black_box(&year),
+                black_box(&year_events),
+                &NO_DISPLAY,
+                black_box(&filtered),
+                ORIGIN,
+                now,
+            )
+        })
     });
 
     c.bench_function("feed, 250 events", |b| {
@@ -171,7 +221,8 @@ fn bench_gzip(c: &mut Criterion) {
     let now: Timestamp = "2026-12-10T15:00:00Z".parse().unwrap();
     let december = record(DateRange::new(date(2026, 12, 1), date(2027, 1, 1)).unwrap());
     let year = record(DateRange::new(date(2026, 12, 1), date(2027, 12, 1)).unwrap());
-    let page = render::share_page(&december, &events(250, date(2026, 12, 1), 31), &query(&[]), ORIGIN, now);
+    let page =
+        render::share_page(&december, &events(250, &NO_DISPLAY, date(2026, 12, 1), 31), &query(&[]), ORIGIN, now);
     let feed = render::calendar_feed(&year, &events(10_000, date(2026, 12, 1), 365));
     let dense = dense_events();
     let dense_feed = render::calendar_feed(&year, &dense);

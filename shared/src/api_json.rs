@@ -115,6 +115,9 @@ pub struct PolicyBody {
     pub allowed_detail: Option<Vec<String>>,
     #[serde(default)]
     pub require_password: bool,
+    /// Checked field by field into `DisplaySettings`, so every bad value is a 422 with its pointer.
+    #[serde(default)]
+    pub display: serde_json::Value,
 }
 
 impl PolicyBody {
@@ -135,9 +138,13 @@ impl PolicyBody {
                 .collect(),
             None => DetailLevel::ALL.to_vec(),
         };
+        let display = match &self.display {
+            serde_json::Value::Null => Some(crate::domain::DisplaySettings::default()),
+            raw => crate::domain::DisplaySettings::from_json(raw).map_err(|found| errors.extend(found)).ok(),
+        };
         errors.into_result()?;
         let policy = SharingPolicy::new(sharing.expect("checked"), self.max_expiry_days, allowed_detail)?;
-        Ok(SharingPolicy { require_password: self.require_password, ..policy })
+        Ok(SharingPolicy { require_password: self.require_password, display: display.expect("checked"), ..policy })
     }
 }
 

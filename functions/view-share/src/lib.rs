@@ -13,7 +13,7 @@ use lambda_http::http::{HeaderMap, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 use sha2::{Digest, Sha256};
 use share_core::ServiceConfig;
-use share_core::domain::{ShareId, ShareRecord, SharedEvent, UnlockCookieKey, unlock_cookie_in};
+use share_core::domain::{DisplaySettings, ShareId, ShareRecord, SharedEvent, UnlockCookieKey, unlock_cookie_in};
 use share_core::http::{log_response, path_parameter, public_base_url, route_key};
 use share_core::render::{self, ErrorPage, Framing, PageQuery, with_security_headers};
 use share_core::service::{self, ServiceError};
@@ -104,7 +104,7 @@ async fn serve<S: ShareReads + PolicyReads>(
         return error_response(ErrorPage::NotFound);
     };
     let now = Timestamp::now();
-    let (record, events) = match share_and_snapshot(store, cache, &id, now).await {
+    let (record, events, display) = match share_and_snapshot(store, cache, &id, now).await {
         Ok(read) => read,
         Err(error) => return error_response(error_page_for(&error)),
     };
@@ -112,7 +112,7 @@ async fn serve<S: ShareReads + PolicyReads>(
     if let Some(refusal) = refusal_of_locked(&record, &representation, request, &config.unlock_cookie_key, now) {
         return refusal;
     }
-    let etag = entity_tag(&record, &representation, now);
+    let etag = entity_tag(&record, &display, &representation, now);
     if if_none_match(request.headers(), &preferred.entity_tag(&etag)) {
         let builder = Response::builder().status(StatusCode::NOT_MODIFIED);
         return with_view_headers(builder, &record, &representation, &preferred.entity_tag(&etag), locked)
@@ -123,7 +123,9 @@ async fn serve<S: ShareReads + PolicyReads>(
         Some(body) => body,
         None => {
             let body: Arc<str> = match &representation {
-                Representation::Page(query, origin) => render::share_page(&record, &events, query, origin, now),
+                Representation::Page(query, origin) => {
+                    render::share_page(&record, &events, &display, query, origin, now)
+                }
                 Representation::Feed => render::calendar_feed(&record, &events),
             }
             .into();
@@ -149,16 +151,18 @@ async fn serve<S: ShareReads + PolicyReads>(
 /// The share's record, read on every request (revoke, expiry and policy are decided fresh), and its
 /// events, decoded once per generation by a warm instance: a share whose snapshot is held costs one
 /// small read of its record, one never served costs one read of the whole share, and only a share
-/// re-published since it was last served costs both.
+/// re-published since it was last served costs both. The group's display settings come with the
+/// owner's standing.
 async fn share_and_snapshot<S: ShareReads + PolicyReads>(
     store: &S,
     cache: &ViewCache,
     id: &ShareId,
     now: Timestamp,
-) -> Result<(ShareRecord, Arc<[SharedEvent]>), ServiceError> {
+) -> Result<(ShareRecord, Arc<[SharedEvent]>, DisplaySettings), ServiceError> {
     let share = service::share_for_recipient(store, id, now, !cache.holds_share(id)).await?;
+    let display = share.display;
     if let Some(events) = cache.snapshot(id, &share.record.generation) {
-        return Ok((share.record, events));
+        return Ok((share.record, events, display));
     }
     let (record, chunks) = match share.chunks {
         Some(chunks) => (share.record, chunks),
@@ -169,7 +173,7 @@ async fn share_and_snapshot<S: ShareReads + PolicyReads>(
     };
     let events: Arc<[SharedEvent]> = service::snapshot_events(&chunks)?.into();
     cache.keep_snapshot(id, &record.generation, Arc::clone(&events));
-    Ok((record, events))
+    Ok((record, events, display))
 }
 
 /// An expired share gets its own page (and 410); anything else a recipient may not see looks like a
@@ -191,12 +195,19 @@ fn error_page_for(error: &ServiceError) -> ErrorPage {
 
 /// The variant a recipient sees depends on the snapshot, their query, and (for the page) today.
 /// It is also the key of the rendered-body cache: whatever a body depends on must be hashed here.
-fn entity_tag(record: &ShareRecord, representation: &Representation, now: Timestamp) -> String {
+fn entity_tag(
+    record: &ShareRecord,
+    display: &DisplaySettings,
+    representation: &Representation,
+    now: Timestamp,
+) -> String {
     let mut hasher = Sha256::new();
     hasher.update(record.id.as_str());
     hasher.update(record.generation.as_str());
     match representation {
         Representation::Page(query, origin) => {
+            // The group's settings are small and change rarely: their JSON is their identity.
+            hasher.update(serde_json::to_vec(display).unwrap_or_default());
             hasher.update(query.cache_key());
             hasher.update(origin);
             hasher.update(query.today(record, now).to_string());

@@ -1,6 +1,7 @@
 //! Domain types: they can only hold valid values, and are built by parsing.
 
 pub mod date_time;
+pub mod display;
 pub mod embed;
 pub mod event;
 pub mod generation;
@@ -15,6 +16,7 @@ pub mod unlock_cookie;
 pub mod validation;
 
 pub use date_time::{InvalidDateTime, OffsetStyle, parse_offset_date_time, parse_rfc3339};
+pub use display::{DayTime, DisplaySettings, LocaleTag, ResourceFolder, TimeFormat, WeekStart};
 pub use embed::{EmbedOrigin, MAX_EMBED_ORIGINS};
 pub use event::{Color, Description, EventTime, SharedEvent, ShowAs};
 pub use generation::Generation;

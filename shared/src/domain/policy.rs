@@ -1,6 +1,6 @@
 //! The group's sharing policy and per-user permissions, and the decision they make together.
 
-use super::{DetailLevel, UserId, ValidationErrors};
+use super::{DetailLevel, DisplaySettings, UserId, ValidationErrors};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 
@@ -36,6 +36,9 @@ pub struct SharingPolicy {
     /// Every publish, `PUT` and rotation must carry a password; shares already out keep working.
     #[serde(default)]
     pub require_password: bool,
+    /// The group's calendar defaults for its share pages, applied at view time.
+    #[serde(default)]
+    pub display: DisplaySettings,
 }
 
 impl Default for SharingPolicy {
@@ -45,6 +48,7 @@ impl Default for SharingPolicy {
             max_expiry_days: None,
             allowed_detail: DetailLevel::ALL.to_vec(),
             require_password: false,
+            display: DisplaySettings::default(),
         }
     }
 }
@@ -70,7 +74,7 @@ impl SharingPolicy {
         errors.into_result()?;
         allowed_detail.sort();
         allowed_detail.dedup();
-        Ok(Self { sharing, max_expiry_days, allowed_detail, require_password: false })
+        Ok(Self { sharing, max_expiry_days, allowed_detail, ..Self::default() })
     }
 
     /// Under `requirePassword`, a share without a password may not be published, replaced or rotated.

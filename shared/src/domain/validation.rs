@@ -75,6 +75,15 @@ impl ValidationErrors {
         self.found > self.listed.len()
     }
 
+    /// Adds every error `other` found (its unlisted ones counted, not listed).
+    pub fn extend(&mut self, other: Self) {
+        let unlisted = other.found - other.listed.len();
+        for error in other.listed {
+            self.push(error.pointer, error.message);
+        }
+        self.found += unlisted;
+    }
+
     pub fn into_result(self) -> Result<(), Self> {
         if self.is_empty() { Ok(()) } else { Err(self) }
     }
@@ -86,15 +95,18 @@ impl std::fmt::Display for ValidationErrors {
     }
 }
 
+/// An object key as one token of an RFC 6901 pointer.
+pub(crate) fn escape_pointer_token(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
 /// The RFC 6901 pointer of a serde path (`value[3].start` → `/value/3/start`), empty for the root.
 pub(crate) fn json_pointer(path: &serde_path_to_error::Path) -> String {
     use serde_path_to_error::Segment;
     path.iter()
         .map(|segment| match segment {
             Segment::Seq { index } => format!("/{index}"),
-            Segment::Map { key } | Segment::Enum { variant: key } => {
-                format!("/{}", key.replace('~', "~0").replace('/', "~1"))
-            }
+            Segment::Map { key } | Segment::Enum { variant: key } => format!("/{}", escape_pointer_token(key)),
             Segment::Unknown => "/?".to_owned(),
         })
         .collect()

@@ -15,8 +15,8 @@ pub use publishing::{IdempotencyClaim, Publisher, publish_share, replace_share, 
 pub use unlocking::{UnlockOutcome, unlock_share};
 
 use crate::domain::{
-    DetailLevel, GroupId, ShareId, ShareRecord, ShareState, SharedEvent, SharingDecision, SharingDenial, SharingPolicy,
-    UserPermission, ValidationErrors, sharing_decision,
+    DetailLevel, DisplaySettings, GroupId, ShareId, ShareRecord, ShareState, SharedEvent, SharingDecision,
+    SharingDenial, SharingPolicy, UserPermission, ValidationErrors, sharing_decision,
 };
 use crate::identity::Caller;
 use crate::snapshot;
@@ -234,6 +234,8 @@ async fn with_owners_states<S: PolicyReads>(
 pub struct RecipientShare {
     pub record: ShareRecord,
     pub chunks: Option<Vec<Vec<u8>>>,
+    /// The group's display defaults, read with the owner's standing.
+    pub display: DisplaySettings,
 }
 
 /// A share a recipient may open: found, not expired, and its owner still allowed to share. A caller
@@ -246,22 +248,19 @@ pub async fn share_for_recipient<S: ShareReads + PolicyReads>(
     with_snapshot: bool,
 ) -> ServiceResult<RecipientShare> {
     let share = if with_snapshot {
-        store
-            .published(id)
-            .await?
-            .map(|published| RecipientShare { record: published.record, chunks: Some(published.chunks) })
+        store.published(id).await?.map(|published| (published.record, Some(published.chunks)))
     } else {
-        store.share(id).await?.map(|record| RecipientShare { record, chunks: None })
+        store.share(id).await?.map(|record| (record, None))
     };
-    let share = share.ok_or(ServiceError::NotFound)?;
+    let (record, chunks) = share.ok_or(ServiceError::NotFound)?;
     // An expired share answers 410 without reading its owner's standing.
-    if share.record.is_expired(now) {
+    if record.is_expired(now) {
         return Err(ServiceError::Expired);
     }
-    let record = &share.record;
     let (policy, permission) = store.sharing_state(&record.group, &record.owner.user_id).await?;
-    match ShareState::of(record, sharing_decision(&policy.unwrap_or_default(), permission.as_ref()), now) {
-        ShareState::Live => Ok(share),
+    let policy = policy.unwrap_or_default();
+    match ShareState::of(&record, sharing_decision(&policy, permission.as_ref()), now) {
+        ShareState::Live => Ok(RecipientShare { record, chunks, display: policy.display }),
         ShareState::Paused => Err(ServiceError::NotFound),
         ShareState::Expired => Err(ServiceError::Expired),
     }

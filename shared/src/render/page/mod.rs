@@ -17,7 +17,7 @@ mod week;
 pub use error_page::{ErrorPage, error_page};
 
 use super::query::{LinkState, PageQuery, PageStart};
-use crate::domain::{DateRange, DefaultView, Description, DetailLevel, ShareRecord, SharedEvent};
+use crate::domain::{DateRange, DefaultView, Description, DetailLevel, DisplaySettings, ShareRecord, SharedEvent};
 use agenda::AgendaView;
 use askama::Template;
 use dates::LongDate;
@@ -182,6 +182,7 @@ impl askama::FastWritable for EscapedHref {
 pub fn share_page(
     record: &ShareRecord,
     events: &[SharedEvent],
+    display: &DisplaySettings,
     query: &PageQuery,
     origin: &str,
     now: Timestamp,

@@ -23,7 +23,7 @@ pub(super) fn noon(day: Date) -> Timestamp {
 }
 
 pub(super) fn render(record: &ShareRecord, events: &[SharedEvent], pairs: &[(&str, &str)], today: Date) -> String {
-    share_page(record, events, &query(pairs), ORIGIN, noon(today))
+    share_page(record, events, &DisplaySettings::default(), &query(pairs), ORIGIN, noon(today))
 }
 
 pub(super) fn sample_events() -> Vec<SharedEvent> {
