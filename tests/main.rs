@@ -1,6 +1,7 @@
 //! The behaviour suite: one binary, every module run against each store where it applies.
 
 mod athena;
+mod display_settings;
 mod embed_origins;
 mod failure;
 mod faults;

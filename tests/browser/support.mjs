@@ -54,10 +54,19 @@ export async function startApi() {
   };
 }
 
-export function token(user = 'kim', group = 'contoso') {
-  return execFileSync(apiBin, ['token', '--user', user, '--email', `${user}@example.com`, '--group', group], {
-    encoding: 'utf8',
-  }).trim();
+export function token(user = 'kim', group = 'contoso', { admin = false } = {}) {
+  const args = ['token', '--user', user, '--email', `${user}@example.com`, '--group', group, ...(admin ? ['--admin'] : [])];
+  return execFileSync(apiBin, args, { encoding: 'utf8' }).trim();
+}
+
+/** Replaces the group's sharing policy as an admin of it (throws on anything but 200). */
+export async function setPolicy(base, policy, group = 'contoso') {
+  const response = await fetch(`${base}/settings`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token('ria', group, { admin: true })}` },
+    body: JSON.stringify(policy),
+  });
+  if (response.status !== 200) throw new Error(`PUT /settings answered ${response.status}: ${await response.text()}`);
 }
 
 /** Publishes a share and returns the share object (throws on anything but 201). */

@@ -57,7 +57,7 @@ pub enum TimeFormat {
     TwentyFourHour,
 }
 
-/// A time of day on the grid's quarter hours, `00:00` to `24:00`, as minutes since midnight.
+/// A whole hour of the day, `00:00` to `24:00` (the grid's hour rows), as minutes since midnight.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct DayTime(u16);
@@ -273,8 +273,7 @@ impl DayTime {
     pub const END_OF_DAY: Self = Self(24 * 60);
 
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let invalid =
-            || format!("must be a time of day on a quarter hour, \"HH:MM\" from 00:00 to 24:00 (not {raw:?})");
+        let invalid = || format!("must be a whole hour, \"HH:00\" from 00:00 to 24:00 (not {raw:?})");
         let bytes = raw.as_bytes();
         if bytes.len() != 5 || bytes[2] != b':' {
             return Err(invalid());
@@ -284,7 +283,7 @@ impl DayTime {
             return Err(invalid());
         };
         let minutes = hour * 60 + minute;
-        if hour > 24 || minute >= 60 || minute % 15 != 0 || minutes > Self::END_OF_DAY.0 {
+        if minute != 0 || minutes > Self::END_OF_DAY.0 {
             return Err(invalid());
         }
         Ok(Self(minutes))
@@ -292,6 +291,10 @@ impl DayTime {
 
     pub fn minutes(self) -> u16 {
         self.0
+    }
+
+    pub fn hour(self) -> u16 {
+        self.0 / 60
     }
 }
 
@@ -435,10 +438,10 @@ mod tests {
     }
 
     #[test]
-    fn day_times_are_quarter_hours_of_the_day() {
-        assert_eq!(DayTime::parse("07:45").unwrap().minutes(), 465);
+    fn day_times_are_whole_hours_of_the_day() {
+        assert_eq!(DayTime::parse("07:00").unwrap().minutes(), 420);
         assert_eq!(DayTime::parse("24:00").unwrap(), DayTime::END_OF_DAY);
-        for bad in ["7:00", "07:10", "24:15", "25:00", "07-00", "+7:00", "0a:00", "07:0٠"] {
+        for bad in ["7:00", "07:10", "07:30", "24:15", "25:00", "07-00", "+7:00", "0a:00", "07:0٠"] {
             assert!(DayTime::parse(bad).is_err(), "{bad}");
         }
     }

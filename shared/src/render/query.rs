@@ -16,6 +16,9 @@ pub struct PageQuery {
     pub resource: Option<String>,
     /// Narrows to one status; only honoured if some event of the snapshot has it.
     pub status: Option<String>,
+    /// Narrows to the resources of one of the group's resource folders; only honoured if the folder
+    /// holds a resource of the snapshot.
+    pub folder: Option<String>,
     /// Shows times in another zone than the share's (canonical IANA name).
     pub tz: Option<ShareTimeZone>,
     /// Agenda pages within a day too full for one page: events of the day already shown.
@@ -40,6 +43,7 @@ impl PageQuery {
                 "embed" => query.embed = value == "1",
                 "resource" => query.resource = Some(value.to_owned()).filter(|v| !v.is_empty()),
                 "status" => query.status = Some(value.to_owned()).filter(|v| !v.is_empty()),
+                "folder" => query.folder = Some(value.to_owned()).filter(|v| !v.is_empty()),
                 "tz" => query.tz = canonical_zone(value),
                 "skip" => query.skip = parse_skip(value),
                 "event" => query.event = EventKey::parse(value),
@@ -53,12 +57,13 @@ impl PageQuery {
     /// debug-quoted so that no value can imitate a separator.
     pub fn cache_key(&self) -> String {
         format!(
-            "{:?}|{:?}|{}|{:?}|{:?}|{:?}|{}|{:?}",
+            "{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{}|{:?}",
             self.view.map(|v| v.as_str()),
             self.date.map(|d| d.to_string()),
             self.embed,
             self.resource,
             self.status,
+            self.folder,
             self.tz.as_ref().map(|tz| tz.name()),
             self.skip,
             self.event.map(|key| key.to_string()),
@@ -115,6 +120,7 @@ impl PageStart {
 /// What a link on the page keeps from the current page: filters, zone and embedding.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LinkState<'a> {
+    pub folder: Option<&'a str>,
     pub resource: Option<&'a str>,
     pub status: Option<&'a str>,
     pub tz: Option<&'a str>,
@@ -150,7 +156,7 @@ impl LinkState<'_> {
     }
 
     fn push_common(&self, href: &mut String, with_tz: bool) {
-        for (name, value) in [("resource", self.resource), ("status", self.status)] {
+        for (name, value) in [("folder", self.folder), ("resource", self.resource), ("status", self.status)] {
             if let Some(value) = value {
                 href.push('&');
                 href.push_str(name);
@@ -237,6 +243,7 @@ mod tests {
             PageQuery::parse([("resource", "a"), ("embed", "1")]),
             PageQuery::parse([("resource", "a\"|Some(\"b")]),
             PageQuery::parse([("resource", "a"), ("status", "b")]),
+            PageQuery::parse([("resource", "a"), ("folder", "b")]),
             PageQuery::parse([("resource", "a"), ("tz", "UTC")]),
             PageQuery::parse([("resource", "a"), ("skip", "3")]),
             PageQuery::parse([("resource", "a"), ("event", "00000000000000ff")]),
@@ -249,8 +256,13 @@ mod tests {
 
     #[test]
     fn links_keep_filters_encoded() {
-        let state =
-            LinkState { resource: Some("Tier 1&x=<y>"), status: None, tz: Some("America/New_York"), embed: true };
+        let state = LinkState {
+            folder: None,
+            resource: Some("Tier 1&x=<y>"),
+            status: None,
+            tz: Some("America/New_York"),
+            embed: true,
+        };
         assert_eq!(
             state.href(DefaultView::Month, Some(jiff::civil::date(2026, 12, 1))),
             "?view=month&date=2026-12-01&resource=Tier+1%26x%3D%3Cy%3E&tz=America/New_York&embed=1"

@@ -123,7 +123,7 @@ pub(super) fn agenda_page<'a>(page: &PageContext<'a>, events: impl Iterator<Item
             resource: event.resource.as_deref(),
             status: event.status.as_deref(),
             description: event.description.as_ref(),
-            look: Look::of(event, page.availability),
+            look: page.looks.of(event),
         };
         if let Some(day) = days.last_mut() {
             day.items.push(item);

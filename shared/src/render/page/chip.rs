@@ -1,7 +1,7 @@
 //! An event on one line (`templates/_chip.html`): how the month's cells and the week's all-day row
 //! list the part of an event that falls on a day.
 
-use super::look::{Look, html_safe_display, label};
+use super::look::{Look, Looks, html_safe_display, label};
 use crate::render::EventKey;
 use crate::render::timeline::{Clock, Segment};
 use std::fmt;
@@ -42,7 +42,7 @@ pub(super) struct Chip<'a> {
 }
 
 impl<'a> Chip<'a> {
-    pub(super) fn new(segment: &Segment<'_, 'a>, availability: bool) -> Self {
+    pub(super) fn new(segment: &Segment<'_, 'a>, looks: &Looks<'_>) -> Self {
         let placed = segment.placed;
         let time = if placed.all_day {
             ChipTime::None
@@ -53,11 +53,6 @@ impl<'a> Chip<'a> {
         } else {
             ChipTime::None
         };
-        Self {
-            key: EventKey::of(&placed.event.uid),
-            time,
-            label: label(placed.event),
-            look: Look::of(placed.event, availability),
-        }
+        Self { key: EventKey::of(&placed.event.uid), time, label: label(placed.event), look: looks.of(placed.event) }
     }
 }

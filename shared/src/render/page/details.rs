@@ -79,7 +79,7 @@ pub(super) fn details_page<'a>(page: &PageContext<'a>, event: &'a SharedEvent, d
         resource: event.resource.as_deref(),
         status: event.status.as_deref(),
         description: event.description.as_ref().filter(|_| detail.shows_description()),
-        look: Look::of(event, page.availability),
+        look: page.looks.of(event),
     };
     ViewPage {
         body: Body::Details(view),

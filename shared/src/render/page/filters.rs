@@ -1,7 +1,8 @@
 //! The filters form (`templates/_filters.html`): the resources and statuses of the snapshot offered
-//! as choices, the recipient's narrowing to one of each, and the zones the page's switch offers.
+//! as choices (resources grouped in the group's folders), the recipient's narrowing to one of each
+//! or to a folder, and the zones the page's switch offers.
 
-use crate::domain::SharedEvent;
+use crate::domain::{ResourceFolder, SharedEvent};
 use crate::render::PageQuery;
 use std::collections::HashSet;
 
@@ -139,16 +140,111 @@ fn same(a: &str, b: &str) -> bool {
     a.len() == b.len() && a.as_bytes().last() == b.as_bytes().last() && a == b
 }
 
+/// The group's resource folders as the resource filter groups them: each folder with the resources
+/// of the snapshot it holds (a folder holding none is not offered), then the resources in no folder.
+#[derive(Default)]
+pub(super) struct Folders<'a> {
+    pub(super) groups: Vec<FolderGroup<'a>>,
+    pub(super) ungrouped: Vec<&'a str>,
+    /// The folder the recipient narrowed to.
+    pub(super) selected: Option<&'a str>,
+    /// The selected folder's resources, each checked per event.
+    members: HashSet<&'a str>,
+}
+
+pub(super) struct FolderGroup<'a> {
+    pub(super) name: &'a str,
+    pub(super) resources: Vec<&'a str>,
+}
+
+impl<'a> Folders<'a> {
+    /// `resources` are the choices offered (the snapshot's resources, already bounded).
+    pub(super) fn of(folders: &'a [ResourceFolder], resources: &[&'a str], wanted: Option<&str>) -> Self {
+        if folders.is_empty() || resources.is_empty() {
+            return Self::default();
+        }
+        let offered: HashSet<&str> = resources.iter().copied().collect();
+        let mut in_a_folder: HashSet<&str> = HashSet::new();
+        let mut groups = Vec::new();
+        let mut members = HashSet::new();
+        let mut selected = None;
+        for folder in folders {
+            let held: Vec<&'a str> =
+                folder.resources.iter().map(String::as_str).filter(|name| offered.contains(name)).collect();
+            if held.is_empty() {
+                continue;
+            }
+            in_a_folder.extend(held.iter().copied());
+            if selected.is_none() && wanted == Some(folder.name.as_str()) {
+                selected = Some(folder.name.as_str());
+                members = folder.resources.iter().map(String::as_str).collect();
+            }
+            groups.push(FolderGroup { name: &folder.name, resources: held });
+        }
+        let ungrouped = resources.iter().copied().filter(|name| !in_a_folder.contains(name)).collect();
+        Self { groups, ungrouped, selected, members }
+    }
+
+    pub(super) fn is_selected(&self, name: &str) -> bool {
+        self.selected == Some(name)
+    }
+}
+
 /// The recipient's narrowing, checked per event.
 #[derive(Clone, Copy)]
 pub(super) struct Narrowing<'a> {
+    pub(super) folder: Option<&'a HashSet<&'a str>>,
     pub(super) resource: Option<&'a str>,
     pub(super) status: Option<&'a str>,
 }
 
-impl Narrowing<'_> {
+impl<'a> Narrowing<'a> {
+    pub(super) fn new(folders: &'a Folders<'a>, resource: Option<&'a str>, status: Option<&'a str>) -> Self {
+        Self { folder: folders.selected.map(|_| &folders.members), resource, status }
+    }
+
     pub(super) fn keeps(&self, event: &SharedEvent) -> bool {
         self.resource.is_none_or(|r| event.resource.as_deref() == Some(r))
             && self.status.is_none_or(|s| event.status.as_deref() == Some(s))
+            && self.folder.is_none_or(|members| event.resource.as_deref().is_some_and(|r| members.contains(r)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder(name: &str, resources: &[&str]) -> ResourceFolder {
+        ResourceFolder { name: name.to_owned(), resources: resources.iter().map(|r| (*r).to_owned()).collect() }
+    }
+
+    #[test]
+    fn folders_group_the_offered_resources_and_a_pick_narrows_to_its_own() {
+        let folders =
+            [folder("Support", &["Tier 2", "Tier 1", "Gone"]), folder("Empty", &["Gone"]), folder("Both", &["Tier 1"])];
+        let offered = ["Lab", "Tier 1", "Tier 2"];
+        let grouped = Folders::of(&folders, &offered, Some("Support"));
+        let groups: Vec<(&str, &[&str])> = grouped.groups.iter().map(|g| (g.name, g.resources.as_slice())).collect();
+        assert_eq!(
+            groups,
+            [("Support", &["Tier 2", "Tier 1"][..]), ("Both", &["Tier 1"][..])],
+            "a folder of none is not offered"
+        );
+        assert_eq!(grouped.ungrouped, ["Lab"]);
+        assert!(grouped.is_selected("Support"));
+        let event = |resource: Option<&str>| SharedEvent {
+            resource: resource.map(str::to_owned),
+            ..crate::render::fixtures::timed("Shift", "2026-12-03T14:00:00Z", "2026-12-03T15:00:00Z")
+        };
+        let narrowing = Narrowing::new(&grouped, None, None);
+        assert!(narrowing.keeps(&event(Some("Tier 1"))) && narrowing.keeps(&event(Some("Tier 2"))));
+        assert!(!narrowing.keeps(&event(Some("Lab"))) && !narrowing.keeps(&event(None)));
+
+        for unknown in [Some("Empty"), Some("Nope"), None] {
+            let grouped = Folders::of(&folders, &offered, unknown);
+            assert_eq!(grouped.selected, None, "{unknown:?} is not a folder of this page");
+            assert!(Narrowing::new(&grouped, None, None).keeps(&event(Some("Lab"))));
+        }
+        assert!(Folders::of(&[], &offered, Some("Support")).groups.is_empty());
     }
 }

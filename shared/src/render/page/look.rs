@@ -2,7 +2,8 @@
 //! colour and busy pattern and for a day's place in the calendar. Classes, not style attributes,
 //! which would need 'unsafe-inline'; colour is never the only cue.
 
-use crate::domain::{SharedEvent, ShowAs};
+use crate::domain::{Color, SharedEvent, ShowAs};
+use std::collections::BTreeMap;
 use std::fmt;
 
 /// `Display` for a type whose `$write` writes only text that needs no HTML escaping (class names,
@@ -45,12 +46,30 @@ pub(super) struct Look {
     busy: Option<ShowAs>,
 }
 
-impl Look {
-    pub(super) fn of(event: &SharedEvent, availability: bool) -> Self {
-        Self {
-            palette: event.color.as_ref().map_or(0, |c| palette_index(c.as_str())),
-            busy: availability.then_some(event.show_as),
-        }
+/// How the page colours its events: by their own colour, else by the group's colour for their
+/// status; with busy patterns on availability shares.
+pub(super) struct Looks<'a> {
+    availability: bool,
+    /// The group's status colours, each resolved to its palette entry once per page.
+    status_palette: Vec<(&'a str, u8)>,
+}
+
+impl<'a> Looks<'a> {
+    pub(super) fn new(availability: bool, status_colors: &'a BTreeMap<String, Color>) -> Self {
+        let status_palette =
+            status_colors.iter().map(|(status, color)| (status.as_str(), palette_index(color.as_str()))).collect();
+        Self { availability, status_palette }
+    }
+
+    pub(super) fn of(&self, event: &SharedEvent) -> Look {
+        let palette = match (&event.color, event.status.as_deref()) {
+            (Some(color), _) => palette_index(color.as_str()),
+            (None, Some(status)) if !self.status_palette.is_empty() => {
+                self.status_palette.iter().find(|(named, _)| *named == status).map_or(0, |(_, index)| *index)
+            }
+            (None, _) => 0,
+        };
+        Look { palette, busy: self.availability.then_some(event.show_as) }
     }
 }
 

@@ -17,15 +17,18 @@ mod week;
 pub use error_page::{ErrorPage, error_page};
 
 use super::query::{LinkState, PageQuery, PageStart};
-use crate::domain::{DateRange, DefaultView, Description, DetailLevel, DisplaySettings, ShareRecord, SharedEvent};
+use crate::domain::{
+    DateRange, DayTime, DefaultView, Description, DetailLevel, DisplaySettings, ShareRecord, SharedEvent,
+};
 use agenda::AgendaView;
 use askama::Template;
 use dates::LongDate;
 use details::DetailsView;
-use filters::{Choices, Narrowing, ZONE_CHOICES};
+use filters::{Choices, Folders, Narrowing, ZONE_CHOICES};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
+use look::Looks;
 use month::MonthView;
 use subscribe::SubscribeLinks;
 use week::WeekView;
@@ -39,6 +42,9 @@ struct PageContext<'a> {
     skip: usize,
     today: Date,
     availability: bool,
+    looks: Looks<'a>,
+    /// The grid's hours when the group sets them; else the working day, widened to the events.
+    day_hours: Option<(DayTime, DayTime)>,
     links: LinkState<'a>,
 }
 
@@ -104,6 +110,8 @@ struct SharePage<'a> {
     /// where the details view leads back to.
     here_href: EscapedHref,
     resources: Choices<'a>,
+    /// The group's resource folders, grouping the resource filter.
+    folders: &'a Folders<'a>,
     statuses: Choices<'a>,
     extra_zone: Option<&'a str>,
     clear_href: Option<String>,
@@ -188,8 +196,8 @@ pub fn share_page(
     now: Timestamp,
 ) -> String {
     let options = &record.options;
-    let display = query.tz.as_ref().filter(|tz| tz.name() != options.time_zone.name());
-    let zone_setting = display.unwrap_or(&options.time_zone);
+    let chosen_zone = query.tz.as_ref().filter(|tz| tz.name() != options.time_zone.name());
+    let zone_setting = chosen_zone.unwrap_or(&options.time_zone);
     let zone = zone_setting.zone();
     let today = query.today(record, now);
     let range = options.range;
@@ -199,14 +207,18 @@ pub fn share_page(
 
     let (resources, statuses) = Choices::of(events, query);
     let (resource, status) = (resources.selected, statuses.selected);
-    let narrowing = Narrowing { resource, status };
+    let folders = Folders::of(&display.resource_folders, &resources.values, query.folder.as_deref());
+    let folder = folders.selected;
+    let narrowing = Narrowing::new(&folders, resource, status);
     let shown = events.iter().filter(move |event| narrowing.keeps(event));
     let details = query.event.and_then(|key| details::find(shown.clone(), key));
 
-    let links = LinkState { resource, status, tz: display.map(|tz| tz.name()), embed: query.embed };
+    let links = LinkState { folder, resource, status, tz: chosen_zone.map(|tz| tz.name()), embed: query.embed };
     let skip = if view == DefaultView::Agenda && date.is_some() { query.skip } else { 0 };
     let availability = options.detail == DetailLevel::Availability;
-    let page = PageContext { zone, range, anchor, skip, today, availability, links };
+    let looks = Looks::new(availability, &display.status_colors);
+    let day_hours = display.day_hours();
+    let page = PageContext { zone, range, anchor, skip, today, availability, looks, day_hours, links };
     let last_day = range.end.yesterday().unwrap_or(range.start);
     let today_href = (range.contains(today) && details.is_none()).then(|| links.href(view, None));
     let ViewPage { body, period, prev, next, steps } = match (details, view) {
@@ -233,8 +245,8 @@ pub fn share_page(
         embed: query.embed,
         zone_name: zone_setting.name(),
         share_zone: options.time_zone.name(),
-        switched_zone: display.is_some(),
-        reset_zone_href: if display.is_some() { links.without_tz(view, date) } else { String::new() },
+        switched_zone: chosen_zone.is_some(),
+        reset_zone_href: if chosen_zone.is_some() { links.without_tz(view, date) } else { String::new() },
         availability: page.availability,
         period,
         range_first: LongDate(range.start),
@@ -249,10 +261,11 @@ pub fn share_page(
         ],
         pager,
         here_href: EscapedHref::new(&links.href(view, date)),
-        extra_zone: display.map(|tz| tz.name()).filter(|name| !ZONE_CHOICES.contains(name)),
-        clear_href: (resource.is_some() || status.is_some())
-            .then(|| LinkState { resource: None, status: None, ..links }.href(view, date)),
+        extra_zone: chosen_zone.map(|tz| tz.name()).filter(|name| !ZONE_CHOICES.contains(name)),
+        clear_href: (folder.is_some() || resource.is_some() || status.is_some())
+            .then(|| LinkState { folder: None, resource: None, status: None, ..links }.href(view, date)),
         resources,
+        folders: &folders,
         statuses,
         subscribe: record.lock.is_none().then(|| SubscribeLinks::for_feed(origin, record.id.as_str(), &options.title)),
         body,

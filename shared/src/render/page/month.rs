@@ -89,7 +89,7 @@ fn month_view<'a>(page: &PageContext<'a>, events: impl Iterator<Item = &'a Share
     for segment in &segments {
         let cell = &mut cells[usize::from(segment.day)];
         if cell.chips.len() < MONTH_CHIPS {
-            cell.chips.push(Chip::new(segment, page.availability));
+            cell.chips.push(Chip::new(segment, &page.looks));
         } else {
             cell.more += 1;
         }

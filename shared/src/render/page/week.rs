@@ -18,6 +18,8 @@ use std::fmt;
 const WEEK_BLOCKS: usize = 40;
 /// All-day and day-long events a day's row shows before linking to the rest.
 const WEEK_ALL_DAY: usize = 8;
+/// Quarter-hour rows a block running past the grid's edge keeps, however little of it is inside.
+const EDGE_ROWS: u16 = 2;
 /// The week grid shows at least these working hours.
 const WORKDAY: (u16, u16) = (8, 18);
 
@@ -50,6 +52,9 @@ pub(super) struct Block<'a> {
     pub(super) look: Look,
     pub(super) row: u16,
     pub(super) span: u16,
+    /// The block runs before the grid's first hour or past its last (the group's day hours).
+    pub(super) past_start: bool,
+    pub(super) past_end: bool,
     pub(super) column: u8,
     pub(super) width: u8,
 }
@@ -136,12 +141,14 @@ fn grid_view<'a>(
     let placed = window.collect(&mut WallClock::new(page.zone), events);
     let segments = window.segments(&placed);
 
-    // Rows cover the working day, widened to every timed block of the week.
-    let (mut first_hour, mut last_hour) = WORKDAY;
-    for segment in segments.iter().filter(|s| s.on_grid()) {
-        first_hour = first_hour.min(segment.from.hour());
-        last_hour = last_hour.max(segment.to.0.div_ceil(60).max(segment.from.hour() + 1));
-    }
+    // Rows cover the group's day when it sets one (blocks outside it sit at its edge, marked), else
+    // the working day widened to every timed block of the week.
+    let (first_hour, last_hour) = match page.day_hours {
+        Some((start, end)) => (start.hour(), end.hour()),
+        None => segments.iter().filter(|s| s.on_grid()).fold(WORKDAY, |(first, last), segment| {
+            (first.min(segment.from.hour()), last.max(segment.to.0.div_ceil(60).max(segment.from.hour() + 1)))
+        }),
+    };
     let last_hour = last_hour.min(DAY_ROWS / 4);
     let origin = first_hour * 4;
     let row_count = (last_hour - first_hour) * 4;
@@ -168,14 +175,22 @@ fn grid_view<'a>(
         for segment in of_day {
             if !segment.on_grid() {
                 if day.all_day.len() < WEEK_ALL_DAY {
-                    day.all_day.push(Chip::new(segment, page.availability));
+                    day.all_day.push(Chip::new(segment, &page.looks));
                 } else {
                     day.more += 1;
                 }
             } else if grid.len() < WEEK_BLOCKS {
                 let row = (segment.from.0 / 15).saturating_sub(origin).min(row_count - 1);
-                let end = segment.to.0.div_ceil(15).saturating_sub(origin).min(row_count);
-                intervals.push((row, end.max(row + 1)));
+                let end = segment.to.0.div_ceil(15).saturating_sub(origin).min(row_count).max(row + 1);
+                // A block cut down to a sliver at the grid's edge keeps room for its time.
+                let past_edge = segment.from.0 < first_hour * 60 || segment.to.0 > last_hour * 60;
+                let (row, end) = if past_edge && end - row < EDGE_ROWS {
+                    let end = (row + EDGE_ROWS).min(row_count);
+                    (end.saturating_sub(EDGE_ROWS), end)
+                } else {
+                    (row, end)
+                };
+                intervals.push((row, end));
                 grid.push(segment);
             } else {
                 day.more += 1;
@@ -194,9 +209,11 @@ fn grid_view<'a>(
                 label: label(event),
                 tag: show_as_tag(event),
                 location: event.location.as_deref(),
-                look: Look::of(event, page.availability),
+                look: page.looks.of(event),
                 row: row + 1,
                 span: end - row,
+                past_start: segment.from.0 < first_hour * 60,
+                past_end: segment.to.0 > last_hour * 60,
                 column,
                 width,
             });
