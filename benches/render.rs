@@ -137,6 +137,25 @@ fn bench_render(c: &mut Criterion) {
             )
         })
     });
+    // The group's display settings: day hours, status colours, two folders, and one picked.
+    let group = DisplaySettings::from_json(&serde_json::json!({"dayStart": "07:00", "dayEnd": "19:00",
+        "statusColors": {"Confirmed": "#2e7d32", "Tentative": "#f9a825"},
+        "resourceFolders": [{"name": "Front line", "resources": ["Tier 1", "Tier 2"]},
+            {"name": "Escalation", "resources": ["Tier 3"]}]}))
+    .expect("valid display settings");
+    let week_in_folder = query(&[("view", "week"), ("folder", "Front line")]);
+    c.bench_function("week page, 250-event share, group display, folder picked", |b| {
+        b.iter(|| {
+            render::share_page(
+                black_box(&december),
+                black_box(&month_events),
+                black_box(&group),
+                black_box(&week_in_folder),
+                ORIGIN,
+                now,
+            )
+        })
+    });
     // The month page's links carry these keys; the goal is at most 20 µs.
     let key = render::EventKey::of(&month_events[month_events.len() / 2].uid).to_string();
     let details = PageQuery::parse([("date", "2026-12-10"), ("event", key.as_str())]);
