@@ -206,8 +206,10 @@ fn entity_tag(
     hasher.update(record.generation.as_str());
     match representation {
         Representation::Page(query, origin) => {
-            // The group's settings are small and change rarely: their JSON is their identity.
-            hasher.update(serde_json::to_vec(display).unwrap_or_default());
+            // The group's settings (≤ 16 KiB, most groups none): their JSON is their identity.
+            if !display.is_empty() {
+                hasher.update(serde_json::to_vec(display).unwrap_or_default());
+            }
             hasher.update(query.cache_key());
             hasher.update(origin);
             hasher.update(query.today(record, now).to_string());

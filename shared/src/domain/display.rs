@@ -110,13 +110,15 @@ impl DisplaySettings {
                 _ => errors.push(&pointer, "is not a display setting"),
             }
         }
-        let start = display.day_start.unwrap_or(DayTime::MIDNIGHT);
-        let end = display.day_end.unwrap_or(DayTime::END_OF_DAY);
-        if end <= start && display.day_start.is_some() && display.day_end.is_some() {
+        if let (Some(start), Some(end)) = (display.day_start, display.day_end)
+            && end <= start
+        {
             errors.push("/display/dayEnd", "must be later than dayStart");
-        } else if display.day_start == Some(DayTime::END_OF_DAY) {
+        }
+        if display.day_start == Some(DayTime::END_OF_DAY) {
             errors.push("/display/dayStart", "must be earlier than 24:00");
-        } else if display.day_end == Some(DayTime::MIDNIGHT) {
+        }
+        if display.day_end == Some(DayTime::MIDNIGHT) {
             errors.push("/display/dayEnd", "must be later than 00:00");
         }
         errors.into_result()?;
@@ -147,12 +149,12 @@ fn text(value: &Value) -> Result<&str, String> {
     value.as_str().ok_or_else(|| "must be a string".to_owned())
 }
 
+/// A status, folder or resource name: what the page shows in its filters.
 fn display_name(value: &Value) -> Result<String, String> {
     let name = text(value)?;
-    let chars = name.chars().count();
     if name.trim().is_empty() {
         Err("must not be blank".to_owned())
-    } else if chars > MAX_DISPLAY_NAME_CHARS {
+    } else if name.chars().count() > MAX_DISPLAY_NAME_CHARS {
         Err(format!("must be at most {MAX_DISPLAY_NAME_CHARS} characters"))
     } else if name.chars().any(char::is_control) {
         Err("must not hold control characters".to_owned())
@@ -210,13 +212,13 @@ fn resource_folders(value: &Value, pointer: &str, errors: &mut ValidationErrors)
         {
             errors.push(format!("{at}/name"), "names another folder already");
         }
-        let resources = match fields.get("resources").map(|list| (list, list.as_array())) {
+        let resources = match fields.get("resources").map(Value::as_array) {
             None => errors.require(format!("{at}/resources"), None),
-            Some((_, Some(list))) if list.is_empty() || list.len() > MAX_FOLDER_RESOURCES => {
+            Some(Some(list)) if list.is_empty() || list.len() > MAX_FOLDER_RESOURCES => {
                 errors.push(format!("{at}/resources"), format!("must list 1 to {MAX_FOLDER_RESOURCES} resources"));
                 None
             }
-            Some((_, Some(list))) => {
+            Some(Some(list)) => {
                 let mut names: Vec<String> = Vec::with_capacity(list.len());
                 for (i, resource) in list.iter().enumerate() {
                     if let Some(resource) = errors.check(format!("{at}/resources/{i}"), display_name(resource))
@@ -227,7 +229,7 @@ fn resource_folders(value: &Value, pointer: &str, errors: &mut ValidationErrors)
                 }
                 Some(names)
             }
-            Some((_, None)) => {
+            Some(None) => {
                 errors.push(format!("{at}/resources"), "must be an array of resource names");
                 None
             }
