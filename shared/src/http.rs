@@ -65,6 +65,16 @@ struct Problem<'a> {
     errors: &'a [FieldError],
     #[serde(rename = "errorsTruncated", skip_serializing_if = "std::ops::Not::not")]
     errors_truncated: bool,
+    /// A call that switches several shares and stopped: the ones it had switched.
+    #[serde(rename = "sharesUpdated", skip_serializing_if = "Option::is_none")]
+    shares_updated: Option<Vec<UpdatedShareJson<'a>>>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct UpdatedShareJson<'a> {
+    id: &'a str,
+    event_count: u32,
 }
 
 impl ApiError {
@@ -99,9 +109,15 @@ impl ApiError {
     }
 
     pub fn into_response(self) -> Response<Body> {
-        if let Self::Midway { cause, shares_updated } = self {
-            return midway_response(*cause, &shares_updated);
-        }
+        let (error, switched) = match self {
+            Self::Midway { cause, shares_updated } => (*cause, Some(shares_updated)),
+            error => (error, None),
+        };
+        error.problem_response(switched.as_deref())
+    }
+
+    /// `switched`: the shares a call that stopped midway had already switched.
+    fn problem_response(self, switched: Option<&[(String, u32)]>) -> Response<Body> {
         let status = self.status();
         let title = status.canonical_reason().unwrap_or("Error");
         let mut errors_truncated = false;
@@ -129,10 +145,28 @@ impl ApiError {
                 &[],
             ),
             Self::Internal => ("Something went wrong on our side.".into(), &[]),
-            Self::Midway { .. } => unreachable!("answered above"),
+            Self::Midway { .. } => ("Something went wrong on our side.".into(), &[]),
         };
-        let problem =
-            Problem { kind: "about:blank", title, status: status.as_u16(), detail: &detail, errors, errors_truncated };
+        let detail = match switched {
+            Some(switched) if status.is_server_error() => format!(
+                "The store failed after {} share(s) were switched (listed in sharesUpdated); the others are \
+                 unchanged{}. A retry with the same Idempotency-Key completes the rest.",
+                switched.len(),
+                if status == StatusCode::GATEWAY_TIMEOUT { ", or the last one's outcome is unknown" } else { "" }
+            ),
+            _ => detail,
+        };
+        let problem = Problem {
+            kind: "about:blank",
+            title,
+            status: status.as_u16(),
+            detail: &detail,
+            errors,
+            errors_truncated,
+            shares_updated: switched.map(|switched| {
+                switched.iter().map(|(id, count)| UpdatedShareJson { id, event_count: *count }).collect()
+            }),
+        };
         let mut response = json_response(status, &problem);
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         if status == StatusCode::SERVICE_UNAVAILABLE {
@@ -143,21 +177,6 @@ impl ApiError {
         }
         response
     }
-}
-
-/// The cause's problem, with `sharesUpdated`: what the call had already switched when it stopped.
-fn midway_response(cause: ApiError, shares_updated: &[(String, u32)]) -> Response<Body> {
-    let response = cause.into_response();
-    let (parts, body) = response.into_parts();
-    let mut problem: serde_json::Value = match &body {
-        Body::Text(text) => serde_json::from_str(text).unwrap_or_default(),
-        Body::Binary(bytes) => serde_json::from_slice(bytes).unwrap_or_default(),
-        _ => serde_json::Value::default(),
-    };
-    let updated: Vec<_> =
-        shares_updated.iter().map(|(id, count)| serde_json::json!({"id": id, "eventCount": count})).collect();
-    problem["sharesUpdated"] = serde_json::Value::Array(updated);
-    Response::from_parts(parts, Body::Text(problem.to_string()))
 }
 
 impl From<ServiceError> for ApiError {

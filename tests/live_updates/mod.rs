@@ -377,11 +377,23 @@ async fn a_failure_midway_says_what_switched_and_a_retry_completes<S: Store + Cl
     let kim = app.member("kim", "contoso");
     let first = id_of(&app.publish(&kim, &graph_share("A", "limited", vec![graph("a1", "One", 3)])).await);
     let second = id_of(&app.publish(&kim, &graph_share("B", "limited", vec![graph("a1", "One", 3)])).await);
+    let lone = id_of(&app.publish(&kim, &graph_share("C", "limited", vec![graph("z1", "Lone", 3)])).await);
+    store.arm(1);
+    let lone_body = json!({"format": "msgraph", "changed": [graph("z1", "Lone renamed", 3)]});
+    let failed = app.post("/me/changes", &kim, &lone_body).await;
+    store.arm(usize::MAX);
+    assert_eq!(failed.status, StatusCode::SERVICE_UNAVAILABLE, "{}", failed.text());
+    assert_eq!(failed.json()["sharesUpdated"], json!([]), "a store failure says what was switched: nothing");
+    assert!(feed(&app, &lone).await.contains("SUMMARY:Lone\r\n"), "unchanged");
+
     let body = json!({"format": "msgraph", "changed": [graph("a1", "Renamed", 3)]});
     store.arm(2);
     let stopped = app.send(Method::POST, "/me/changes", &kim, Some(&body), &[("idempotency-key", "mid")]).await;
     store.arm(usize::MAX);
     assert_eq!(stopped.status, StatusCode::SERVICE_UNAVAILABLE, "{}", stopped.text());
+    assert_eq!(stopped.header("content-type"), Some("application/problem+json"));
+    let detail = stopped.json()["detail"].as_str().expect("a detail").to_owned();
+    assert!(detail.contains("sharesUpdated") && !detail.contains("nothing was changed"), "{detail}");
     let switched = updated_ids(&stopped.json());
     assert_eq!(switched.len(), 1, "{}", stopped.text());
     let done = switched.iter().next().unwrap().clone();
@@ -393,7 +405,38 @@ async fn a_failure_midway_says_what_switched_and_a_retry_completes<S: Store + Cl
     assert_eq!(retried.status, StatusCode::OK, "{}", retried.text());
     assert_eq!(updated_ids(&retried.json()), ids(&[rest]));
     assert!(feed(&app, rest).await.contains("SUMMARY:Renamed"));
-    assert_index_exact(&app, &[&first, &second]).await;
+    assert_index_exact(&app, &[&first, &second, &lone]).await;
+}
+
+/// The index read just before a rotation names the old id: the change follows the share to its new
+/// id, and a share named twice (old and new id) is written once.
+async fn a_share_rotated_after_the_index_was_read_still_takes_the_change<S: Store + Clone + Into<Backend> + 'static>(
+    inner: S,
+) {
+    let store = InstrumentedStore::new(inner.clone());
+    let app = TestApp::spawn(store.clone(), inner.into()).await;
+    let kim = app.member("kim", "contoso");
+    let old_id = id_of(&app.publish(&kim, &graph_share("A", "limited", vec![graph("a1", "One", 3)])).await);
+    let rotated = app.send(Method::POST, &format!("/shares/{old_id}/rotate"), &kim, None, &[]).await;
+    assert_eq!(rotated.status, StatusCode::OK, "{}", rotated.text());
+    let new_id = id_of(&rotated.json());
+
+    for (round, stale) in [vec![old_id.clone()], vec![old_id.clone(), new_id.clone()]].into_iter().enumerate() {
+        let ids = stale.iter().map(|id| ShareId::parse(id).expect("an id")).collect();
+        store.answer_next_lookup_with(ids);
+        let title = format!("Renamed {round}");
+        let body = json!({"format": "msgraph", "changed": [graph("a1", &title, 3)]});
+        let answer = app.post("/me/changes", &kim, &body).await;
+        assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
+        assert_eq!(answer.json()["sharesUpdated"], json!([{"id": new_id, "eventCount": 1}]), "round {round}");
+        assert!(feed(&app, &new_id).await.contains(&format!("SUMMARY:{title}")), "round {round}");
+    }
+    assert_index_exact(&app, &[&new_id]).await;
+}
+
+mod rotated_meanwhile {
+    crate::per_store!(store: a_share_rotated_after_the_index_was_read_still_takes_the_change);
+    use super::a_share_rotated_after_the_index_was_read_still_takes_the_change;
 }
 
 per_store!(app:

@@ -2,13 +2,13 @@
 
 use share_core::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, SourceKey, UserId, UserPermission};
 use share_core::store::*;
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
 
 /// Test-only: passes everything through to `inner`, counting writes, the two ways a share is read
 /// and the reads of policy and user records, except that the armed k-th write fails as a throttled
-/// or unreachable store would (nothing of that write happens), and that writes may be made to hang,
-/// as those of a store that never answers would.
+/// or unreachable store would (nothing of that write happens), that writes may be made to hang,
+/// as those of a store that never answers would, and that a source-index lookup may answer stale ids.
 #[derive(Clone)]
 pub struct InstrumentedStore<S> {
     inner: S,
@@ -18,6 +18,7 @@ pub struct InstrumentedStore<S> {
     whole_reads: Arc<AtomicUsize>,
     policy_reads: Arc<AtomicUsize>,
     hanging: Arc<AtomicBool>,
+    stale_holding: Arc<Mutex<Option<Vec<ShareId>>>>,
 }
 
 impl<S> InstrumentedStore<S> {
@@ -30,6 +31,7 @@ impl<S> InstrumentedStore<S> {
             whole_reads: Arc::default(),
             policy_reads: Arc::default(),
             hanging: Arc::default(),
+            stale_holding: Arc::default(),
         }
     }
 
@@ -51,6 +53,11 @@ impl<S> InstrumentedStore<S> {
     /// Reads of policy and user records (each one call of the port) since the last call.
     pub fn take_policy_reads(&self) -> usize {
         self.policy_reads.swap(0, Ordering::SeqCst)
+    }
+
+    /// The next source-index lookup answers `ids`, as one read just before those shares moved would.
+    pub fn answer_next_lookup_with(&self, ids: Vec<ShareId>) {
+        *self.stale_holding.lock().expect("not poisoned") = Some(ids);
     }
 
     /// While set, every write waits for an answer that never comes.
@@ -105,6 +112,9 @@ impl<S: ShareReads> ShareReads for InstrumentedStore<S> {
         keys: &[SourceKey],
         now: jiff::Timestamp,
     ) -> StoreResult<Vec<ShareId>> {
+        if let Some(stale) = self.stale_holding.lock().expect("not poisoned").take() {
+            return Ok(stale);
+        }
         self.inner.shares_holding(group, owner, keys, now).await
     }
 }

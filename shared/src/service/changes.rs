@@ -3,7 +3,9 @@
 //! switches as a re-publish does (one commit: old or new, never a mix); the call as a whole is not one
 //! transaction, so a failure midway says which shares already switched.
 
-use super::publishing::{IdempotencyClaim, Publisher, check_feed_fits, index_of, write_and_commit};
+use super::publishing::{
+    IdempotencyClaim, Publisher, check_feed_fits, following_rotations, index_of, write_and_commit,
+};
 use super::{Conflict, ServiceError, ServiceResult, snapshot_events};
 use crate::changes_request::ChangesRequest;
 use crate::domain::{Generation, ShareId, ShareRecord, SharedEvent, SourceKey};
@@ -136,16 +138,23 @@ pub async fn apply_changes<S: ShareReads + ShareWrites>(
         .buffer_unordered(CONCURRENT_SHARES);
     let mut changed_matched: HashSet<SourceKey> = HashSet::new();
     let mut removed_matched: HashSet<SourceKey> = HashSet::new();
-    let (mut pending, mut held) = (Vec::new(), 0usize);
+    let (mut pending, mut held, mut switching) = (Vec::new(), 0usize, HashSet::new());
     while let Some(planned) = plans.next().await {
         let Some(plan) = planned? else { continue };
         changed_matched.extend(plan.changed_matched);
         removed_matched.extend(plan.removed_matched);
         let Some(rewrite) = plan.rewrite else { continue };
-        held += rewrite.held_bytes();
-        pending.push(match held <= limits.held_bytes {
-            true => Pending::Held(Box::new(rewrite)),
-            false => Pending::PlanAgain(rewrite.commit.record.id),
+        // A share reached twice (its old id from the index, then its new one after a rotation) is
+        // written once.
+        if !switching.insert(rewrite.commit.record.id.clone()) {
+            continue;
+        }
+        let bytes = rewrite.held_bytes();
+        pending.push(if held + bytes <= limits.held_bytes {
+            held += bytes;
+            Pending::Held(Box::new(rewrite))
+        } else {
+            Pending::PlanAgain(rewrite.commit.record.id)
         });
     }
     let results: Vec<ServiceResult<Option<UpdatedShare>>> = stream::iter(pending)
@@ -164,7 +173,9 @@ pub async fn apply_changes<S: ShareReads + ShareWrites>(
     shares_updated.sort_by(|a, b| a.id.cmp(&b.id));
     if let Some(cause) = failure {
         tracing::warn!(switched = shares_updated.len(), error = %cause, "live update stopped midway");
-        return Err(match shares_updated.is_empty() {
+        // A store failure always says what was switched (maybe nothing); another refusal does when
+        // something was.
+        return Err(match shares_updated.is_empty() && !matches!(cause, ServiceError::Store(_)) {
             true => cause,
             false => ServiceError::Midway {
                 cause: Box::new(cause),
@@ -229,7 +240,9 @@ async fn plan<S: ShareReads>(
     id: &ShareId,
     now: Timestamp,
 ) -> ServiceResult<Option<Plan>> {
-    let Some(published) = store.published(id).await? else { return Ok(None) };
+    // The index may have been read just before a rotation moved the share to a new id.
+    let read = |id: ShareId| async move { store.published(&id).await };
+    let Some(published) = following_rotations(store, id, read).await? else { return Ok(None) };
     let record = published.record;
     if record.group != caller.group || record.owner.user_id != caller.user_id || record.is_expired(now) {
         return Ok(None);
@@ -328,7 +341,8 @@ async fn remember<S: ShareReads + ShareWrites>(
     };
     match store.remember(&entry).await {
         Ok(()) => Ok(outcome),
-        Err(StoreError::Conflict) => Ok(replay(store, &claim).await?.unwrap_or(outcome)),
+        // This call's shares are switched whatever the other call was: its own answer is the truth.
+        Err(StoreError::Conflict) => Ok(replay(store, &claim).await.ok().flatten().unwrap_or(outcome)),
         Err(error) => {
             tracing::warn!(error = %error, "a live update's answer could not be kept for its retries");
             Ok(outcome)

@@ -13,7 +13,7 @@ use crate::snapshot;
 use crate::sources::minimize::{EventOrigin, RangeBounds, minimize};
 use crate::store::{
     IDEMPOTENCY_KEEP, IdempotencyRecord, IdempotentOutcome, IndexWrite, Precondition, ShareCommit, ShareReads,
-    ShareWrites, StoreError, Superseded,
+    ShareWrites, StoreError, StoreResult, Superseded,
 };
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
@@ -355,10 +355,23 @@ pub async fn revoke_share<S: ShareReads + ShareWrites>(store: &S, record: ShareR
 
 /// The share as it is now, following its id forward through rotations.
 async fn current_share<S: ShareReads>(store: &S, id: &ShareId) -> ServiceResult<Option<ShareRecord>> {
+    following_rotations(store, id, |id| async move { store.share(&id).await }).await
+}
+
+/// What `read` finds under `id` or, once `id` was rotated away, under the id the share has now.
+pub(super) async fn following_rotations<S, T, Fut>(
+    store: &S,
+    id: &ShareId,
+    read: impl Fn(ShareId) -> Fut,
+) -> ServiceResult<Option<T>>
+where
+    S: ShareReads,
+    Fut: Future<Output = StoreResult<Option<T>>>,
+{
     let mut id = id.clone();
     for _ in 0..REVOKE_FOLLOWS {
-        if let Some(record) = store.share(&id).await? {
-            return Ok(Some(record));
+        if let Some(found) = read(id.clone()).await? {
+            return Ok(Some(found));
         }
         match store.forwarded_to(&id).await? {
             Some(to) => id = to,

@@ -37,7 +37,11 @@ pub async fn unlock_share<S: ShareReads + PolicyReads + LockoutCounts>(
         return Ok(UnlockOutcome::LockedOut { retry_after });
     }
     if lock.verify(attempt) {
-        store.refund_try(id, tries.window_start).await?;
+        // A refund that fails leaves one try too many counted, which the window forgets: the right
+        // password still opens the share.
+        if let Err(error) = store.refund_try(id, tries.window_start).await {
+            tracing::warn!(share = %id.log_ref(), error = %error, "a right try could not be taken back");
+        }
         return Ok(UnlockOutcome::Opened { cookie: cookie_key.issue(id, lock, now) });
     }
     tracing::info!(share = %id.log_ref(), "wrong password");
