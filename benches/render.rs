@@ -35,6 +35,7 @@ fn record(range: DateRange) -> ShareRecord {
             range,
             expires_at: None,
             embed_origins: Vec::new(),
+            locale: None,
         },
         event_count: 0,
         left_out: LeftOut::default(),

@@ -33,6 +33,8 @@ impl ErrorPage {
 #[derive(Template)]
 #[template(path = "error.html", whitespace = "minimize")]
 struct ErrorTemplate {
+    /// Error pages are in English whatever the language (they come before a share is read).
+    lang: &'static str,
     heading: &'static str,
     message: &'static str,
 }
@@ -55,7 +57,7 @@ pub fn error_page(kind: ErrorPage) -> String {
             "It is too large to send uncompressed. Calendar apps and browsers that accept compressed (gzip) downloads can get it.",
         ),
     };
-    ErrorTemplate { heading, message }.render().expect("error page renders")
+    ErrorTemplate { lang: "en", heading, message }.render().expect("error page renders")
 }
 
 #[cfg(test)]
