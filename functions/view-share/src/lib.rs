@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use share_core::ServiceConfig;
 use share_core::domain::{DisplaySettings, ShareId, ShareRecord, SharedEvent, UnlockCookieKey, unlock_cookie_in};
 use share_core::http::{log_response, path_parameter, public_base_url, route_key};
+use share_core::render::locale::Language;
 use share_core::render::{self, ErrorPage, Framing, PageQuery, with_security_headers};
 use share_core::service::{self, ServiceError};
 use share_core::store::{PolicyReads, ShareReads};
@@ -95,7 +96,8 @@ async fn serve<S: ShareReads + PolicyReads>(
         Some("GET /s/{id}" | "HEAD /s/{id}") => {
             let query = request.query_string_parameters();
             let origin = public_base_url(request, public_base);
-            Representation::Page(PageQuery::parse(query.iter()), origin)
+            let page_query = PageQuery::parse(query.iter()).with_accept_language(accept_language(request).as_deref());
+            Representation::Page(page_query, origin)
         }
         Some("GET /s/{id}/calendar.ics" | "HEAD /s/{id}/calendar.ics") => Representation::Feed,
         _ => return error_response(ErrorPage::NotFound),
@@ -251,12 +253,13 @@ fn refusal_of_locked(
             if opens && !query.embed {
                 return None;
             }
-            let page = render::unlock_page(&record.id, query.embed, None);
+            let language = query.lang.or(query.browser_language).unwrap_or(Language::DEFAULT);
+            let page = render::unlock_page(&record.id, query.embed, None, language, query.lang);
             let builder = Response::builder()
                 .status(StatusCode::UNAUTHORIZED)
                 .header(header::CONTENT_TYPE, "text/html; charset=utf-8");
             Some(
-                with_locked_headers(with_security_headers(builder, framing_of(record, representation)))
+                with_locked_headers(with_security_headers(builder, framing_of(record, representation)), representation)
                     .body(Body::Text(page))
                     .expect("valid"),
             )
@@ -265,8 +268,22 @@ fn refusal_of_locked(
 }
 
 /// A password share's responses differ by reader (their cookie): never stored by a shared cache.
-fn with_locked_headers(builder: lambda_http::http::response::Builder) -> lambda_http::http::response::Builder {
-    builder.header(header::CACHE_CONTROL, LOCKED_CACHE_CONTROL).header(header::VARY, "Cookie, Accept-Encoding")
+fn with_locked_headers(
+    builder: lambda_http::http::response::Builder,
+    representation: &Representation,
+) -> lambda_http::http::response::Builder {
+    let vary = match representation {
+        Representation::Page(..) => "Cookie, Accept-Encoding, Accept-Language",
+        Representation::Feed => "Cookie, Accept-Encoding",
+    };
+    builder.header(header::CACHE_CONTROL, LOCKED_CACHE_CONTROL).header(header::VARY, vary)
+}
+
+/// The page speaks the browser's language unless something before it decides.
+fn accept_language(request: &Request) -> Option<String> {
+    let values: Vec<&str> =
+        request.headers().get_all(header::ACCEPT_LANGUAGE).iter().filter_map(|v| v.to_str().ok()).collect();
+    (!values.is_empty()).then(|| values.join(","))
 }
 
 fn with_view_headers(
@@ -278,9 +295,13 @@ fn with_view_headers(
 ) -> lambda_http::http::response::Builder {
     let builder = with_security_headers(builder, framing_of(record, representation)).header(header::ETAG, etag);
     if locked {
-        with_locked_headers(builder)
+        with_locked_headers(builder, representation)
     } else {
-        builder.header(header::CACHE_CONTROL, CACHE_CONTROL).header(header::VARY, "Accept-Encoding")
+        let vary = match representation {
+            Representation::Page(..) => "Accept-Encoding, Accept-Language",
+            Representation::Feed => "Accept-Encoding",
+        };
+        builder.header(header::CACHE_CONTROL, CACHE_CONTROL).header(header::VARY, vary)
     }
 }
 
