@@ -223,7 +223,7 @@ fn bench_gzip(c: &mut Criterion) {
     let december = record(DateRange::new(date(2026, 12, 1), date(2027, 1, 1)).unwrap());
     let year = record(DateRange::new(date(2026, 12, 1), date(2027, 12, 1)).unwrap());
     let page =
-        render::share_page(&december, &events(250, &NO_DISPLAY, date(2026, 12, 1), 31), &query(&[]), ORIGIN, now);
+        render::share_page(&december, &events(250, date(2026, 12, 1), 31), &NO_DISPLAY, &query(&[]), ORIGIN, now);
     let feed = render::calendar_feed(&year, &events(10_000, date(2026, 12, 1), 365));
     let dense = dense_events();
     let dense_feed = render::calendar_feed(&year, &dense);

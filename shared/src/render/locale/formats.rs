@@ -173,6 +173,10 @@ impl ClockPattern {
         let (morning, evening) = (written(9), written(21));
         let (am_before, am_hour, separator, am_after) = split_digits(&morning);
         let (pm_before, pm_hour, _, pm_after) = split_digits(&evening);
+        let texts = [am_before, am_after, pm_before, pm_after, separator];
+        // Written as is into the page (no escaping), in one piece of at most CLOCK_TEXT_BYTES.
+        assert!(texts.iter().all(|text| !text.contains(['<', '>', '&', '"', '\''])), "{morning:?} {evening:?}");
+        assert!(texts.iter().map(|text| text.len()).sum::<usize>() + 4 <= CLOCK_TEXT_BYTES, "{morning:?}");
         Self {
             am: (am_before.to_owned(), am_after.to_owned()),
             pm: (pm_before.to_owned(), pm_after.to_owned()),
@@ -182,20 +186,48 @@ impl ClockPattern {
         }
     }
 
-    /// Writes minutes since midnight (24:00 as the end of a day reads as midnight).
+    /// Writes minutes since midnight (24:00 as the end of a day reads as midnight), in one write:
+    /// every timed event on a page writes one or two of these.
     pub(crate) fn write(&self, clock: Clock, f: &mut dyn fmt::Write) -> fmt::Result {
         let (hour, minute) = ((clock.0 / 60) % 24, clock.0 % 60);
         let (before, after) = if self.twelve_hour && hour >= 12 { &self.pm } else { &self.am };
         let shown = if self.twelve_hour { (hour + 11) % 12 + 1 } else { hour };
-        f.write_str(before)?;
+        let mut text = ClockText::default();
+        text.push(before.as_bytes());
         if shown >= 10 || self.pad_hour {
-            f.write_char(char::from(b'0' + (shown / 10) as u8))?;
+            text.push(&[b'0' + (shown / 10) as u8]);
         }
-        f.write_char(char::from(b'0' + (shown % 10) as u8))?;
-        f.write_str(&self.separator)?;
-        f.write_char(char::from(b'0' + (minute / 10) as u8))?;
-        f.write_char(char::from(b'0' + (minute % 10) as u8))?;
-        f.write_str(after)
+        text.push(&[b'0' + (shown % 10) as u8]);
+        text.push(self.separator.as_bytes());
+        text.push(&[b'0' + (minute / 10) as u8, b'0' + (minute % 10) as u8]);
+        text.push(after.as_bytes());
+        f.write_str(text.as_str().ok_or(fmt::Error)?)
+    }
+}
+
+/// A time as written, on the stack; [`ClockPattern::load`] makes sure every pattern fits.
+struct ClockText {
+    bytes: [u8; CLOCK_TEXT_BYTES],
+    len: usize,
+}
+
+const CLOCK_TEXT_BYTES: usize = 64;
+
+impl Default for ClockText {
+    fn default() -> Self {
+        Self { bytes: [0; CLOCK_TEXT_BYTES], len: 0 }
+    }
+}
+
+impl ClockText {
+    fn push(&mut self, part: &[u8]) {
+        let end = (self.len + part.len()).min(CLOCK_TEXT_BYTES);
+        self.bytes[self.len..end].copy_from_slice(&part[..end - self.len]);
+        self.len = end;
+    }
+
+    fn as_str(&self) -> Option<&str> {
+        std::str::from_utf8(&self.bytes[..self.len]).ok()
     }
 }
 

@@ -4,7 +4,7 @@
 
 use super::chip::Chip;
 use super::dates::{LongDate, week_start};
-use super::look::{CellClasses, Look, label, show_as_tag};
+use super::look::{CellClasses, Look, html_safe_display, label, show_as_tag};
 use super::{Body, PageContext, StepNames, ViewPage};
 use crate::domain::{DefaultView, SharedEvent};
 use crate::render::EventKey;
@@ -13,7 +13,7 @@ use crate::render::query::PageStart;
 use crate::render::style::{DAY_ROWS, LANE_COLUMNS};
 use crate::render::timeline::{self, Clock, Segment, WallClock, Window};
 use jiff::civil::Date;
-use std::fmt::{self, Write};
+use std::fmt;
 
 /// Timed blocks a week column shows before linking to the rest.
 const WEEK_BLOCKS: usize = 40;
@@ -30,8 +30,8 @@ pub(super) struct TimeRange {
     clock: &'static ClockPattern,
 }
 
-impl fmt::Display for TimeRange {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl TimeRange {
+    fn write_range(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         self.clock.write(self.start, f)?;
         if let Some(end) = self.end {
             f.write_char('\u{2013}')?;
@@ -41,6 +41,8 @@ impl fmt::Display for TimeRange {
     }
 }
 
+html_safe_display!(TimeRange, write_range);
+
 /// An hour down the grid's side.
 #[derive(Clone, Copy)]
 pub(super) struct HourLabel {
@@ -48,11 +50,13 @@ pub(super) struct HourLabel {
     clock: &'static ClockPattern,
 }
 
-impl fmt::Display for HourLabel {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl HourLabel {
+    fn write_hour(&self, f: &mut dyn fmt::Write) -> fmt::Result {
         self.clock.write(self.hour, f)
     }
 }
+
+html_safe_display!(HourLabel, write_hour);
 
 pub(super) struct Block<'a> {
     pub(super) key: EventKey,
