@@ -112,6 +112,20 @@ fn bench_render(c: &mut Criterion) {
             )
         })
     });
+    // The default above is American English (a 12-hour clock); the same page in German.
+    let german = query(&[("lang", "de")]);
+    c.bench_function("month page, 250 events, German", |b| {
+        b.iter(|| {
+            render::share_page(
+                black_box(&december),
+                black_box(&month_events),
+                &NO_DISPLAY,
+                black_box(&german),
+                ORIGIN,
+                now,
+            )
+        })
+    });
     let week = query(&[("view", "week")]);
     c.bench_function("week page, 250-event share", |b| {
         b.iter(|| {

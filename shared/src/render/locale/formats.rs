@@ -45,17 +45,20 @@ pub(crate) struct Formats {
     day_month_year: Formatter<YMD>,
 }
 
-/// How a language writes a time of day, taken from its CLDR hour-minute format: what comes before
-/// the hour and after the minutes in the morning and in the afternoon (the day period, if any),
-/// between them, and whether hours are padded and counted to twelve.
+/// How a language writes a time of day, taken from its CLDR hour-minute format (what comes before
+/// the hour and after the minutes in the morning and in the afternoon, the day period if any,
+/// between them, and whether hours are padded and counted to twelve), written out once for every
+/// minute of the day: a page's events then each copy theirs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ClockPattern {
-    am: (String, String),
-    pm: (String, String),
-    separator: String,
-    pad_hour: bool,
+    /// Every minute's text, one after the other.
+    texts: String,
+    /// Where each minute's text ends in `texts`.
+    ends: Vec<u32>,
     pub twelve_hour: bool,
 }
+
+const MINUTES_PER_DAY: u16 = 24 * 60;
 
 /// The ICU locale whose CLDR data stands for a language (a region where week data needs one).
 fn cldr_locale(language: Language) -> Locale {
@@ -166,68 +169,42 @@ impl Formats {
 }
 
 impl ClockPattern {
-    /// Splits the formatted 09:05 and 21:05 around their digits.
+    /// Splits the formatted 09:05 and 21:05 around their digits, and writes every minute so.
     fn load(prefs: DateTimeFormatterPreferences) -> Self {
         let formatter: Formatter<T> = formatter!(prefs, T::hm());
         let written = |hour| formatter.format(&CldrTime::try_new(hour, 5, 0, 0).expect("valid time")).to_string();
         let (morning, evening) = (written(9), written(21));
         let (am_before, am_hour, separator, am_after) = split_digits(&morning);
         let (pm_before, pm_hour, _, pm_after) = split_digits(&evening);
-        let texts = [am_before, am_after, pm_before, pm_after, separator];
-        // Written as is into the page (no escaping), in one piece of at most CLOCK_TEXT_BYTES.
-        assert!(texts.iter().all(|text| !text.contains(['<', '>', '&', '"', '\''])), "{morning:?} {evening:?}");
-        assert!(texts.iter().map(|text| text.len()).sum::<usize>() + 4 <= CLOCK_TEXT_BYTES, "{morning:?}");
-        Self {
-            am: (am_before.to_owned(), am_after.to_owned()),
-            pm: (pm_before.to_owned(), pm_after.to_owned()),
-            separator: separator.to_owned(),
-            pad_hour: am_hour.len() == 2,
-            twelve_hour: pm_hour == "9",
+        // Written as is into the page, without escaping.
+        let parts = [am_before, am_after, pm_before, pm_after, separator];
+        assert!(parts.iter().all(|part| !part.contains(['<', '>', '&', '"', '\''])), "{morning:?} {evening:?}");
+        let (pad_hour, twelve_hour) = (am_hour.len() == 2, pm_hour == "9");
+        let mut texts = String::with_capacity(usize::from(MINUTES_PER_DAY) * (morning.len() + 2));
+        let mut ends = Vec::with_capacity(usize::from(MINUTES_PER_DAY));
+        for minutes in 0..MINUTES_PER_DAY {
+            let (hour, minute) = (minutes / 60, minutes % 60);
+            let (before, after) = if twelve_hour && hour >= 12 { (pm_before, pm_after) } else { (am_before, am_after) };
+            let shown = if twelve_hour { (hour + 11) % 12 + 1 } else { hour };
+            texts.push_str(before);
+            if pad_hour {
+                texts.push_str(&format!("{shown:02}"));
+            } else {
+                texts.push_str(&shown.to_string());
+            }
+            texts.push_str(separator);
+            texts.push_str(&format!("{minute:02}"));
+            texts.push_str(after);
+            ends.push(u32::try_from(texts.len()).expect("a day's times are short"));
         }
+        Self { texts, ends, twelve_hour }
     }
 
-    /// Writes minutes since midnight (24:00 as the end of a day reads as midnight), in one write:
-    /// every timed event on a page writes one or two of these.
+    /// Writes minutes since midnight (24:00 as the end of a day reads as midnight).
     pub(crate) fn write(&self, clock: Clock, f: &mut dyn fmt::Write) -> fmt::Result {
-        let (hour, minute) = ((clock.0 / 60) % 24, clock.0 % 60);
-        let (before, after) = if self.twelve_hour && hour >= 12 { &self.pm } else { &self.am };
-        let shown = if self.twelve_hour { (hour + 11) % 12 + 1 } else { hour };
-        let mut text = ClockText::default();
-        text.push(before.as_bytes());
-        if shown >= 10 || self.pad_hour {
-            text.push(&[b'0' + (shown / 10) as u8]);
-        }
-        text.push(&[b'0' + (shown % 10) as u8]);
-        text.push(self.separator.as_bytes());
-        text.push(&[b'0' + (minute / 10) as u8, b'0' + (minute % 10) as u8]);
-        text.push(after.as_bytes());
-        f.write_str(text.as_str().ok_or(fmt::Error)?)
-    }
-}
-
-/// A time as written, on the stack; [`ClockPattern::load`] makes sure every pattern fits.
-struct ClockText {
-    bytes: [u8; CLOCK_TEXT_BYTES],
-    len: usize,
-}
-
-const CLOCK_TEXT_BYTES: usize = 64;
-
-impl Default for ClockText {
-    fn default() -> Self {
-        Self { bytes: [0; CLOCK_TEXT_BYTES], len: 0 }
-    }
-}
-
-impl ClockText {
-    fn push(&mut self, part: &[u8]) {
-        let end = (self.len + part.len()).min(CLOCK_TEXT_BYTES);
-        self.bytes[self.len..end].copy_from_slice(&part[..end - self.len]);
-        self.len = end;
-    }
-
-    fn as_str(&self) -> Option<&str> {
-        std::str::from_utf8(&self.bytes[..self.len]).ok()
+        let index = usize::from(clock.0 % MINUTES_PER_DAY);
+        let start = if index == 0 { 0 } else { self.ends[index - 1] as usize };
+        f.write_str(&self.texts[start..self.ends[index] as usize])
     }
 }
 
