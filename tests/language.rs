@@ -1,6 +1,7 @@
 //! The share's `locale` and the page's language on every store: kept, returned and listed, cleared
 //! by a `PUT` without it, refused with its pointer when malformed (nothing stored); the browser's
-//! `Accept-Language` changes the page, its ETag and `Vary`; the unlock form speaks the language too.
+//! `Accept-Language` changes the page, its ETag and `Vary`; the unlock form and the error pages speak
+//! the language too.
 
 use crate::passwords::{PASSWORD, publish_locked};
 use crate::per_store;
@@ -117,8 +118,21 @@ async fn the_unlock_form_speaks_the_browsers_language_or_the_pick(app: TestApp) 
     assert_eq!(right.header("location"), Some(format!("/s/{id}?lang=de").as_str()), "the page after keeps the pick");
 }
 
+async fn error_pages_speak_the_pick_or_the_browsers_language(app: TestApp) {
+    let missing = "/s/0123456789abcdef0123456789abcdef";
+    let dutch = page(&app, missing, Some("nl-NL")).await;
+    assert_eq!(dutch.status, StatusCode::NOT_FOUND);
+    assert_eq!(html_lang(&dutch), "nl");
+    assert!(dutch.text().contains("<h1>Agenda niet gevonden</h1>"), "{}", dutch.text());
+    let picked = page(&app, &format!("{missing}?lang=pt-BR"), Some("nl-NL")).await;
+    assert!(picked.text().contains("<h1>Calendário não encontrado</h1>"), "{}", picked.text());
+    let english = page(&app, &format!("{missing}/calendar.ics"), None).await;
+    assert_eq!((english.status, html_lang(&english)), (StatusCode::NOT_FOUND, "en-US".to_owned()));
+}
+
 per_store!(
     app: the_shares_locale_is_kept_listed_and_cleared_by_a_put_without_it,
+    error_pages_speak_the_pick_or_the_browsers_language,
     a_malformed_locale_is_refused_at_its_pointer_and_nothing_is_stored,
     accept_language_changes_the_page_its_etag_and_vary,
     the_unlock_form_speaks_the_browsers_language_or_the_pick

@@ -57,6 +57,12 @@ async fn unlock<S>(
 where
     S: ShareReads + PolicyReads + LockoutCounts,
 {
+    // The language the form was in: the recipient's pick (the form's address keeps it), else the
+    // browser's; the page after it keeps the pick.
+    let picked = request.query_string_parameters().first("lang").and_then(Language::parse);
+    let browser = request.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let language = picked.or_else(|| browser.and_then(Language::from_accept_language)).unwrap_or(Language::DEFAULT);
+    let page_response = |page| page_response(page, language);
     if route_key(request) != Some(ROUTES[0]) {
         return Ok(page_response(ErrorPage::NotFound));
     }
@@ -74,11 +80,6 @@ where
         }
         Err(_) => return Ok(page_response(ErrorPage::NotFound)),
     };
-    // The language the form was in: the recipient's pick (the form's address keeps it), else the
-    // browser's; the page after it keeps the pick.
-    let picked = request.query_string_parameters().first("lang").and_then(Language::parse);
-    let browser = request.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    let language = picked.or_else(|| browser.and_then(Language::from_accept_language)).unwrap_or(Language::DEFAULT);
     let form = FormLanguage { language, picked };
     let location = match picked {
         Some(picked) => format!("/s/{id}?lang={}", picked.tag()),
@@ -155,10 +156,10 @@ fn form_response(
         .body(Body::Text(render::unlock_page(id, false, Some(notice), form.language, form.picked)))
 }
 
-fn page_response(page: ErrorPage) -> Response<Body> {
+fn page_response(page: ErrorPage, language: Language) -> Response<Body> {
     let mut builder = locked_builder(page.status()).header(header::CONTENT_TYPE, "text/html; charset=utf-8");
     if page == ErrorPage::Unavailable {
         builder = builder.header(header::RETRY_AFTER, "2");
     }
-    builder.body(Body::Text(render::error_page(page))).expect("valid response")
+    builder.body(Body::Text(render::error_page(page, language))).expect("valid response")
 }

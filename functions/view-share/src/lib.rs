@@ -90,13 +90,20 @@ async fn serve<S: ShareReads + PolicyReads>(
     request: &Request,
 ) -> Response<Body> {
     let public_base = config.public_base_url.as_ref();
+    let accept_language = accept_language(request);
+    let error_language = Language::requested(
+        request.query_string_parameters_ref().and_then(|query| query.first("lang")),
+        accept_language.as_deref(),
+    )
+    .unwrap_or(Language::DEFAULT);
+    let error_response = |page| error_response(page, error_language);
     let accepted = encoding::Accepted::from_headers(request.headers());
     let Some(preferred) = accepted.preferred() else { return error_response(ErrorPage::TooLarge) };
     let representation = match route_key(request) {
         Some("GET /s/{id}" | "HEAD /s/{id}") => {
             let query = request.query_string_parameters();
             let origin = public_base_url(request, public_base);
-            let page_query = PageQuery::parse(query.iter()).with_accept_language(accept_language(request).as_deref());
+            let page_query = PageQuery::parse(query.iter()).with_accept_language(accept_language.as_deref());
             Representation::Page(page_query, origin)
         }
         Some("GET /s/{id}/calendar.ics" | "HEAD /s/{id}/calendar.ics") => Representation::Feed,
@@ -111,7 +118,8 @@ async fn serve<S: ShareReads + PolicyReads>(
         Err(error) => return error_response(error_page_for(&error)),
     };
     let locked = record.lock.is_some();
-    if let Some(refusal) = refusal_of_locked(&record, &representation, request, &config.unlock_cookie_key, now) {
+    let cookie_key = &config.unlock_cookie_key;
+    if let Some(refusal) = refusal_of_locked(&record, &representation, request, cookie_key, now, error_language) {
         return refusal;
     }
     let etag = entity_tag(&record, &display, &representation, now);
@@ -239,13 +247,14 @@ fn refusal_of_locked(
     request: &Request,
     cookie_key: &UnlockCookieKey,
     now: Timestamp,
+    language: Language,
 ) -> Option<Response<Body>> {
     let lock = record.lock.as_ref()?;
     match representation {
         Representation::Feed => {
             let query = request.query_string_parameters();
             let opens = query.all("key").unwrap_or_default().iter().any(|key| lock.opens_feed(key));
-            (!opens).then(|| error_response(ErrorPage::NotFound))
+            (!opens).then(|| error_response(ErrorPage::NotFound, language))
         }
         Representation::Page(query, _) => {
             let cookies = request.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
@@ -314,7 +323,7 @@ fn framing_of<'a>(record: &'a ShareRecord, representation: &Representation) -> F
     }
 }
 
-fn error_response(page: ErrorPage) -> Response<Body> {
+fn error_response(page: ErrorPage, language: Language) -> Response<Body> {
     let mut builder = with_security_headers(Response::builder().status(page.status()), Framing::Nobody)
         .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
         .header(header::CACHE_CONTROL, "no-store");
@@ -323,5 +332,5 @@ fn error_response(page: ErrorPage) -> Response<Body> {
         ErrorPage::TooLarge => builder = builder.header(header::VARY, "Accept-Encoding"),
         ErrorPage::NotFound | ErrorPage::Expired => {}
     }
-    builder.body(Body::Text(render::error_page(page))).expect("valid response")
+    builder.body(Body::Text(render::error_page(page, language))).expect("valid response")
 }

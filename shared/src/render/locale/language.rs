@@ -89,6 +89,11 @@ impl Language {
         LocaleTag::parse(raw.trim()).ok().as_ref().and_then(Self::of_tag)
     }
 
+    /// What a reader asks for before any share is read: their pick (`lang=`), else their browser's.
+    pub fn requested(picked: Option<&str>, accept_language: Option<&str>) -> Option<Self> {
+        picked.and_then(Self::parse).or_else(|| accept_language.and_then(Self::from_accept_language))
+    }
+
     /// The reader's most preferred supported language in an `Accept-Language` header: entries by
     /// descending `q` (ties in the header's order), `q=0` and `*` never chosen.
     pub fn from_accept_language(header: &str) -> Option<Self> {

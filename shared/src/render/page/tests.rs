@@ -402,7 +402,7 @@ fn no_scripts_and_the_style_hash_matches_the_inline_stylesheet() {
     for page in [
         render(&rota(), &sample_events(), &[], date(2026, 12, 1)),
         render(&rota(), &sample_events(), &[("view", "week")], date(2026, 12, 1)),
-        error_page(ErrorPage::NotFound),
+        error_page(ErrorPage::NotFound, Language::EnGb),
     ] {
         assert!(!page.contains("<script"));
         assert_eq!(between(&page, "<style>", "</style>"), style::stylesheet());
@@ -417,10 +417,10 @@ fn no_scripts_and_the_style_hash_matches_the_inline_stylesheet() {
 
 #[test]
 fn error_pages_say_what_happened_in_the_same_layout() {
-    let not_found = error_page(ErrorPage::NotFound);
+    let not_found = error_page(ErrorPage::NotFound, Language::EnGb);
     assert!(not_found.contains("<h1>Calendar not found</h1>"));
     assert!(not_found.contains("<main"));
-    assert!(error_page(ErrorPage::Expired).contains("<h1>This calendar has expired</h1>"));
+    assert!(error_page(ErrorPage::Expired, Language::EnGb).contains("<h1>This calendar has expired</h1>"));
 }
 
 #[test]

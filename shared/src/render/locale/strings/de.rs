@@ -87,4 +87,12 @@ pub(super) const STRINGS: Strings = Strings {
     minute: "Minute",
     minutes: "Minuten",
     too_many_tries_after: " noch einmal.",
+    not_found_heading: "Kalender nicht gefunden",
+    not_found_message: "Dieser Link führt zu keinem geteilten Kalender: Er ist vielleicht falsch geschrieben, oder der Kalender wird nicht mehr geteilt.",
+    expired_heading: "Dieser Kalender ist abgelaufen",
+    expired_message: "Die Person, die diesen Kalender geteilt hat, hat den Link befristet, und diese Zeit ist vorbei.",
+    unavailable_heading: "Bitte versuchen Sie es noch einmal",
+    unavailable_message: "Der Kalender kann gerade nicht angezeigt werden; versuchen Sie es gleich noch einmal.",
+    too_large_heading: "Dieser Kalender ist zu groß zum Senden",
+    too_large_message: "Er ist zu groß, um unkomprimiert gesendet zu werden. Kalender-Apps und Browser, die komprimierte (gzip) Downloads annehmen, können ihn abrufen.",
 };

@@ -87,4 +87,12 @@ pub(super) const STRINGS: Strings = Strings {
     minute: "minute",
     minutes: "minutes",
     too_many_tries_after: ".",
+    not_found_heading: "Calendar not found",
+    not_found_message: "This link does not lead to a shared calendar: it may be mistyped, or the calendar is no longer shared.",
+    expired_heading: "This calendar has expired",
+    expired_message: "The person who shared this calendar set the link to stop working, and that time has passed.",
+    unavailable_heading: "Please try again",
+    unavailable_message: "The calendar cannot be shown right now; try again in a moment.",
+    too_large_heading: "This calendar is too large to send",
+    too_large_message: "It is too large to send uncompressed. Calendar apps and browsers that accept compressed (gzip) downloads can get it.",
 };

@@ -87,4 +87,12 @@ pub(super) const STRINGS: Strings = Strings {
     minute: "minuto",
     minutes: "minutos",
     too_many_tries_after: ".",
+    not_found_heading: "Calendario no encontrado",
+    not_found_message: "Este enlace no lleva a ningún calendario compartido: puede que esté mal escrito o que el calendario ya no se comparta.",
+    expired_heading: "Este calendario ha caducado",
+    expired_message: "La persona que compartió este calendario puso una fecha de caducidad al enlace, y ya ha pasado.",
+    unavailable_heading: "Inténtalo de nuevo",
+    unavailable_message: "El calendario no se puede mostrar ahora mismo; inténtalo de nuevo en un momento.",
+    too_large_heading: "Este calendario es demasiado grande para enviarlo",
+    too_large_message: "Es demasiado grande para enviarlo sin comprimir. Las aplicaciones de calendario y los navegadores que aceptan descargas comprimidas (gzip) pueden obtenerlo.",
 };

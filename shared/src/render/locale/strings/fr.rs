@@ -87,4 +87,12 @@ pub(super) const STRINGS: Strings = Strings {
     minute: "minute",
     minutes: "minutes",
     too_many_tries_after: ".",
+    not_found_heading: "Calendrier introuvable",
+    not_found_message: "Ce lien ne mène à aucun calendrier partagé : il est peut-être mal saisi, ou le calendrier n’est plus partagé.",
+    expired_heading: "Ce calendrier a expiré",
+    expired_message: "La personne qui a partagé ce calendrier a fixé une fin au lien, et elle est passée.",
+    unavailable_heading: "Veuillez réessayer",
+    unavailable_message: "Le calendrier ne peut pas être affiché pour le moment ; réessayez dans un instant.",
+    too_large_heading: "Ce calendrier est trop volumineux pour être envoyé",
+    too_large_message: "Il est trop volumineux pour être envoyé sans compression. Les applications de calendrier et les navigateurs qui acceptent les téléchargements compressés (gzip) peuvent l’obtenir.",
 };

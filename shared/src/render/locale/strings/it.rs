@@ -87,4 +87,12 @@ pub(super) const STRINGS: Strings = Strings {
     minute: "minuto",
     minutes: "minuti",
     too_many_tries_after: ".",
+    not_found_heading: "Calendario non trovato",
+    not_found_message: "Questo link non porta a nessun calendario condiviso: potrebbe essere scritto male, o il calendario non è più condiviso.",
+    expired_heading: "Questo calendario è scaduto",
+    expired_message: "La persona che ha condiviso questo calendario ha impostato una scadenza per il link, e quel momento è passato.",
+    unavailable_heading: "Riprova",
+    unavailable_message: "Il calendario non può essere mostrato in questo momento; riprova tra poco.",
+    too_large_heading: "Questo calendario è troppo grande per essere inviato",
+    too_large_message: "È troppo grande per essere inviato senza compressione. Le app di calendario e i browser che accettano download compressi (gzip) possono ottenerlo.",
 };

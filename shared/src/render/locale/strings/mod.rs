@@ -97,6 +97,14 @@ pub struct Strings {
     pub minute: &'static str,
     pub minutes: &'static str,
     pub too_many_tries_after: &'static str,
+    pub not_found_heading: &'static str,
+    pub not_found_message: &'static str,
+    pub expired_heading: &'static str,
+    pub expired_message: &'static str,
+    pub unavailable_heading: &'static str,
+    pub unavailable_message: &'static str,
+    pub too_large_heading: &'static str,
+    pub too_large_message: &'static str,
 }
 
 impl Strings {

@@ -87,4 +87,12 @@ pub(super) const STRINGS: Strings = Strings {
     minute: "minuut",
     minutes: "minuten",
     too_many_tries_after: ".",
+    not_found_heading: "Agenda niet gevonden",
+    not_found_message: "Deze link leidt niet naar een gedeelde agenda: misschien is hij verkeerd getypt, of de agenda wordt niet meer gedeeld.",
+    expired_heading: "Deze agenda is verlopen",
+    expired_message: "De persoon die deze agenda deelde, liet de link op een bepaald moment verlopen, en dat moment is voorbij.",
+    unavailable_heading: "Probeer het opnieuw",
+    unavailable_message: "De agenda kan nu niet worden getoond; probeer het zo opnieuw.",
+    too_large_heading: "Deze agenda is te groot om te verzenden",
+    too_large_message: "Hij is te groot om ongecomprimeerd te verzenden. Agenda-apps en browsers die gecomprimeerde (gzip) downloads accepteren, kunnen hem ophalen.",
 };

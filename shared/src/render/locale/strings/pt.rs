@@ -87,4 +87,12 @@ pub(super) const STRINGS: Strings = Strings {
     minute: "minuto",
     minutes: "minutos",
     too_many_tries_after: ".",
+    not_found_heading: "Calendário não encontrado",
+    not_found_message: "Este link não leva a um calendário compartilhado: ele pode estar digitado errado, ou o calendário não é mais compartilhado.",
+    expired_heading: "Este calendário expirou",
+    expired_message: "A pessoa que compartilhou este calendário definiu uma data para o link parar de funcionar, e ela já passou.",
+    unavailable_heading: "Tente de novo",
+    unavailable_message: "O calendário não pode ser mostrado agora; tente de novo em instantes.",
+    too_large_heading: "Este calendário é grande demais para enviar",
+    too_large_message: "Ele é grande demais para enviar sem compressão. Apps de calendário e navegadores que aceitam downloads compactados (gzip) podem obtê-lo.",
 };
