@@ -35,6 +35,7 @@ fn record(range: DateRange) -> ShareRecord {
             range,
             expires_at: None,
             embed_origins: Vec::new(),
+            locale: None,
         },
         event_count: 0,
         left_out: LeftOut::default(),
@@ -106,6 +107,20 @@ fn bench_render(c: &mut Criterion) {
                 black_box(&month_events),
                 &NO_DISPLAY,
                 black_box(&month),
+                ORIGIN,
+                now,
+            )
+        })
+    });
+    // The default above is American English (a 12-hour clock); the same page in German.
+    let german = query(&[("lang", "de")]);
+    c.bench_function("month page, 250 events, German", |b| {
+        b.iter(|| {
+            render::share_page(
+                black_box(&december),
+                black_box(&month_events),
+                &NO_DISPLAY,
+                black_box(&german),
                 ORIGIN,
                 now,
             )

@@ -9,6 +9,7 @@ mod fhir;
 mod handlers;
 mod hostile;
 mod lambda_logs;
+mod language;
 mod least_privilege;
 mod lifecycle;
 mod listing;

@@ -248,7 +248,7 @@ async fn events_link_to_their_details_and_day_is_a_default_view(app: TestApp) {
     assert_eq!(share["view"], "day");
     let id = share["id"].as_str().unwrap();
     let day = app.get(&format!("/s/{id}?date=2026-12-02"), &app.anonymous()).await.text();
-    assert!(day.contains("<h2 id=\"period\">Wednesday 2 December 2026</h2>"), "{day}");
+    assert!(day.contains("<h2 id=\"period\">Wednesday, December 2, 2026</h2>"), "{day}");
     assert!(day.contains("Rota event 1") && !day.contains("Rota event 0"), "that day's event only");
 
     let month_path = format!("/s/{id}?view=month&date=2026-12-02");

@@ -1,6 +1,8 @@
 //! The JSON shapes of the contract's responses (and the settings bodies), built from domain types.
 
-use crate::domain::{DateRange, DetailLevel, EmbedOrigin, ShareState, SharingMode, SharingPolicy, UserPermission};
+use crate::domain::{
+    DateRange, DetailLevel, EmbedOrigin, LocaleTag, ShareState, SharingMode, SharingPolicy, UserPermission,
+};
 use crate::service::{ShareListing, ShareWithState, Standing};
 use crate::store::ListCursor;
 use jiff::Timestamp;
@@ -24,6 +26,7 @@ pub struct ShareJson<'a> {
     updated_at: Timestamp,
     expires_at: Option<Timestamp>,
     embed_origins: &'a [EmbedOrigin],
+    locale: Option<&'a str>,
     owner: OwnerJson<'a>,
     state: ShareState,
     has_password: bool,
@@ -61,6 +64,7 @@ impl<'a> ShareJson<'a> {
             updated_at: record.updated_at,
             expires_at: record.options.expires_at,
             embed_origins: &record.options.embed_origins,
+            locale: record.options.locale.as_ref().map(LocaleTag::as_str),
             owner: OwnerJson { user_id: record.owner.user_id.as_str(), email: record.owner.email.as_deref() },
             state: share.state,
             has_password: record.lock.is_some(),

@@ -2,8 +2,8 @@
 //! events: wrong JSON or types are `Malformed` (400), broken rules `Invalid` (422), all at once.
 
 use crate::domain::{
-    DateRange, DefaultView, DetailLevel, EmbedOrigin, EventTime, MAX_EMBED_ORIGINS, Password, PasswordChange,
-    ShareOptions, ShareTimeZone, ValidationErrors,
+    DateRange, DefaultView, DetailLevel, EmbedOrigin, EventTime, LocaleTag, MAX_EMBED_ORIGINS, Password,
+    PasswordChange, ShareOptions, ShareTimeZone, ValidationErrors,
 };
 use crate::sources::athena::{DirectoryMaps, IdMap, PracticeDirectory};
 use crate::sources::{self, MAX_EVENTS, MAX_TEXT_CHARS, ReadContext, SourceEvent, SourceFormat};
@@ -43,6 +43,7 @@ struct PublishBody<'a> {
     range: Option<RangeBody>,
     expires_at: Option<String>,
     embed_origins: Option<Vec<String>>,
+    locale: Option<String>,
     format: Option<String>,
     department_time_zones: Option<IdMap>,
     department_names: Option<IdMap>,
@@ -136,6 +137,7 @@ impl PublishRequest {
         };
         let explicit_range = body.range.and_then(|range| parse_range(range, &mut errors));
         let embed_origins = parse_embed_origins(body.embed_origins.unwrap_or_default(), &mut errors);
+        let locale = body.locale.and_then(|raw| errors.check("/locale", LocaleTag::parse(&raw)));
         let directory_maps = DirectoryMaps {
             department_time_zones: body.department_time_zones,
             department_names: body.department_names,
@@ -161,7 +163,7 @@ impl PublishRequest {
             unreachable!("every missing field was recorded as an error");
         };
         let range = explicit_range.unwrap_or_else(|| span_of(&events, time_zone.zone(), now));
-        let options = ShareOptions { title, detail, view, time_zone, range, expires_at, embed_origins };
+        let options = ShareOptions { title, detail, view, time_zone, range, expires_at, embed_origins, locale };
         Ok(Self { options, format, events, password })
     }
 }

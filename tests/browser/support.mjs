@@ -105,9 +105,10 @@ export async function launchBrowser({ args = [] } = {}) {
 }
 
 /** A page that records console errors, uncaught exceptions and dialogs; `colorScheme` is the
- * reader's `prefers-color-scheme`; `javaScriptEnabled: false` is a reader with scripts off. */
-export async function openPage(browser, { width = 1280, height = 900, bypassCSP = false, colorScheme = 'light', javaScriptEnabled = true } = {}) {
-  const context = await browser.newContext({ viewport: { width, height }, bypassCSP, colorScheme, javaScriptEnabled });
+ * reader's `prefers-color-scheme`; `javaScriptEnabled: false` is a reader with scripts off;
+ * `locale` the browser's language (its `Accept-Language`): British English unless a test asks. */
+export async function openPage(browser, { width = 1280, height = 900, bypassCSP = false, colorScheme = 'light', javaScriptEnabled = true, locale = 'en-GB' } = {}) {
+  const context = await browser.newContext({ viewport: { width, height }, bypassCSP, colorScheme, javaScriptEnabled, locale });
   const page = await context.newPage();
   const problems = { console: [], errors: [], dialogs: [] };
   page.on('console', (message) => {

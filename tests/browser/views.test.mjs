@@ -86,13 +86,13 @@ describe('each view at desktop and phone width, light and dark', () => {
             assert.ok(lee.y > kim.y, 'Lee starts an hour later, lower down');
           }
         } else if (view === 'day') {
-          assert.equal(await page.locator('h2#period').innerText(), 'Thursday 3 December 2026');
+          assert.equal(await page.locator('h2#period').innerText(), 'Thursday, 3 December 2026');
           assert.match(text, /09:00–17:00\s*On call: Kim/);
           assert.match(text, /11:00–11:30\s*Handover/);
           assert.doesNotMatch(text, /Night shift|Ops conference/, 'that day only');
           assert.equal(await page.locator('.wday').count(), 1);
         } else {
-          assert.equal(await page.locator('h2#period').innerText(), 'From Thursday 3 December 2026');
+          assert.equal(await page.locator('h2#period').innerText(), 'From Thursday, 3 December 2026');
           assert.match(text, /Pager 555\nSecond line/);
           assert.match(text, /Resource: Tier 1/);
         }
@@ -127,7 +127,7 @@ describe('event details', () => {
       const { page, context } = await visit(`${sharePath(full)}${href}`, { width, colorScheme, name: `details-${width}${suffix}` });
       assert.equal(await page.locator('h2#period').innerText(), 'On call: Kim');
       const text = await page.locator('main').innerText();
-      assert.match(text, /Thursday 3 December 2026, 09:00 – 17:00/);
+      assert.match(text, /Thursday, 3 December 2026, 09:00 – 17:00/);
       assert.match(text, /Desk 4/);
       assert.match(text, /Pager 555\nSecond line/);
       assert.match(text, /Tier 1/);
@@ -146,7 +146,7 @@ describe('event details', () => {
     const { page, context } = await visit(`${sharePath(availability)}${href}`, { width: 390, name: 'details-availability-390' });
     assert.equal(await page.locator('h2#period').innerText(), 'Tentative');
     const text = await page.locator('main').innerText();
-    assert.match(text, /Thursday 3 December 2026, 10:00 – 12:00/);
+    assert.match(text, /Thursday, 3 December 2026, 10:00 – 12:00/);
     assert.doesNotMatch(text, /On call|Desk/);
     await context.close();
   });
@@ -246,17 +246,17 @@ describe('navigation and filters work without scripts', () => {
     await page.goto(`${api.base}${sharePath(full)}?view=month&date=2026-12-03`);
     await page.locator('main .ev a', { hasText: 'Night shift: Sam' }).first().click();
     assert.equal(await page.locator('h2#period').innerText(), 'Night shift: Sam');
-    assert.match(await page.locator('main').innerText(), /Friday 4 December 2026, 22:00 – Saturday 5 December 2026, 06:00/);
+    assert.match(await page.locator('main').innerText(), /Friday, 4 December 2026, 22:00 – Saturday, 5 December 2026, 06:00/);
     await page.getByRole('link', { name: 'Back to the calendar' }).click();
     assert.equal(await page.locator('h2#period').innerText(), 'December 2026');
     await page.getByRole('navigation', { name: 'Views' }).getByRole('link', { name: 'Day' }).click();
-    assert.equal(await page.locator('h2#period').innerText(), 'Thursday 3 December 2026');
+    assert.equal(await page.locator('h2#period').innerText(), 'Thursday, 3 December 2026');
     await page.getByRole('link', { name: 'Next day' }).click();
-    assert.equal(await page.locator('h2#period').innerText(), 'Friday 4 December 2026');
+    assert.equal(await page.locator('h2#period').innerText(), 'Friday, 4 December 2026');
     await page.locator('main .ev a', { hasText: 'Night shift: Sam' }).click();
     assert.match(page.url(), /view=day&date=2026-12-04&event=[0-9a-f]{16}$/);
     await page.getByRole('link', { name: 'Back to the calendar' }).click();
-    assert.equal(await page.locator('h2#period').innerText(), 'Friday 4 December 2026');
+    assert.equal(await page.locator('h2#period').innerText(), 'Friday, 4 December 2026');
     await context.close();
   });
 
@@ -265,7 +265,7 @@ describe('navigation and filters work without scripts', () => {
     const { page, context } = await openPage(browser, { width: 1280 });
     await page.goto(`${api.base}${sharePath(full)}?view=week&date=2026-12-03`);
     await page.getByRole('link', { name: 'Next week' }).click();
-    assert.equal(await page.locator('h2#period').innerText(), '7 – 13 December 2026');
+    assert.equal(await page.locator('h2#period').innerText(), '7 December – 13 December 2026');
     await page.getByRole('link', { name: 'Month' }).click();
     assert.equal(await page.locator('h2#period').innerText(), 'December 2026');
     assert.equal(await page.getByRole('link', { name: /Previous/ }).count(), 0, 'the range starts in December');

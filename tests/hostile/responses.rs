@@ -201,8 +201,10 @@ async fn both_codings_fit(app: &TestApp, path: &str) -> Vec<u8> {
     assert!(gzipped.body.len() <= MAX_SENT, "{path}: {} bytes gzipped", gzipped.body.len());
     assert_eq!(plain.header("content-encoding"), None);
     assert_eq!(gzipped.header("content-encoding"), Some("gzip"));
+    // A page also varies by the browser's language; a feed has none.
+    let vary = if path.contains("calendar.ics") { "Accept-Encoding" } else { "Accept-Encoding, Accept-Language" };
     for response in [&plain, &gzipped] {
-        assert_eq!(response.header("vary"), Some("Accept-Encoding"), "{path}");
+        assert_eq!(response.header("vary"), Some(vary), "{path}");
     }
     assert_ne!(plain.header("etag"), gzipped.header("etag"), "{path}: one tag for two representations");
     assert_eq!(gunzip(&gzipped.body), plain.body.to_vec(), "{path}");
@@ -212,7 +214,9 @@ async fn both_codings_fit(app: &TestApp, path: &str) -> Vec<u8> {
 async fn every_view_of_the_largest_pages_fits(app: TestApp) {
     let kim = app.member("kim", "contoso");
     let id = app.publish(&kim, page_share()).await["id"].as_str().unwrap().to_owned();
-    for embed in ["", "&embed=1"] {
+    // In German: its words are longer than English ones, and its weeks start on Monday (a full
+    // six-week grid for August 2026).
+    for embed in ["&lang=de", "&embed=1&lang=de"] {
         let month = both_codings_fit(&app, &format!("/s/{id}?view=month&date=2026-08-03{embed}")).await;
         let month = String::from_utf8(month).unwrap();
         assert_eq!(month.matches("<li class=\"ev").count(), 42 * 8, "every cell at its cap");
@@ -222,19 +226,19 @@ async fn every_view_of_the_largest_pages_fits(app: TestApp) {
         let week = both_codings_fit(&app, &format!("/s/{id}?view=week&date=2026-08-03{embed}")).await;
         let week = String::from_utf8(week).unwrap();
         assert_eq!(week.matches("<li class=\"ev").count(), 7 * (40 + 8), "every day at both caps");
-        assert_eq!(week.matches(">2 more</a>").count(), 7, "one timed and one all-day event past the caps");
+        assert_eq!(week.matches(">2 weitere</a>").count(), 7, "one timed and one all-day event past the caps");
 
         let day = both_codings_fit(&app, &format!("/s/{id}?view=day&date=2026-08-03{embed}")).await;
         let day = String::from_utf8(day).unwrap();
         assert_eq!(day.matches("<li class=\"ev").count(), 40 + 8, "the day at both caps");
-        assert_eq!(day.matches(">2 more</a>").count(), 1);
+        assert_eq!(day.matches(">2 weitere</a>").count(), 1);
         let key = &day.split("&#38;event=").nth(1).expect("events link to their details")[..16];
         let details = both_codings_fit(&app, &format!("/s/{id}?view=day&date=2026-08-03{embed}&event={key}")).await;
-        assert!(String::from_utf8(details).unwrap().contains("<dt>When</dt>"), "the details view");
+        assert!(String::from_utf8(details).unwrap().contains("<dt>Wann</dt>"), "the details view");
 
         let agenda = both_codings_fit(&app, &format!("/s/{id}?view=agenda&date=2026-08-03{embed}")).await;
         let agenda = String::from_utf8(agenda).unwrap();
-        assert!(agenda.contains("more events on this day</a>"), "the page is full before the day ends");
+        assert!(agenda.contains("weitere Termine an diesem Tag</a>"), "the page is full before the day ends");
         assert!(agenda.len() > 2 << 20, "{} bytes: the budget was not reached", agenda.len());
     }
 }

@@ -86,6 +86,7 @@ pub fn record(group: &str, owner: &str, created_at: Timestamp) -> ShareRecord {
             range: DateRange::new(date(2026, 12, 1), date(2027, 1, 1)).unwrap(),
             expires_at: None,
             embed_origins: Vec::new(),
+            locale: None,
         },
         event_count: 0,
         left_out: Default::default(),

@@ -4,10 +4,11 @@
 
 use jiff::Timestamp;
 use lambda_http::http::{StatusCode, header};
-use lambda_http::{Body, Request, Response};
+use lambda_http::{Body, Request, RequestExt, Response};
 use share_core::ServiceConfig;
 use share_core::domain::{LockoutRule, ShareId, unlock_set_cookie};
 use share_core::http::{ApiError, body_bytes, log_response, path_parameter, route_key};
+use share_core::render::locale::Language;
 use share_core::render::{self, ErrorPage, Framing, UnlockNotice, with_security_headers};
 use share_core::service::{self, ServiceError, UnlockOutcome};
 use share_core::store::{LockoutCounts, PolicyReads, ShareReads};
@@ -56,6 +57,12 @@ async fn unlock<S>(
 where
     S: ShareReads + PolicyReads + LockoutCounts,
 {
+    // The language the form was in: the recipient's pick (the form's address keeps it), else the
+    // browser's; the page after it keeps the pick.
+    let picked = request.query_string_parameters().first("lang").and_then(Language::parse);
+    let browser = request.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
+    let language = picked.or_else(|| browser.and_then(Language::from_accept_language)).unwrap_or(Language::DEFAULT);
+    let page_response = |page| page_response(page, language);
     if route_key(request) != Some(ROUTES[0]) {
         return Ok(page_response(ErrorPage::NotFound));
     }
@@ -73,7 +80,11 @@ where
         }
         Err(_) => return Ok(page_response(ErrorPage::NotFound)),
     };
-    let location = format!("/s/{id}");
+    let form = FormLanguage { language, picked };
+    let location = match picked {
+        Some(picked) => format!("/s/{id}?lang={}", picked.tag()),
+        None => format!("/s/{id}"),
+    };
     let response = match outcome {
         UnlockOutcome::Opened { cookie } => locked_builder(StatusCode::SEE_OTHER)
             .header(header::LOCATION, location)
@@ -82,7 +93,7 @@ where
         UnlockOutcome::NotLocked => {
             locked_builder(StatusCode::SEE_OTHER).header(header::LOCATION, location).body(Body::Empty)
         }
-        UnlockOutcome::Wrong => form_response(StatusCode::UNAUTHORIZED, &id, UnlockNotice::WrongPassword),
+        UnlockOutcome::Wrong => form_response(StatusCode::UNAUTHORIZED, &id, UnlockNotice::WrongPassword, form),
         UnlockOutcome::LockedOut { retry_after } => {
             // Whole seconds, rounded up: a client that waits that long finds the window over.
             let seconds = i64::try_from((retry_after.as_millis() + 999) / 1000).unwrap_or(i64::MAX).max(1);
@@ -90,6 +101,7 @@ where
                 StatusCode::TOO_MANY_REQUESTS,
                 &id,
                 UnlockNotice::TooManyTries { minutes: (seconds + 59) / 60 },
+                form,
             )
             .expect("valid response");
             response.headers_mut().insert(header::RETRY_AFTER, seconds.into());
@@ -124,23 +136,30 @@ fn password_in_form(request: &Request) -> Result<String, ApiError> {
 fn locked_builder(status: StatusCode) -> lambda_http::http::response::Builder {
     with_security_headers(Response::builder().status(status), Framing::Nobody)
         .header(header::CACHE_CONTROL, "private, no-store")
-        .header(header::VARY, "Cookie")
+        .header(header::VARY, "Cookie, Accept-Language")
+}
+
+#[derive(Clone, Copy)]
+struct FormLanguage {
+    language: Language,
+    picked: Option<Language>,
 }
 
 fn form_response(
     status: StatusCode,
     id: &ShareId,
     notice: UnlockNotice,
+    form: FormLanguage,
 ) -> Result<Response<Body>, lambda_http::http::Error> {
     locked_builder(status)
         .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
-        .body(Body::Text(render::unlock_page(id, false, Some(notice))))
+        .body(Body::Text(render::unlock_page(id, false, Some(notice), form.language, form.picked)))
 }
 
-fn page_response(page: ErrorPage) -> Response<Body> {
+fn page_response(page: ErrorPage, language: Language) -> Response<Body> {
     let mut builder = locked_builder(page.status()).header(header::CONTENT_TYPE, "text/html; charset=utf-8");
     if page == ErrorPage::Unavailable {
         builder = builder.header(header::RETRY_AFTER, "2");
     }
-    builder.body(Body::Text(render::error_page(page))).expect("valid response")
+    builder.body(Body::Text(render::error_page(page, language))).expect("valid response")
 }

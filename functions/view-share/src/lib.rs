@@ -15,6 +15,7 @@ use sha2::{Digest, Sha256};
 use share_core::ServiceConfig;
 use share_core::domain::{DisplaySettings, ShareId, ShareRecord, SharedEvent, UnlockCookieKey, unlock_cookie_in};
 use share_core::http::{log_response, path_parameter, public_base_url, route_key};
+use share_core::render::locale::Language;
 use share_core::render::{self, ErrorPage, Framing, PageQuery, with_security_headers};
 use share_core::service::{self, ServiceError};
 use share_core::store::{PolicyReads, ShareReads};
@@ -89,13 +90,21 @@ async fn serve<S: ShareReads + PolicyReads>(
     request: &Request,
 ) -> Response<Body> {
     let public_base = config.public_base_url.as_ref();
+    let accept_language = accept_language(request);
+    let error_language = Language::requested(
+        request.query_string_parameters_ref().and_then(|query| query.first("lang")),
+        accept_language.as_deref(),
+    )
+    .unwrap_or(Language::DEFAULT);
+    let error_response = |page| error_response(page, error_language);
     let accepted = encoding::Accepted::from_headers(request.headers());
     let Some(preferred) = accepted.preferred() else { return error_response(ErrorPage::TooLarge) };
     let representation = match route_key(request) {
         Some("GET /s/{id}" | "HEAD /s/{id}") => {
             let query = request.query_string_parameters();
             let origin = public_base_url(request, public_base);
-            Representation::Page(PageQuery::parse(query.iter()), origin)
+            let page_query = PageQuery::parse(query.iter()).with_accept_language(accept_language.as_deref());
+            Representation::Page(page_query, origin)
         }
         Some("GET /s/{id}/calendar.ics" | "HEAD /s/{id}/calendar.ics") => Representation::Feed,
         _ => return error_response(ErrorPage::NotFound),
@@ -109,7 +118,8 @@ async fn serve<S: ShareReads + PolicyReads>(
         Err(error) => return error_response(error_page_for(&error)),
     };
     let locked = record.lock.is_some();
-    if let Some(refusal) = refusal_of_locked(&record, &representation, request, &config.unlock_cookie_key, now) {
+    let cookie_key = &config.unlock_cookie_key;
+    if let Some(refusal) = refusal_of_locked(&record, &representation, request, cookie_key, now, error_language) {
         return refusal;
     }
     let etag = entity_tag(&record, &display, &representation, now);
@@ -239,13 +249,14 @@ fn refusal_of_locked(
     request: &Request,
     cookie_key: &UnlockCookieKey,
     now: Timestamp,
+    language: Language,
 ) -> Option<Response<Body>> {
     let lock = record.lock.as_ref()?;
     match representation {
         Representation::Feed => {
             let query = request.query_string_parameters();
             let opens = query.all("key").unwrap_or_default().iter().any(|key| lock.opens_feed(key));
-            (!opens).then(|| error_response(ErrorPage::NotFound))
+            (!opens).then(|| error_response(ErrorPage::NotFound, language))
         }
         Representation::Page(query, _) => {
             let cookies = request.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
@@ -253,12 +264,13 @@ fn refusal_of_locked(
             if opens && !query.embed {
                 return None;
             }
-            let page = render::unlock_page(&record.id, query.embed, None);
+            let language = query.lang.or(query.browser_language).unwrap_or(Language::DEFAULT);
+            let page = render::unlock_page(&record.id, query.embed, None, language, query.lang);
             let builder = Response::builder()
                 .status(StatusCode::UNAUTHORIZED)
                 .header(header::CONTENT_TYPE, "text/html; charset=utf-8");
             Some(
-                with_locked_headers(with_security_headers(builder, framing_of(record, representation)))
+                with_locked_headers(with_security_headers(builder, framing_of(record, representation)), representation)
                     .body(Body::Text(page))
                     .expect("valid"),
             )
@@ -267,8 +279,22 @@ fn refusal_of_locked(
 }
 
 /// A password share's responses differ by reader (their cookie): never stored by a shared cache.
-fn with_locked_headers(builder: lambda_http::http::response::Builder) -> lambda_http::http::response::Builder {
-    builder.header(header::CACHE_CONTROL, LOCKED_CACHE_CONTROL).header(header::VARY, "Cookie, Accept-Encoding")
+fn with_locked_headers(
+    builder: lambda_http::http::response::Builder,
+    representation: &Representation,
+) -> lambda_http::http::response::Builder {
+    let vary = match representation {
+        Representation::Page(..) => "Cookie, Accept-Encoding, Accept-Language",
+        Representation::Feed => "Cookie, Accept-Encoding",
+    };
+    builder.header(header::CACHE_CONTROL, LOCKED_CACHE_CONTROL).header(header::VARY, vary)
+}
+
+/// The page speaks the browser's language unless something before it decides.
+fn accept_language(request: &Request) -> Option<String> {
+    let values: Vec<&str> =
+        request.headers().get_all(header::ACCEPT_LANGUAGE).iter().filter_map(|v| v.to_str().ok()).collect();
+    (!values.is_empty()).then(|| values.join(","))
 }
 
 fn with_view_headers(
@@ -280,9 +306,13 @@ fn with_view_headers(
 ) -> lambda_http::http::response::Builder {
     let builder = with_security_headers(builder, framing_of(record, representation)).header(header::ETAG, etag);
     if locked {
-        with_locked_headers(builder)
+        with_locked_headers(builder, representation)
     } else {
-        builder.header(header::CACHE_CONTROL, CACHE_CONTROL).header(header::VARY, "Accept-Encoding")
+        let vary = match representation {
+            Representation::Page(..) => "Accept-Encoding, Accept-Language",
+            Representation::Feed => "Accept-Encoding",
+        };
+        builder.header(header::CACHE_CONTROL, CACHE_CONTROL).header(header::VARY, vary)
     }
 }
 
@@ -295,7 +325,7 @@ fn framing_of<'a>(record: &'a ShareRecord, representation: &Representation) -> F
     }
 }
 
-fn error_response(page: ErrorPage) -> Response<Body> {
+fn error_response(page: ErrorPage, language: Language) -> Response<Body> {
     let mut builder = with_security_headers(Response::builder().status(page.status()), Framing::Nobody)
         .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
         .header(header::CACHE_CONTROL, "no-store");
@@ -304,5 +334,5 @@ fn error_response(page: ErrorPage) -> Response<Body> {
         ErrorPage::TooLarge => builder = builder.header(header::VARY, "Accept-Encoding"),
         ErrorPage::NotFound | ErrorPage::Expired => {}
     }
-    builder.body(Body::Text(render::error_page(page))).expect("valid response")
+    builder.body(Body::Text(render::error_page(page, language))).expect("valid response")
 }

@@ -74,6 +74,7 @@ async fn sample_share() -> Option<(MemoryStore, ShareId)> {
             range,
             expires_at: None,
             embed_origins: Vec::new(),
+            locale: None,
         },
         event_count: events.len() as u32,
         left_out: LeftOut::default(),

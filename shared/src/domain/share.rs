@@ -1,6 +1,6 @@
 //! A published share: its options and the record kept beside its snapshot.
 
-use super::{EmbedOrigin, Generation, GroupId, ShareId, ShareLock, SharingDecision, UserId};
+use super::{EmbedOrigin, Generation, GroupId, LocaleTag, ShareId, ShareLock, SharingDecision, UserId};
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
 use serde::{Deserialize, Serialize};
 
@@ -147,6 +147,9 @@ pub struct ShareOptions {
     /// The sites the embed page may be framed by; none: any site.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub embed_origins: Vec<EmbedOrigin>,
+    /// The page's language and formats unless the recipient picks another.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub locale: Option<LocaleTag>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

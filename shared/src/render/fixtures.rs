@@ -19,6 +19,7 @@ pub fn record(title: &str, zone: &str, start: Date, end: Date, detail: DetailLev
             range: DateRange::new(start, end).unwrap(),
             expires_at: None,
             embed_origins: Vec::new(),
+            locale: None,
         },
         event_count: 0,
         left_out: LeftOut::default(),

@@ -10,6 +10,8 @@ pub mod feed;
 pub mod feed_size;
 mod html_text;
 #[cfg(feature = "view")]
+pub mod locale;
+#[cfg(feature = "view")]
 pub mod page;
 #[cfg(feature = "view")]
 pub mod query;

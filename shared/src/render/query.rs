@@ -2,6 +2,7 @@
 //! Anything invalid is dropped here or when it meets the snapshot, so it is never echoed.
 
 use super::EventKey;
+use super::locale::Language;
 use crate::domain::{DefaultView, ShareRecord, ShareTimeZone};
 use jiff::{Timestamp, civil::Date};
 use std::fmt::Write;
@@ -25,6 +26,10 @@ pub struct PageQuery {
     pub skip: usize,
     /// Shows one event's details; a key no event of the page has shows the page itself.
     pub event: Option<EventKey>,
+    /// `lang=`: the recipient's pick of language; an unsupported tag is no pick.
+    pub lang: Option<Language>,
+    /// The browser's most preferred supported language (`Accept-Language`), set by the handler.
+    pub browser_language: Option<Language>,
 }
 
 /// Longer than any IANA name or sensible filter value: such input is ignored, not looked up.
@@ -47,6 +52,7 @@ impl PageQuery {
                 "tz" => query.tz = canonical_zone(value),
                 "skip" => query.skip = parse_skip(value),
                 "event" => query.event = EventKey::parse(value),
+                "lang" => query.lang = Language::parse(value),
                 _ => {}
             }
         }
@@ -57,7 +63,7 @@ impl PageQuery {
     /// debug-quoted so that no value can imitate a separator.
     pub fn cache_key(&self) -> String {
         format!(
-            "{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{}|{:?}",
+            "{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}",
             self.view.map(|v| v.as_str()),
             self.date.map(|d| d.to_string()),
             self.embed,
@@ -67,7 +73,14 @@ impl PageQuery {
             self.tz.as_ref().map(|tz| tz.name()),
             self.skip,
             self.event.map(|key| key.to_string()),
+            self.lang.map(Language::tag),
+            self.browser_language.map(Language::tag),
         )
+    }
+
+    /// Takes the browser's language from its `Accept-Language` header.
+    pub fn with_accept_language(self, header: Option<&str>) -> Self {
+        Self { browser_language: header.and_then(Language::from_accept_language), ..self }
     }
 
     /// The day the page treats as today (it opens on it and marks it); it belongs in the ETag
@@ -117,13 +130,15 @@ impl PageStart {
     }
 }
 
-/// What a link on the page keeps from the current page: filters, zone and embedding.
+/// What a link on the page keeps from the current page: filters, zone, language (when the
+/// recipient picked one) and embedding.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct LinkState<'a> {
     pub folder: Option<&'a str>,
     pub resource: Option<&'a str>,
     pub status: Option<&'a str>,
     pub tz: Option<&'a str>,
+    pub lang: Option<Language>,
     pub embed: bool,
 }
 
@@ -167,6 +182,10 @@ impl LinkState<'_> {
         if with_tz && let Some(tz) = self.tz {
             href.push_str("&tz=");
             percent_encode(tz, href);
+        }
+        if let Some(lang) = self.lang {
+            href.push_str("&lang=");
+            href.push_str(lang.tag());
         }
         if self.embed {
             href.push_str("&embed=1");
@@ -247,11 +266,15 @@ mod tests {
             PageQuery::parse([("resource", "a"), ("tz", "UTC")]),
             PageQuery::parse([("resource", "a"), ("skip", "3")]),
             PageQuery::parse([("resource", "a"), ("event", "00000000000000ff")]),
+            PageQuery::parse([("resource", "a"), ("lang", "de")]),
+            PageQuery::parse([("resource", "a")]).with_accept_language(Some("fr-FR,fr;q=0.9")),
         ];
         for variant in &variants {
             assert_ne!(base.cache_key(), variant.cache_key(), "{variant:?}");
         }
         assert_eq!(base.cache_key(), PageQuery::parse([("resource", "a"), ("view", "nope")]).cache_key());
+        assert_eq!(base.cache_key(), PageQuery::parse([("resource", "a"), ("lang", "tlh")]).cache_key());
+        assert_eq!(base.cache_key(), base.clone().with_accept_language(Some("ja, ko;q=0.5")).cache_key());
     }
 
     #[test]
@@ -261,6 +284,7 @@ mod tests {
             resource: Some("Tier 1&x=<y>"),
             status: None,
             tz: Some("America/New_York"),
+            lang: None,
             embed: true,
         };
         assert_eq!(
@@ -268,5 +292,10 @@ mod tests {
             "?view=month&date=2026-12-01&resource=Tier+1%26x%3D%3Cy%3E&tz=America/New_York&embed=1"
         );
         assert_eq!(state.without_tz(DefaultView::Agenda, None), "?view=agenda&resource=Tier+1%26x%3D%3Cy%3E&embed=1");
+        let picked = LinkState { lang: Some(Language::PtBr), ..state };
+        assert_eq!(
+            picked.without_tz(DefaultView::Day, None),
+            "?view=day&resource=Tier+1%26x%3D%3Cy%3E&lang=pt-BR&embed=1"
+        );
     }
 }

@@ -5,6 +5,7 @@ use super::dates::{LongDate, ShortDate};
 use super::look::{Look, label, show_as_tag};
 use super::{Body, PageContext, StepNames, ViewPage};
 use crate::domain::{Description, SharedEvent};
+use crate::render::locale::PageLocale;
 use crate::render::query::PageStart;
 use crate::render::timeline::{self, AgendaLimits, Clock, Placed, WallClock};
 use jiff::civil::{Date, DateTime, Time};
@@ -21,35 +22,42 @@ const ITEM_MARKUP_BYTES: usize = 400;
 /// Descriptions longer than this fold away behind a disclosure.
 const LONG_DESCRIPTION: usize = 280;
 
-const STEPS: StepNames = StepNames { earlier: "Earlier", later: "Later", unit: "" };
-
-#[derive(Debug, Clone, Copy)]
-pub(super) enum When {
+#[derive(Clone, Copy)]
+enum Span {
     AllDay { last: Option<Date> },
     Timed { start: DateTime, end: DateTime, listed: Date },
 }
 
+/// When an item happens, as its day's list shows it.
+#[derive(Clone, Copy)]
+pub(super) struct When {
+    span: Span,
+    locale: PageLocale,
+}
+
 impl When {
-    fn of(placed: &Placed<'_>, listed: Date) -> Self {
-        if placed.all_day {
+    fn of(placed: &Placed<'_>, listed: Date, locale: PageLocale) -> Self {
+        let span = if placed.all_day {
             let last = placed.last_day();
-            Self::AllDay { last: (last > placed.start.date()).then_some(last) }
+            Span::AllDay { last: (last > placed.start.date()).then_some(last) }
         } else {
-            Self::Timed { start: placed.start, end: placed.end, listed }
-        }
+            Span::Timed { start: placed.start, end: placed.end, listed }
+        };
+        Self { span, locale }
     }
 }
 
 impl fmt::Display for When {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            Self::AllDay { last: None } => f.write_str("All day"),
-            Self::AllDay { last: Some(last) } => write!(f, "All day, until {}", ShortDate(last)),
-            Self::Timed { start, end, listed } => {
+        let (t, formats, clock) = (self.locale.strings, self.locale.formats, self.locale.clock);
+        match self.span {
+            Span::AllDay { last: None } => f.write_str(t.all_day),
+            Span::AllDay { last: Some(last) } => write!(f, "{}{}", t.all_day_until, ShortDate(last, formats)),
+            Span::Timed { start, end, listed } => {
                 if start.date() != listed {
-                    write!(f, "{} ", ShortDate(start.date()))?;
+                    write!(f, "{} ", ShortDate(start.date(), formats))?;
                 }
-                Clock::of(start.time()).fmt(f)?;
+                clock.write(Clock::of(start.time()), f)?;
                 if end == start {
                     return Ok(());
                 }
@@ -57,9 +65,9 @@ impl fmt::Display for When {
                 let same_day = end.date() == start.date()
                     || (end.time() == Time::midnight() && end.date().yesterday().ok() == Some(start.date()));
                 if !same_day {
-                    write!(f, "{} ", ShortDate(end.date()))?;
+                    write!(f, "{} ", ShortDate(end.date(), formats))?;
                 }
-                Clock::of(end.time()).fmt(f)
+                clock.write(Clock::of(end.time()), f)
             }
         }
     }
@@ -90,11 +98,12 @@ pub(super) struct AgendaDay<'a> {
     pub(super) date: Date,
     pub(super) today: bool,
     pub(super) items: Vec<AgendaItem<'a>>,
+    locale: PageLocale,
 }
 
 impl AgendaDay<'_> {
     pub(super) fn heading(&self) -> LongDate {
-        LongDate(self.date)
+        LongDate(self.date, self.locale.formats)
     }
 }
 
@@ -112,13 +121,18 @@ pub(super) fn agenda_page<'a>(page: &PageContext<'a>, events: impl Iterator<Item
     let mut days: Vec<AgendaDay<'a>> = Vec::new();
     for (listed, placed) in &listing.items {
         if days.last().is_none_or(|day| day.date != *listed) {
-            days.push(AgendaDay { date: *listed, today: *listed == page.today, items: Vec::new() });
+            days.push(AgendaDay {
+                date: *listed,
+                today: *listed == page.today,
+                items: Vec::new(),
+                locale: page.locale,
+            });
         }
         let event = placed.event;
         let item = AgendaItem {
-            when: When::of(placed, *listed),
-            label: label(event),
-            tag: show_as_tag(event),
+            when: When::of(placed, *listed, page.locale),
+            label: label(event, page.locale.strings),
+            tag: show_as_tag(event, page.locale.strings),
             location: event.location.as_deref(),
             resource: event.resource.as_deref(),
             status: event.status.as_deref(),
@@ -131,10 +145,10 @@ pub(super) fn agenda_page<'a>(page: &PageContext<'a>, events: impl Iterator<Item
     }
     ViewPage {
         body: Body::Agenda(AgendaView { days, cut: listing.cut }),
-        period: format!("From {}", LongDate(page.anchor)),
+        period: format!("{}{}", page.locale.strings.from, LongDate(page.anchor, page.locale.formats)),
         prev: listing.prev.filter(|prev| prev.date < page.anchor || prev.skip < page.skip),
         next: listing.next.filter(|next| next.date < page.range.end),
-        steps: STEPS,
+        steps: StepNames { earlier: page.locale.strings.earlier, later: page.locale.strings.later, unit: "" },
     }
 }
 

@@ -3,24 +3,33 @@
 
 use super::look::{Look, Looks, html_safe_display, label};
 use crate::render::EventKey;
+use crate::render::locale::{ClockPattern, PageLocale};
 use crate::render::timeline::{Clock, Segment};
 use std::fmt;
 
-#[derive(Debug, Clone, Copy)]
-pub(super) enum ChipTime {
+#[derive(Clone, Copy)]
+pub(super) enum When {
     None,
     Starts(Clock),
-    Until(Clock),
+    /// With the language's "until ".
+    Until(Clock, &'static str),
+}
+
+/// When a chip's event starts or ends that day, in the page's clock.
+#[derive(Clone, Copy)]
+pub(super) struct ChipTime {
+    when: When,
+    clock: &'static ClockPattern,
 }
 
 impl ChipTime {
     fn write_time(&self, f: &mut dyn fmt::Write) -> fmt::Result {
-        match self {
-            Self::None => Ok(()),
-            Self::Starts(clock) => clock.write_digits(f),
-            Self::Until(clock) => {
-                f.write_str("until ")?;
-                clock.write_digits(f)
+        match self.when {
+            When::None => Ok(()),
+            When::Starts(clock) => self.clock.write(clock, f),
+            When::Until(clock, until) => {
+                f.write_str(until)?;
+                self.clock.write(clock, f)
             }
         }
     }
@@ -30,7 +39,7 @@ html_safe_display!(ChipTime, write_time);
 
 impl ChipTime {
     pub(super) fn is_some(&self) -> bool {
-        !matches!(self, Self::None)
+        !matches!(self.when, When::None)
     }
 }
 
@@ -42,17 +51,22 @@ pub(super) struct Chip<'a> {
 }
 
 impl<'a> Chip<'a> {
-    pub(super) fn new(segment: &Segment<'_, 'a>, looks: &Looks<'_>) -> Self {
+    pub(super) fn new(segment: &Segment<'_, 'a>, locale: &PageLocale, looks: &Looks<'_>) -> Self {
         let placed = segment.placed;
-        let time = if placed.all_day {
-            ChipTime::None
+        let when = if placed.all_day {
+            When::None
         } else if segment.starts {
-            ChipTime::Starts(segment.from)
+            When::Starts(segment.from)
         } else if segment.ends && segment.to.0 < 24 * 60 {
-            ChipTime::Until(segment.to)
+            When::Until(segment.to, locale.strings.until)
         } else {
-            ChipTime::None
+            When::None
         };
-        Self { key: EventKey::of(&placed.event.uid), time, label: label(placed.event), look: looks.of(placed.event) }
+        Self {
+            key: EventKey::of(&placed.event.uid),
+            time: ChipTime { when, clock: locale.clock },
+            label: label(placed.event, locale.strings),
+            look: looks.of(placed.event),
+        }
     }
 }

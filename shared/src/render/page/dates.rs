@@ -1,52 +1,34 @@
-//! Dates as the page writes them, in English, and the week arithmetic the views share (weeks
-//! start on Monday).
+//! Dates as the page writes them, in its language (names and orders from CLDR), and the week
+//! arithmetic the views share (weeks start on the page's week start).
 
-use jiff::civil::Date;
+use crate::render::locale::Formats;
+use jiff::civil::{Date, Weekday};
 use std::fmt;
 
-const WEEKDAYS: [&str; 7] = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"];
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-pub(super) fn weekday_name(day: Date) -> &'static str {
-    WEEKDAYS[day.weekday().to_monday_zero_offset() as usize]
-}
-
-pub(super) fn month_name(day: Date) -> &'static str {
-    MONTHS[day.month() as usize - 1]
-}
-
-/// "Thursday 3 December 2026"
-pub(super) struct LongDate(pub Date);
+/// "Thursday, December 3, 2026", "Donnerstag, 3. Dezember 2026"
+pub(super) struct LongDate(pub Date, pub &'static Formats);
 
 impl fmt::Display for LongDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {} {}", weekday_name(self.0), self.0.day(), month_name(self.0), self.0.year())
+        self.1.write_long_date(self.0, f)
     }
 }
 
-/// "Thu 3 Dec"
-pub(super) struct ShortDate(pub Date);
+/// "Thu, Dec 3", "Do., 3. Dez."
+pub(super) struct ShortDate(pub Date, pub &'static Formats);
 
 impl fmt::Display for ShortDate {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {} {}", &weekday_name(self.0)[..3], self.0.day(), &month_name(self.0)[..3])
+        self.1.write_short_date(self.0, f)
     }
 }
 
-/// The Monday of the week holding `day`.
-pub(super) fn week_start(day: Date) -> Date {
-    day.saturating_sub(jiff::Span::new().days(day.weekday().to_monday_zero_offset()))
+/// The first day of the week holding `day`, for weeks starting on `start`.
+pub(super) fn week_start(day: Date, start: Weekday) -> Date {
+    day.saturating_sub(jiff::Span::new().days(days_since(day.weekday(), start)))
+}
+
+/// Days from the week's `start` to `weekday` (0 to 6).
+pub(super) fn days_since(weekday: Weekday, start: Weekday) -> i8 {
+    (weekday.to_monday_zero_offset() - start.to_monday_zero_offset()).rem_euclid(7)
 }

@@ -6,47 +6,56 @@ use super::look::Look;
 use super::{Body, PageContext, StepNames, ViewPage};
 use crate::domain::{Description, DetailLevel, SharedEvent};
 use crate::render::EventKey;
+use crate::render::locale::PageLocale;
 use crate::render::timeline::{Clock, Placed, WallClock};
 use jiff::civil::{Date, DateTime, Time};
 use std::fmt;
 
-/// The details view has no pager; its page still names the steps.
-const STEPS: StepNames = StepNames { earlier: "Previous", later: "Next", unit: "" };
-
-/// When the event happens, written out in full: "Thursday 3 December 2026, 09:00 – 17:00".
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Period {
+#[derive(Clone, Copy)]
+enum Span {
     AllDay { first: Date, last: Date },
     Timed { start: DateTime, end: DateTime },
 }
 
+/// When the event happens, written out in full: "Thursday, December 3, 2026, 9:00 AM – 5:00 PM".
+#[derive(Clone, Copy)]
+pub(super) struct Period {
+    span: Span,
+    locale: PageLocale,
+}
+
 impl Period {
-    fn of(placed: &Placed<'_>) -> Self {
-        if placed.all_day {
-            Self::AllDay { first: placed.start.date(), last: placed.last_day() }
+    fn of(placed: &Placed<'_>, locale: PageLocale) -> Self {
+        let span = if placed.all_day {
+            Span::AllDay { first: placed.start.date(), last: placed.last_day() }
         } else {
-            Self::Timed { start: placed.start, end: placed.end }
-        }
+            Span::Timed { start: placed.start, end: placed.end }
+        };
+        Self { span, locale }
     }
 }
 
 impl fmt::Display for Period {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match *self {
-            Self::AllDay { first, last } if first == last => write!(f, "{}, all day", LongDate(first)),
-            Self::AllDay { first, last } => write!(f, "{} \u{2013} {}, all day", LongDate(first), LongDate(last)),
-            Self::Timed { start, end } => {
-                write!(f, "{}, {}", LongDate(start.date()), Clock::of(start.time()))?;
+        let (t, formats, clock) = (self.locale.strings, self.locale.formats, self.locale.clock);
+        let long = |day| LongDate(day, formats);
+        match self.span {
+            Span::AllDay { first, last } if first == last => write!(f, "{}{}", long(first), t.comma_all_day),
+            Span::AllDay { first, last } => write!(f, "{} \u{2013} {}{}", long(first), long(last), t.comma_all_day),
+            Span::Timed { start, end } => {
+                write!(f, "{}, ", long(start.date()))?;
+                clock.write(Clock::of(start.time()), f)?;
                 if end == start {
                     return Ok(());
                 }
                 let same_day = end.date() == start.date()
                     || (end.time() == Time::midnight() && end.date().yesterday().ok() == Some(start.date()));
                 if same_day {
-                    write!(f, " \u{2013} {}", Clock::of(end.time()))
+                    f.write_str(" \u{2013} ")?;
                 } else {
-                    write!(f, " \u{2013} {}, {}", LongDate(end.date()), Clock::of(end.time()))
+                    write!(f, " \u{2013} {}, ", long(end.date()))?;
                 }
+                clock.write(Clock::of(end.time()), f)
             }
         }
     }
@@ -72,9 +81,10 @@ pub(super) fn find<'a>(mut events: impl Iterator<Item = &'a SharedEvent>, key: E
 pub(super) fn details_page<'a>(page: &PageContext<'a>, event: &'a SharedEvent, detail: DetailLevel) -> ViewPage<'a> {
     let placed = Placed::new(event, &mut WallClock::new(page.zone));
     let title = event.title.as_deref().filter(|_| detail.shows_title());
+    let t = page.locale.strings;
     let view = DetailsView {
-        when: Period::of(&placed),
-        show_as: event.show_as.label(),
+        when: Period::of(&placed, page.locale),
+        show_as: t.show_as(event.show_as),
         location: event.location.as_deref().filter(|_| detail.shows_title()),
         resource: event.resource.as_deref(),
         status: event.status.as_deref(),
@@ -83,9 +93,10 @@ pub(super) fn details_page<'a>(page: &PageContext<'a>, event: &'a SharedEvent, d
     };
     ViewPage {
         body: Body::Details(view),
-        period: title.unwrap_or(event.show_as.label()).to_owned(),
+        period: title.unwrap_or(t.show_as(event.show_as)).to_owned(),
         prev: None,
         next: None,
-        steps: STEPS,
+        // No pager; its page still names the steps.
+        steps: StepNames::paging(t, ""),
     }
 }

@@ -41,7 +41,7 @@ fn each_level_shows_only_what_it_allows() {
         let record = record("Rota", "America/New_York", date(2026, 12, 1), date(2027, 1, 1), level);
         let page = details_of(&record, std::slice::from_ref(&event), &event.uid, &[("date", "2026-12-03")]);
         let main = between(&page, "<main", "</main>");
-        assert!(main.contains("<dt>When</dt><dd>Thursday 3 December 2026, 09:00 \u{2013} 17:00</dd>"), "{main}");
+        assert!(main.contains("<dt>When</dt><dd>Thursday, 3 December 2026, 09:00 \u{2013} 17:00</dd>"), "{main}");
         assert!(main.contains("<dt>Shown as</dt><dd>Tentative</dd>"), "{level:?}: the busy state at every level");
         assert!(main.contains("<dt>Resource</dt><dd><bdi>Tier 1</bdi></dd>"), "{level:?}");
         assert!(main.contains("<dt>Status</dt><dd><bdi>Confirmed</bdi></dd>"), "{level:?}");
@@ -107,7 +107,7 @@ fn the_back_link_keeps_view_date_filters_and_zone() {
     assert!(day.contains(&details_link(back, "On call: Kim")), "{day}");
     let details = details_of(&rota(), &events, "On call: Kim", &here);
     assert!(details.contains(&format!("<a class=\"btn\" href=\"{back}\">")), "{details}");
-    assert!(details.contains("Thursday 3 December 2026, 15:00 \u{2013} 23:00"), "times in the page's zone");
+    assert!(details.contains("Thursday, 3 December 2026, 15:00 \u{2013} 23:00"), "times in the page's zone");
     assert!(!details.contains("aria-label=\"Dates\""), "no pager on the details view");
 }
 
@@ -119,9 +119,15 @@ fn details_write_out_all_day_and_overnight_events() {
     holidays.uid = "holidays".into();
     let events = [night, holidays];
     let page = details_of(&rota(), &events, "night", &[]);
-    assert!(page.contains("<dd>Monday 7 December 2026, 22:00 \u{2013} Tuesday 8 December 2026, 06:30</dd>"), "{page}");
+    assert!(
+        page.contains("<dd>Monday, 7 December 2026, 22:00 \u{2013} Tuesday, 8 December 2026, 06:30</dd>"),
+        "{page}"
+    );
     let page = details_of(&rota(), &events, "holidays", &[]);
-    assert!(page.contains("<dd>Thursday 24 December 2026 \u{2013} Saturday 26 December 2026, all day</dd>"), "{page}");
+    assert!(
+        page.contains("<dd>Thursday, 24 December 2026 \u{2013} Saturday, 26 December 2026, all day</dd>"),
+        "{page}"
+    );
 }
 
 #[test]
@@ -130,7 +136,7 @@ fn the_day_view_lists_that_days_events_only() {
     events.push(timed("Next day", "2026-12-04T14:00:00Z", "2026-12-04T15:00:00Z"));
     events.push(timed("Day before", "2026-12-02T14:00:00Z", "2026-12-02T15:00:00Z"));
     let page = render(&rota(), &events, &[("view", "day"), ("date", "2026-12-03")], TODAY);
-    assert!(page.contains("<h2 id=\"period\">Thursday 3 December 2026</h2>"), "{page}");
+    assert!(page.contains("<h2 id=\"period\">Thursday, 3 December 2026</h2>"), "{page}");
     assert!(page.contains("<div class=\"week one hr10\">"), "one column, the working day");
     let main = between(&page, "<main", "</main>");
     assert!(main.contains("On call: Kim") && main.contains("On call: Lee"));
@@ -152,7 +158,7 @@ fn day_is_a_share_default_view() {
     let mut record = rota();
     record.options.view = DefaultView::Day;
     let page = render(&record, &sample_events(), &[("date", "2026-12-03")], TODAY);
-    assert!(page.contains("<h2 id=\"period\">Thursday 3 December 2026</h2>"));
+    assert!(page.contains("<h2 id=\"period\">Thursday, 3 December 2026</h2>"));
     assert!(page.contains("aria-current=\"page\">Day</a>"));
 }
 

@@ -2,6 +2,7 @@
 //! nowhere, 410 Gone for an expired share, 406 when no coding the client takes fits the size every
 //! response keeps to, 503 when the store cannot be read. Same layout as the share page.
 
+use crate::render::locale::{Language, Strings};
 use askama::Template;
 use lambda_http::http::StatusCode;
 
@@ -33,29 +34,21 @@ impl ErrorPage {
 #[derive(Template)]
 #[template(path = "error.html", whitespace = "minimize")]
 struct ErrorTemplate {
+    lang: &'static str,
     heading: &'static str,
     message: &'static str,
 }
 
-pub fn error_page(kind: ErrorPage) -> String {
+/// In `language`: the reader's pick (`lang=`) or their browser's, as no share was read.
+pub fn error_page(kind: ErrorPage, language: Language) -> String {
+    let t = Strings::of(language);
     let (heading, message) = match kind {
-        ErrorPage::NotFound => (
-            "Calendar not found",
-            "This link does not lead to a shared calendar: it may be mistyped, or the calendar is no longer shared.",
-        ),
-        ErrorPage::Expired => (
-            "This calendar has expired",
-            "The person who shared this calendar set the link to stop working, and that time has passed.",
-        ),
-        ErrorPage::Unavailable => {
-            ("Please try again", "The calendar cannot be shown right now; try again in a moment.")
-        }
-        ErrorPage::TooLarge => (
-            "This calendar is too large to send",
-            "It is too large to send uncompressed. Calendar apps and browsers that accept compressed (gzip) downloads can get it.",
-        ),
+        ErrorPage::NotFound => (t.not_found_heading, t.not_found_message),
+        ErrorPage::Expired => (t.expired_heading, t.expired_message),
+        ErrorPage::Unavailable => (t.unavailable_heading, t.unavailable_message),
+        ErrorPage::TooLarge => (t.too_large_heading, t.too_large_message),
     };
-    ErrorTemplate { heading, message }.render().expect("error page renders")
+    ErrorTemplate { lang: language.tag(), heading, message }.render().expect("error page renders")
 }
 
 #[cfg(test)]
@@ -68,5 +61,13 @@ mod tests {
         assert_eq!(ErrorPage::NotFound.status(), StatusCode::NOT_FOUND);
         assert_eq!(ErrorPage::Unavailable.status(), StatusCode::SERVICE_UNAVAILABLE);
         assert_eq!(ErrorPage::TooLarge.status(), StatusCode::NOT_ACCEPTABLE);
+    }
+
+    #[test]
+    fn error_pages_speak_the_readers_language() {
+        let page = error_page(ErrorPage::Expired, Language::It);
+        assert!(page.contains("<html lang=\"it\">") && page.contains("<h1>Questo calendario è scaduto</h1>"), "{page}");
+        let page = error_page(ErrorPage::NotFound, Language::EnUs);
+        assert!(page.contains("<html lang=\"en-US\">") && page.contains("<h1>Calendar not found</h1>"), "{page}");
     }
 }

@@ -3,6 +3,7 @@
 //! which would need 'unsafe-inline'; colour is never the only cue.
 
 use crate::domain::{Color, SharedEvent, ShowAs};
+use crate::render::locale::Strings;
 use std::collections::BTreeMap;
 use std::fmt;
 
@@ -29,13 +30,13 @@ macro_rules! html_safe_display {
 pub(super) use html_safe_display;
 
 /// What an event is called on the page: its title, else its busy state.
-pub(super) fn label(event: &SharedEvent) -> &str {
-    event.title.as_deref().unwrap_or(event.show_as.label())
+pub(super) fn label<'a>(event: &'a SharedEvent, strings: &Strings) -> &'a str {
+    event.title.as_deref().unwrap_or(strings.show_as(event.show_as))
 }
 
 /// A text tag for a titled event's busy state, when it is not the usual "busy".
-pub(super) fn show_as_tag(event: &SharedEvent) -> Option<&'static str> {
-    (event.title.is_some() && event.show_as != ShowAs::Busy).then(|| event.show_as.label())
+pub(super) fn show_as_tag(event: &SharedEvent, strings: &Strings) -> Option<&'static str> {
+    (event.title.is_some() && event.show_as != ShowAs::Busy).then(|| strings.show_as(event.show_as))
 }
 
 /// The look of an event: a palette stripe from its colour and, for availability shares, a busy

@@ -16,6 +16,7 @@ mod week;
 
 pub use error_page::{ErrorPage, error_page};
 
+use super::locale::{Language, LanguageSources, PageLocale, Strings};
 use super::query::{LinkState, PageQuery, PageStart};
 use crate::domain::{
     DateRange, DayTime, DefaultView, Description, DetailLevel, DisplaySettings, ShareRecord, SharedEvent,
@@ -46,6 +47,7 @@ struct PageContext<'a> {
     /// The grid's hours when the group sets them; else the working day, widened to the events.
     day_hours: Option<(DayTime, DayTime)>,
     links: LinkState<'a>,
+    locale: PageLocale,
 }
 
 /// What a view puts on the page: its body, the period it covers, where its previous and next pages
@@ -65,6 +67,13 @@ struct StepNames {
     later: &'static str,
     /// Only for screen readers.
     unit: &'static str,
+}
+
+impl StepNames {
+    /// "Previous"/"Next" and a unit ("" for none).
+    fn paging(strings: &Strings, unit: &'static str) -> Self {
+        Self { earlier: strings.previous, later: strings.next, unit }
+    }
 }
 
 enum Body<'a> {
@@ -91,6 +100,14 @@ struct Pager {
 #[derive(Template)]
 #[template(path = "share.html", whitespace = "minimize")]
 struct SharePage<'a> {
+    /// `<html lang>`.
+    lang: &'static str,
+    language: Language,
+    /// The switch offers every language, each in its own name.
+    languages: [Language; Language::ALL.len()],
+    /// The recipient's pick, which the filters form keeps.
+    links_lang: Option<&'static str>,
+    t: &'static Strings,
     title: &'a str,
     share_id: &'a str,
     embed: bool,
@@ -148,6 +165,10 @@ impl SharePage<'_> {
     fn has_filters(&self) -> bool {
         !self.resources.values.is_empty() || !self.statuses.values.is_empty()
     }
+
+    fn is_current(&self, language: &Language) -> bool {
+        *language == self.language
+    }
 }
 
 /// A link escaped for an attribute value once, as the template's escaper would: every event link
@@ -196,6 +217,14 @@ pub fn share_page(
     now: Timestamp,
 ) -> String {
     let options = &record.options;
+    let sources = LanguageSources {
+        picked: query.lang,
+        share_locale: options.locale.as_ref(),
+        group_locale: display.locale.as_ref(),
+        browser: query.browser_language,
+    };
+    let locale = PageLocale::new(sources.resolve(), display);
+    let t = locale.strings;
     let chosen_zone = query.tz.as_ref().filter(|tz| tz.name() != options.time_zone.name());
     let zone_setting = chosen_zone.unwrap_or(&options.time_zone);
     let zone = zone_setting.zone();
@@ -213,12 +242,19 @@ pub fn share_page(
     let shown = events.iter().filter(move |event| narrowing.keeps(event));
     let details = query.event.and_then(|key| details::find(shown.clone(), key));
 
-    let links = LinkState { folder, resource, status, tz: chosen_zone.map(|tz| tz.name()), embed: query.embed };
+    let links = LinkState {
+        folder,
+        resource,
+        status,
+        tz: chosen_zone.map(|tz| tz.name()),
+        lang: query.lang,
+        embed: query.embed,
+    };
     let skip = if view == DefaultView::Agenda && date.is_some() { query.skip } else { 0 };
     let availability = options.detail == DetailLevel::Availability;
     let looks = Looks::new(availability, &display.status_colors);
     let day_hours = display.day_hours();
-    let page = PageContext { zone, range, anchor, skip, today, availability, looks, day_hours, links };
+    let page = PageContext { zone, range, anchor, skip, today, availability, looks, day_hours, links, locale };
     let last_day = range.end.yesterday().unwrap_or(range.start);
     let today_href = (range.contains(today) && details.is_none()).then(|| links.href(view, None));
     let ViewPage { body, period, prev, next, steps } = match (details, view) {
@@ -240,6 +276,11 @@ pub fn share_page(
         current: target == view,
     };
     let page = SharePage {
+        lang: locale.language.tag(),
+        language: locale.language,
+        languages: Language::ALL,
+        links_lang: query.lang.map(Language::tag),
+        t,
         title: &options.title,
         share_id: record.id.as_str(),
         embed: query.embed,
@@ -249,15 +290,15 @@ pub fn share_page(
         reset_zone_href: if chosen_zone.is_some() { links.without_tz(view, date) } else { String::new() },
         availability: page.availability,
         period,
-        range_first: LongDate(range.start),
-        range_last: LongDate(last_day),
+        range_first: LongDate(range.start, locale.formats),
+        range_last: LongDate(last_day, locale.formats),
         view,
         date,
         views: [
-            view_link(DefaultView::Month, "Month"),
-            view_link(DefaultView::Week, "Week"),
-            view_link(DefaultView::Day, "Day"),
-            view_link(DefaultView::Agenda, "Agenda"),
+            view_link(DefaultView::Month, t.month),
+            view_link(DefaultView::Week, t.week),
+            view_link(DefaultView::Day, t.day),
+            view_link(DefaultView::Agenda, t.agenda),
         ],
         pager,
         here_href: EscapedHref::new(&links.href(view, date)),
@@ -277,5 +318,7 @@ pub fn share_page(
 
 #[cfg(test)]
 mod details_and_day_tests;
+#[cfg(test)]
+mod language_tests;
 #[cfg(test)]
 mod tests;

@@ -13,8 +13,10 @@ pub(super) fn rota() -> ShareRecord {
     record("Support rota", "America/New_York", date(2026, 12, 1), date(2027, 1, 1), DetailLevel::Full)
 }
 
+/// Read as a British browser asks (a 24-hour clock, weeks from Monday); the language tests cover
+/// the others.
 pub(super) fn query(pairs: &[(&str, &str)]) -> PageQuery {
-    PageQuery::parse(pairs.iter().copied())
+    PageQuery::parse(pairs.iter().copied()).with_accept_language(Some("en-GB"))
 }
 
 /// Noon UTC on a day: inside that day in New York.
@@ -75,7 +77,7 @@ fn the_page_opens_on_today_inside_the_range_and_on_its_start_outside() {
     let before = render(&record, &[], &[], date(2026, 1, 1));
     assert!(before.contains("<h2 id=\"period\">November 2026</h2>"));
     let after = render(&record, &[], &[("view", "agenda")], date(2028, 1, 1));
-    assert!(after.contains("From Friday 20 November 2026"));
+    assert!(after.contains("From Friday, 20 November 2026"));
     // A date outside the range is ignored too.
     let outside = render(&record, &[], &[("date", "2027-06-01")], date(2026, 12, 5));
     assert!(outside.contains("<h2 id=\"period\">December 2026</h2>"));
@@ -95,12 +97,12 @@ fn navigation_stays_inside_the_range() {
     assert!(!january.contains("rel=\"next\""));
 
     let week = render(&record, &[], &[("view", "week"), ("date", "2027-01-06")], date(2026, 1, 1));
-    assert!(week.contains("<h2 id=\"period\">4 \u{2013} 10 January 2027</h2>"));
+    assert!(week.contains("<h2 id=\"period\">4 January \u{2013} 10 January 2027</h2>"));
     assert!(week.contains("rel=\"prev\" href=\"?view=week&#38;date=2026-12-28\""));
     assert!(!week.contains("rel=\"next\""), "the next week starts after the range");
     let first_week = render(&record, &[], &[("view", "week"), ("date", "2026-11-15")], date(2026, 1, 1));
     assert!(!first_week.contains("rel=\"prev\""));
-    assert!(first_week.contains("<h2 id=\"period\">9 \u{2013} 15 November 2026</h2>"));
+    assert!(first_week.contains("<h2 id=\"period\">9 November \u{2013} 15 November 2026</h2>"));
 }
 
 #[test]
@@ -159,7 +161,7 @@ fn multi_day_events_show_on_every_day_and_in_the_all_day_row() {
     let month = render(&rota(), &events, &[], date(2026, 12, 1));
     assert_eq!(month.matches("<bdi>Conference</bdi>").count(), 3);
     let agenda = render(&rota(), &events, &[("view", "agenda"), ("date", "2026-12-08")], date(2026, 12, 1));
-    assert!(agenda.contains("<h3 id=\"ad1\">Tuesday 8 December 2026</h3>"), "ongoing event listed on the first day");
+    assert!(agenda.contains("<h3 id=\"ad1\">Tuesday, 8 December 2026</h3>"), "ongoing event listed on the first day");
     assert!(agenda.contains("All day, until Wed 9 Dec"));
 }
 
@@ -236,8 +238,9 @@ fn every_field_is_escaped_and_only_sanitised_html_is_kept_as_markup() {
             assert!(unfiltered.contains(
                 "<div class=\"desc html\"><p>Plan <a href=\"https://example.com\" rel=\"noopener\">here</a></p></div>"
             ));
-            // Title, location, resource, status, description, and the two filter selects (value and text).
-            assert_eq!(page.matches("&#34;&#62;&#60;img").count(), 9);
+            // Title, location, resource, status, description, the two filter selects (value and text)
+            // and the language form's hidden field.
+            assert_eq!(page.matches("&#34;&#62;&#60;img").count(), 10);
         }
     }
 }
@@ -364,7 +367,7 @@ fn agenda_pages_and_folds_long_descriptions() {
     let page = render(&rota(), &[long, short], &[("view", "agenda")], date(2026, 12, 4));
     assert!(page.contains("<details><summary>Description</summary><div class=\"desc\">word word"));
     assert!(page.contains("<div class=\"desc\">Line 1\nLine 2</div>"));
-    assert!(page.contains("<h2 id=\"period\">From Friday 4 December 2026</h2>"));
+    assert!(page.contains("<h2 id=\"period\">From Friday, 4 December 2026</h2>"));
     assert!(!page.contains("rel=\"prev\""), "nothing earlier");
 
     let many: Vec<SharedEvent> = (0..AGENDA_PAGE + 5)
@@ -399,7 +402,7 @@ fn no_scripts_and_the_style_hash_matches_the_inline_stylesheet() {
     for page in [
         render(&rota(), &sample_events(), &[], date(2026, 12, 1)),
         render(&rota(), &sample_events(), &[("view", "week")], date(2026, 12, 1)),
-        error_page(ErrorPage::NotFound),
+        error_page(ErrorPage::NotFound, Language::EnGb),
     ] {
         assert!(!page.contains("<script"));
         assert_eq!(between(&page, "<style>", "</style>"), style::stylesheet());
@@ -414,10 +417,10 @@ fn no_scripts_and_the_style_hash_matches_the_inline_stylesheet() {
 
 #[test]
 fn error_pages_say_what_happened_in_the_same_layout() {
-    let not_found = error_page(ErrorPage::NotFound);
+    let not_found = error_page(ErrorPage::NotFound, Language::EnGb);
     assert!(not_found.contains("<h1>Calendar not found</h1>"));
     assert!(not_found.contains("<main"));
-    assert!(error_page(ErrorPage::Expired).contains("<h1>This calendar has expired</h1>"));
+    assert!(error_page(ErrorPage::Expired, Language::EnGb).contains("<h1>This calendar has expired</h1>"));
 }
 
 #[test]

@@ -3,11 +3,12 @@
 //! day view, the same grid for one day, paged a day at a time.
 
 use super::chip::Chip;
-use super::dates::{LongDate, month_name, week_start, weekday_name};
-use super::look::{CellClasses, Look, label, show_as_tag};
+use super::dates::{LongDate, week_start};
+use super::look::{CellClasses, Look, html_safe_display, label, show_as_tag};
 use super::{Body, PageContext, StepNames, ViewPage};
 use crate::domain::{DefaultView, SharedEvent};
 use crate::render::EventKey;
+use crate::render::locale::{ClockPattern, PageLocale};
 use crate::render::query::PageStart;
 use crate::render::style::{DAY_ROWS, LANE_COLUMNS};
 use crate::render::timeline::{self, Clock, Segment, WallClock, Window};
@@ -23,25 +24,41 @@ const EDGE_ROWS: u16 = 2;
 /// The week grid shows at least these working hours.
 const WORKDAY: (u16, u16) = (8, 18);
 
-const STEPS: StepNames = StepNames { earlier: "Previous", later: "Next", unit: " week" };
-const DAY_STEPS: StepNames = StepNames { earlier: "Previous", later: "Next", unit: " day" };
-
 /// The event's own start and end times, shown on each piece of it.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub(super) struct TimeRange {
     start: Clock,
     end: Option<Clock>,
+    clock: &'static ClockPattern,
 }
 
-impl fmt::Display for TimeRange {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        self.start.fmt(f)?;
+impl TimeRange {
+    fn write_range(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        self.clock.write(self.start, f)?;
         if let Some(end) = self.end {
-            write!(f, "\u{2013}{end}")?;
+            f.write_char('\u{2013}')?;
+            self.clock.write(end, f)?;
         }
         Ok(())
     }
 }
+
+html_safe_display!(TimeRange, write_range);
+
+/// An hour down the grid's side.
+#[derive(Clone, Copy)]
+pub(super) struct HourLabel {
+    hour: Clock,
+    clock: &'static ClockPattern,
+}
+
+impl HourLabel {
+    fn write_hour(&self, f: &mut dyn fmt::Write) -> fmt::Result {
+        self.clock.write(self.hour, f)
+    }
+}
+
+html_safe_display!(HourLabel, write_hour);
 
 pub(super) struct Block<'a> {
     pub(super) key: EventKey,
@@ -67,15 +84,16 @@ pub(super) struct WeekDay<'a> {
     pub(super) blocks: Vec<Block<'a>>,
     pub(super) more: usize,
     pub(super) more_href: String,
+    locale: PageLocale,
 }
 
 impl WeekDay<'_> {
     pub(super) fn weekday(&self) -> &'static str {
-        &weekday_name(self.date)[..3]
+        self.locale.formats.weekday_short(self.date)
     }
 
     pub(super) fn month(&self) -> &'static str {
-        month_name(self.date)
+        self.locale.formats.month(self.date)
     }
 
     pub(super) fn classes(&self) -> CellClasses {
@@ -86,9 +104,10 @@ impl WeekDay<'_> {
 pub(super) struct WeekView<'a> {
     pub(super) days: Vec<WeekDay<'a>>,
     /// Labels down the side: (row, time).
-    pub(super) hours: Vec<(u16, Clock)>,
+    pub(super) hours: Vec<(u16, HourLabel)>,
     pub(super) hour_count: u16,
     pub(super) empty: bool,
+    locale: PageLocale,
 }
 
 impl WeekView<'_> {
@@ -98,23 +117,24 @@ impl WeekView<'_> {
     }
 
     pub(super) fn none_text(&self) -> &'static str {
-        if self.days.len() == 1 { "No events this day" } else { "No events this week" }
+        let t = self.locale.strings;
+        if self.days.len() == 1 { t.no_events_day } else { t.no_events_week }
     }
 }
 
 /// The week holding the page's anchor, and the weeks either side that start in the range.
 pub(super) fn week_page<'a>(page: &PageContext<'a>, events: impl Iterator<Item = &'a SharedEvent>) -> ViewPage<'a> {
     let range = page.range;
-    let monday = week_start(page.anchor);
-    let sunday = monday.saturating_add(jiff::Span::new().days(6));
-    let prev = (monday > range.start).then(|| monday.saturating_sub(jiff::Span::new().days(7)).max(range.start));
-    let next = Some(monday.saturating_add(jiff::Span::new().days(7))).filter(|d| *d < range.end);
+    let first = week_start(page.anchor, page.locale.week_start);
+    let last = first.saturating_add(jiff::Span::new().days(6));
+    let prev = (first > range.start).then(|| first.saturating_sub(jiff::Span::new().days(7)).max(range.start));
+    let next = Some(first.saturating_add(jiff::Span::new().days(7))).filter(|d| *d < range.end);
     ViewPage {
-        body: Body::Week(grid_view(page, events, Window { from: monday, days: 7 })),
-        period: week_period(monday, sunday),
+        body: Body::Week(grid_view(page, events, Window { from: first, days: 7 })),
+        period: page.locale.formats.week_period(first, last),
         prev: prev.map(PageStart::day),
         next: next.map(PageStart::day),
-        steps: STEPS,
+        steps: StepNames::paging(page.locale.strings, page.locale.strings.unit_week),
     }
 }
 
@@ -125,10 +145,10 @@ pub(super) fn day_page<'a>(page: &PageContext<'a>, events: impl Iterator<Item = 
     let next = day.tomorrow().ok().filter(|d| *d < range.end);
     ViewPage {
         body: Body::Week(grid_view(page, events, Window { from: day, days: 1 })),
-        period: LongDate(day).to_string(),
+        period: LongDate(day, page.locale.formats).to_string(),
         prev: prev.map(PageStart::day),
         next: next.map(PageStart::day),
-        steps: DAY_STEPS,
+        steps: StepNames::paging(page.locale.strings, page.locale.strings.unit_day),
     }
 }
 
@@ -164,6 +184,7 @@ fn grid_view<'a>(
                 blocks: Vec::new(),
                 more: 0,
                 more_href: String::new(),
+                locale: page.locale,
             }
         })
         .collect();
@@ -175,7 +196,7 @@ fn grid_view<'a>(
         for segment in of_day {
             if !segment.on_grid() {
                 if day.all_day.len() < WEEK_ALL_DAY {
-                    day.all_day.push(Chip::new(segment, &page.looks));
+                    day.all_day.push(Chip::new(segment, &page.locale, &page.looks));
                 } else {
                     day.more += 1;
                 }
@@ -205,9 +226,13 @@ fn grid_view<'a>(
             let end_clock = Clock::of(placed.end.time());
             day.blocks.push(Block {
                 key: EventKey::of(&event.uid),
-                time: TimeRange { start, end: (placed.end > placed.start).then_some(end_clock) },
-                label: label(event),
-                tag: show_as_tag(event),
+                time: TimeRange {
+                    start,
+                    end: (placed.end > placed.start).then_some(end_clock),
+                    clock: page.locale.clock,
+                },
+                label: label(event, page.locale.strings),
+                tag: show_as_tag(event, page.locale.strings),
                 location: event.location.as_deref(),
                 look: page.looks.of(event),
                 row: row + 1,
@@ -222,8 +247,11 @@ fn grid_view<'a>(
             day.more_href = page.links.href(DefaultView::Agenda, Some(day.date.max(page.range.start)));
         }
     }
-    let hours = (first_hour..last_hour).map(|hour| ((hour - first_hour) * 4 + 1, Clock(hour * 60))).collect();
-    WeekView { days, hours, hour_count: last_hour - first_hour, empty: segments.is_empty() }
+    let clock = page.locale.clock;
+    let hours = (first_hour..last_hour)
+        .map(|hour| ((hour - first_hour) * 4 + 1, HourLabel { hour: Clock(hour * 60), clock }))
+        .collect();
+    WeekView { days, hours, hour_count: last_hour - first_hour, empty: segments.is_empty(), locale: page.locale }
 }
 
 /// Grid columns for a lane: lanes share the 12 columns evenly, rounding the lane count up to 1, 2,
@@ -238,32 +266,6 @@ fn lane_columns(lane: timeline::Lane) -> (u8, u8) {
     let index = lane.index.min(lanes - 1);
     let span = lane.span.clamp(1, lanes - index);
     (index * unit + 1, span * unit)
-}
-
-/// "7 – 13 December 2026", "30 November – 6 December 2026", "28 December 2026 – 3 January 2027".
-fn week_period(monday: Date, sunday: Date) -> String {
-    if monday.year() != sunday.year() {
-        format!(
-            "{} {} {} \u{2013} {} {} {}",
-            monday.day(),
-            month_name(monday),
-            monday.year(),
-            sunday.day(),
-            month_name(sunday),
-            sunday.year()
-        )
-    } else if monday.month() != sunday.month() {
-        format!(
-            "{} {} \u{2013} {} {} {}",
-            monday.day(),
-            month_name(monday),
-            sunday.day(),
-            month_name(sunday),
-            sunday.year()
-        )
-    } else {
-        format!("{} \u{2013} {} {} {}", monday.day(), sunday.day(), month_name(sunday), sunday.year())
-    }
 }
 
 #[cfg(test)]
