@@ -283,11 +283,18 @@ fn with_locked_headers(
     builder: lambda_http::http::response::Builder,
     representation: &Representation,
 ) -> lambda_http::http::response::Builder {
-    let vary = match representation {
-        Representation::Page(..) => "Cookie, Accept-Encoding, Accept-Language",
-        Representation::Feed => "Cookie, Accept-Encoding",
-    };
-    builder.header(header::CACHE_CONTROL, LOCKED_CACHE_CONTROL).header(header::VARY, vary)
+    builder.header(header::CACHE_CONTROL, LOCKED_CACHE_CONTROL).header(header::VARY, vary(representation, true))
+}
+
+/// What a response depends on beyond its URL: the page speaks the browser's language, and a password
+/// share's answers depend on the reader's cookie.
+fn vary(representation: &Representation, locked: bool) -> &'static str {
+    match (representation, locked) {
+        (Representation::Page(..), true) => "Cookie, Accept-Encoding, Accept-Language",
+        (Representation::Feed, true) => "Cookie, Accept-Encoding",
+        (Representation::Page(..), false) => "Accept-Encoding, Accept-Language",
+        (Representation::Feed, false) => "Accept-Encoding",
+    }
 }
 
 /// The page speaks the browser's language unless something before it decides.
@@ -308,11 +315,7 @@ fn with_view_headers(
     if locked {
         with_locked_headers(builder, representation)
     } else {
-        let vary = match representation {
-            Representation::Page(..) => "Accept-Encoding, Accept-Language",
-            Representation::Feed => "Accept-Encoding",
-        };
-        builder.header(header::CACHE_CONTROL, CACHE_CONTROL).header(header::VARY, vary)
+        builder.header(header::CACHE_CONTROL, CACHE_CONTROL).header(header::VARY, vary(representation, false))
     }
 }
 
