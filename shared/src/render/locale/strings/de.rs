@@ -62,7 +62,8 @@ pub(super) const STRINGS: Strings = Strings {
     more_on_day_after: " weitere Termine an diesem Tag",
     comma_today: ", heute",
     outside_calendar: " (außerhalb dieses Kalenders)",
-    all_day: "Ganztägig",
+    // A soft hyphen: the week grid's gutter is narrower than the word.
+    all_day: "Ganz\u{ad}tägig",
     all_day_and_more: "Ganztägig und mehr",
     all_day_until: "Ganztägig, bis ",
     comma_all_day: ", ganztägig",
