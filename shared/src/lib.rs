@@ -9,6 +9,7 @@ pub mod config;
 pub mod domain;
 pub mod http;
 pub mod identity;
+pub mod logging;
 pub mod public_origin;
 #[cfg(feature = "publish")]
 pub mod publish_request;

@@ -31,7 +31,7 @@ pub const ROUTES: &[&str] = &[
 /// one store per execution environment with its connection opened during init, then the
 /// invocations. `main` is only this, so the tests can run exactly what is deployed.
 pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
-    lambda_runtime::tracing::init_default_subscriber();
+    share_core::logging::init_for_lambda();
     // A deployed function keys source ids with its own secret, never the public development one.
     let secret = share_core::config::source_id_secret_from_env()
         .inspect_err(|error| tracing::error!(%error, "the function cannot start"))?;

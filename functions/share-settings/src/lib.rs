@@ -21,7 +21,7 @@ pub const ROUTES: &[&str] =
 /// one store per execution environment with its connection opened during init, then the
 /// invocations. `main` is only this, so the tests can run exactly what is deployed.
 pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
-    lambda_runtime::tracing::init_default_subscriber();
+    share_core::logging::init_for_lambda();
     let config = ServiceConfig::from_env();
     let store = share_core::store::DynamoStore::from_env(&config.table_name).await?;
     store.warm_up().await;

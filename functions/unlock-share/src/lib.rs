@@ -23,7 +23,7 @@ const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 /// The function as Lambda runs it: refuses to start without its cookie key, one store per
 /// execution environment, then the invocations. `main` is only this.
 pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
-    lambda_runtime::tracing::init_default_subscriber();
+    share_core::logging::init_for_lambda();
     let cookie_key = share_core::config::unlock_cookie_key_from_env()
         .inspect_err(|error| tracing::error!(%error, "the function cannot start"))?;
     let config = ServiceConfig { unlock_cookie_key: cookie_key, ..ServiceConfig::from_env() };

@@ -47,7 +47,7 @@ enum Representation {
 /// one store and one cache per execution environment, the connection opened and the view rehearsed
 /// during init, then the invocations. `main` is only this, so the tests can run exactly what is deployed.
 pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
-    lambda_runtime::tracing::init_default_subscriber();
+    share_core::logging::init_for_lambda();
     // A deployed function checks unlock cookies with its own key, never the public development one.
     let cookie_key = share_core::config::unlock_cookie_key_from_env()
         .inspect_err(|error| tracing::error!(%error, "the function cannot start"))?;
@@ -83,40 +83,91 @@ pub async fn handle_at<S: ShareReads + PolicyReads>(
     response
 }
 
+/// Only the store read is generic: the rest is compiled once, whatever the store.
 async fn serve<S: ShareReads + PolicyReads>(
     store: &S,
     cache: &ViewCache,
     config: &ServiceConfig,
     request: &Request,
 ) -> Response<Body> {
-    let public_base = config.public_base_url.as_ref();
-    let accept_language = accept_language(request);
-    let error_language = Language::requested(
-        request.query_string_parameters_ref().and_then(|query| query.first("lang")),
-        accept_language.as_deref(),
-    )
-    .unwrap_or(Language::DEFAULT);
-    let error_response = |page| error_response(page, error_language);
-    let accepted = encoding::Accepted::from_headers(request.headers());
-    let Some(preferred) = accepted.preferred() else { return error_response(ErrorPage::TooLarge) };
-    let representation = match route_key(request) {
-        Some("GET /s/{id}" | "HEAD /s/{id}") => {
-            let query = request.query_string_parameters();
-            let origin = public_base_url(request, public_base);
-            let page_query = PageQuery::parse(query.iter()).with_accept_language(accept_language.as_deref());
-            Representation::Page(page_query, origin)
-        }
-        Some("GET /s/{id}/calendar.ics" | "HEAD /s/{id}/calendar.ics") => Representation::Feed,
-        _ => return error_response(ErrorPage::NotFound),
-    };
-    let Some(id) = path_parameter(request, "id").as_deref().and_then(ShareId::parse) else {
-        return error_response(ErrorPage::NotFound);
+    let view = match ViewRequest::of(config, request) {
+        Ok(view) => view,
+        Err((page, language)) => return error_response(page, language),
     };
     let now = Timestamp::now();
-    let (record, events, display) = match share_and_snapshot(store, cache, &id, now).await {
+    let read = share_and_snapshot(store, cache, &view.id, now).await;
+    respond(view, read, cache, config, request, now)
+}
+
+/// Answers `request` with a share already in hand: the init rehearsal's, which so walks every step
+/// of a view but the store's read.
+fn serve_share(
+    cache: &ViewCache,
+    config: &ServiceConfig,
+    request: &Request,
+    share: (ShareRecord, Arc<[SharedEvent]>, DisplaySettings),
+) -> Response<Body> {
+    match ViewRequest::of(config, request) {
+        Ok(view) => respond(view, Ok(share), cache, config, request, Timestamp::now()),
+        Err((page, language)) => error_response(page, language),
+    }
+}
+
+/// What a request asks for, understood before anything is read.
+struct ViewRequest {
+    id: ShareId,
+    representation: Representation,
+    accepted: encoding::Accepted,
+    /// The language of an error page: the reader's pick, else their browser's (no share read yet).
+    error_language: Language,
+}
+
+impl ViewRequest {
+    /// The error page to answer instead, in its language, when the request names nothing to view.
+    fn of(config: &ServiceConfig, request: &Request) -> Result<Self, (ErrorPage, Language)> {
+        let accept_language = accept_language(request);
+        let error_language = Language::requested(
+            request.query_string_parameters_ref().and_then(|query| query.first("lang")),
+            accept_language.as_deref(),
+        )
+        .unwrap_or(Language::DEFAULT);
+        let refuse = |page| Err((page, error_language));
+        let accepted = encoding::Accepted::from_headers(request.headers());
+        if accepted.preferred().is_none() {
+            return refuse(ErrorPage::TooLarge);
+        }
+        let representation = match route_key(request) {
+            Some("GET /s/{id}" | "HEAD /s/{id}") => {
+                let query = request.query_string_parameters();
+                let origin = public_base_url(request, config.public_base_url.as_ref());
+                let page_query = PageQuery::parse(query.iter()).with_accept_language(accept_language.as_deref());
+                Representation::Page(page_query, origin)
+            }
+            Some("GET /s/{id}/calendar.ics" | "HEAD /s/{id}/calendar.ics") => Representation::Feed,
+            _ => return refuse(ErrorPage::NotFound),
+        };
+        let Some(id) = path_parameter(request, "id").as_deref().and_then(ShareId::parse) else {
+            return refuse(ErrorPage::NotFound);
+        };
+        Ok(Self { id, representation, accepted, error_language })
+    }
+}
+
+fn respond(
+    view: ViewRequest,
+    read: Result<(ShareRecord, Arc<[SharedEvent]>, DisplaySettings), ServiceError>,
+    cache: &ViewCache,
+    config: &ServiceConfig,
+    request: &Request,
+    now: Timestamp,
+) -> Response<Body> {
+    let ViewRequest { representation, accepted, error_language, .. } = view;
+    let error_response = |page| error_response(page, error_language);
+    let (record, events, display) = match read {
         Ok(read) => read,
         Err(error) => return error_response(error_page_for(&error)),
     };
+    let preferred = accepted.preferred().expect("checked before the read");
     let locked = record.lock.is_some();
     let cookie_key = &config.unlock_cookie_key;
     if let Some(refusal) = refusal_of_locked(&record, &representation, request, cookie_key, now, error_language) {

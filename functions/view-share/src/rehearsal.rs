@@ -1,34 +1,35 @@
 //! A rehearsal of the view during init, where Lambda gives the function the full CPU: one page and
-//! one feed of a small built-in share, through the same request parsing and handler as a real view,
-//! over the embedded store and a throwaway cache. The first real view then finds the code paged
-//! in, the heap grown and the time zone database read, and costs about what a warm one does. It
-//! runs beside the DynamoDB warm-up, which mostly waits on the network.
+//! one feed of a small built-in share, decoded from its stored form and served through the same
+//! request parsing and handler as a real view, with a throwaway cache (only the store's read is left
+//! out: the DynamoDB warm-up beside it exercises that). The first real view then finds the code paged
+//! in, the heap grown and the time zone database read, and costs about what a warm one does.
 
-use crate::{ViewCache, serve};
+use crate::{ViewCache, serve_share};
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use share_core::domain::{
-    DateRange, DefaultView, Description, DetailLevel, EventTime, Generation, GroupId, LeftOut, Owner, ShareId,
-    ShareOptions, ShareRecord, ShareTimeZone, SharedEvent, ShowAs, UserId,
+    DateRange, DefaultView, Description, DetailLevel, DisplaySettings, EventTime, Generation, GroupId, LeftOut, Owner,
+    ShareId, ShareOptions, ShareRecord, ShareTimeZone, SharedEvent, ShowAs, UserId,
 };
-use share_core::snapshot;
-use share_core::store::{MemoryStore, Precondition, ShareCommit, ShareWrites};
+use share_core::{service, snapshot};
+use std::sync::Arc;
 
 const ZONE: &str = "America/New_York";
 const EVENTS: i64 = 40;
 
 pub async fn rehearse() {
     let started = std::time::Instant::now();
-    let Some((store, id)) = sample_share().await else {
+    let Some(share) = sample_share() else {
         tracing::warn!("the view rehearsal could not set up its sample share");
         return;
     };
     let cache = ViewCache::with_budgets(1_000, 1 << 20);
+    let id = share.0.id.clone();
     for (route, path) in
         [("GET /s/{id}", format!("/s/{id}")), ("GET /s/{id}/calendar.ics", format!("/s/{id}/calendar.ics"))]
     {
         match lambda_http::request::from_str(&api_gateway_event(route, &path, id.as_str())) {
             Ok(request) => {
-                serve(&store, &cache, &share_core::ServiceConfig::default(), &request).await;
+                serve_share(&cache, &share_core::ServiceConfig::default(), &request, share.clone());
             }
             Err(error) => tracing::warn!(%error, "the view rehearsal's event did not parse"),
         }
@@ -36,8 +37,9 @@ pub async fn rehearse() {
     tracing::debug!(elapsed_ms = started.elapsed().as_millis() as u64, "view rehearsed");
 }
 
-/// A month of full-detail events around today, stored as a publish would store it.
-async fn sample_share() -> Option<(MemoryStore, ShareId)> {
+/// A month of full-detail events around today, as a view reads them: stored as a publish stores
+/// them, then decoded.
+fn sample_share() -> Option<(ShareRecord, Arc<[SharedEvent]>, DisplaySettings)> {
     let now = Timestamp::now();
     let time_zone = ShareTimeZone::parse(ZONE).ok()?;
     let today = time_zone.zone().to_datetime(now).date();
@@ -60,8 +62,8 @@ async fn sample_share() -> Option<(MemoryStore, ShareId)> {
             }
         })
         .collect();
-    let mut chunks = snapshot::encode(&events).into_iter();
-    let first_chunk = chunks.next()?;
+    let chunks = snapshot::encode(&events);
+    let events: Arc<[SharedEvent]> = service::snapshot_events(&chunks).ok()?.into();
     let record = ShareRecord {
         id: ShareId::generate(),
         group: GroupId::parse("rehearsal").ok()?,
@@ -81,23 +83,12 @@ async fn sample_share() -> Option<(MemoryStore, ShareId)> {
         created_at: now,
         updated_at: now,
         generation: Generation::generate(),
-        chunk_count: 1,
+        chunk_count: chunks.len() as u32,
         source_buckets: 0,
         rotated_from: None,
         lock: None,
     };
-    let id = record.id.clone();
-    let store = MemoryStore::new();
-    let commit = ShareCommit {
-        record,
-        first_chunk,
-        precondition: Precondition::Absent,
-        superseded: None,
-        idempotency: None,
-        sources: Default::default(),
-    };
-    store.commit(commit).await.ok()?;
-    Some((store, id))
+    Some((record, events, DisplaySettings::NONE))
 }
 
 /// An API Gateway HTTP API (payload 2.0) event for `path`, as a browser's request arrives.
@@ -133,13 +124,14 @@ mod tests {
     /// The rehearsal is worth its init time only if it walks the real path: its share serves 200.
     #[tokio::test]
     async fn the_sample_share_serves_its_page_and_feed() {
-        let (store, id) = sample_share().await.expect("sample share");
+        let share = sample_share().expect("sample share");
         let cache = ViewCache::with_budgets(1_000, 1 << 20);
+        let id = share.0.id.clone();
         for (route, path) in
             [("GET /s/{id}", format!("/s/{id}")), ("GET /s/{id}/calendar.ics", format!("/s/{id}/calendar.ics"))]
         {
             let request = lambda_http::request::from_str(&api_gateway_event(route, &path, id.as_str())).expect("event");
-            let response = serve(&store, &cache, &share_core::ServiceConfig::default(), &request).await;
+            let response = serve_share(&cache, &share_core::ServiceConfig::default(), &request, share.clone());
             assert_eq!(response.status(), StatusCode::OK, "{route}");
             let body = match response.body() {
                 lambda_http::Body::Text(text) => text.clone(),
