@@ -90,6 +90,14 @@ describe('the group display settings', () => {
     await page.getByRole('link', { name: 'Month' }).click();
     assert.match(page.url(), /folder=Front\+line/);
     await screenshot(page, 'display-folder-month-1280');
+    // Switching language keeps the folder.
+    await page.locator('#f-lang').selectOption('de');
+    await page.getByRole('button', { name: 'Change language' }).click();
+    assert.match(page.url(), /folder=Front\+line/);
+    assert.match(page.url(), /lang=de/);
+    assert.doesNotMatch(await page.locator('main').innerText(), /On call: Lee/, 'still narrowed to the folder');
+    await page.locator('#f-lang').selectOption('en-GB');
+    await page.getByRole('button', { name: 'Sprache ändern' }).click();
     await page.getByRole('link', { name: 'Clear filters' }).click();
     assert.match(await page.locator('main').innerText(), /On call: Lee/);
     await context.close();
