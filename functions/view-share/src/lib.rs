@@ -127,7 +127,8 @@ impl ViewRequest {
     fn of(config: &ServiceConfig, request: &Request) -> Result<Self, (ErrorPage, Language)> {
         let accept_language = accept_language(request);
         let error_language = Language::requested(
-            request.query_string_parameters_ref().and_then(|query| query.first("lang")),
+            // The last `lang=`, as the page's own query parsing takes it.
+            request.query_string_parameters_ref().and_then(|query| query.all("lang")?.last().copied()),
             accept_language.as_deref(),
         )
         .unwrap_or(Language::DEFAULT);
