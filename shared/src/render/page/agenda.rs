@@ -1,14 +1,14 @@
 //! The agenda view: events listed day by day from the page's anchor with all their details, a
 //! page of whole days at a time (a day too full for one page goes on on the next).
 
-use super::dates::{LongDate, ShortDate};
+use super::dates::{LongDate, ShortDate, ends_on_its_first_day};
 use super::look::{Look, label, show_as_tag};
 use super::{Body, PageContext, StepNames, ViewPage};
 use crate::domain::{Description, SharedEvent};
 use crate::render::locale::PageLocale;
 use crate::render::query::PageStart;
 use crate::render::timeline::{self, AgendaLimits, Clock, Placed, WallClock};
-use jiff::civil::{Date, DateTime, Time};
+use jiff::civil::{Date, DateTime};
 use std::fmt;
 
 /// Events an agenda page holds (whole days; an overfull day is cut at the hard caps and goes on on
@@ -62,8 +62,7 @@ impl fmt::Display for When {
                     return Ok(());
                 }
                 f.write_str(" \u{2013} ")?;
-                let same_day = end.date() == start.date()
-                    || (end.time() == Time::midnight() && end.date().yesterday().ok() == Some(start.date()));
+                let same_day = ends_on_its_first_day(start, end);
                 if !same_day {
                     write!(f, "{} ", ShortDate(end.date(), formats))?;
                 }

@@ -2,7 +2,7 @@
 //! arithmetic the views share (weeks start on the page's week start).
 
 use crate::render::locale::Formats;
-use jiff::civil::{Date, Weekday};
+use jiff::civil::{Date, DateTime, Time, Weekday};
 use std::fmt;
 
 /// "Thursday, December 3, 2026", "Donnerstag, 3. Dezember 2026"
@@ -31,4 +31,10 @@ pub(super) fn week_start(day: Date, start: Weekday) -> Date {
 /// Days from the week's `start` to `weekday` (0 to 6).
 pub(super) fn days_since(weekday: Weekday, start: Weekday) -> i8 {
     (weekday.to_monday_zero_offset() - start.to_monday_zero_offset()).rem_euclid(7)
+}
+
+/// Whether a timed event ends on the day it starts: that day, or the midnight that closes it (the
+/// views then write its end as a time alone).
+pub(super) fn ends_on_its_first_day(start: DateTime, end: DateTime) -> bool {
+    end.date() == start.date() || (end.time() == Time::midnight() && end.date().yesterday().ok() == Some(start.date()))
 }

@@ -1,14 +1,14 @@
 //! The details view (`?event=KEY`): one event with everything the share's detail level shows of
 //! it, its times in the page's zone, and a way back to the page the reader came from.
 
-use super::dates::LongDate;
+use super::dates::{LongDate, ends_on_its_first_day};
 use super::look::Look;
 use super::{Body, PageContext, StepNames, ViewPage};
 use crate::domain::{Description, DetailLevel, SharedEvent};
 use crate::render::EventKey;
 use crate::render::locale::PageLocale;
 use crate::render::timeline::{Clock, Placed, WallClock};
-use jiff::civil::{Date, DateTime, Time};
+use jiff::civil::{Date, DateTime};
 use std::fmt;
 
 #[derive(Clone, Copy)]
@@ -48,8 +48,7 @@ impl fmt::Display for Period {
                 if end == start {
                     return Ok(());
                 }
-                let same_day = end.date() == start.date()
-                    || (end.time() == Time::midnight() && end.date().yesterday().ok() == Some(start.date()));
+                let same_day = ends_on_its_first_day(start, end);
                 if same_day {
                     f.write_str(" \u{2013} ")?;
                 } else {
