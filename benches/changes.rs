@@ -8,19 +8,22 @@
 // Beside the shared helpers rather than among them: only this benchmark uses these.
 #[path = "support/item_sizes.rs"]
 mod item_sizes;
-#[path = "support/operation_log.rs"]
-mod operation_log;
+#[allow(dead_code, reason = "each benchmark reads the part of the meter it reports")]
+#[path = "support/metering.rs"]
+mod metering;
 #[allow(dead_code, reason = "the other helpers are the other benchmarks'")]
 mod support;
 
+use metering::MeteredReads;
+
 use item_sizes::{share_item_sizes, source_index_items};
 use local_api::event::ApiGatewayEvent;
-use operation_log::{LoggedOperation, OperationLog};
+use metering::operation_log::{LoggedOperation, OperationLog};
 use serde_json::{Value, json};
 use share_core::ServiceConfig;
 use share_core::domain::{GroupId, ShareId, SharingMode, SharingPolicy, UserId, UserPermission};
 use share_core::sources::SourceFormat;
-use share_core::store::{DynamoStore, MeteredReads, PolicyReads, PolicyWrites, ShareReads};
+use share_core::store::{DynamoStore, PolicyReads, PolicyWrites, ShareReads};
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

@@ -4,12 +4,17 @@
 //!
 //! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench --bench view_cost`
 
+#[allow(dead_code, reason = "each benchmark reads the part of the meter it reports")]
+#[path = "support/metering.rs"]
+mod metering;
 #[allow(dead_code, reason = "the publishing helpers are the other benchmarks'")]
 mod support;
 
+use metering::MeteredReads;
+
 use serde_json::Value;
 use share_core::ServiceConfig;
-use share_core::store::{DynamoStore, MeteredReads};
+use share_core::store::DynamoStore;
 use std::process::Command;
 use view_share::ViewCache;
 

@@ -7,7 +7,7 @@ use crate::support::TestApp;
 use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
 use share_core::domain::{DetailLevel, EventTime};
-use share_core::publish_request::{PublishRequest, PublishRequestError};
+use share_core::http::publish_request::{PublishRequest, PublishRequestError};
 
 const APPOINTMENTS_BOOKED: &str = include_str!("fixtures/athena/appointments_booked.json");
 

@@ -7,7 +7,7 @@ use lambda_http::{Body, Request, Response};
 use local_api::event::ApiGatewayEvent;
 use serde_json::{Value, json};
 use share_core::ServiceConfig;
-use share_core::public_origin::PublicOrigin;
+use share_core::domain::PublicOrigin;
 use share_core::store::Store;
 use std::sync::{Arc, Mutex, OnceLock};
 use view_share::ViewCache;

@@ -9,8 +9,8 @@ use share_core::domain::SourceIdSecret;
 use share_core::domain::{
     DetailLevel, EventTime, Generation, GroupId, ShareId, ShareRecord, SharedEvent, SharingPolicy, ShowAs, UserId,
 };
-use share_core::identity::Caller;
-use share_core::publish_request::{PublishRequest, PublishRequestError};
+use share_core::http::publish_request::{PublishRequest, PublishRequestError};
+use share_core::service::Caller;
 use share_core::service::{Publisher, Standing, publish_share};
 use share_core::snapshot;
 use share_core::store::{MemoryKey, MemoryStore, ShareReads};

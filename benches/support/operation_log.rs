@@ -1,6 +1,6 @@
-//! What each DynamoDB operation of a store costs: an SDK interceptor that asks for the consumed
-//! capacity of every read and write and logs it with the operation's time, so that a benchmark can
-//! say which operations a handler call's time and read units are made of.
+//! What each DynamoDB operation of a store costs: the benchmarks' one SDK interceptor, which asks for
+//! the consumed capacity of every read and write and logs it with the operation's time and response
+//! bytes, so that a benchmark can say which operations a handler call's time and units are made of.
 
 use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::interceptors::{
@@ -28,6 +28,7 @@ pub struct LoggedOperation {
     pub name: String,
     pub millis: f64,
     pub units: f64,
+    pub response_bytes: u64,
 }
 
 /// Every operation a store's client sends, with its time and capacity: what one handler call's
@@ -50,6 +51,16 @@ impl OperationLog {
 
     pub fn take(&self) -> Vec<LoggedOperation> {
         std::mem::take(&mut self.operations.lock().unwrap())
+    }
+
+    /// The capacity units of the operations logged since the last `take`, summed.
+    pub fn units(&self) -> f64 {
+        self.operations.lock().unwrap().iter().map(|operation| operation.units).sum()
+    }
+
+    /// The response bytes of the operations logged since the last `take`, summed.
+    pub fn response_bytes(&self) -> u64 {
+        self.operations.lock().unwrap().iter().map(|operation| operation.response_bytes).sum()
     }
 }
 
@@ -128,7 +139,9 @@ impl Intercept for Logging {
             _ => Vec::new(),
         };
         let units = capacity.into_iter().filter_map(ConsumedCapacity::capacity_units).sum();
-        self.0.operations.lock().unwrap().push(LoggedOperation { name, millis, units });
+        let response_bytes = context.response().and_then(|response| response.body().bytes()).map_or(0, <[u8]>::len);
+        let response_bytes = response_bytes as u64;
+        self.0.operations.lock().unwrap().push(LoggedOperation { name, millis, units, response_bytes });
         Ok(())
     }
 }

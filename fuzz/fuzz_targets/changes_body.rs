@@ -4,7 +4,7 @@
 #![no_main]
 
 use jiff::tz::TimeZone;
-use share_core::changes_request::{ChangesRequest, MAX_CHANGES};
+use share_core::http::changes_request::{ChangesRequest, MAX_CHANGES};
 
 libfuzzer_sys::fuzz_target!(|body: &[u8]| {
     let Ok(request) = ChangesRequest::parse(body) else { return };

@@ -2,7 +2,7 @@
 //! the rules that minimisation and storage rely on.
 
 use share_core::domain::{Description, DetailLevel, EventTime, GroupId, SourceIdSecret, UserId};
-use share_core::publish_request::PublishRequest;
+use share_core::http::publish_request::PublishRequest;
 use share_core::snapshot;
 use share_core::sources::minimize::{EventOrigin, RangeBounds, minimize};
 use share_core::sources::sanitize::sanitize_html;

@@ -1,7 +1,6 @@
 //! Settings read once per cold start from the environment that `template.yaml` sets.
 
-use crate::domain::{SecretKey, SourceIdSecret, UnlockCookieKey};
-use crate::public_origin::PublicOrigin;
+use crate::domain::{PublicOrigin, SecretKey, SourceIdSecret, UnlockCookieKey};
 use std::env;
 
 /// The API's delegated scope unless `REQUIRED_SCOPE` names another.

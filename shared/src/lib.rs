@@ -1,24 +1,19 @@
-//! The share service's library: validated domain types, the store port with its embedded and
-//! DynamoDB adapters, rendering of the recipients' page and feed, and the HTTP mapping that the
-//! Lambda functions (and the local runner) share.
+//! The share service's library for what does I/O or speaks HTTP: the store port with its embedded and
+//! DynamoDB adapters, the use cases over it (`service`), and the HTTP edge the Lambda functions (and
+//! the local runner) share. The pure code below them (domain, source readers, rendering) is the
+//! `share-calendar` crate, re-exported here under the same names.
 
-pub mod api_json;
-#[cfg(feature = "publish")]
-pub mod changes_request;
 pub mod config;
-pub mod domain;
 pub mod http;
-pub mod identity;
+pub mod lambda;
 pub mod logging;
-pub mod public_origin;
-#[cfg(feature = "publish")]
-pub mod publish_request;
-#[cfg(any(feature = "publish", feature = "view"))]
-pub mod render;
 pub mod service;
 pub mod snapshot;
-#[cfg(feature = "publish")]
-pub mod sources;
 pub mod store;
 
 pub use config::ServiceConfig;
+pub use share_calendar::domain;
+#[cfg(any(feature = "publish", feature = "view"))]
+pub use share_calendar::render;
+#[cfg(feature = "publish")]
+pub use share_calendar::sources;

@@ -459,10 +459,10 @@ mod midway {
 /// Past its memory budget a call keeps no more new snapshots in hand: it plans each further share
 /// again just before writing it (one more read of that share), and ends as a call within budget does.
 async fn a_call_past_its_memory_budget_plans_again_and_ends_the_same<S: Store + Clone + 'static>(inner: S) {
-    use share_core::changes_request::ChangesRequest;
     use share_core::domain::{GroupId, SharingPolicy, SourceIdSecret, UserId};
-    use share_core::identity::Caller;
-    use share_core::publish_request::PublishRequest;
+    use share_core::http::changes_request::ChangesRequest;
+    use share_core::http::publish_request::PublishRequest;
+    use share_core::service::Caller;
     use share_core::service::{ChangeLimits, Publisher, Standing, apply_changes, publish_share};
 
     let store = InstrumentedStore::new(inner);

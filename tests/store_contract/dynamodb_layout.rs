@@ -2,13 +2,17 @@
 //! accounting, and `Unavailable` (503) when the server is away.
 
 use super::fixtures::*;
+#[allow(dead_code, reason = "the benchmarks read more of the meter than this test")]
+#[path = "../../benches/support/metering.rs"]
+mod metering;
 use crate::support::dynamo_local;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
+use metering::MeteredReads;
 use share_core::domain::{Generation, GroupId, ShareId, SharingPolicy, UserId, UserPermission};
 use share_core::store::{
-    DynamoStore, LIST_PAGE_SIZE, MeteredReads, PolicyReads, PolicyWrites, Precondition, ShareCommit, ShareReads,
-    ShareWrites, StoreError, share_ttl,
+    DynamoStore, LIST_PAGE_SIZE, PolicyReads, PolicyWrites, Precondition, ShareCommit, ShareReads, ShareWrites,
+    StoreError, share_ttl,
 };
 use std::collections::HashMap;
 

@@ -11,7 +11,7 @@ use share_core::domain::{
     UserPermission,
 };
 use share_core::snapshot;
-use share_core::store::{LIST_PAGE_SIZE, Precondition, ShareCommit, SharePage, Store, StoreError, Superseded};
+use share_core::store::{LIST_PAGE_SIZE, Precondition, ShareCommit, ShareListPage, Store, StoreError, Superseded};
 
 crate::per_store!(
     store:
@@ -79,7 +79,7 @@ async fn republish_replaces_and_deletes_old_chunks<S: Store + StoredItems>(store
     assert_eq!(snapshot::decode(&published.chunks).unwrap(), new_events);
     assert_eq!(store.items_of(&new.id).await, item_names(&new), "old chunks must not be left behind");
     let listed = store.owner_shares(&new.group, &new.owner.user_id, None, LIST_PAGE_SIZE).await.unwrap();
-    assert_eq!(listed, SharePage { records: vec![new], next: None });
+    assert_eq!(listed, ShareListPage { records: vec![new], next: None });
 }
 
 async fn stale_generation_conflicts_and_changes_nothing<S: Store + StoredItems>(store: S) {

@@ -93,10 +93,15 @@ impl<S: ShareReads> ShareReads for InstrumentedStore<S> {
         owner: &UserId,
         after: Option<&ListCursor>,
         limit: usize,
-    ) -> StoreResult<SharePage> {
+    ) -> StoreResult<ShareListPage> {
         self.inner.owner_shares(group, owner, after, limit).await
     }
-    async fn group_shares(&self, group: &GroupId, after: Option<&ListCursor>, limit: usize) -> StoreResult<SharePage> {
+    async fn group_shares(
+        &self,
+        group: &GroupId,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> StoreResult<ShareListPage> {
         self.inner.group_shares(group, after, limit).await
     }
     async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {

@@ -5,15 +5,15 @@ use jiff::Timestamp;
 use lambda_http::http::{StatusCode, header};
 use lambda_http::{Body, Request, Response};
 use share_core::ServiceConfig;
-use share_core::api_json::{MySharingJson, ShareJson, ShareListJson};
-use share_core::changes_request::ChangesRequest;
+use share_core::http::changes_request::ChangesRequest;
+use share_core::http::publish_request::PublishRequest;
+use share_core::http::responses::{MySharingJson, ShareJson, ShareListJson};
 use share_core::http::{
     ApiError, authenticate, body_bytes, empty_response, json_response, list_cursor, path_parameter, public_base_url,
     respond_logged, route_key,
 };
-use share_core::identity::Caller;
-use share_core::publish_request::PublishRequest;
-use share_core::service::{self, IdempotencyClaim, Publisher};
+use share_core::lambda::RequiredSecret;
+use share_core::service::{self, Caller, IdempotencyClaim, Publisher};
 use share_core::store::{PolicyReads, ShareReads, ShareWrites};
 
 pub const ROUTES: &[&str] = &[
@@ -27,19 +27,9 @@ pub const ROUTES: &[&str] = &[
     "POST /me/changes",
 ];
 
-/// The function as Lambda runs it: logs as the environment says (Lambda's log level and format),
-/// one store per execution environment with its connection opened during init, then the
-/// invocations. `main` is only this, so the tests can run exactly what is deployed.
+/// The function as Lambda runs it (`share_core::lambda`): it keys source ids with its own secret.
 pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
-    share_core::logging::init_for_lambda();
-    // A deployed function keys source ids with its own secret, never the public development one.
-    let secret = share_core::config::source_id_secret_from_env()
-        .inspect_err(|error| tracing::error!(%error, "the function cannot start"))?;
-    let config = ServiceConfig { source_id_secret: secret, ..ServiceConfig::from_env() };
-    let store = share_core::store::DynamoStore::from_env(&config.table_name).await?;
-    store.warm_up().await;
-    let handler = |request| async { Ok::<_, lambda_http::Error>(handle(&store, &config, request).await) };
-    lambda_http::run(lambda_http::service_fn(handler)).await
+    share_core::lambda::run_in_lambda(&[RequiredSecret::SourceIdKey], async {}, handle).await
 }
 
 pub async fn handle<S>(store: &S, config: &ServiceConfig, request: Request) -> Response<Body>

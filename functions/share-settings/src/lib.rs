@@ -5,10 +5,11 @@ use jiff::Timestamp;
 use lambda_http::http::StatusCode;
 use lambda_http::{Body, Request, Response};
 use share_core::ServiceConfig;
-use share_core::api_json::{PolicyBody, ShareListJson, UserBody, UserListJson};
 use share_core::domain::UserId;
+use share_core::http::responses::{ShareListJson, UserListJson};
+use share_core::http::settings_request::{parse_policy, parse_user};
 use share_core::http::{
-    ApiError, authenticate, json_body, json_response, list_cursor, path_parameter, public_base_url, respond_logged,
+    ApiError, authenticate, body_bytes, json_response, list_cursor, path_parameter, public_base_url, respond_logged,
     route_key,
 };
 use share_core::service;
@@ -17,16 +18,9 @@ use share_core::store::{PolicyReads, PolicyWrites, ShareReads};
 pub const ROUTES: &[&str] =
     &["GET /settings", "PUT /settings", "GET /settings/users", "PUT /settings/users/{userId}", "GET /admin/shares"];
 
-/// The function as Lambda runs it: logs as the environment says (Lambda's log level and format),
-/// one store per execution environment with its connection opened during init, then the
-/// invocations. `main` is only this, so the tests can run exactly what is deployed.
+/// The function as Lambda runs it (`share_core::lambda`).
 pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
-    share_core::logging::init_for_lambda();
-    let config = ServiceConfig::from_env();
-    let store = share_core::store::DynamoStore::from_env(&config.table_name).await?;
-    store.warm_up().await;
-    let handler = |request| async { Ok::<_, lambda_http::Error>(handle(&store, &config, request).await) };
-    lambda_http::run(lambda_http::service_fn(handler)).await
+    share_core::lambda::run_in_lambda(&[], async {}, handle).await
 }
 
 pub async fn handle<S>(store: &S, config: &ServiceConfig, request: Request) -> Response<Body>
@@ -46,30 +40,31 @@ where
         return Err(ApiError::NotFound);
     }
     standing.require_admin()?;
-    let group = &caller.group;
     match route {
         "GET /settings" => Ok(json_response(StatusCode::OK, &standing.policy)),
         "PUT /settings" => {
-            let policy = json_body::<PolicyBody>(request)?.into_policy().map_err(ApiError::invalid)?;
-            store.put_policy(group, &policy).await?;
-            tracing::info!(group = %group, "sharing policy changed");
+            let policy = parse_policy(body_bytes(request)?)?;
+            service::set_policy(store, &caller, &standing, &policy).await?;
             Ok(json_response(StatusCode::OK, &policy))
         }
-        "GET /settings/users" => Ok(json_response(StatusCode::OK, &UserListJson { users: store.users(group).await? })),
+        "GET /settings/users" => {
+            let users = service::group_users(store, &caller, &standing).await?;
+            Ok(json_response(StatusCode::OK, &UserListJson { users }))
+        }
         "PUT /settings/users/{userId}" => {
             let raw_id = path_parameter(request, "userId").unwrap_or_default();
             let user_id = UserId::parse(&raw_id).map_err(|message| {
                 ApiError::invalid(share_core::domain::ValidationErrors::single("/userId", message))
             })?;
-            let user = json_body::<UserBody>(request)?.into_permission(user_id).map_err(ApiError::invalid)?;
-            store.put_user(group, &user).await?;
-            tracing::info!(group = %group, "user permission changed");
+            let user = parse_user(body_bytes(request)?, user_id)?;
+            service::set_user_permission(store, &caller, &standing, &user).await?;
             Ok(json_response(StatusCode::OK, &user))
         }
         "GET /admin/shares" => {
             let after = list_cursor(request)?;
             let listing =
-                service::group_shares_for_admin(store, group, &standing, after.as_ref(), Timestamp::now()).await?;
+                service::group_shares_for_admin(store, &caller.group, &standing, after.as_ref(), Timestamp::now())
+                    .await?;
             let base_url = public_base_url(request, config.public_base_url.as_ref());
             Ok(json_response(StatusCode::OK, &ShareListJson::new(&listing, &base_url)))
         }

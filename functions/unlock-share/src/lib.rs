@@ -4,13 +4,15 @@
 
 use jiff::Timestamp;
 use lambda_http::http::{StatusCode, header};
-use lambda_http::{Body, Request, RequestExt, Response};
+use lambda_http::{Body, Request, Response};
 use share_core::ServiceConfig;
 use share_core::domain::{LockoutRule, ShareId, unlock_set_cookie};
+use share_core::http::page::{self, HTML, error_page_for, error_page_response, with_security_headers};
 use share_core::http::{ApiError, body_bytes, log_response, path_parameter, route_key};
+use share_core::lambda::RequiredSecret;
 use share_core::render::locale::Language;
-use share_core::render::{self, ErrorPage, Framing, UnlockNotice, with_security_headers};
-use share_core::service::{self, ServiceError, UnlockOutcome};
+use share_core::render::{self, ErrorPage, Framing, UnlockNotice};
+use share_core::service::{self, UnlockOutcome};
 use share_core::store::{LockoutCounts, PolicyReads, ShareReads};
 
 pub const ROUTES: &[&str] = &["POST /s/{id}/unlock"];
@@ -20,18 +22,13 @@ pub const MAX_FORM_BYTES: usize = 4096;
 
 const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 
-/// The function as Lambda runs it: refuses to start without its cookie key, one store per
-/// execution environment, then the invocations. `main` is only this.
+/// The function as Lambda runs it (`share_core::lambda`): it signs cookies with its own key.
 pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
-    share_core::logging::init_for_lambda();
-    let cookie_key = share_core::config::unlock_cookie_key_from_env()
-        .inspect_err(|error| tracing::error!(%error, "the function cannot start"))?;
-    let config = ServiceConfig { unlock_cookie_key: cookie_key, ..ServiceConfig::from_env() };
-    let store = share_core::store::DynamoStore::from_env(&config.table_name).await?;
-    store.warm_up().await;
     let rule = LockoutRule::default();
-    let handler = |request| async { Ok::<_, lambda_http::Error>(handle(&store, &config, rule, request).await) };
-    lambda_http::run(lambda_http::service_fn(handler)).await
+    share_core::lambda::run_in_lambda(&[RequiredSecret::UnlockCookieKey], async {}, move |store, config, request| {
+        handle(store, config, rule, request)
+    })
+    .await
 }
 
 /// `rule` is the lockout's (the tests shorten its window).
@@ -59,9 +56,8 @@ where
 {
     // The language the form was in: the recipient's pick (the form's address keeps it), else the
     // browser's; the page after it keeps the pick.
-    let picked = request.query_string_parameters().first("lang").and_then(Language::parse);
-    let browser = request.headers().get(header::ACCEPT_LANGUAGE).and_then(|v| v.to_str().ok());
-    let language = picked.or_else(|| browser.and_then(Language::from_accept_language)).unwrap_or(Language::DEFAULT);
+    let picked = page::picked_language(request).and_then(Language::parse);
+    let language = page::answer_language(request);
     let page_response = |page| page_response(page, language);
     if route_key(request) != Some(ROUTES[0]) {
         return Ok(page_response(ErrorPage::NotFound));
@@ -73,12 +69,7 @@ where
     let now = Timestamp::now();
     let outcome = match service::unlock_share(store, &config.unlock_cookie_key, rule, &id, &password, now).await {
         Ok(outcome) => outcome,
-        Err(ServiceError::Expired) => return Ok(page_response(ErrorPage::Expired)),
-        Err(ServiceError::Store(cause)) => {
-            tracing::error!(error = %cause, "share could not be unlocked");
-            return Ok(page_response(ErrorPage::Unavailable));
-        }
-        Err(_) => return Ok(page_response(ErrorPage::NotFound)),
+        Err(error) => return Ok(page_response(error_page_for(&error))),
     };
     let form = FormLanguage { language, picked };
     let location = match picked {
@@ -151,15 +142,15 @@ fn form_response(
     notice: UnlockNotice,
     form: FormLanguage,
 ) -> Result<Response<Body>, lambda_http::http::Error> {
-    locked_builder(status)
-        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
-        .body(Body::Text(render::unlock_page(id, false, Some(notice), form.language, form.picked)))
+    locked_builder(status).header(header::CONTENT_TYPE, HTML).body(Body::Text(render::unlock_page(
+        id,
+        false,
+        Some(notice),
+        form.language,
+        form.picked,
+    )))
 }
 
 fn page_response(page: ErrorPage, language: Language) -> Response<Body> {
-    let mut builder = locked_builder(page.status()).header(header::CONTENT_TYPE, "text/html; charset=utf-8");
-    if page == ErrorPage::Unavailable {
-        builder = builder.header(header::RETRY_AFTER, "2");
-    }
-    builder.body(Body::Text(render::error_page(page, language))).expect("valid response")
+    error_page_response(locked_builder(StatusCode::OK), page, language)
 }

@@ -123,24 +123,12 @@ impl<K: Eq + Hash + Clone, V: Clone> BoundedCache<K, V> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use share_core::domain::{EventTime, ShowAs};
+    use share_core::domain::EventTime;
+    use share_core::render::fixtures;
 
     fn busy_events(count: usize) -> Vec<SharedEvent> {
         let at = EventTime::At(jiff::Timestamp::UNIX_EPOCH);
-        let event = SharedEvent {
-            uid: "u".into(),
-            start: at,
-            end: at,
-            show_as: ShowAs::Busy,
-            title: None,
-            location: None,
-            description: None,
-            resource: None,
-            status: None,
-            color: None,
-            source: None,
-        };
-        vec![event; count]
+        vec![fixtures::event("u", at, at); count]
     }
 
     #[test]

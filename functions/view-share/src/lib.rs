@@ -13,10 +13,12 @@ use lambda_http::http::{HeaderMap, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 use sha2::{Digest, Sha256};
 use share_core::ServiceConfig;
-use share_core::domain::{DisplaySettings, ShareId, ShareRecord, SharedEvent, UnlockCookieKey, unlock_cookie_in};
+use share_core::domain::{DisplaySettings, ShareId, ShareRecord, SharedEvent, unlock_cookie_in};
+use share_core::http::page::{self, HTML, error_page_for, error_page_response, with_security_headers};
 use share_core::http::{log_response, path_parameter, public_base_url, route_key};
+use share_core::lambda::RequiredSecret;
 use share_core::render::locale::Language;
-use share_core::render::{self, ErrorPage, Framing, PageQuery, with_security_headers};
+use share_core::render::{self, ErrorPage, Framing, PageQuery};
 use share_core::service::{self, ServiceError};
 use share_core::store::{PolicyReads, ShareReads};
 use std::sync::Arc;
@@ -37,26 +39,37 @@ const CACHE_CONTROL: &str = "public, max-age=30, s-maxage=30";
 /// A password share's every response is for one reader: no shared cache may keep or reuse it.
 const LOCKED_CACHE_CONTROL: &str = "private, no-store";
 
+/// A share as a recipient is shown it: its record, its events (shared with the cache) and its
+/// group's display settings.
+#[derive(Clone)]
+pub(crate) struct ShownShare {
+    record: ShareRecord,
+    events: Arc<[SharedEvent]>,
+    display: DisplaySettings,
+}
+
+/// What every step of answering one request reads beside the share.
+struct Viewing<'a> {
+    cache: &'a ViewCache,
+    config: &'a ServiceConfig,
+    request: &'a Request,
+    now: Timestamp,
+}
+
 enum Representation {
     /// The query, and the origin the page's subscribe links are built on.
     Page(PageQuery, String),
     Feed,
 }
 
-/// The function as Lambda runs it: logs as the environment says (Lambda's log level and format),
-/// one store and one cache per execution environment, the connection opened and the view rehearsed
-/// during init, then the invocations. `main` is only this, so the tests can run exactly what is deployed.
+/// The function as Lambda runs it (`share_core::lambda`): it checks cookies with its own key, rehearses
+/// a view during init, and keeps one cache per execution environment.
 pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
-    share_core::logging::init_for_lambda();
-    // A deployed function checks unlock cookies with its own key, never the public development one.
-    let cookie_key = share_core::config::unlock_cookie_key_from_env()
-        .inspect_err(|error| tracing::error!(%error, "the function cannot start"))?;
-    let config = ServiceConfig { unlock_cookie_key: cookie_key, ..ServiceConfig::from_env() };
-    let store = share_core::store::DynamoStore::from_env(&config.table_name).await?;
-    tokio::join!(store.warm_up(), rehearse());
-    let cache = ViewCache::new();
-    let handler = |request| async { Ok::<_, lambda_http::Error>(handle_at(&store, &cache, &config, request).await) };
-    lambda_http::run(lambda_http::service_fn(handler)).await
+    let cache: &'static ViewCache = Box::leak(Box::new(ViewCache::new()));
+    share_core::lambda::run_in_lambda(&[RequiredSecret::UnlockCookieKey], rehearse(), move |store, config, request| {
+        handle_at(store, cache, config, request)
+    })
+    .await
 }
 
 /// Serves on the request's own (well-formed) host, as without a configured `PUBLIC_BASE_URL`, with
@@ -94,21 +107,16 @@ async fn serve<S: ShareReads + PolicyReads>(
         Ok(view) => view,
         Err((page, language)) => return error_response(page, language),
     };
-    let now = Timestamp::now();
-    let read = share_and_snapshot(store, cache, &view.id, now).await;
-    respond(view, read, cache, config, request, now)
+    let viewing = Viewing { cache, config, request, now: Timestamp::now() };
+    let read = share_and_snapshot(store, cache, &view.id, viewing.now).await;
+    respond(&viewing, view, read)
 }
 
 /// Answers `request` with a share already in hand: the init rehearsal's, which so walks every step
 /// of a view but the store's read.
-fn serve_share(
-    cache: &ViewCache,
-    config: &ServiceConfig,
-    request: &Request,
-    share: (ShareRecord, Arc<[SharedEvent]>, DisplaySettings),
-) -> Response<Body> {
+fn serve_share(cache: &ViewCache, config: &ServiceConfig, request: &Request, share: ShownShare) -> Response<Body> {
     match ViewRequest::of(config, request) {
-        Ok(view) => respond(view, Ok(share), cache, config, request, Timestamp::now()),
+        Ok(view) => respond(&Viewing { cache, config, request, now: Timestamp::now() }, view, Ok(share)),
         Err((page, language)) => error_response(page, language),
     }
 }
@@ -125,13 +133,8 @@ struct ViewRequest {
 impl ViewRequest {
     /// The error page to answer instead, in its language, when the request names nothing to view.
     fn of(config: &ServiceConfig, request: &Request) -> Result<Self, (ErrorPage, Language)> {
-        let accept_language = accept_language(request);
-        let error_language = Language::requested(
-            // The last `lang=`, as the page's own query parsing takes it.
-            request.query_string_parameters_ref().and_then(|query| query.all("lang")?.last().copied()),
-            accept_language.as_deref(),
-        )
-        .unwrap_or(Language::DEFAULT);
+        let accept_language = page::accept_language(request);
+        let error_language = page::answer_language(request);
         let refuse = |page| Err((page, error_language));
         let accepted = encoding::Accepted::from_headers(request.headers());
         if accepted.preferred().is_none() {
@@ -154,60 +157,53 @@ impl ViewRequest {
     }
 }
 
-fn respond(
-    view: ViewRequest,
-    read: Result<(ShareRecord, Arc<[SharedEvent]>, DisplaySettings), ServiceError>,
-    cache: &ViewCache,
-    config: &ServiceConfig,
-    request: &Request,
-    now: Timestamp,
-) -> Response<Body> {
+fn respond(viewing: &Viewing<'_>, view: ViewRequest, read: Result<ShownShare, ServiceError>) -> Response<Body> {
     let ViewRequest { representation, accepted, error_language, .. } = view;
-    let error_response = |page| error_response(page, error_language);
-    let (record, events, display) = match read {
-        Ok(read) => read,
-        Err(error) => return error_response(error_page_for(&error)),
+    let share = match read {
+        Ok(share) => share,
+        Err(error) => return error_response(error_page_for(&error), error_language),
     };
-    let preferred = accepted.preferred().expect("checked before the read");
-    let locked = record.lock.is_some();
-    let cookie_key = &config.unlock_cookie_key;
-    if let Some(refusal) = refusal_of_locked(&record, &representation, request, cookie_key, now, error_language) {
+    let record = &share.record;
+    if let Some(refusal) = refusal_of_locked(viewing, record, &representation, error_language) {
         return refusal;
     }
-    let etag = entity_tag(&record, &display, &representation, now);
-    if if_none_match(request.headers(), &preferred.entity_tag(&etag)) {
+    let preferred = accepted.preferred().expect("checked before the read");
+    let etag = entity_tag(record, &share.display, &representation, viewing.now);
+    if if_none_match(viewing.request.headers(), &preferred.entity_tag(&etag)) {
         let builder = Response::builder().status(StatusCode::NOT_MODIFIED);
-        return with_view_headers(builder, &record, &representation, &preferred.entity_tag(&etag), locked)
+        return with_view_headers(builder, record, &representation, &preferred.entity_tag(&etag))
             .body(Body::Empty)
             .expect("valid response");
     }
-    let body = match cache.body(&etag) {
-        Some(body) => body,
-        None => {
-            let body: Arc<str> = match &representation {
-                Representation::Page(query, origin) => {
-                    render::share_page(&record, &events, &display, query, origin, now)
-                }
-                Representation::Feed => render::calendar_feed(&record, &events),
-            }
-            .into();
-            cache.keep_body(&etag, Arc::clone(&body));
-            body
-        }
-    };
+    let body = rendered_body(viewing, &share, &representation, &etag);
     let content_type = match representation {
-        Representation::Page(..) => "text/html; charset=utf-8",
+        Representation::Page(..) => HTML,
         Representation::Feed => "text/calendar; charset=utf-8",
     };
-    let Some((coding, sent)) = encoding::fitting_body(cache, &etag, &body, &accepted) else {
-        return error_response(ErrorPage::TooLarge);
+    let Some((coding, sent)) = encoding::fitting_body(viewing.cache, &etag, &body, &accepted) else {
+        return error_response(ErrorPage::TooLarge, error_language);
     };
     let builder = Response::builder().status(StatusCode::OK).header(header::CONTENT_TYPE, content_type);
-    let mut builder = with_view_headers(builder, &record, &representation, &coding.entity_tag(&etag), locked);
+    let mut builder = with_view_headers(builder, record, &representation, &coding.entity_tag(&etag));
     if let Some(content_encoding) = coding.content_encoding() {
         builder = builder.header(header::CONTENT_ENCODING, content_encoding);
     }
     builder.body(sent.into_lambda_body()).expect("valid response")
+}
+
+/// The page or feed, rendered once per variant (`etag`) by a warm instance.
+fn rendered_body(viewing: &Viewing<'_>, share: &ShownShare, representation: &Representation, etag: &str) -> Arc<str> {
+    if let Some(body) = viewing.cache.body(etag) {
+        return body;
+    }
+    let ShownShare { record, events, display } = share;
+    let body: Arc<str> = match representation {
+        Representation::Page(query, origin) => render::share_page(record, events, display, query, origin, viewing.now),
+        Representation::Feed => render::calendar_feed(record, events),
+    }
+    .into();
+    viewing.cache.keep_body(etag, Arc::clone(&body));
+    body
 }
 
 /// The share's record, read on every request (revoke, expiry and policy are decided fresh), and its
@@ -220,11 +216,11 @@ async fn share_and_snapshot<S: ShareReads + PolicyReads>(
     cache: &ViewCache,
     id: &ShareId,
     now: Timestamp,
-) -> Result<(ShareRecord, Arc<[SharedEvent]>, DisplaySettings), ServiceError> {
+) -> Result<ShownShare, ServiceError> {
     let share = service::share_for_recipient(store, id, now, !cache.holds_share(id)).await?;
     let display = share.display;
     if let Some(events) = cache.snapshot(id, &share.record.generation) {
-        return Ok((share.record, events, display));
+        return Ok(ShownShare { record: share.record, events, display });
     }
     let (record, chunks) = match share.chunks {
         Some(chunks) => (share.record, chunks),
@@ -235,24 +231,7 @@ async fn share_and_snapshot<S: ShareReads + PolicyReads>(
     };
     let events: Arc<[SharedEvent]> = service::snapshot_events(&chunks)?.into();
     cache.keep_snapshot(id, &record.generation, Arc::clone(&events));
-    Ok((record, events, display))
-}
-
-/// An expired share gets its own page (and 410); anything else a recipient may not see looks like a
-/// link to nothing.
-fn error_page_for(error: &ServiceError) -> ErrorPage {
-    match error {
-        ServiceError::Expired => ErrorPage::Expired,
-        ServiceError::NotFound | ServiceError::Denied(_) | ServiceError::Invalid(_) | ServiceError::Conflict(_) => {
-            ErrorPage::NotFound
-        }
-        ServiceError::Store(cause) => {
-            tracing::error!(error = %cause, "share could not be read");
-            ErrorPage::Unavailable
-        }
-        // Only a call that writes several shares stops midway; a recipient's read does not.
-        ServiceError::Midway { cause, .. } => error_page_for(cause),
-    }
+    Ok(ShownShare { record, events, display })
 }
 
 /// The variant a recipient sees depends on the snapshot, their query, and (for the page) today.
@@ -296,14 +275,14 @@ fn if_none_match(headers: &HeaderMap, etag: &str) -> bool {
 /// page takes a valid unlock cookie (401 and the form without one; embedded, only a link), the
 /// feed its key (404 without, as for a link to nothing).
 fn refusal_of_locked(
+    viewing: &Viewing<'_>,
     record: &ShareRecord,
     representation: &Representation,
-    request: &Request,
-    cookie_key: &UnlockCookieKey,
-    now: Timestamp,
     language: Language,
 ) -> Option<Response<Body>> {
     let lock = record.lock.as_ref()?;
+    let Viewing { request, now, .. } = *viewing;
+    let cookie_key = &viewing.config.unlock_cookie_key;
     match representation {
         Representation::Feed => {
             let query = request.query_string_parameters();
@@ -318,9 +297,7 @@ fn refusal_of_locked(
             }
             let language = query.lang.or(query.browser_language).unwrap_or(Language::DEFAULT);
             let page = render::unlock_page(&record.id, query.embed, None, language, query.lang);
-            let builder = Response::builder()
-                .status(StatusCode::UNAUTHORIZED)
-                .header(header::CONTENT_TYPE, "text/html; charset=utf-8");
+            let builder = Response::builder().status(StatusCode::UNAUTHORIZED).header(header::CONTENT_TYPE, HTML);
             Some(
                 with_locked_headers(with_security_headers(builder, framing_of(record, representation)), representation)
                     .body(Body::Text(page))
@@ -349,22 +326,14 @@ fn vary(representation: &Representation, locked: bool) -> &'static str {
     }
 }
 
-/// The page speaks the browser's language unless something before it decides.
-fn accept_language(request: &Request) -> Option<String> {
-    let values: Vec<&str> =
-        request.headers().get_all(header::ACCEPT_LANGUAGE).iter().filter_map(|v| v.to_str().ok()).collect();
-    (!values.is_empty()).then(|| values.join(","))
-}
-
 fn with_view_headers(
     builder: lambda_http::http::response::Builder,
     record: &ShareRecord,
     representation: &Representation,
     etag: &str,
-    locked: bool,
 ) -> lambda_http::http::response::Builder {
     let builder = with_security_headers(builder, framing_of(record, representation)).header(header::ETAG, etag);
-    if locked {
+    if record.lock.is_some() {
         with_locked_headers(builder, representation)
     } else {
         builder.header(header::CACHE_CONTROL, CACHE_CONTROL).header(header::VARY, vary(representation, false))
@@ -381,13 +350,10 @@ fn framing_of<'a>(record: &'a ShareRecord, representation: &Representation) -> F
 }
 
 fn error_response(page: ErrorPage, language: Language) -> Response<Body> {
-    let mut builder = with_security_headers(Response::builder().status(page.status()), Framing::Nobody)
-        .header(header::CONTENT_TYPE, "text/html; charset=utf-8")
-        .header(header::CACHE_CONTROL, "no-store");
-    match page {
-        ErrorPage::Unavailable => builder = builder.header(header::RETRY_AFTER, "2"),
-        ErrorPage::TooLarge => builder = builder.header(header::VARY, "Accept-Encoding"),
-        ErrorPage::NotFound | ErrorPage::Expired => {}
+    let mut builder =
+        with_security_headers(Response::builder(), Framing::Nobody).header(header::CACHE_CONTROL, "no-store");
+    if page == ErrorPage::TooLarge {
+        builder = builder.header(header::VARY, "Accept-Encoding");
     }
-    builder.body(Body::Text(render::error_page(page, language))).expect("valid response")
+    error_page_response(builder, page, language)
 }

@@ -4,7 +4,7 @@
 //! out: the DynamoDB warm-up beside it exercises that). The first real view then finds the code paged
 //! in, the heap grown and the time zone database read, and costs about what a warm one does.
 
-use crate::{ViewCache, serve_share};
+use crate::{ShownShare, ViewCache, serve_share};
 use jiff::{SignedDuration, Timestamp, ToSpan};
 use share_core::domain::{
     DateRange, DefaultView, Description, DetailLevel, DisplaySettings, EventTime, Generation, GroupId, LeftOut, Owner,
@@ -23,7 +23,7 @@ pub async fn rehearse() {
         return;
     };
     let cache = ViewCache::with_budgets(1_000, 1 << 20);
-    let id = share.0.id.clone();
+    let id = share.record.id.clone();
     for (route, path) in
         [("GET /s/{id}", format!("/s/{id}")), ("GET /s/{id}/calendar.ics", format!("/s/{id}/calendar.ics"))]
     {
@@ -39,7 +39,7 @@ pub async fn rehearse() {
 
 /// A month of full-detail events around today, as a view reads them: stored as a publish stores
 /// them, then decoded.
-fn sample_share() -> Option<(ShareRecord, Arc<[SharedEvent]>, DisplaySettings)> {
+fn sample_share() -> Option<ShownShare> {
     let now = Timestamp::now();
     let time_zone = ShareTimeZone::parse(ZONE).ok()?;
     let today = time_zone.zone().to_datetime(now).date();
@@ -88,7 +88,7 @@ fn sample_share() -> Option<(ShareRecord, Arc<[SharedEvent]>, DisplaySettings)> 
         rotated_from: None,
         lock: None,
     };
-    Some((record, events, DisplaySettings::NONE))
+    Some(ShownShare { record, events, display: DisplaySettings::NONE })
 }
 
 /// An API Gateway HTTP API (payload 2.0) event for `path`, as a browser's request arrives.
@@ -126,7 +126,7 @@ mod tests {
     async fn the_sample_share_serves_its_page_and_feed() {
         let share = sample_share().expect("sample share");
         let cache = ViewCache::with_budgets(1_000, 1 << 20);
-        let id = share.0.id.clone();
+        let id = share.record.id.clone();
         for (route, path) in
             [("GET /s/{id}", format!("/s/{id}")), ("GET /s/{id}/calendar.ics", format!("/s/{id}/calendar.ics"))]
         {

@@ -3,25 +3,58 @@
 //! switches as a re-publish does (one commit: old or new, never a mix); the call as a whole is not one
 //! transaction, so a failure midway says which shares already switched.
 
+use super::Caller;
 use super::publishing::{
     IdempotencyClaim, Publisher, check_feed_fits, following_rotations, index_of, write_and_commit,
 };
 use super::{Conflict, ServiceError, ServiceResult, snapshot_events};
-use crate::changes_request::ChangesRequest;
+use crate::domain::ValidationErrors;
 use crate::domain::{Generation, ShareId, ShareRecord, SharedEvent, SourceKey};
-use crate::identity::Caller;
 use crate::snapshot;
-use crate::sources::SourceEvent;
 use crate::sources::minimize::{EventOrigin, RangeBounds, minimize_changed};
+use crate::sources::{self, ReadContext, SourceEvent, SourceFormat};
 use crate::store::{
-    IDEMPOTENCY_KEEP, IdempotencyRecord, IdempotentOutcome, IndexWrite, Precondition, ShareCommit, ShareReads,
-    ShareWrites, StoreError, Superseded,
+    IDEMPOTENCY_KEEP, IdempotencyRecord, IdempotentOutcome, IndexWrite, ShareCommit, ShareReads, ShareWrites,
+    StoreError,
 };
 use futures_util::{StreamExt, stream};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use std::collections::{HashMap, HashSet};
+
+/// A `POST /me/changes` body as read (`http::changes_request` parses it).
+#[derive(Debug, Clone)]
+pub struct ChangesRequest {
+    pub format: SourceFormat,
+    /// As read with UTC for a zone (only athena's local times depend on the share's zone).
+    pub(crate) changed: Vec<SourceEvent>,
+    pub(crate) raw_changed: Option<Box<RawValue>>,
+    /// Each format's options from the body (athena's directory), read with UTC for a zone.
+    pub(crate) context: ReadContext,
+    pub removed: Vec<String>,
+}
+
+impl ChangesRequest {
+    /// Whether the call names no event at all.
+    pub fn is_empty(&self) -> bool {
+        self.changed.is_empty() && self.removed.is_empty()
+    }
+
+    /// The changed events with their times read for a share in `zone`: athena's times are local to a
+    /// department, whose zone defaults to the share's.
+    pub fn changed_in(&self, zone: &TimeZone) -> Vec<SourceEvent> {
+        match (&self.raw_changed, self.format) {
+            (Some(raw), SourceFormat::Athena) if zone != &TimeZone::UTC => {
+                let context = self.context.in_zone(zone.clone());
+                let mut errors = ValidationErrors::new();
+                sources::read_events(self.format, raw, "/changed", &context, &mut errors).unwrap_or_default()
+            }
+            _ => self.changed.clone(),
+        }
+    }
+}
 
 /// Shares read, or committed, at once.
 const CONCURRENT_SHARES: usize = 8;
@@ -299,14 +332,7 @@ fn rewrite(
     record.chunk_count = u32::try_from(chunks.len()).expect("few chunks");
     record.source_buckets = after.mask();
     let sources = IndexWrite::between(Some((&existing, Some(&before))), &record.id, &after);
-    let commit = ShareCommit {
-        first_chunk: chunks[0].clone(),
-        precondition: Precondition::Generation(existing.generation.clone()),
-        superseded: Some(Superseded::of(&existing)),
-        idempotency: None,
-        sources,
-        record,
-    };
+    let commit = ShareCommit::replacing(&existing, record, &chunks, sources);
     Rewrite { commit, chunks }
 }
 

@@ -2,25 +2,30 @@
 //! policy, which shares they may see or edit, what a recipient may be shown, and (with the
 //! `publish` feature) publishing itself.
 
+mod caller;
 #[cfg(feature = "publish")]
 mod changes;
 #[cfg(feature = "publish")]
 mod publishing;
+mod settings;
 mod unlocking;
 
+pub use caller::{Caller, MissingIdentity, MissingScope};
 #[cfg(feature = "publish")]
-pub use changes::{ChangeLimits, ChangesOutcome, UpdatedShare, apply_changes};
+pub use changes::{ChangeLimits, ChangesOutcome, ChangesRequest, UpdatedShare, apply_changes};
 #[cfg(feature = "publish")]
-pub use publishing::{IdempotencyClaim, Publisher, publish_share, replace_share, revoke_share, rotate_share};
+pub use publishing::{
+    IdempotencyClaim, PublishRequest, Publisher, publish_share, replace_share, revoke_share, rotate_share,
+};
+pub use settings::{group_users, set_policy, set_user_permission};
 pub use unlocking::{UnlockOutcome, unlock_share};
 
 use crate::domain::{
     DetailLevel, DisplaySettings, GroupId, ShareId, ShareRecord, ShareState, SharedEvent, SharingDecision,
     SharingDenial, SharingPolicy, UserPermission, ValidationErrors, sharing_decision,
 };
-use crate::identity::Caller;
 use crate::snapshot;
-use crate::store::{LIST_PAGE_SIZE, ListCursor, PolicyReads, PublishedShare, SharePage, ShareReads, StoreError};
+use crate::store::{LIST_PAGE_SIZE, ListCursor, PolicyReads, PublishedShare, ShareListPage, ShareReads, StoreError};
 use jiff::Timestamp;
 use std::collections::HashMap;
 
@@ -197,7 +202,7 @@ pub async fn group_shares_for_admin<S: ShareReads + PolicyReads>(
     now: Timestamp,
 ) -> ServiceResult<ShareListing> {
     standing.require_admin()?;
-    let SharePage { records, next } = store.group_shares(group, after, LIST_PAGE_SIZE).await?;
+    let ShareListPage { records, next } = store.group_shares(group, after, LIST_PAGE_SIZE).await?;
     let shares = with_owners_states(store, group, standing, records, now).await?;
     Ok(ShareListing { shares, next })
 }

@@ -1,22 +1,31 @@
 //! Publishing: validate, minimise and store a share's snapshot; replace it, move it to a new id,
 //! revoke it. Every write is chunks first, then one commit, so readers see old or new, never a mix.
 
+use super::Caller;
 use super::{Conflict, Denial, ServiceError, ServiceResult, Standing};
 use crate::domain::{
     Generation, LeftOut, Owner, PasswordChange, ShareId, ShareLock, ShareOptions, ShareRecord, SharedEvent,
     SharingDecision, SourceIdSecret, SourceIndex, ValidationErrors,
 };
-use crate::identity::Caller;
-use crate::publish_request::PublishRequest;
 use crate::render::feed_size::check_feed_size;
 use crate::snapshot;
 use crate::sources::minimize::{EventOrigin, RangeBounds, minimize};
+use crate::sources::{SourceEvent, SourceFormat};
 use crate::store::{
-    IDEMPOTENCY_KEEP, IdempotencyRecord, IdempotentOutcome, IndexWrite, Precondition, ShareCommit, ShareReads,
-    ShareWrites, StoreError, StoreResult, Superseded,
+    IDEMPOTENCY_KEEP, IdempotencyRecord, IdempotentOutcome, IndexWrite, ShareCommit, ShareReads, ShareWrites,
+    StoreError, StoreResult,
 };
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
+
+/// A publish or replace body as read (`http::publish_request` parses it).
+#[derive(Debug, Clone)]
+pub struct PublishRequest {
+    pub options: ShareOptions,
+    pub format: SourceFormat,
+    pub events: Vec<SourceEvent>,
+    pub password: PasswordChange,
+}
 
 impl Standing {
     pub fn require_sharing(&self) -> ServiceResult<()> {
@@ -218,14 +227,8 @@ pub async fn publish_share<S: ShareReads + ShareWrites>(
         outcome: IdempotentOutcome::Published(record.id.clone()),
         expires_at: now + IDEMPOTENCY_KEEP,
     });
-    let commit = ShareCommit {
-        record: record.clone(),
-        first_chunk: chunks[0].clone(),
-        precondition: Precondition::Absent,
-        superseded: None,
-        idempotency: idempotency_record,
-        sources: IndexWrite::between(None, &record.id, &publication.sources),
-    };
+    let sources = IndexWrite::between(None, &record.id, &publication.sources);
+    let commit = ShareCommit::new_share(record.clone(), &chunks, sources).with_idempotency(idempotency_record);
     match write_and_commit(store, commit, &chunks).await {
         Ok(()) => {
             tracing::info!(share = %record.id.log_ref(), events = record.event_count, left_out = record.left_out.total(), "share published");
@@ -270,14 +273,7 @@ pub async fn replace_share<S: ShareReads + ShareWrites>(
     // The id it was rotated from still forwards here until the revoke retires the marker.
     record.rotated_from = existing.rotated_from.clone();
     let sources = IndexWrite::between(Some((&existing, None)), &record.id, &publication.sources);
-    let commit = ShareCommit {
-        record: record.clone(),
-        first_chunk: chunks[0].clone(),
-        precondition: Precondition::Generation(existing.generation.clone()),
-        superseded: Some(Superseded::of(&existing)),
-        idempotency: None,
-        sources,
-    };
+    let commit = ShareCommit::replacing(&existing, record.clone(), &chunks, sources);
     write_and_commit(store, commit, &chunks).await?;
     tracing::info!(share = %record.id.log_ref(), events = record.event_count, "share replaced");
     sweep(store, &record.id, Some(&record.generation)).await;
@@ -314,14 +310,7 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
     // A new link is a new lock: cookies and the feed key of the old one open nothing.
     record.lock = existing.lock.as_ref().map(ShareLock::reissued);
     let sources = IndexWrite::between(Some((&existing, Some(&sources))), &record.id, &sources);
-    let commit = ShareCommit {
-        record: record.clone(),
-        first_chunk: published.chunks[0].clone(),
-        precondition: Precondition::Absent,
-        superseded: Some(Superseded::of(&existing)),
-        idempotency: None,
-        sources,
-    };
+    let commit = ShareCommit::moving(&existing, record.clone(), &published.chunks, sources);
     write_and_commit(store, commit, &published.chunks).await?;
     tracing::info!(share = %record.id.log_ref(), "share rotated");
     // The old id holds no snapshot now, only what failed writes left.

@@ -64,12 +64,12 @@ impl ListCursor {
 
 /// One page of a share list; `next` is where the following page starts, `None` on the last page.
 #[derive(Debug, Clone, PartialEq)]
-pub struct SharePage {
+pub struct ShareListPage {
     pub records: Vec<ShareRecord>,
     pub next: Option<ListCursor>,
 }
 
-impl SharePage {
+impl ShareListPage {
     /// The page of at most `limit` records from `candidates` (already in list order, starting after
     /// the requested position), given one more than the page was fetched to tell whether more follow.
     pub fn of(mut candidates: Vec<ShareRecord>, limit: usize) -> Self {

@@ -166,11 +166,16 @@ impl MemoryStore {
     }
 
     /// The page of the records `listed` keeps, in list order after `after`.
-    fn page_of(&self, listed: impl Fn(&ShareRecord) -> bool, after: Option<&ListCursor>, limit: usize) -> SharePage {
+    fn page_of(
+        &self,
+        listed: impl Fn(&ShareRecord) -> bool,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> ShareListPage {
         let tables = self.tables();
         let records = tables.records.values().map(|(r, _)| r).filter(|r| listed(r));
         let records = listing::newest_first(records.filter(|r| after.is_none_or(|a| a.precedes(r))).cloned().collect());
-        SharePage::of(records.into_iter().take(limit + 1).collect(), limit)
+        ShareListPage::of(records.into_iter().take(limit + 1).collect(), limit)
     }
 
     /// Every stored item with its bytes (chunks as stored, compressed), for tests that prove what
@@ -233,11 +238,16 @@ impl ShareReads for MemoryStore {
         owner: &UserId,
         after: Option<&ListCursor>,
         limit: usize,
-    ) -> StoreResult<SharePage> {
+    ) -> StoreResult<ShareListPage> {
         Ok(self.page_of(|r| &r.group == group && &r.owner.user_id == owner, after, limit))
     }
 
-    async fn group_shares(&self, group: &GroupId, after: Option<&ListCursor>, limit: usize) -> StoreResult<SharePage> {
+    async fn group_shares(
+        &self,
+        group: &GroupId,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> StoreResult<ShareListPage> {
         Ok(self.page_of(|r| &r.group == group, after, limit))
     }
 

@@ -20,8 +20,8 @@ use crate::domain::{
 use jiff::{SignedDuration, Timestamp};
 use std::future::Future;
 
-pub use dynamodb::{DynamoStore, MeteredReads, Patience};
-pub use listing::{LIST_PAGE_SIZE, ListCursor, SharePage};
+pub use dynamodb::{DynamoStore, Patience};
+pub use listing::{LIST_PAGE_SIZE, ListCursor, ShareListPage};
 pub use memory::{MemoryKey, MemoryStore};
 pub use source_index::IndexWrite;
 
@@ -129,6 +129,41 @@ pub struct ShareCommit {
     pub sources: IndexWrite,
 }
 
+impl ShareCommit {
+    /// A new share: it switches in only if nothing holds its id yet.
+    pub fn new_share(record: ShareRecord, chunks: &[Vec<u8>], sources: IndexWrite) -> Self {
+        Self::of(record, chunks, Precondition::Absent, None, sources)
+    }
+
+    /// A new snapshot of `existing` under its own id: it switches in only if `existing` is still the
+    /// stored generation.
+    pub fn replacing(existing: &ShareRecord, record: ShareRecord, chunks: &[Vec<u8>], sources: IndexWrite) -> Self {
+        let precondition = Precondition::Generation(existing.generation.clone());
+        Self::of(record, chunks, precondition, Some(Superseded::of(existing)), sources)
+    }
+
+    /// `existing` moved to a new id (a rotate): it switches in only if nothing holds the new id yet.
+    pub fn moving(existing: &ShareRecord, record: ShareRecord, chunks: &[Vec<u8>], sources: IndexWrite) -> Self {
+        Self::of(record, chunks, Precondition::Absent, Some(Superseded::of(existing)), sources)
+    }
+
+    /// The commit also records what an `Idempotency-Key` answered.
+    pub fn with_idempotency(self, idempotency: Option<IdempotencyRecord>) -> Self {
+        Self { idempotency, ..self }
+    }
+
+    fn of(
+        record: ShareRecord,
+        chunks: &[Vec<u8>],
+        precondition: Precondition,
+        superseded: Option<Superseded>,
+        sources: IndexWrite,
+    ) -> Self {
+        let first_chunk = chunks.first().expect("a snapshot has at least one chunk").clone();
+        Self { record, first_chunk, precondition, superseded, idempotency: None, sources }
+    }
+}
+
 pub trait ShareReads: Send + Sync {
     /// The record alone (owner routes).
     fn share(&self, id: &ShareId) -> impl Future<Output = StoreResult<Option<ShareRecord>>> + Send;
@@ -141,14 +176,14 @@ pub trait ShareReads: Send + Sync {
         owner: &UserId,
         after: Option<&ListCursor>,
         limit: usize,
-    ) -> impl Future<Output = StoreResult<SharePage>> + Send;
+    ) -> impl Future<Output = StoreResult<ShareListPage>> + Send;
     /// A page of at most `limit` of every share of the group, newest first, after `after`.
     fn group_shares(
         &self,
         group: &GroupId,
         after: Option<&ListCursor>,
         limit: usize,
-    ) -> impl Future<Output = StoreResult<SharePage>> + Send;
+    ) -> impl Future<Output = StoreResult<ShareListPage>> + Send;
     fn idempotency(&self, key_digest: &str) -> impl Future<Output = StoreResult<Option<IdempotencyRecord>>> + Send;
     /// The id a share rotated away from `id` now has, while the old id still forwards (strongly consistent).
     fn forwarded_to(&self, id: &ShareId) -> impl Future<Output = StoreResult<Option<ShareId>>> + Send;

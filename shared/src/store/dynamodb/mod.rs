@@ -8,12 +8,11 @@ mod errors;
 mod items;
 mod keys;
 mod lockout;
-mod metering;
 mod provision;
 mod writes;
 
 use super::{
-    IdempotencyRecord, ListCursor, PolicyReads, PolicyWrites, PublishedShare, SharePage, ShareReads, StoreError,
+    IdempotencyRecord, ListCursor, PolicyReads, PolicyWrites, PublishedShare, ShareListPage, ShareReads, StoreError,
     StoreResult,
 };
 use crate::domain::{GroupId, ShareId, ShareRecord, SharingPolicy, SourceKey, SourceTag, UserId, UserPermission};
@@ -30,8 +29,6 @@ use serde_dynamo::aws_sdk_dynamodb_1::to_attribute_value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 use std::time::Duration;
-
-pub use metering::MeteredReads;
 
 type Item = HashMap<String, AttributeValue>;
 
@@ -230,7 +227,7 @@ impl DynamoStore {
         query: QueryFluentBuilder,
         mut start: Option<Item>,
         limit: usize,
-    ) -> StoreResult<SharePage> {
+    ) -> StoreResult<ShareListPage> {
         let mut items = Vec::new();
         loop {
             let wanted = i32::try_from(limit + 1 - items.len()).unwrap_or(i32::MAX);
@@ -244,7 +241,7 @@ impl DynamoStore {
             items.extend(page.items.unwrap_or_default());
             start = page.last_evaluated_key;
             if start.is_none() || items.len() > limit {
-                return Ok(SharePage::of(items::share_records(items)?, limit));
+                return Ok(ShareListPage::of(items::share_records(items)?, limit));
             }
         }
     }
@@ -277,7 +274,7 @@ impl ShareReads for DynamoStore {
         owner: &UserId,
         after: Option<&ListCursor>,
         limit: usize,
-    ) -> StoreResult<SharePage> {
+    ) -> StoreResult<ShareListPage> {
         let query = self
             .share_index_query(keys::GSI1, group)
             .key_condition_expression("#gpk = :gpk AND begins_with(#gsk, :owner)")
@@ -293,7 +290,12 @@ impl ShareReads for DynamoStore {
         self.share_page(query, start, limit).await
     }
 
-    async fn group_shares(&self, group: &GroupId, after: Option<&ListCursor>, limit: usize) -> StoreResult<SharePage> {
+    async fn group_shares(
+        &self,
+        group: &GroupId,
+        after: Option<&ListCursor>,
+        limit: usize,
+    ) -> StoreResult<ShareListPage> {
         let query = self.share_index_query(keys::GSI2, group).key_condition_expression("#gpk = :gpk");
         let start = after.map(|cursor| {
             let mut key = keys::of(keys::share(cursor.id()), keys::RECORD_SK);

@@ -1,0 +1,42 @@
+//! What recipients get: the read-only page (askama templates in `templates/`), the iCalendar feed,
+//! the error pages, and the security headers they all carry. Publishing takes the feed writer and
+//! the feed's size check alone (`publish` feature), never the pages.
+
+mod content_lines;
+mod css_colors;
+#[cfg(feature = "view")]
+pub mod event_key;
+pub mod feed;
+pub mod feed_size;
+#[cfg(feature = "view")]
+mod framing;
+mod html_text;
+#[cfg(feature = "view")]
+pub mod locale;
+#[cfg(feature = "view")]
+pub mod page;
+#[cfg(feature = "view")]
+pub mod query;
+pub mod sent;
+#[cfg(feature = "view")]
+mod style;
+#[cfg(feature = "view")]
+mod timeline;
+#[cfg(feature = "view")]
+mod unlock_page;
+
+/// Sample shares and events for tests, here and in the crates above.
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
+
+#[cfg(feature = "view")]
+pub use event_key::EventKey;
+pub use feed::calendar_feed;
+#[cfg(feature = "view")]
+pub use framing::{Framing, content_security_policy};
+#[cfg(feature = "view")]
+pub use page::{ErrorPage, error_page, share_page};
+#[cfg(feature = "view")]
+pub use query::PageQuery;
+#[cfg(feature = "view")]
+pub use unlock_page::{UnlockNotice, unlock_page};

@@ -1,0 +1,130 @@
+//! What a JSON route reads of its request: the caller, the body, the list cursor, the route and its
+//! path parameters, and the origin links are built on.
+
+use super::ApiError;
+use crate::ServiceConfig;
+use crate::config::ClaimNames;
+use crate::domain::PublicOrigin;
+use crate::service::{Caller, MissingIdentity, Standing};
+use crate::store::{ListCursor, PolicyReads};
+use lambda_http::request::RequestContext;
+use lambda_http::{Body, Request, RequestExt};
+
+/// The largest request body taken: Lambda's 6 MB cap covers the whole event (headers, the body
+/// and its encoding), so a body near 6 MB would never reach the function.
+pub const MAX_BODY_BYTES: usize = 5_000_000;
+
+/// The caller (401 without a valid user and group claim, 403 without the API's delegated scope) and
+/// their standing in their group.
+pub async fn authenticate<S: PolicyReads>(
+    store: &S,
+    config: &ServiceConfig,
+    request: &Request,
+) -> Result<(Caller, Standing), ApiError> {
+    let caller = caller(request, &config.claims).map_err(|_| ApiError::Unauthorized)?;
+    caller.require_scope(&config.required_scope).map_err(|missing| ApiError::Forbidden(missing.to_string()))?;
+    let standing = Standing::load(store, &caller, &config.admin_role).await?;
+    Ok((caller, standing))
+}
+
+/// The caller, from the claims the JWT authorizer verified.
+pub fn caller(request: &Request, names: &ClaimNames) -> Result<Caller, MissingIdentity> {
+    let claims = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => {
+            context.authorizer.as_ref().and_then(|a| a.jwt.as_ref()).map(|jwt| &jwt.claims)
+        }
+        _ => None,
+    };
+    Caller::from_claims(claims.ok_or(MissingIdentity)?, names)
+}
+
+/// The request body's bytes, refusing anything over the limit.
+pub fn body_bytes(request: &Request) -> Result<&[u8], ApiError> {
+    let bytes: &[u8] = match request.body() {
+        Body::Empty => &[],
+        Body::Text(text) => text.as_bytes(),
+        Body::Binary(bytes) => bytes,
+        _ => &[],
+    };
+    if bytes.len() > MAX_BODY_BYTES {
+        return Err(ApiError::PayloadTooLarge);
+    }
+    Ok(bytes)
+}
+
+/// A body that is not JSON of the expected shape (400): where it went wrong, and what.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MalformedBody {
+    pub pointer: Option<String>,
+    pub message: String,
+}
+
+/// A JSON body as `T`: wrong JSON or types, or anything but white space after the document, are
+/// malformed, with the pointer where it went wrong.
+pub fn json_body<'a, T: serde::Deserialize<'a>>(body: &'a [u8]) -> Result<T, MalformedBody> {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let parsed: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
+        let pointer = Some(crate::domain::json_pointer(error.path())).filter(|p| !p.is_empty());
+        MalformedBody { pointer, message: error.inner().to_string() }
+    })?;
+    deserializer.end().map_err(|error| MalformedBody {
+        pointer: None,
+        message: format!("only white space may follow the JSON document ({error})"),
+    })?;
+    Ok(parsed)
+}
+
+/// The list position a `cursor` query parameter names (none: the first page); anything but one
+/// cursor this service issued is a 400.
+pub fn list_cursor(request: &Request) -> Result<Option<ListCursor>, ApiError> {
+    let query = request.query_string_parameters_ref();
+    let values = query.and_then(|q| q.all("cursor")).unwrap_or_default();
+    match values.as_slice() {
+        [] => Ok(None),
+        [raw] => ListCursor::parse(raw).map(Some).ok_or_else(bad_cursor),
+        _ => Err(bad_cursor()),
+    }
+}
+
+fn bad_cursor() -> ApiError {
+    ApiError::BadRequest {
+        detail: "cursor is not one this list returned as `next`; start again without it".into(),
+        pointer: None,
+    }
+}
+
+/// The route API Gateway matched, e.g. `GET /shares/{id}`.
+pub fn route_key(request: &Request) -> Option<&str> {
+    match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.route_key.as_deref(),
+        _ => None,
+    }
+}
+
+pub fn path_parameter(request: &Request, name: &str) -> Option<String> {
+    request.path_parameters_ref().and_then(|p| p.first(name)).map(str::to_owned)
+}
+
+/// The origin links are built on: the configured public URL, else the CDN's that the deployment
+/// hands over as the stage variable `publicBaseUrl` (see template.yaml), else the request's host if
+/// it is well-formed (API Gateway's domain name otherwise). `X-Forwarded-Host` is never used: any
+/// caller can set it.
+pub fn public_base_url(request: &Request, configured: Option<&PublicOrigin>) -> String {
+    if let Some(origin) = configured {
+        return origin.as_str().to_owned();
+    }
+    let stage_base = request.stage_variables_ref().and_then(|variables| variables.first("publicBaseUrl"));
+    if let Some(origin) = stage_base.and_then(|base| PublicOrigin::parse(base).ok()).filter(PublicOrigin::is_https) {
+        return origin.as_str().to_owned();
+    }
+    let header = |name: &str| request.headers().get(name).and_then(|v| v.to_str().ok());
+    let proto = header("x-forwarded-proto");
+    let domain_name = match request.request_context_ref() {
+        Some(RequestContext::ApiGatewayV2(context)) => context.domain_name.as_deref(),
+        _ => None,
+    };
+    header("host")
+        .and_then(|host| PublicOrigin::of_request(host, proto))
+        .or_else(|| domain_name.and_then(|host| PublicOrigin::of_request(host, proto)))
+        .map_or_else(|| "https://localhost".to_owned(), |origin| origin.as_str().to_owned())
+}
