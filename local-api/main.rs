@@ -4,6 +4,8 @@ use share_core::ServiceConfig;
 use share_core::store::{DynamoStore, MemoryStore, Store};
 use std::net::SocketAddr;
 use std::process::ExitCode;
+use tracing_subscriber::layer::SubscriberExt;
+use tracing_subscriber::util::SubscriberInitExt;
 
 /// Serves every route of the share service on one port, as API Gateway would.
 #[derive(Parser)]
@@ -57,8 +59,11 @@ async fn main() -> ExitCode {
         println!("{}", issue_token(&secret(), user, email.as_deref(), group, *admin, Some(&scope)));
         return ExitCode::SUCCESS;
     }
-    tracing_subscriber::fmt()
-        .with_env_filter(tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "info".into()))
+    // As the functions log: `RUST_LOG` names one level, and only our crates log below WARN.
+    let level = share_core::logging::level_of(std::env::var("RUST_LOG").ok().as_deref());
+    tracing_subscriber::registry()
+        .with(share_core::logging::log_filter(level))
+        .with(tracing_subscriber::fmt::layer())
         .init();
     let result = match (&cli.dynamodb_endpoint, &cli.table) {
         (Some(endpoint), Some(table)) => {

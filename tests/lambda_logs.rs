@@ -2,8 +2,9 @@
 //! function runs `run_in_lambda` (its whole `main`: the runtime's subscriber as Lambda's log
 //! controls set it, the store, `lambda_runtime` polling a Runtime API emulator) in a process of its
 //! own, against DynamoDB Local, and serves every kind of request. Its logs must hold no bearer
-//! token, no request or response body text, and no share id. At TRACE `lambda_runtime` logs each
-//! raw event (token, body and all), which is why the template allows at most DEBUG.
+//! token, no request or response body text (a Graph body's meeting link included, whatever crate
+//! reads it), and no share id. At TRACE `lambda_runtime` logs each raw event (token, body and all),
+//! which is why the template allows at most DEBUG.
 
 use crate::support::caller_events::{authenticated, on, recipient};
 use crate::support::dynamo_local::fresh_store;
@@ -240,7 +241,27 @@ async fn no_allowed_log_level_logs_a_token_a_body_or_a_share_id() {
         .query(&format!("key={feed_key}"));
     assert_eq!(view.invoke(feed).await.0, 200);
 
+    // A private Graph event with a Teams invitation in its body, published at availability: the body
+    // is read (and sanitised) on the way, and no line of any crate may quote it.
+    let graph_event = json!({
+        "id": "AAMkAGKakapo", "subject": "Kakapo private subject", "sensitivity": "private", "showAs": "busy",
+        "start": {"dateTime": "2026-12-05T09:00:00.0000000", "timeZone": "UTC"},
+        "end": {"dateTime": "2026-12-05T10:00:00.0000000", "timeZone": "UTC"},
+        "body": {"contentType": "html", "content": concat!(
+            "<html><body><p>Kakapo body text</p><div>Microsoft Teams meeting<br>",
+            "<a href=\"https://teams.microsoft.com/l/meetup-join/19%3ameeting_KakapoJoinToken%40thread.v2/0\">",
+            "Join the meeting now</a><br>Meeting ID: 271 828 182 84<br>Passcode: KakapoPass42</div></body></html>")},
+    });
+    let mut private = marked_share("availability");
+    private["detail"] = json!("availability");
+    private["format"] = json!("msgraph");
+    private["events"] = json!([graph_event]);
+    assert_eq!(publish.invoke(post().json_body(&private)).await.0, 201);
+
     let logs = [publish.logs().await, view.logs().await, settings.logs().await, unlock.logs().await].concat();
+    for marker in ["Kakapo", "KakapoJoinToken", "KakapoPass42", "271 828 182 84", "meetup-join"] {
+        assert!(!logs.contains(marker), "{marker} reached the logs at {level}; see {}", dir.display());
+    }
     assert!(logs.contains(r#""route":"POST /s/{id}/unlock""#), "no line for the unlock route:\n{logs}");
     for secret in [PASSWORD, "Capybara", locked_id.as_str(), feed_key.as_str(), "$argon2", "emulated-cookie-key"] {
         assert!(!logs.contains(secret), "{secret} reached the logs at {level}; see {}", dir.display());

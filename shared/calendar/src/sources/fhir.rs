@@ -243,14 +243,22 @@ fn read_actors(record: &mut RecordErrors<'_>, participants: Vec<Participant>) ->
     (named(resource), named(location))
 }
 
-/// The resource type an actor refers to: its `type` (a name or a StructureDefinition URL), else the
-/// type segment of a relative or absolute `reference` (`Practitioner/7`, `https://…/Location/1/_history/2`).
-/// `None` for a contained (`#p1`) or `urn:uuid:` reference: its type is not known, so it is never shown.
+/// The resource type an actor refers to. Its `reference` decides (the type segment of a relative or
+/// absolute reference: `Practitioner/7`, `https://…/Location/1/_history/2`); its `type` (a name or a
+/// StructureDefinition URL) counts only for an actor without one, and an actor whose two disagree is
+/// `None`: a Patient reference typed as a Practitioner must never be shown. `None` too for a contained
+/// (`#p1`) or `urn:uuid:` reference: its type is not known, so it is never shown.
 fn actor_type(actor: &Reference) -> Option<&str> {
-    if let Some(kind) = &actor.kind {
-        return kind.rsplit('/').next();
+    let declared = actor.kind.as_deref().map(|kind| kind.rsplit('/').next().unwrap_or(kind));
+    let Some(reference) = actor.reference.as_deref() else { return declared };
+    let referenced = referenced_type(reference)?;
+    match declared {
+        Some(declared) if declared != referenced => None,
+        _ => Some(referenced),
     }
-    let reference = actor.reference.as_deref()?;
+}
+
+fn referenced_type(reference: &str) -> Option<&str> {
     if reference.starts_with('#') || reference.starts_with("urn:") {
         return None;
     }

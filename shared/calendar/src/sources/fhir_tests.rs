@@ -140,6 +140,16 @@ fn only_practitioners_and_locations_are_read_from_the_participants() {
                 {{"actor":{{"reference":"Location/5"}}}}]"#
         )),
     ));
+    // A patient typed as a practitioner publishes nothing of the patient.
+    let typed_patient = read_fhir_ok(&format!(
+        "[{}]",
+        appointment(&format!(
+            r#""status":"booked",{TIMES},"participant":[
+                {{"actor":{{"reference":"Patient/p1","type":"Practitioner","display":"Wilhelmina Quist"}}}},
+                {{"actor":{{"reference":"Practitioner/3","display":"Dr. Real"}}}}]"#
+        )),
+    ));
+    assert_eq!(typed_patient[0].resource.as_deref(), Some("Dr. Real"));
     assert_eq!(events[0].resource.as_deref(), Some("Dr. Lee (Cardiology)"));
     assert_eq!(events[0].location.as_deref(), Some("Room 4"));
     assert_eq!(events[1].resource.as_deref(), Some("Dr. Typed"));
@@ -212,14 +222,18 @@ fn wrong_types_are_malformed_with_a_pointer_into_the_body() {
 }
 
 #[test]
-fn reference_types_are_read_from_the_type_or_the_reference() {
+fn the_reference_decides_what_an_actor_is_and_a_type_that_disagrees_drops_it() {
     let kind = |reference: Option<&str>, kind: Option<&str>| {
         let actor = Reference { reference: reference.map(Into::into), kind: kind.map(Into::into), display: None };
         actor_type(&actor).map(str::to_owned)
     };
     assert_eq!(kind(Some("Practitioner/1"), None).as_deref(), Some("Practitioner"));
     assert_eq!(kind(Some("https://x.org/fhir/Location/1/_history/3"), None).as_deref(), Some("Location"));
-    assert_eq!(kind(Some("Location/1"), Some("Patient")).as_deref(), Some("Patient"), "the type says");
+    assert_eq!(kind(Some("Location/1"), Some("Patient")), None, "they disagree");
+    assert_eq!(kind(Some("Patient/p1"), Some("Practitioner")), None, "they disagree");
+    assert_eq!(kind(Some("Practitioner/1"), Some("Practitioner")).as_deref(), Some("Practitioner"));
+    assert_eq!(kind(None, Some("http://hl7.org/fhir/StructureDefinition/Location")).as_deref(), Some("Location"));
+    assert_eq!(kind(Some("#p1"), Some("Practitioner")), None, "a contained reference's type is not known");
     assert_eq!(kind(Some("#p1"), None), None);
     assert_eq!(kind(Some("urn:uuid:1234"), None), None);
     assert_eq!(kind(Some("Practitioner"), None), None);
