@@ -2,5 +2,6 @@
 //! within the contract's limits, on every store.
 
 mod bodies;
+mod errors;
 mod requests;
 mod responses;

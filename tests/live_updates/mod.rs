@@ -218,6 +218,48 @@ async fn a_retry_with_the_same_key_answers_the_same(app: TestApp) {
     assert_eq!(app.record(&id).await.unwrap(), after_first);
 }
 
+/// A change that reaches more shares than one call rewrites goes on in rounds under its key, each
+/// share rewritten once; without a key it is refused before anything changes.
+async fn a_change_past_one_calls_work_goes_on_in_rounds(app: TestApp) {
+    let kim = app.member("kim", "contoso");
+    let mut shares = BTreeSet::new();
+    for n in 0..21 {
+        shares.insert(id_of(
+            &app.publish(&kim, &graph_share(&format!("Rota {n}"), "limited", vec![graph("a1", "One", 3)])).await,
+        ));
+    }
+    let before: Vec<_> = futures_util::future::join_all(shares.iter().map(|id| app.record(id))).await;
+    let body = json!({"format": "msgraph", "changed": [graph("a1", "Renamed", 3)]});
+    let unkeyed = push(&app, &kim, body.clone()).await;
+    assert_eq!(unkeyed.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", unkeyed.text());
+    assert_eq!(unkeyed.json()["errors"][0]["pointer"], "/");
+    assert!(unkeyed.json()["detail"].as_str().unwrap().contains("Idempotency-Key"), "{}", unkeyed.text());
+    let after: Vec<_> = futures_util::future::join_all(shares.iter().map(|id| app.record(id))).await;
+    assert_eq!(after, before, "nothing changed");
+
+    let keyed = || app.send(Method::POST, "/me/changes", &kim, Some(&body), &[("idempotency-key", "rounds")]);
+    let first = keyed().await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.text());
+    let (first, first_ids) = (first.json(), updated_ids(&first.json()));
+    assert_eq!((first_ids.len(), &first["more"], &first["changedMatched"]), (20, &json!(true), &json!(1)), "{first}");
+    let second = keyed().await.json();
+    let second_ids = updated_ids(&second);
+    assert_eq!(
+        (second_ids.len(), &second["more"], &second["changedMatched"]),
+        (1, &json!(false), &json!(1)),
+        "{second}"
+    );
+    assert!(first_ids.is_disjoint(&second_ids), "no share is rewritten twice for one change");
+    assert_eq!(first_ids.union(&second_ids).cloned().collect::<BTreeSet<_>>(), shares);
+    let settled: Vec<_> = futures_util::future::join_all(shares.iter().map(|id| app.record(id))).await;
+    assert_eq!(keyed().await.json(), second, "the call is over: its last answer again");
+    let again: Vec<_> = futures_util::future::join_all(shares.iter().map(|id| app.record(id))).await;
+    assert_eq!(again, settled, "nothing is written again");
+    for id in &shares {
+        assert!(feed(&app, id).await.contains("SUMMARY:Renamed"), "{id}");
+    }
+}
+
 async fn the_index_follows_put_rotate_revoke_and_expiry(app: TestApp) {
     let kim = app.member("kim", "contoso");
     let id = id_of(
@@ -444,6 +486,7 @@ per_store!(app:
     each_share_keeps_only_what_its_level_shows,
     events_leave_when_moved_out_cancelled_or_removed,
     a_retry_with_the_same_key_answers_the_same,
+    a_change_past_one_calls_work_goes_on_in_rounds,
     the_index_follows_put_rotate_revoke_and_expiry,
     recipients_see_the_change_on_their_next_view,
     bad_input_is_refused_and_changes_nothing,
@@ -490,7 +533,7 @@ async fn a_call_past_its_memory_budget_plans_again_and_ends_the_same<S: Store + 
     store.take_share_reads();
     let within = apply_changes(&store, &publisher, change("Held"), None, ChangeLimits::default(), now).await.unwrap();
     assert_eq!(store.take_share_reads().1, 3, "each share read once");
-    let past = ChangeLimits { held_bytes: 0 };
+    let past = ChangeLimits { held_bytes: 0, ..ChangeLimits::default() };
     let planned_again = apply_changes(&store, &publisher, change("Planned again"), None, past, now).await.unwrap();
     assert_eq!(store.take_share_reads().1, 6, "each share read again before it is written");
     assert_eq!(planned_again, within);
@@ -506,7 +549,62 @@ async fn a_call_past_its_memory_budget_plans_again_and_ends_the_same<S: Store + 
     }
 }
 
+/// A round takes shares in id order while their stored events fit the round's budget (a share
+/// larger than the whole budget goes alone), and the next round under the same key the rest.
+async fn a_round_takes_the_shares_whose_events_fit_its_budget<S: Store + Clone + 'static>(store: S) {
+    use share_core::domain::{GroupId, SharingPolicy, SourceIdSecret, UserId};
+    use share_core::http::changes_request::ChangesRequest;
+    use share_core::http::publish_request::PublishRequest;
+    use share_core::service::{
+        Caller, ChangeLimits, IdempotencyClaim, Publisher, Standing, apply_changes, publish_share,
+    };
+
+    let caller = Caller {
+        user_id: UserId::parse("kim").unwrap(),
+        email: None,
+        group: GroupId::parse("contoso").unwrap(),
+        roles: Vec::new(),
+        scopes: Vec::new(),
+    };
+    let standing = Standing { policy: SharingPolicy::default(), permission: None, is_admin: false };
+    let secret = SourceIdSecret::development();
+    let publisher = Publisher { caller: &caller, standing: &standing, secret: &secret };
+    let now = jiff::Timestamp::now();
+    let mut sizes = std::collections::BTreeMap::new();
+    for (title, events) in [("A", 2), ("B", 2), ("C", 2), ("D", 6)] {
+        let events = (0..events).map(|n| graph(if n == 0 { "x1" } else { "other" }, title, 3 + n)).collect();
+        let request = PublishRequest::parse(&serde_json::to_vec(&graph_share(title, "limited", events)).unwrap(), now);
+        let id = publish_share(&store, &publisher, request.unwrap(), None, now).await.unwrap().id;
+        sizes.insert(id, 0);
+    }
+    let body = serde_json::to_vec(&json!({"format": "msgraph", "changed": [graph("x1", "Renamed", 3)]})).unwrap();
+    let limits = ChangeLimits { events_per_round: 5, ..ChangeLimits::default() };
+    let mut rounds = Vec::new();
+    loop {
+        let claim = IdempotencyClaim::new(&caller, "budget", &body);
+        let request = ChangesRequest::parse(&body).unwrap();
+        let answer = apply_changes(&store, &publisher, request, Some(claim), limits, now).await.unwrap();
+        for share in &answer.shares_updated {
+            *sizes.get_mut(&share.id).unwrap() += 1;
+        }
+        rounds.push(answer.shares_updated.iter().map(|share| share.event_count).collect::<Vec<_>>());
+        if !answer.more {
+            break;
+        }
+    }
+    let events_per_round: Vec<u32> = rounds.iter().map(|round| round.iter().sum()).collect();
+    assert!(events_per_round.iter().all(|&events| events <= 5 || rounds.iter().any(|r| r == &[6])), "{rounds:?}");
+    assert!(rounds.len() >= 3, "2 + 2 fit one round, 2 + 6 do not: {rounds:?}");
+    assert!(sizes.values().all(|&rewrites| rewrites == 1), "each share rewritten exactly once: {sizes:?}");
+}
+
 mod budget {
-    crate::per_store!(store: a_call_past_its_memory_budget_plans_again_and_ends_the_same);
-    use super::a_call_past_its_memory_budget_plans_again_and_ends_the_same;
+    crate::per_store!(store:
+        a_call_past_its_memory_budget_plans_again_and_ends_the_same,
+        a_round_takes_the_shares_whose_events_fit_its_budget,
+    );
+    use super::{
+        a_call_past_its_memory_budget_plans_again_and_ends_the_same,
+        a_round_takes_the_shares_whose_events_fit_its_budget,
+    };
 }

@@ -14,7 +14,7 @@ mod response;
 pub mod responses;
 pub mod settings_request;
 
-pub use problem::{ApiError, PROBLEM_JSON};
+pub use problem::{ApiError, MAX_PROBLEM_BYTES, PROBLEM_JSON};
 pub use request::{
     MAX_BODY_BYTES, MalformedBody, authenticate, body_bytes, caller, json_body, list_cursor, path_parameter,
     public_base_url, route_key,

@@ -16,6 +16,9 @@ use serde::Serialize;
 
 pub const PROBLEM_JSON: &str = "application/problem+json";
 
+/// No problem+json answer is longer: whatever a request sent, its error stays small.
+pub const MAX_PROBLEM_BYTES: usize = 64 * 1024;
+
 /// Every way a JSON route can fail, mapped to a status and problem+json in `into_response`.
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
@@ -151,7 +154,7 @@ impl ApiError {
             ),
             _ => detail,
         };
-        let problem = Problem {
+        let mut problem = Problem {
             kind: "about:blank",
             title,
             status: status.as_u16(),
@@ -162,6 +165,14 @@ impl ApiError {
                 switched.iter().map(|(id, count)| UpdatedShareJson { id, event_count: *count }).collect()
             }),
         };
+        // Each error quotes little of what was sent, but a hundred of them in four-byte characters may
+        // still be long: list fewer, and say so, until the answer fits.
+        while !problem.errors.is_empty()
+            && serde_json::to_vec(&problem).map_or(0, |body| body.len()) > MAX_PROBLEM_BYTES
+        {
+            problem.errors = &problem.errors[..problem.errors.len() / 2];
+            problem.errors_truncated = true;
+        }
         let mut response = json_response(status, &problem);
         response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON));
         if status == StatusCode::SERVICE_UNAVAILABLE {
@@ -249,6 +260,23 @@ impl From<PublishRequestError> for ApiError {
 mod tests {
     use super::*;
     use lambda_http::Body;
+
+    #[test]
+    fn a_problem_lists_fewer_errors_rather_than_grow_past_64_kib() {
+        let mut errors = ValidationErrors::new();
+        for i in 0..150 {
+            errors.push(
+                format!("/events/{i}/{}", "\u{10348}".repeat(500)),
+                format!("bad \"{}\"", "\u{10348}".repeat(500)),
+            );
+        }
+        let response = ApiError::invalid(errors).into_response();
+        let Body::Binary(bytes) = response.body() else { panic!("json body") };
+        assert!(bytes.len() <= MAX_PROBLEM_BYTES, "{} bytes", bytes.len());
+        let problem: serde_json::Value = serde_json::from_slice(bytes).unwrap();
+        assert_eq!(problem["errorsTruncated"], true);
+        assert!(!problem["errors"].as_array().unwrap().is_empty());
+    }
 
     #[test]
     fn problems_carry_status_and_pointers() {

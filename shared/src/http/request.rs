@@ -5,6 +5,7 @@ use super::ApiError;
 use crate::ServiceConfig;
 use crate::config::ClaimNames;
 use crate::domain::PublicOrigin;
+use crate::domain::bounded_message;
 use crate::service::{Caller, MissingIdentity, Standing};
 use crate::store::{ListCursor, PolicyReads};
 use lambda_http::request::RequestContext;
@@ -65,7 +66,7 @@ pub fn json_body<'a, T: serde::Deserialize<'a>>(body: &'a [u8]) -> Result<T, Mal
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     let parsed: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
         let pointer = Some(crate::domain::json_pointer(error.path())).filter(|p| !p.is_empty());
-        MalformedBody { pointer, message: error.inner().to_string() }
+        MalformedBody { pointer, message: bounded_message(error.inner().to_string()) }
     })?;
     deserializer.end().map_err(|error| MalformedBody {
         pointer: None,

@@ -12,7 +12,7 @@ use crate::domain::ValidationErrors;
 use crate::domain::{Generation, ShareId, ShareRecord, SharedEvent, SourceKey};
 use crate::snapshot;
 use crate::sources::minimize::{EventOrigin, RangeBounds, minimize_changed};
-use crate::sources::{self, ReadContext, SourceEvent, SourceFormat};
+use crate::sources::{self, MAX_EVENTS, ReadContext, SourceEvent, SourceFormat};
 use crate::store::{
     IDEMPOTENCY_KEEP, IdempotencyRecord, IdempotentOutcome, IndexWrite, ShareCommit, ShareReads, ShareWrites,
     StoreError,
@@ -61,20 +61,29 @@ const CONCURRENT_SHARES: usize = 8;
 /// Attempts at one share that keeps changing under the update (each re-reads it).
 const SHARE_ATTEMPTS: usize = 3;
 
-/// How much of the planned snapshots a call holds at once.
+/// How much one call does: a round reads and rewrites a bounded number of shares and events, and
+/// holds a bounded number of bytes of planned snapshots.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ChangeLimits {
     /// Compressed bytes of new snapshots held between planning and writing; a share planned past
     /// this is planned again just before it is written, so a call's memory does not grow with the
     /// number of shares it rewrites (each is at most a few MiB: the feed cap).
     pub held_bytes: usize,
+    /// Shares one round plans (and so at most rewrites).
+    pub shares_per_round: usize,
+    /// Stored events of the shares one round plans, all of each share's counted.
+    pub events_per_round: usize,
 }
 
 impl Default for ChangeLimits {
     fn default() -> Self {
-        Self { held_bytes: 32 * 1024 * 1024 }
+        Self { held_bytes: 32 * 1024 * 1024, shares_per_round: 20, events_per_round: 50_000 }
     }
 }
+
+/// Why a call without a key is refused when it needs more than one round.
+pub const KEY_NEEDED: &str = "this change reaches more shares than one call rewrites: send it with an Idempotency-Key, \
+     then again with the same key while the answer says \"more\": true";
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -83,13 +92,37 @@ pub struct UpdatedShare {
     pub event_count: u32,
 }
 
-/// The answer to `POST /me/changes`, as the contract shapes it.
+/// The answer to `POST /me/changes`, as the contract shapes it: the shares this round switched, the
+/// events matched so far in all rounds, and whether a round is left (`more`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ChangesOutcome {
     pub shares_updated: Vec<UpdatedShare>,
     pub changed_matched: usize,
     pub removed_matched: usize,
+    #[serde(default)]
+    pub more: bool,
+}
+
+/// What a round of a call with a key keeps for its retries and for the next round: its answer, the
+/// last share it reached (shares are taken in id order) and the keys matched so far.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Round {
+    #[serde(flatten)]
+    answer: ChangesOutcome,
+    #[serde(default)]
+    after: Option<ShareId>,
+    #[serde(default)]
+    changed_keys: Vec<SourceKey>,
+    #[serde(default)]
+    removed_keys: Vec<SourceKey>,
+}
+
+/// Where a call with a key stands: answered in full, or at a round still to do.
+enum Progress {
+    Done(ChangesOutcome),
+    Next { round: u32, before: Round },
 }
 
 /// The request's events and ids as source keys of the caller's.
@@ -152,25 +185,35 @@ pub async fn apply_changes<S: ShareReads + ShareWrites>(
     now: Timestamp,
 ) -> ServiceResult<ChangesOutcome> {
     publisher.standing.require_sharing()?;
-    if let Some(claim) = &idempotency
-        && let Some(answer) = replay(store, claim).await?
-    {
-        return Ok(answer);
-    }
+    let (round, before) = match &idempotency {
+        Some(claim) => match progress(store, claim).await? {
+            Progress::Done(answer) => return Ok(answer),
+            Progress::Next { round, before } => (round, before),
+        },
+        None => (0, Round::default()),
+    };
     let caller = publisher.caller;
     let changes = KeyedChanges::new(request, publisher);
-    let candidates = match changes.request.is_empty() {
+    let mut candidates = match changes.request.is_empty() {
         true => Vec::new(),
         false => store.shares_holding(&caller.group, &caller.user_id, &changes.all_keys(), now).await?,
     };
-    // Every share is planned before any is written: a change one share cannot take (its feed would
-    // grow past what can be sent) changes none.
+    candidates.sort();
+    candidates.dedup();
+    candidates.retain(|id| before.after.as_ref().is_none_or(|after| id > after));
+    let (candidates, more) = this_round(store, candidates, limits).await?;
+    if more && idempotency.is_none() {
+        return Err(ServiceError::Invalid(ValidationErrors::single("/", KEY_NEEDED)));
+    }
+    let after = candidates.last().cloned().or(before.after.clone());
+    // Every share of the round is planned before any is written: a change one share cannot take
+    // (its feed would grow past what can be sent) changes none of them.
     let changes = &changes;
     let mut plans = stream::iter(candidates)
         .map(|id| async move { plan(store, caller, changes, &id, now).await })
         .buffer_unordered(CONCURRENT_SHARES);
-    let mut changed_matched: HashSet<SourceKey> = HashSet::new();
-    let mut removed_matched: HashSet<SourceKey> = HashSet::new();
+    let mut changed_matched: HashSet<SourceKey> = before.changed_keys.iter().copied().collect();
+    let mut removed_matched: HashSet<SourceKey> = before.removed_keys.iter().copied().collect();
     let (mut pending, mut held, mut switching) = (Vec::new(), 0usize, HashSet::new());
     while let Some(planned) = plans.next().await {
         let Some(plan) = planned? else { continue };
@@ -220,12 +263,47 @@ pub async fn apply_changes<S: ShareReads + ShareWrites>(
         shares_updated,
         changed_matched: changed_matched.len(),
         removed_matched: removed_matched.len(),
+        more,
     };
-    tracing::info!(shares = outcome.shares_updated.len(), "live update applied");
+    tracing::info!(shares = outcome.shares_updated.len(), round, more, "live update applied");
     match idempotency {
-        Some(claim) => remember(store, claim, outcome, now).await,
+        Some(claim) => {
+            let changed_keys = changed_matched.into_iter().collect();
+            let removed_keys = removed_matched.into_iter().collect();
+            let round_kept = Round { answer: outcome, after, changed_keys, removed_keys };
+            remember(store, &claim, round, round_kept, now).await
+        }
         None => Ok(outcome),
     }
+}
+
+/// The candidates (in id order) this round takes: as many as the limits allow, each counted with all
+/// its stored events as its record says; and whether any are left for another round.
+async fn this_round<S: ShareReads>(
+    store: &S,
+    candidates: Vec<ShareId>,
+    limits: ChangeLimits,
+) -> ServiceResult<(Vec<ShareId>, bool)> {
+    // A round of so few shares that even full ones fit needs no count of their events.
+    if candidates.len() <= limits.shares_per_round && candidates.len() * MAX_EVENTS <= limits.events_per_round {
+        return Ok((candidates, false));
+    }
+    let mut records = stream::iter(candidates.iter().cloned())
+        .map(|id| async move { store.share(&id).await })
+        .buffered(CONCURRENT_SHARES);
+    let (mut taken, mut events) = (0usize, 0usize);
+    while let Some(record) = records.next().await {
+        // A share rotated since the index was read is planned under its new id, if the index holds it.
+        let count = record?.map_or(0, |record| record.event_count as usize);
+        if taken == limits.shares_per_round || (taken > 0 && events + count > limits.events_per_round) {
+            break;
+        }
+        taken += 1;
+        events += count;
+    }
+    drop(records);
+    let more = taken < candidates.len();
+    Ok((candidates.into_iter().take(taken).collect(), more))
 }
 
 /// Commits a share's new snapshot; if the share changed since it was read, reads and plans it again
@@ -336,42 +414,66 @@ fn rewrite(
     Rewrite { commit, chunks }
 }
 
-/// The answer a call with the same key gave, if it completed.
-async fn replay<S: ShareReads>(store: &S, claim: &IdempotencyClaim) -> ServiceResult<Option<ChangesOutcome>> {
-    let Some(previous) = store.idempotency(&claim.key_digest).await? else { return Ok(None) };
-    match previous.outcome {
-        IdempotentOutcome::Changed(answer) if previous.body_digest == claim.body_digest => {
-            let answer = serde_json::from_str(&answer)
-                .map_err(|_| ServiceError::Store(StoreError::Inconsistent("idempotent answer unreadable".into())))?;
-            Ok(Some(answer))
-        }
-        _ => Err(ServiceError::Conflict(Conflict::KeyReusedWithOtherBody)),
+/// The idempotency digest of round `round` of a call: the key's own for the first round.
+fn round_digest(claim: &IdempotencyClaim, round: u32) -> String {
+    match round {
+        0 => claim.key_digest.clone(),
+        n => format!("{}.{n}", claim.key_digest),
     }
 }
 
-/// Keeps the answer under the key. A concurrent call with the same key that finished first wins;
-/// keeping fails only with every share already switched, so the answer stands (a retry finds nothing
-/// left to do).
+/// Where a call with this key stands: each round it did keeps its answer under its own digest.
+async fn progress<S: ShareReads>(store: &S, claim: &IdempotencyClaim) -> ServiceResult<Progress> {
+    let mut before = Round::default();
+    for round in 0.. {
+        let Some(previous) = store.idempotency(&round_digest(claim, round)).await? else {
+            return Ok(Progress::Next { round, before });
+        };
+        let IdempotentOutcome::Changed(answer) = previous.outcome else {
+            return Err(ServiceError::Conflict(Conflict::KeyReusedWithOtherBody));
+        };
+        if previous.body_digest != claim.body_digest {
+            return Err(ServiceError::Conflict(Conflict::KeyReusedWithOtherBody));
+        }
+        let kept: Round = serde_json::from_str(&answer)
+            .map_err(|_| ServiceError::Store(StoreError::Inconsistent("idempotent answer unreadable".into())))?;
+        if !kept.answer.more {
+            return Ok(Progress::Done(kept.answer));
+        }
+        before = kept;
+    }
+    unreachable!("a call has fewer rounds than u32 holds")
+}
+
+/// Keeps the round's answer under its digest. A concurrent call with the same key that finished the
+/// round first wins; keeping fails only with every share already switched, so the answer stands (a
+/// retry finds nothing left to do).
 async fn remember<S: ShareReads + ShareWrites>(
     store: &S,
-    claim: IdempotencyClaim,
-    outcome: ChangesOutcome,
+    claim: &IdempotencyClaim,
+    round: u32,
+    kept: Round,
     now: Timestamp,
 ) -> ServiceResult<ChangesOutcome> {
-    let answer = serde_json::to_string(&outcome).expect("the answer serializes");
     let entry = IdempotencyRecord {
-        key_digest: claim.key_digest.clone(),
+        key_digest: round_digest(claim, round),
         body_digest: claim.body_digest.clone(),
-        outcome: IdempotentOutcome::Changed(answer),
+        outcome: IdempotentOutcome::Changed(serde_json::to_string(&kept).expect("the answer serializes")),
         expires_at: now + IDEMPOTENCY_KEEP,
     };
     match store.remember(&entry).await {
-        Ok(()) => Ok(outcome),
-        // This call's shares are switched whatever the other call was: its own answer is the truth.
-        Err(StoreError::Conflict) => Ok(replay(store, &claim).await.ok().flatten().unwrap_or(outcome)),
+        Ok(()) => Ok(kept.answer),
+        // A concurrent call with the same key kept this round first: its answer stands for both (the
+        // shares are switched either way).
+        Err(StoreError::Conflict) => match store.idempotency(&entry.key_digest).await {
+            Ok(Some(IdempotencyRecord { outcome: IdempotentOutcome::Changed(answer), .. })) => {
+                Ok(serde_json::from_str::<Round>(&answer).map_or(kept.answer, |winner| winner.answer))
+            }
+            _ => Ok(kept.answer),
+        },
         Err(error) => {
             tracing::warn!(error = %error, "a live update's answer could not be kept for its retries");
-            Ok(outcome)
+            Ok(kept.answer)
         }
     }
 }

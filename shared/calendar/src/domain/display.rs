@@ -275,7 +275,9 @@ impl DayTime {
     pub const END_OF_DAY: Self = Self(24 * 60);
 
     pub fn parse(raw: &str) -> Result<Self, String> {
-        let invalid = || format!("must be a whole hour, \"HH:00\" from 00:00 to 24:00 (not {raw:?})");
+        let invalid = || {
+            format!("must be a whole hour, \"HH:00\" from 00:00 to 24:00 (not {:?})", super::validation::quoted(raw))
+        };
         let bytes = raw.as_bytes();
         if bytes.len() != 5 || bytes[2] != b':' {
             return Err(invalid());

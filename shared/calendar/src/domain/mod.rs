@@ -60,4 +60,6 @@ pub use share_lock::{
 pub use source_key::{SourceIdSecret, SourceIndex, SourceKey, SourceKeys, SourceTag};
 pub use text::without_control_chars;
 pub use unlock_cookie::{UNLOCK_COOKIE_NAME, UnlockCookieKey, unlock_cookie_in, unlock_set_cookie};
-pub use validation::{FieldError, MAX_LISTED_ERRORS, ValidationErrors, json_pointer};
+pub use validation::{
+    FieldError, MAX_LISTED_ERRORS, MAX_QUOTED_CHARS, ValidationErrors, bounded_message, json_pointer, quoted,
+};

@@ -87,7 +87,8 @@ pub struct ShareTimeZone {
 
 impl ShareTimeZone {
     pub fn parse(name: &str) -> Result<Self, String> {
-        let zone = TimeZone::get(name).map_err(|_| format!("unknown time zone \"{}\"", name.escape_default()))?;
+        let zone = TimeZone::get(name)
+            .map_err(|_| format!("unknown time zone \"{}\"", super::validation::quoted(name).escape_default()))?;
         Ok(Self { name: name.to_owned(), zone })
     }
 

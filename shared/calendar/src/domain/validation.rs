@@ -10,6 +10,9 @@ pub struct FieldError {
 
 /// At most this many errors are kept for the answer; the rest are only counted.
 pub const MAX_LISTED_ERRORS: usize = 100;
+/// An error quotes at most this many characters of what was sent (then `…`), in a message or a
+/// pointer's token, so that no answer grows with a hostile input.
+pub const MAX_QUOTED_CHARS: usize = 100;
 
 /// Every rule a request breaks, gathered so the caller sees them at once: the first
 /// `MAX_LISTED_ERRORS` listed, all counted, so a hostile body cannot grow the answer without bound.
@@ -33,7 +36,8 @@ impl ValidationErrors {
     pub fn push(&mut self, pointer: impl Into<String>, message: impl Into<String>) {
         self.found += 1;
         if self.listed.len() < MAX_LISTED_ERRORS {
-            self.listed.push(FieldError { pointer: pointer.into(), message: message.into() });
+            let pointer = bounded_pointer(pointer.into());
+            self.listed.push(FieldError { pointer, message: bounded_message(message.into()) });
         }
     }
 
@@ -95,9 +99,57 @@ impl std::fmt::Display for ValidationErrors {
     }
 }
 
-/// An object key as one token of an RFC 6901 pointer.
+/// An object key as one token of an RFC 6901 pointer (a long one quoted in part).
 pub(crate) fn escape_pointer_token(key: &str) -> String {
-    key.replace('~', "~0").replace('/', "~1")
+    quoted(key).replace('~', "~0").replace('/', "~1")
+}
+
+/// `raw` as an error quotes it: its first `MAX_QUOTED_CHARS` characters, then `…` if there were more.
+pub fn quoted(raw: &str) -> std::borrow::Cow<'_, str> {
+    match raw.char_indices().nth(MAX_QUOTED_CHARS) {
+        Some((cut, _)) => format!("{}…", &raw[..cut]).into(),
+        None => raw.into(),
+    }
+}
+
+/// `message` with every run it quotes between `"` or `` ` `` (serde's way of quoting what was sent:
+/// `invalid type: string "…", expected a boolean`) cut to `MAX_QUOTED_CHARS` characters.
+pub fn bounded_message(message: String) -> String {
+    if message.len() <= MAX_QUOTED_CHARS {
+        return message;
+    }
+    let mut bounded = String::with_capacity(message.len().min(4 * MAX_QUOTED_CHARS + 200));
+    let (mut quote, mut run, mut escaped) = (None, 0, false);
+    for c in message.chars() {
+        let Some(open) = quote else {
+            if c == '"' || c == '`' {
+                (quote, run) = (Some(c), 0);
+            }
+            bounded.push(c);
+            continue;
+        };
+        if c == open && !escaped {
+            quote = None;
+            bounded.push(c);
+            continue;
+        }
+        escaped = !escaped && c == '\\';
+        run += 1;
+        if run <= MAX_QUOTED_CHARS {
+            bounded.push(c);
+        } else if run == MAX_QUOTED_CHARS + 1 {
+            bounded.push('…');
+        }
+    }
+    bounded
+}
+
+/// A pointer whose every token is at most `MAX_QUOTED_CHARS` characters (the keys of a map as sent).
+fn bounded_pointer(pointer: String) -> String {
+    if pointer.len() <= MAX_QUOTED_CHARS {
+        return pointer;
+    }
+    pointer.split('/').map(quoted).collect::<Vec<_>>().join("/")
 }
 
 /// The RFC 6901 pointer of a serde path (`value[3].start` → `/value/3/start`), empty for the root.
@@ -123,6 +175,23 @@ mod tests {
         assert!(errors.is_empty());
         assert_eq!(errors.require::<&str>("/title", None), None);
         assert_eq!(errors.errors(), [FieldError { pointer: "/title".into(), message: "is required".into() }]);
+    }
+
+    #[test]
+    fn errors_quote_at_most_a_hundred_characters_of_what_was_sent() {
+        let sent = "\u{301}".repeat(100_000);
+        let message = bounded_message(format!("invalid type: string \"{sent}\", expected a boolean"));
+        assert_eq!(message, format!("invalid type: string \"{}…\", expected a boolean", "\u{301}".repeat(100)));
+        let message = bounded_message(format!("unknown variant `{sent}`, expected `a` or `b`"));
+        assert!(message.ends_with("…`, expected `a` or `b`") && message.chars().count() < 150, "{message}");
+        let escaped = bounded_message(format!("string \"{}\\\"{}\" then", "a".repeat(50), "b".repeat(200)));
+        assert!(escaped.ends_with("…\" then") && escaped.chars().count() < 130, "{escaped}");
+        let mut errors = ValidationErrors::new();
+        errors.push(format!("/departmentNames/{sent}"), format!("unknown time zone \"{}\"", quoted(&sent)));
+        let FieldError { pointer, message } = &errors.errors()[0];
+        assert_eq!(pointer.chars().count(), "/departmentNames/".len() + 101);
+        assert_eq!(message.chars().count(), "unknown time zone \"\"".len() + 101);
+        assert_eq!(quoted("short"), "short");
     }
 
     #[test]

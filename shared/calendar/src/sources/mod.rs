@@ -162,7 +162,7 @@ impl MalformedEvents {
     /// A serde error in the value at `events_at`, its pointer under that.
     pub fn from_serde<E: std::fmt::Display>(events_at: &str, error: serde_path_to_error::Error<E>) -> Self {
         let pointer = format!("{events_at}{}", crate::domain::json_pointer(error.path()));
-        Self { pointer, message: error.inner().to_string() }
+        Self { pointer, message: crate::domain::bounded_message(error.inner().to_string()) }
     }
 }
 
