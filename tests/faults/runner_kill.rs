@@ -3,7 +3,7 @@
 //! a DELETE of the share leaves nothing.
 
 use super::audit::TableAudit;
-use super::{FAULT_LENGTH, HASTY, Rig, multi_chunk_body};
+use super::{HASTY, Rig, multi_chunk_body};
 use crate::support::fault_proxy::Fault;
 use std::os::unix::process::ExitStatusExt;
 use std::process::Stdio;
@@ -57,7 +57,7 @@ async fn runner_killed_mid_write_leaves_the_old_share_whole() {
     let (mut runner, base) = start_runner(&rig.proxy.url, rig.store.table()).await;
 
     // The runner's second chunk is held at the proxy; the runner dies while it waits.
-    rig.proxy.arm("PutItem", 2, Fault::Pause(FAULT_LENGTH));
+    rig.proxy.arm("PutItem", 2, Fault::Pause);
     let body = serde_json::to_vec(&multi_chunk_body("new", 400)).expect("json");
     let token = rig.owner.token.clone().expect("token");
     let path = format!("/shares/{id}");

@@ -4,7 +4,7 @@
 //! then each (step, fault) runs on a table of its own, all at once.
 
 use super::audit::TableAudit;
-use super::{FAULT_LENGTH, PATIENT, Rig, multi_chunk_body};
+use super::{PATIENT, Rig, multi_chunk_body};
 use crate::support::TestResponse;
 use crate::support::fault_proxy::{Fault, WRITE_TARGETS};
 use hyper::{Method, StatusCode};
@@ -49,8 +49,8 @@ struct Case {
 impl fmt::Display for Case {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let fault = match self.fault {
-            Fault::Pause(_) => "pause",
-            Fault::LoseResponse(_) => "lost response",
+            Fault::Pause => "pause",
+            Fault::LoseResponse => "lost response",
         };
         write!(f, "{:?}, {} at {} #{}", self.operation, fault, self.step.target, self.step.nth)
     }
@@ -274,7 +274,7 @@ impl Outcome<'_> {
 async fn every_write_step_under_faults(operation: Operation) {
     let steps = operation.write_steps().await;
     assert!(!steps.is_empty(), "{operation:?} writes");
-    let faults = [Fault::Pause(FAULT_LENGTH), Fault::LoseResponse(FAULT_LENGTH)];
+    let faults = [Fault::Pause, Fault::LoseResponse];
     let cases: Vec<Case> =
         steps.iter().flat_map(|step| faults.map(|fault| Case { operation, step: step.clone(), fault })).collect();
     let total = cases.len();
@@ -316,7 +316,7 @@ async fn every_write_step_under_faults(operation: Operation) {
     }
     assert!(failures.is_empty(), "{} of {total} cases failed ({steps:?}):\n{}", failures.len(), failures.join("\n"));
     eprintln!("{operation:?} under faults, what the service said:\n  {}", answers.join("\n  "));
-    // A pause outlasts the service's patience: some outcome must have been unknown, or these cases
+    // A fault outlasts the service's patience: some outcome must have been unknown, or these cases
     // never reached the answer they exist to check.
     assert!(
         answers.iter().any(|answer| answer.ends_with("Unknown")),

@@ -1,7 +1,8 @@
 //! A loopback proxy in front of DynamoDB Local that breaks it on cue. It reads each HTTP/1.1
 //! request whole (its `X-Amz-Target` names the operation), records the operation, and at the armed
 //! k-th request of an operation either pauses the whole store or loses that request's response: the
-//! faults whose outcome a client cannot know.
+//! faults whose outcome a client cannot know. A fault lasts until the test `release`s it (after the
+//! service under test has answered), never for a time: a slow machine cannot end it early or late.
 
 use std::collections::HashMap;
 use std::io;
@@ -9,19 +10,18 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
 use tokio::net::{TcpListener, TcpStream};
-use tokio::time::Instant;
 
 /// The operations that change the table.
 pub const WRITE_TARGETS: [&str; 5] = ["PutItem", "UpdateItem", "DeleteItem", "BatchWriteItem", "TransactWriteItems"];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Fault {
-    /// From the armed request on, every request (any operation, any connection) is held this long,
-    /// then forwarded in arrival order, and responses wait out the pause too: a SIGSTOPped store.
-    Pause(Duration),
-    /// The armed request is forwarded and applied; its response is held this long, then the
+    /// From the armed request on, every request (any operation, any connection) is held until the
+    /// release, then forwarded in arrival order, and responses wait for it too: a SIGSTOPped store.
+    Pause,
+    /// The armed request is forwarded and applied; its response is held until the release, then the
     /// connection is dropped without it.
-    LoseResponse(Duration),
+    LoseResponse,
 }
 
 #[derive(Debug)]
@@ -39,7 +39,10 @@ struct State {
     counts: HashMap<String, usize>,
     armed: Option<Armed>,
     fired: bool,
-    paused_until: Option<Instant>,
+    /// A fault fired and is not released yet.
+    holding: bool,
+    /// A pause holds every request while `holding`.
+    paused: bool,
     /// Requests read and not yet answered (or dropped).
     in_flight: usize,
 }
@@ -49,6 +52,7 @@ struct Shared {
     state: Mutex<State>,
     /// Taken by requests held in a pause, in arrival order (tokio's mutex is fair).
     turn: tokio::sync::Mutex<()>,
+    released: tokio::sync::Notify,
 }
 
 pub struct FaultProxy {
@@ -60,6 +64,7 @@ pub struct FaultProxy {
 
 impl Drop for FaultProxy {
     fn drop(&mut self) {
+        self.release();
         self.accept.abort();
     }
 }
@@ -70,7 +75,12 @@ impl FaultProxy {
         let upstream = upstream.strip_prefix("http://").unwrap_or(upstream).trim_end_matches('/').to_owned();
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("free port");
         let url = format!("http://{}", listener.local_addr().expect("bound"));
-        let shared = Arc::new(Shared { upstream, state: Mutex::default(), turn: tokio::sync::Mutex::const_new(()) });
+        let shared = Arc::new(Shared {
+            upstream,
+            state: Mutex::default(),
+            turn: tokio::sync::Mutex::const_new(()),
+            released: tokio::sync::Notify::new(),
+        });
         let accepting = Arc::clone(&shared);
         let accept = tokio::spawn(async move {
             while let Ok((client, _)) = listener.accept().await {
@@ -98,6 +108,16 @@ impl FaultProxy {
         self.state().fired
     }
 
+    /// Ends the fault that fired: held requests go on in arrival order, a lost response's connection
+    /// is dropped.
+    pub fn release(&self) {
+        let mut state = self.state();
+        state.holding = false;
+        state.paused = false;
+        drop(state);
+        self.shared.released.notify_waiters();
+    }
+
     /// Every operation the proxy has seen, in arrival order.
     pub fn seen(&self) -> Vec<String> {
         self.state().seen.clone()
@@ -110,14 +130,12 @@ impl FaultProxy {
         }
     }
 
-    /// Waits until no pause holds and every request read has been answered or dropped: then the
-    /// table holds whatever the requests let through will ever make of it.
+    /// Releases the fault, then waits until every request read has been answered or dropped: then
+    /// the table holds whatever the requests let through will ever make of it.
     pub async fn settled(&self) {
+        self.release();
         loop {
-            let quiet = {
-                let state = self.state();
-                state.in_flight == 0 && state.paused_until.is_none_or(|until| until <= Instant::now())
-            };
+            let quiet = self.state().in_flight == 0;
             if quiet {
                 return;
             }
@@ -141,9 +159,8 @@ impl Shared {
         let count = *count;
         let armed = state.armed.take_if(|armed| armed.target == target && armed.nth == count)?;
         state.fired = true;
-        if let Fault::Pause(pause) = armed.fault {
-            state.paused_until = Some(Instant::now() + pause);
-        }
+        state.holding = true;
+        state.paused = armed.fault == Fault::Pause;
         Some(armed.fault)
     }
 
@@ -151,8 +168,19 @@ impl Shared {
         self.state.lock().expect("proxy state").in_flight -= 1;
     }
 
-    fn paused_until(&self) -> Option<Instant> {
-        self.state.lock().expect("proxy state").paused_until.filter(|until| *until > Instant::now())
+    fn paused(&self) -> bool {
+        self.state.lock().expect("proxy state").paused
+    }
+
+    /// Returns once the fault is released (at once when none holds).
+    async fn until_released(&self) {
+        loop {
+            let released = self.released.notified();
+            if !self.state.lock().expect("proxy state").holding {
+                return;
+            }
+            released.await;
+        }
     }
 }
 
@@ -167,13 +195,13 @@ async fn relay(shared: Arc<Shared>, client: TcpStream) {
             .unwrap_or_default();
         let fault = shared.arrived(&target);
         let response = exchange(&shared, &request.bytes).await;
-        if let Some(Fault::LoseResponse(hold)) = fault {
-            tokio::time::sleep(hold).await;
+        if fault == Some(Fault::LoseResponse) {
+            shared.until_released().await;
             shared.done();
             return;
         }
-        if let Some(until) = shared.paused_until() {
-            tokio::time::sleep_until(until).await;
+        if shared.paused() {
+            shared.until_released().await;
         }
         shared.done();
         match response {
@@ -186,15 +214,13 @@ async fn relay(shared: Arc<Shared>, client: TcpStream) {
 /// Forwards a request and reads its response; during a pause, waits for its turn and the end of
 /// the pause first, and keeps the turn until answered, so held requests apply in arrival order.
 async fn exchange(shared: &Shared, request: &[u8]) -> io::Result<Message> {
-    let _turn = match shared.paused_until() {
-        Some(_) => {
+    let _turn = match shared.paused() {
+        true => {
             let turn = shared.turn.lock().await;
-            if let Some(until) = shared.paused_until() {
-                tokio::time::sleep_until(until).await;
-            }
+            shared.until_released().await;
             Some(turn)
         }
-        None => None,
+        false => None,
     };
     let upstream = TcpStream::connect(&shared.upstream).await?;
     let (upstream_read, mut upstream_write) = upstream.into_split();
@@ -310,18 +336,17 @@ mod self_test {
     async fn a_pause_holds_every_request_then_forwards_them_in_order() {
         let (direct, proxied, proxy) = through_proxy().await;
         let other = DynamoStore::connect_with(&proxy.url, direct.table(), PATIENT).await;
-        proxy.arm("PutItem", 2, Fault::Pause(Duration::from_millis(1500)));
+        proxy.arm("PutItem", 2, Fault::Pause);
         put(&proxied, "first").await.expect("the first put is not held");
-        let started = Instant::now();
         let held_put = tokio::spawn(async move { put(&proxied, "second").await });
         proxy.until_fired().await;
         let held_read = tokio::spawn(async move { stored(&other, "first").await });
         tokio::time::sleep(Duration::from_millis(500)).await;
         assert!(!stored(&direct, "second").await, "a held put has not applied during the pause");
-        assert!(!held_put.is_finished() && !held_read.is_finished(), "both wait out the pause");
+        assert!(!held_put.is_finished() && !held_read.is_finished(), "both wait for the release");
+        proxy.release();
         held_put.await.unwrap().expect("the held put applies after the pause");
         assert!(held_read.await.unwrap(), "the held read answers after the pause");
-        assert!(started.elapsed() >= Duration::from_millis(1400), "{:?}", started.elapsed());
         assert_eq!(proxy.seen(), ["PutItem", "PutItem", "GetItem"]);
         proxy.settled().await;
     }
@@ -330,7 +355,7 @@ mod self_test {
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_lost_response_applies_the_request_and_times_the_client_out() {
         let (direct, proxied, proxy) = through_proxy().await;
-        proxy.arm("PutItem", 1, Fault::LoseResponse(Duration::from_secs(1)));
+        proxy.arm("PutItem", 1, Fault::LoseResponse);
         let once = aws_sdk_dynamodb::config::Builder::default()
             .retry_config(RetryConfig::disabled())
             .timeout_config(TimeoutConfig::builder().operation_attempt_timeout(Duration::from_millis(300)).build());
