@@ -129,7 +129,38 @@ async fn password_change_removal_rotate_and_revoke_void_earlier_cookies(app: Tes
 }
 
 /// A window of a few seconds stands in for the 15 minutes; the count is the contract's 10.
-const SHORT_WINDOW: LockoutRule = LockoutRule { window: jiff::SignedDuration::from_secs(3), max_wrong: 10 };
+const SHORT_WINDOW: LockoutRule = LockoutRule {
+    window: jiff::SignedDuration::from_secs(3),
+    max_wrong: 10,
+    check_window: jiff::SignedDuration::from_mins(1),
+    max_checks: 30,
+};
+
+/// Three checks a day stand in for the contract's 30 a minute: a test never straddles two windows.
+const FEW_CHECKS: LockoutRule = LockoutRule {
+    window: jiff::SignedDuration::from_mins(15),
+    max_wrong: 10,
+    check_window: jiff::SignedDuration::from_hours(24),
+    max_checks: 3,
+};
+
+/// Past its checks in a window, a share answers 429 to every try, the right password too, without
+/// checking it; `Retry-After` is the rest of the window. Other shares are not affected.
+async fn a_share_checks_only_so_many_passwords_a_window(app: TestApp) {
+    let share = publish_locked(&app).await;
+    let id = share["id"].as_str().unwrap();
+    assert_eq!(unlock(&app, id, PASSWORD).await.status, StatusCode::SEE_OTHER);
+    assert_eq!(unlock(&app, id, "wrong guess").await.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(unlock(&app, id, PASSWORD).await.status, StatusCode::SEE_OTHER);
+    for password in [PASSWORD, "wrong guess"] {
+        let refused = unlock(&app, id, password).await;
+        assert_eq!(refused.status, StatusCode::TOO_MANY_REQUESTS, "{password}: unchecked");
+        let retry_after: i64 = refused.header("retry-after").unwrap().parse().unwrap();
+        assert!((1..=24 * 3600).contains(&retry_after), "the rest of the window: {retry_after} s");
+    }
+    let other = publish_locked(&app).await;
+    assert_eq!(unlock(&app, other["id"].as_str().unwrap(), PASSWORD).await.status, StatusCode::SEE_OTHER);
+}
 
 async fn ten_wrong_tries_lock_unlocking_until_the_window_ends(app: TestApp) {
     let share = publish_locked(&app).await;
@@ -199,6 +230,8 @@ async fn tries_at_once_are_counted_before_they_are_checked(app: TestApp) {
 }
 
 async fn memory_lockout() {
+    a_share_checks_only_so_many_passwords_a_window(TestApp::over_with_lockout(MemoryStore::new(), FEW_CHECKS).await)
+        .await;
     ten_wrong_tries_lock_unlocking_until_the_window_ends(
         TestApp::over_with_lockout(MemoryStore::new(), SHORT_WINDOW).await,
     )
@@ -210,6 +243,8 @@ async fn memory_lockout() {
 }
 
 async fn dynamodb_lockout() {
+    let store: DynamoStore = crate::support::dynamo_local::fresh_store().await;
+    a_share_checks_only_so_many_passwords_a_window(TestApp::over_with_lockout(store, FEW_CHECKS).await).await;
     let store: DynamoStore = crate::support::dynamo_local::fresh_store().await;
     ten_wrong_tries_lock_unlocking_until_the_window_ends(TestApp::over_with_lockout(store, SHORT_WINDOW).await).await;
     let store: DynamoStore = crate::support::dynamo_local::fresh_store().await;
@@ -307,7 +342,7 @@ async fn a_right_password_opens_even_when_its_try_cannot_be_taken_back<
     let app = TestApp::spawn(store.clone(), inner.into()).await;
     let share = publish_locked(&app).await;
     let id = share["id"].as_str().unwrap();
-    store.arm(2); // the try is counted (write 1), then taken back (write 2, failing)
+    store.arm(3); // the check (write 1) and the try (write 2) are counted, then the try is taken back (write 3, failing)
     let opened = unlock(&app, id, PASSWORD).await;
     store.arm(usize::MAX);
     assert_eq!(opened.status, StatusCode::SEE_OTHER, "{}", opened.text());

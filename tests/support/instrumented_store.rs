@@ -195,4 +195,13 @@ impl<S: LockoutCounts> LockoutCounts for InstrumentedStore<S> {
         self.write().await?;
         self.inner.refund_try(id, window_start).await
     }
+    async fn count_check(
+        &self,
+        id: &ShareId,
+        window_start: jiff::Timestamp,
+        window: jiff::SignedDuration,
+    ) -> StoreResult<u32> {
+        self.write().await?;
+        self.inner.count_check(id, window_start, window).await
+    }
 }

@@ -5,6 +5,7 @@
 mod caller;
 #[cfg(feature = "publish")]
 mod changes;
+mod password_work;
 #[cfg(feature = "publish")]
 mod publishing;
 mod settings;

@@ -47,7 +47,7 @@ struct Publication {
 
 impl Publication {
     /// `current_lock` is the replaced share's (a `PUT` without `password` keeps it).
-    fn prepare(
+    async fn prepare(
         request: PublishRequest,
         standing: &Standing,
         caller: &Caller,
@@ -73,7 +73,7 @@ impl Publication {
         let lock = match request.password {
             PasswordChange::Keep => current_lock.cloned(),
             PasswordChange::Remove => None,
-            PasswordChange::Set(password) => Some(ShareLock::new(&password)),
+            PasswordChange::Set(password) => Some(super::password_work::lock_with(password).await),
         };
         Ok(Self { options: request.options, events, left_out, sources, lock })
     }
@@ -218,7 +218,7 @@ pub async fn publish_share<S: ShareReads + ShareWrites>(
     {
         return Ok(previous);
     }
-    let publication = Publication::prepare(request, standing, caller, secret, None, now)?;
+    let publication = Publication::prepare(request, standing, caller, secret, None, now).await?;
     let chunks = snapshot::encode(&publication.events);
     let record = publication.record(ShareId::generate(), caller, now, now, chunks.len());
     let idempotency_record = idempotency.as_ref().map(|claim| IdempotencyRecord {
@@ -267,7 +267,7 @@ pub async fn replace_share<S: ShareReads + ShareWrites>(
     now: Timestamp,
 ) -> ServiceResult<ShareRecord> {
     let Publisher { caller, standing, secret } = *publisher;
-    let publication = Publication::prepare(request, standing, caller, secret, existing.lock.as_ref(), now)?;
+    let publication = Publication::prepare(request, standing, caller, secret, existing.lock.as_ref(), now).await?;
     let chunks = snapshot::encode(&publication.events);
     let mut record = publication.record(existing.id.clone(), caller, existing.created_at, now, chunks.len());
     // The id it was rotated from still forwards here until the revoke retires the marker.

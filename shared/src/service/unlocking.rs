@@ -32,11 +32,16 @@ pub async fn unlock_share<S: ShareReads + PolicyReads + LockoutCounts>(
 ) -> ServiceResult<UnlockOutcome> {
     let record = share_for_recipient(store, id, now, false).await?.record;
     let Some(lock) = &record.lock else { return Ok(UnlockOutcome::NotLocked) };
+    let check_window = rule.check_window_start(now);
+    let checks = store.count_check(id, check_window, rule.check_window).await?;
+    if let Some(retry_after) = rule.refuses_check(checks, check_window, now) {
+        return Ok(UnlockOutcome::LockedOut { retry_after });
+    }
     let tries = store.count_wrong_try(id, now, rule.window).await?;
     if let Some(retry_after) = rule.refuses(tries, now) {
         return Ok(UnlockOutcome::LockedOut { retry_after });
     }
-    if lock.verify(attempt) {
+    if super::password_work::opens(lock, attempt).await {
         // A refund that fails leaves one try too many counted, which the window forgets: the right
         // password still opens the share.
         if let Err(error) = store.refund_try(id, tries.window_start).await {

@@ -90,6 +90,8 @@ struct Tables {
     users: BTreeMap<(GroupId, UserId), UserPermission>,
     /// A share's wrong unlock tries, until their window ends (the TTL).
     lockouts: HashMap<ShareId, (WrongTries, Timestamp)>,
+    /// A share's password checks in one window of the clock: its start, its count, its end.
+    checks: HashMap<ShareId, (Timestamp, u32, Timestamp)>,
 }
 
 impl Tables {
@@ -109,6 +111,7 @@ impl Tables {
         self.chunks.retain(|_, chunk| chunk.pending_since.is_none_or(|at| (at + PENDING_KEEP).as_second() > now));
         self.forwards.retain(|_, forward| forward.until.as_second() > now);
         self.lockouts.retain(|_, (_, until)| until.as_second() > now);
+        self.checks.retain(|_, (_, _, until)| until.as_second() > now);
     }
 
     /// The record, every chunk under the id, and the forward that points at it.
@@ -424,5 +427,15 @@ impl LockoutCounts for MemoryStore {
             tries.count = tries.count.saturating_sub(1);
         }
         Ok(())
+    }
+
+    async fn count_check(&self, id: &ShareId, window_start: Timestamp, window: SignedDuration) -> StoreResult<u32> {
+        let mut tables = self.tables();
+        let entry = tables.checks.entry(id.clone()).or_insert((window_start, 0, window_start + window));
+        if entry.0 != window_start {
+            *entry = (window_start, 0, window_start + window);
+        }
+        entry.1 += 1;
+        Ok(entry.1)
     }
 }

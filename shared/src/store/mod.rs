@@ -266,6 +266,14 @@ pub trait LockoutCounts: Send + Sync {
     /// out right); nothing if that window is over. A window left counting none ends: the next wrong
     /// try opens one of its own, so a window runs from its first wrong try.
     fn refund_try(&self, id: &ShareId, window_start: Timestamp) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Counts one password check of the share in the window of the clock that started at
+    /// `window_start` and lasts `window`; returns how many that window has counted, this one included.
+    fn count_check(
+        &self,
+        id: &ShareId,
+        window_start: Timestamp,
+        window: SignedDuration,
+    ) -> impl Future<Output = StoreResult<u32>> + Send;
 }
 
 /// Every capability: what the local runner and the tests hand to all handlers.

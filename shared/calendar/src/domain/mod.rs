@@ -54,8 +54,8 @@ pub use share::{
     DateRange, DefaultView, DetailLevel, LeftOut, Owner, ShareOptions, ShareRecord, ShareState, ShareTimeZone,
 };
 pub use share_lock::{
-    LockoutRule, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password, PasswordChange, ShareLock, UNLOCK_LIFETIME,
-    WrongTries,
+    HashMemory, LockoutRule, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password, PasswordChange, ShareLock,
+    UNLOCK_LIFETIME, WrongTries,
 };
 pub use source_key::{SourceIdSecret, SourceIndex, SourceKey, SourceKeys, SourceTag};
 pub use text::without_control_chars;

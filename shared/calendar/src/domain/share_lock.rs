@@ -1,8 +1,8 @@
 //! A password share's lock: the password's slow salted hash, the generation unlock cookies are
 //! bound to, and the key its feed needs. None of it is ever in an API response or a log.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::{Algorithm, Argon2, Params, Version};
+use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
+use argon2::{ARGON2ID_IDENT, Algorithm, Argon2, Block, Params, Version};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use jiff::{SignedDuration, Timestamp};
@@ -21,6 +21,32 @@ const ARGON2_PASSES: u32 = 2;
 fn argon2() -> Argon2<'static> {
     let params = Params::new(ARGON2_MEMORY_KIB, ARGON2_PASSES, 1, None).expect("valid argon2 parameters");
     Argon2::new(Algorithm::Argon2id, Version::V0x13, params)
+}
+
+/// The working memory of one argon2id hash (19 MiB), owned by whoever hashes so that it is reused
+/// from check to check: argon2 would allocate it each time, and the allocator keeps what it is given
+/// back.
+pub struct HashMemory(Vec<Block>);
+
+impl HashMemory {
+    pub fn new() -> Self {
+        Self(vec![Block::default(); ARGON2_MEMORY_KIB as usize])
+    }
+
+    /// `out` filled with the hash of `password` under `argon2` and `salt`.
+    fn hash_into(&mut self, argon2: &Argon2<'_>, password: &[u8], salt: &[u8], out: &mut [u8]) -> bool {
+        let blocks = argon2.params().block_count();
+        if self.0.len() < blocks {
+            self.0.resize(blocks, Block::default());
+        }
+        argon2.hash_password_into_with_memory(password, salt, out, &mut self.0[..blocks]).is_ok()
+    }
+}
+
+impl Default for HashMemory {
+    fn default() -> Self {
+        Self::new()
+    }
 }
 
 /// 8 to 128 characters, as the publisher typed it; never stored, never logged.
@@ -90,8 +116,23 @@ fn random_token() -> String {
 impl ShareLock {
     /// Hashes the password (the slow part) with a fresh salt; a new generation and feed key.
     pub fn new(password: &Password) -> Self {
-        let salt = SaltString::encode_b64(&random_bytes::<16>()).expect("16 bytes make a valid salt");
-        let hash = argon2().hash_password(password.0.as_bytes(), &salt).expect("argon2 hashes any password");
+        Self::new_in(password, &mut HashMemory::new())
+    }
+
+    /// `new`, hashing in `memory`.
+    pub fn new_in(password: &Password, memory: &mut HashMemory) -> Self {
+        let salt_bytes = random_bytes::<16>();
+        let salt = SaltString::encode_b64(&salt_bytes).expect("16 bytes make a valid salt");
+        let argon2 = argon2();
+        let mut out = [0u8; Params::DEFAULT_OUTPUT_LEN];
+        assert!(memory.hash_into(&argon2, password.0.as_bytes(), &salt_bytes, &mut out), "argon2 hashes any password");
+        let hash = PasswordHash {
+            algorithm: ARGON2ID_IDENT,
+            version: Some(Version::V0x13.into()),
+            params: ParamsString::try_from(argon2.params()).expect("the parameters are a PHC string"),
+            salt: Some(salt.as_salt()),
+            hash: Some(Output::new(&out).expect("32 bytes are a valid output")),
+        };
         Self { password_hash: hash.to_string(), password_generation: random_token(), feed_key: random_token() }
     }
 
@@ -106,8 +147,23 @@ impl ShareLock {
 
     /// Whether `attempt` is the password (the slow check; the unlock route's alone).
     pub fn verify(&self, attempt: &str) -> bool {
+        self.verify_in(attempt, &mut HashMemory::new())
+    }
+
+    /// `verify`, hashing in `memory`; the hashes are compared in constant time.
+    pub fn verify_in(&self, attempt: &str, memory: &mut HashMemory) -> bool {
         let Ok(hash) = PasswordHash::new(&self.password_hash) else { return false };
-        argon2().verify_password(attempt.as_bytes(), &hash).is_ok()
+        let (Some(salt), Some(expected)) = (hash.salt, hash.hash) else { return false };
+        let Ok(params) = Params::try_from(&hash) else { return false };
+        let mut salt_bytes = [0u8; 64];
+        let Ok(salt) = salt.decode_b64(&mut salt_bytes) else { return false };
+        if hash.algorithm != ARGON2ID_IDENT || hash.version != Some(Version::V0x13.into()) {
+            return false;
+        }
+        let argon2 = Argon2::new(Algorithm::Argon2id, Version::V0x13, params);
+        let mut out = vec![0u8; expected.len()];
+        memory.hash_into(&argon2, attempt.as_bytes(), salt, &mut out)
+            && Output::new(&out).is_ok_and(|out| out == expected)
     }
 
     pub fn feed_key(&self) -> &str {
@@ -125,16 +181,25 @@ impl ShareLock {
 }
 
 /// The lockout of a share's unlock route: after `max_wrong` wrong passwords within `window` of the
-/// first, every attempt answers 429 until that window ends.
+/// first, every attempt answers 429 until that window ends. Apart from it, a share checks at most
+/// `max_checks` passwords, right or wrong, in each `check_window` of the clock (whole minutes): each
+/// check costs a core tens of milliseconds, so one client must not be able to ask for them unbounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct LockoutRule {
     pub window: SignedDuration,
     pub max_wrong: u32,
+    pub check_window: SignedDuration,
+    pub max_checks: u32,
 }
 
 impl Default for LockoutRule {
     fn default() -> Self {
-        Self { window: SignedDuration::from_mins(15), max_wrong: 10 }
+        Self {
+            window: SignedDuration::from_mins(15),
+            max_wrong: 10,
+            check_window: SignedDuration::from_mins(1),
+            max_checks: 30,
+        }
     }
 }
 
@@ -146,6 +211,20 @@ pub struct WrongTries {
 }
 
 impl LockoutRule {
+    /// The start of the check window `now` falls in.
+    pub fn check_window_start(&self, now: Timestamp) -> Timestamp {
+        let window = self.check_window.as_millis().max(1) as i64;
+        let start = now.as_millisecond().div_euclid(window) * window;
+        Timestamp::from_millisecond(start).unwrap_or(now)
+    }
+
+    /// Whether the `count`-th check of the window that started at `start` is refused, and for how
+    /// long: the rest of that window.
+    pub fn refuses_check(&self, count: u32, start: Timestamp, now: Timestamp) -> Option<SignedDuration> {
+        let ends = start + self.check_window;
+        (count > self.max_checks && now < ends).then(|| ends.duration_since(now))
+    }
+
     /// Whether a try already counted (`tries` includes it) is refused, and for how long: the tries
     /// before it used up the window's allowance.
     pub fn refuses(&self, tries: WrongTries, now: Timestamp) -> Option<SignedDuration> {
@@ -157,6 +236,16 @@ impl LockoutRule {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_share_checks_at_most_thirty_passwords_in_a_minute_of_the_clock() {
+        let rule = LockoutRule::default();
+        let now: Timestamp = "2026-12-07T09:41:23.5Z".parse().unwrap();
+        let start = rule.check_window_start(now);
+        assert_eq!(start, "2026-12-07T09:41:00Z".parse::<Timestamp>().unwrap());
+        assert_eq!(rule.refuses_check(30, start, now), None);
+        assert_eq!(rule.refuses_check(31, start, now), Some(SignedDuration::from_millis(36_500)));
+    }
 
     #[test]
     fn passwords_are_8_to_128_characters() {
@@ -174,6 +263,16 @@ mod tests {
         assert!(!lock.password_hash.contains("correct horse"));
         assert!(lock.verify("correct horse"));
         assert!(!lock.verify("correct horsE"));
+        let mut memory = HashMemory::new();
+        let reused = ShareLock::new_in(&Password::parse("battery staple".into()).unwrap(), &mut memory);
+        assert!(reused.verify_in("battery staple", &mut memory) && !reused.verify_in("battery stapler", &mut memory));
+        assert!(reused.verify("battery staple"), "one memory or another, the same hash");
+        // Locks stored before hashing moved into owned memory hold the crate's own PHC strings.
+        use argon2::password_hash::PasswordHasher;
+        let salt = SaltString::encode_b64(&[7u8; 16]).unwrap();
+        let stored = argon2().hash_password(b"stored before", &salt).unwrap().to_string();
+        let earlier = ShareLock { password_hash: stored, ..reused.clone() };
+        assert!(earlier.verify_in("stored before", &mut memory) && !earlier.verify_in("stored after", &mut memory));
         assert!(!format!("{lock:?}").contains(&lock.feed_key));
         let reissued = lock.reissued();
         assert!(reissued.verify("correct horse"));

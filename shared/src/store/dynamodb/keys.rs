@@ -90,6 +90,11 @@ pub fn lockout(id: &ShareId) -> String {
 
 pub const LOCKOUT_SK: &str = "LOCKOUT";
 
+/// The password checks of one window of the clock, beside the wrong tries in the share's partition.
+pub fn checks_sk(window_start: jiff::Timestamp) -> String {
+    format!("CHECKS#{}", window_start.as_millisecond())
+}
+
 pub fn idempotency(key_digest: &str) -> String {
     format!("IDEMPOTENCY#{key_digest}")
 }

@@ -1,6 +1,7 @@
 //! Wrong unlock tries under `LOCKOUT#{id}`: one item per share holding its window's start and count,
 //! with a TTL at the window's end. Both writes are conditional UpdateItems, so every instance counts
-//! into the same window.
+//! into the same window. Beside it, one item per window of the clock counts the share's password
+//! checks (an atomic ADD), gone with its TTL.
 
 use super::errors::store_error;
 use super::items::{n, read_attribute};
@@ -71,6 +72,26 @@ impl LockoutCounts for DynamoStore {
             }
         }
         Err(StoreError::Unavailable("UpdateItem: lockout count kept conflicting".into()))
+    }
+
+    async fn count_check(&self, id: &ShareId, window_start: Timestamp, window: SignedDuration) -> StoreResult<u32> {
+        let counted = self
+            .client
+            .update_item()
+            .table_name(self.table())
+            .set_key(Some(keys::of(keys::lockout(id), &keys::checks_sk(window_start))))
+            .update_expression("ADD checks :one SET #ttl = :ttl")
+            .expression_attribute_names("#ttl", "ttl")
+            .expression_attribute_values(":one", n(1))
+            .expression_attribute_values(":ttl", n((window_start + window).as_second() + 1))
+            .return_values(ReturnValue::UpdatedNew)
+            .send()
+            .await
+            .map_err(|e| store_error("UpdateItem", e))?;
+        let Some(mut attributes) = counted.attributes else {
+            return Err(StoreError::Inconsistent("a counted check has no count".into()));
+        };
+        read_attribute(&mut attributes, "checks")
     }
 
     async fn refund_try(&self, id: &ShareId, window_start: Timestamp) -> StoreResult<()> {
