@@ -79,7 +79,7 @@ impl LockoutCounts for DynamoStore {
             .client
             .update_item()
             .table_name(self.table())
-            .set_key(Some(keys::of(keys::lockout(id), &keys::checks_sk(window_start))))
+            .set_key(Some(keys::of(keys::lockout(id), keys::checks_sk(window_start))))
             .update_expression("ADD checks :one SET #ttl = :ttl")
             .expression_attribute_names("#ttl", "ttl")
             .expression_attribute_values(":one", n(1))
