@@ -16,7 +16,7 @@ use lambda_http::request::LambdaRequest;
 use routes::{Function, MatchedRoute, find_route, is_route_path};
 use serde_json::{Value, json};
 use share_core::ServiceConfig;
-use share_core::domain::Authority;
+use share_core::domain::{Authority, SourceIdSecret, UnlockCookieKey};
 use share_core::http::{ApiError, MAX_BODY_BYTES};
 use share_core::store::Store;
 use std::collections::HashMap;
@@ -57,10 +57,25 @@ impl<S: Store + 'static> LocalApi<S> {
         Self { lockout, ..self }
     }
 
-    /// A default secret would let anyone on the network mint tokens: loopback only.
+    /// The built-in token secret would let anyone on the network mint tokens, and the public
+    /// development keys forge unlock cookies and link source ids: loopback only, all three.
     pub fn check_address(&self, addr: &SocketAddr) -> Result<(), String> {
-        if self.secret == DEFAULT_SECRET && !addr.ip().is_loopback() {
+        if addr.ip().is_loopback() {
+            return Ok(());
+        }
+        if self.secret == DEFAULT_SECRET {
             return Err(format!("refusing to listen on {addr} with the built-in token secret: set LOCAL_API_SECRET"));
+        }
+        let development = [
+            ("SHARE_COOKIE_KEY", self.config.unlock_cookie_key == UnlockCookieKey::development()),
+            ("SOURCE_ID_KEY", self.config.source_id_secret == SourceIdSecret::development()),
+        ];
+        let unset: Vec<&str> = development.iter().filter(|(_, public)| *public).map(|(name, _)| *name).collect();
+        if !unset.is_empty() {
+            return Err(format!(
+                "refusing to listen on {addr} with the public development keys: set {}",
+                unset.join(" and ")
+            ));
         }
         Ok(())
     }

@@ -14,6 +14,7 @@ mod least_privilege;
 mod lifecycle;
 mod listing;
 mod live_updates;
+mod local_runner;
 mod passwords;
 mod publish_view;
 mod routes;
