@@ -31,6 +31,7 @@ pub const ROUTES: &[&str] = &[
     "HEAD /s/{id}/calendar.ics",
     "GET /s/{proxy+}",
     "HEAD /s/{proxy+}",
+    "GET /openapi.json",
 ];
 
 /// Short enough that a revoke or a policy change reaches recipients behind a CDN within a minute.
@@ -88,7 +89,10 @@ pub async fn handle_at<S: ShareReads + PolicyReads>(
     request: Request,
 ) -> Response<Body> {
     let started = std::time::Instant::now();
-    let mut response = serve(store, cache, config, &request).await;
+    let mut response = match route_key(&request) {
+        Some("GET /openapi.json") => api_description(),
+        _ => serve(store, cache, config, &request).await,
+    };
     if request.method() == lambda_http::http::Method::HEAD {
         *response.body_mut() = Body::Empty;
     }
@@ -347,6 +351,17 @@ fn framing_of<'a>(record: &'a ShareRecord, representation: &Representation) -> F
         Representation::Page(query, _) if query.embed => Framing::embed_page(&record.options.embed_origins),
         _ => Framing::Nobody,
     }
+}
+
+/// The API's description, public like the recipients' routes (it holds no data of anyone's).
+fn api_description() -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::OK)
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::CACHE_CONTROL, "public, max-age=300")
+        .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
+        .body(Body::Text(share_core::http::OPENAPI_JSON.to_owned()))
+        .expect("valid response")
 }
 
 fn error_response(page: ErrorPage, language: Language) -> Response<Body> {

@@ -14,6 +14,9 @@ mod response;
 pub mod responses;
 pub mod settings_request;
 
+/// The API's description (OpenAPI 3.1): every JSON route, its bodies, answers and problems.
+pub const OPENAPI_JSON: &str = include_str!("openapi.json");
+
 pub use problem::{ApiError, MAX_PROBLEM_BYTES, PROBLEM_JSON};
 pub use request::{
     MAX_BODY_BYTES, MalformedBody, authenticate, body_bytes, caller, json_body, list_cursor, path_parameter,
