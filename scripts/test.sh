@@ -53,6 +53,14 @@ elif ! python3 -m pip install --user --quiet -r tests/browser/requirements.txt; 
   apt_install python3-icalendar
 fi
 
+# The functions read their keys from Secrets Manager at init; the tests give them one on loopback.
+if python3 -c 'import moto' 2>/dev/null && command -v moto_server >/dev/null; then
+  echo "moto $(python3 -c 'import moto; print(moto.__version__)') is installed (Secrets Manager on loopback)"
+else
+  python3 -m pip install --quiet "moto[server]==5.2.6" ||
+    python3 -m pip install --quiet --break-system-packages "moto[server]==5.2.6"
+fi
+
 step "DynamoDB Local"
 export DDB_STATE_DIR=${DDB_STATE_DIR:-target/dynamodb-local}
 trap 'scripts/dynamodb-local.sh stop || true' EXIT

@@ -98,6 +98,19 @@ impl FunctionProcess {
         dir: &Path,
         missing: Option<&str>,
     ) -> Self {
+        Self::start_with(function, level, template, table, dir, missing.as_slice(), &[]).await
+    }
+
+    /// As `start`, without the environment variables `missing` and with `added`.
+    async fn start_with(
+        function: &str,
+        level: &str,
+        template: &Yaml,
+        table: &str,
+        dir: &Path,
+        missing: &[&str],
+        added: &[(&str, String)],
+    ) -> Self {
         let endpoint = std::env::var("DYNAMODB_ENDPOINT").expect("DYNAMODB_ENDPOINT (DynamoDB Local)");
         let emulator = RuntimeApiEmulator::start().await;
         let log = dir.join(format!("{function}.log"));
@@ -106,8 +119,12 @@ impl FunctionProcess {
             .args(["--exact", "lambda_logs::function_process", "--ignored", "--nocapture", "--test-threads=1"])
             .env_clear()
             .envs(template_environment(template))
-            .envs(lambda_environment(function, emulator.address, &endpoint, table))
-            .env_remove(missing.unwrap_or("LAMBDA_LOGS_NOTHING_MISSING"))
+            .envs(
+                lambda_environment(function, emulator.address, &endpoint, table)
+                    .into_iter()
+                    .filter(|(name, _)| !missing.contains(&name.as_str())),
+            )
+            .envs(added.iter().map(|(name, value)| (*name, value.as_str())))
             // What Lambda's advanced logging controls set from ApplicationLogLevel and LogFormat.
             .envs([("RUST_LOG", level), ("AWS_LAMBDA_LOG_LEVEL", level), ("AWS_LAMBDA_LOG_FORMAT", "JSON")])
             .env(FUNCTION_VARIABLE, function)
@@ -294,7 +311,10 @@ async fn the_publish_function_does_not_start_without_its_source_id_key() {
     let exited = tokio::time::timeout(Duration::from_secs(30), publish.child.wait()).await;
     let status = exited.expect("the function stops at init").unwrap();
     let log = std::fs::read_to_string(&publish.log).unwrap();
-    assert!(!status.success() && log.contains("SOURCE_ID_KEY is not set"), "{status:?}: {log}");
+    assert!(
+        !status.success() && log.contains("neither SOURCE_ID_KEY_ARN nor SOURCE_ID_KEY is set"),
+        "{status:?}: {log}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -333,7 +353,103 @@ async fn the_view_and_unlock_functions_do_not_start_without_their_cookie_key() {
         let exited = tokio::time::timeout(Duration::from_secs(30), process.child.wait()).await;
         let status = exited.expect("the function stops at init").unwrap();
         let log = std::fs::read_to_string(&process.log).unwrap();
-        assert!(!status.success() && log.contains("SHARE_COOKIE_KEY is not set"), "{function} {status:?}: {log}");
+        let unset = "neither SHARE_COOKIE_KEY_ARN nor SHARE_COOKIE_KEY is set";
+        assert!(!status.success() && log.contains(unset), "{function} {status:?}: {log}");
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// A Secrets Manager on loopback (moto's server, from PyPI), killed when dropped.
+struct SecretsManager {
+    endpoint: String,
+    _server: Child,
+    client: aws_sdk_secretsmanager::Client,
+}
+
+impl SecretsManager {
+    async fn start() -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let server = Command::new("moto_server")
+            .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .expect("moto_server (pip install \"moto[server]\"; scripts/test.sh installs it)");
+        let endpoint = format!("http://127.0.0.1:{port}");
+        for _ in 0..200 {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port)).await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        let config = aws_sdk_secretsmanager::Config::builder()
+            .behavior_version(aws_sdk_secretsmanager::config::BehaviorVersion::latest())
+            .region(aws_sdk_secretsmanager::config::Region::new("us-east-1"))
+            .credentials_provider(aws_sdk_secretsmanager::config::Credentials::new("local", "local", None, None, "t"))
+            .http_client(share_core::aws::https_client())
+            .endpoint_url(&endpoint)
+            .build();
+        Self { endpoint, _server: server, client: aws_sdk_secretsmanager::Client::from_conf(config) }
+    }
+
+    /// A new secret holding `value`; its ARN.
+    async fn create(&self, name: &str, value: &str) -> String {
+        let created = self.client.create_secret().name(name).secret_string(value).send().await.unwrap();
+        created.arn.unwrap()
+    }
+}
+
+/// As deployed, the functions get their keys' ARNs, never the values, and read them at init from
+/// Secrets Manager; with the CDN on, the view and unlock functions also read the CDN's origin
+/// header and refuse every request without it. An ARN that cannot be read stops the function at
+/// init, saying which variable, never printing a value.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_functions_read_their_keys_from_secrets_manager() {
+    let template = template();
+    let table = fresh_store().await.table().to_owned();
+    let dir = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("secrets-{}", uuid::Uuid::new_v4().simple()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let secrets = SecretsManager::start().await;
+    let source_id_key = secrets.create("source-id-key", &"Jacaranda-source-id-key-".repeat(3)).await;
+    let cookie_key = secrets.create("cookie-key", &"Jacaranda-cookie-key-".repeat(3)).await;
+    let origin_value = "Jacaranda-origin-header-value-0123456789";
+    let origin = secrets.create("origin", origin_value).await;
+    let endpoint = ("AWS_ENDPOINT_URL_SECRETS_MANAGER", secrets.endpoint.clone());
+
+    let publish_env = [("SOURCE_ID_KEY_ARN", source_id_key), endpoint.clone()];
+    let mut publish =
+        FunctionProcess::start_with("publish-share", "INFO", &template, &table, &dir, &["SOURCE_ID_KEY"], &publish_env)
+            .await;
+    let post = || as_caller(authenticated("POST /shares", "/shares"));
+    let created = publish.invoke(post().json_body(&marked_share("from secrets"))).await;
+    assert_eq!(created.0, 201, "{}", created.1);
+    let id = id_of(&created);
+
+    let view_env = [("SHARE_COOKIE_KEY_ARN", cookie_key), ("ORIGIN_SECRET_ARN", origin), endpoint.clone()];
+    let mut view =
+        FunctionProcess::start_with("view-share", "INFO", &template, &table, &dir, &["SHARE_COOKIE_KEY"], &view_env)
+            .await;
+    let page = format!("/s/{id}");
+    let around = view.invoke(recipient("GET /s/{id}", &page, &id)).await;
+    assert_eq!(around.0, 403, "a request around the CDN: {}", around.1);
+    let wrong = recipient("GET /s/{id}", &page, &id).header("x-origin-verify", "Jacaranda-a-guess");
+    assert_eq!(view.invoke(wrong).await.0, 403);
+    let through = recipient("GET /s/{id}", &page, &id).header("x-origin-verify", origin_value);
+    let (status, body) = view.invoke(through).await;
+    assert!(status == 200 && body.contains("Okapi event title"), "{status}: {body}");
+
+    let missing = [
+        ("SOURCE_ID_KEY_ARN", format!("{}-gone", "arn:aws:secretsmanager:us-east-1:123456789012:secret:nothing")),
+        endpoint,
+    ];
+    let mut broken =
+        FunctionProcess::start_with("publish-share", "INFO", &template, &table, &dir, &["SOURCE_ID_KEY"], &missing)
+            .await;
+    let exited = tokio::time::timeout(Duration::from_secs(30), broken.child.wait()).await;
+    let status = exited.expect("the function stops at init").unwrap();
+    let logs = [std::fs::read_to_string(&broken.log).unwrap(), publish.logs().await, view.logs().await].concat();
+    assert!(!status.success() && logs.contains("SOURCE_ID_KEY_ARN"), "{status:?}: {logs}");
+    assert!(!logs.contains("Jacaranda"), "a secret's value reached the logs");
     std::fs::remove_dir_all(&dir).unwrap();
 }

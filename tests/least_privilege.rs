@@ -74,6 +74,44 @@ fn template_grants(binary: &str) -> BTreeSet<Grant> {
     grants
 }
 
+/// The partition-key patterns (`dynamodb:LeadingKeys`) of every statement that lets `binary` write;
+/// each writing statement must have them.
+fn leading_keys(binary: &str) -> Vec<String> {
+    let template = template();
+    let function = template["Resources"]
+        .as_mapping()
+        .unwrap()
+        .values()
+        .find(|resource| resource["Metadata"]["BuildProperties"]["Binary"].as_str() == Some(binary))
+        .unwrap_or_else(|| panic!("no function {binary} in the template"));
+    let writes = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"];
+    let mut patterns = Vec::new();
+    for policy in function["Properties"]["Policies"].as_sequence().unwrap() {
+        for statement in policy["Statement"].as_sequence().unwrap() {
+            if !one_or_many(&statement["Action"]).iter().any(|action| writes.contains(&action.as_str().unwrap())) {
+                continue;
+            }
+            let leading = &statement["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"];
+            assert!(!leading.is_null(), "{binary}: a writing statement without dynamodb:LeadingKeys: {statement:?}");
+            patterns.extend(one_or_many(leading).iter().map(|key| key.as_str().unwrap().to_owned()));
+        }
+    }
+    patterns
+}
+
+/// Every partition the exercise wrote is one the template lets the function write, and the template
+/// lets it write nothing else.
+fn assert_writes_within(binary: &str, written: &BTreeSet<String>) {
+    let patterns = leading_keys(binary);
+    let prefix = |pattern: &str| pattern.strip_suffix('*').unwrap_or(pattern).to_owned();
+    for partition in written {
+        assert!(patterns.iter().any(|p| partition.starts_with(&prefix(p))), "{binary} wrote {partition}: {patterns:?}");
+    }
+    for pattern in &patterns {
+        assert!(written.iter().any(|pk| pk.starts_with(&prefix(pattern))), "{binary} never writes {pattern}");
+    }
+}
+
 async fn publish(store: &DynamoStore, body: &serde_json::Value) -> String {
     let request = authenticated("POST /shares", "/shares").json_body(body).into_request();
     let created = publish_share::handle(store, &ServiceConfig::default(), request).await;
@@ -163,6 +201,7 @@ async fn publish_share_is_granted_exactly_what_its_routes_call() {
 
     assert!(recorder.operations().contains("TransactWriteItems"), "{:?}", recorder.operations());
     assert_eq!(template_grants("publish-share"), recorder.grants(), "calls: {:?}", recorder.operations());
+    assert_writes_within("publish-share", &recorder.written_partitions());
 }
 
 fn status_of(response: &Response<Body>) -> u16 {
@@ -219,6 +258,7 @@ async fn share_settings_is_granted_exactly_what_its_routes_call() {
     assert_eq!(body_json(&shares)["shares"][0]["id"].as_str(), Some(id.as_str()), "{}", body_text(&shares));
 
     assert_eq!(template_grants("share-settings"), recorder.grants(), "calls: {:?}", recorder.operations());
+    assert_writes_within("share-settings", &recorder.written_partitions());
 }
 
 /// unlock-share (`ShareReads + PolicyReads + LockoutCounts`): `share` and `sharing_state` on every
@@ -265,4 +305,113 @@ async fn unlock_share_is_granted_exactly_what_its_route_calls() {
         })
         .collect();
     assert_eq!(pks, BTreeSet::from([format!("LOCKOUT#{id}")]), "the wrong tries are counted under their own partition");
+}
+
+fn resource<'a>(template: &'a Value, name: &str) -> &'a Value {
+    &template["Resources"][name]
+}
+
+fn is_ref(value: &Value, name: &str) -> bool {
+    matches!(value, Value::Tagged(tagged) if tagged.tag == "Ref" && tagged.value.as_str() == Some(name))
+}
+
+/// The names a `Resource` of a statement refers to: `!Ref NAME`, lists of them, and both branches of
+/// an `!If`.
+fn referenced(resource: &Value) -> BTreeSet<String> {
+    match resource {
+        Value::Tagged(tagged) if tagged.tag == "Ref" => BTreeSet::from([tagged.value.as_str().unwrap().to_owned()]),
+        Value::Tagged(tagged) if tagged.tag == "If" => {
+            tagged.value.as_sequence().unwrap()[1..].iter().flat_map(referenced).collect()
+        }
+        Value::Sequence(values) => values.iter().flat_map(referenced).collect(),
+        // The other branch of an `!If`: no secret.
+        Value::String(empty) if empty.is_empty() => BTreeSet::new(),
+        other => panic!("not a reference: {other:?}"),
+    }
+}
+
+/// No function holds a secret in its environment (anyone allowed `lambda:GetFunctionConfiguration`
+/// reads those): each gets its secrets' ARNs, may read exactly those secrets, and the keys a
+/// deployment cannot regenerate without harm are kept when the stack goes.
+#[test]
+fn secrets_are_read_at_init_and_never_held_in_the_environment() {
+    let template = template();
+    let globals = &template["Globals"]["Function"]["Environment"]["Variables"];
+    let expected = [
+        ("PublishShareFunction", vec![("SOURCE_ID_KEY_ARN", "SourceIdKey")]),
+        (
+            "ViewShareFunction",
+            vec![("SHARE_COOKIE_KEY_ARN", "ShareCookieKey"), ("ORIGIN_SECRET_ARN", "OriginVerifySecret")],
+        ),
+        (
+            "UnlockShareFunction",
+            vec![("SHARE_COOKIE_KEY_ARN", "ShareCookieKey"), ("ORIGIN_SECRET_ARN", "OriginVerifySecret")],
+        ),
+        ("ShareSettingsFunction", vec![]),
+    ];
+    for (name, secrets) in expected {
+        let function = resource(&template, name);
+        let variables = &function["Properties"]["Environment"]["Variables"];
+        for scope in [globals, variables] {
+            for (variable, value) in scope.as_mapping().into_iter().flatten() {
+                let text = serde_norway::to_string(value).unwrap();
+                assert!(!text.contains("resolve:secretsmanager"), "{name}: {variable:?} holds a secret's value");
+                let variable = variable.as_str().unwrap();
+                assert!(
+                    !["SOURCE_ID_KEY", "SHARE_COOKIE_KEY", "ORIGIN_SECRET"].contains(&variable),
+                    "{name}: {variable}"
+                );
+            }
+        }
+        let mut readable = BTreeSet::new();
+        for statement in function["Properties"]["Policies"][0]["Statement"].as_sequence().unwrap() {
+            if one_or_many(&statement["Action"])
+                .iter()
+                .any(|action| action.as_str() == Some("secretsmanager:GetSecretValue"))
+            {
+                readable.extend(referenced(&statement["Resource"]));
+            }
+        }
+        let handed: BTreeSet<String> = secrets.iter().map(|(_, secret)| (*secret).to_owned()).collect();
+        assert_eq!(readable, handed, "{name} may read exactly the secrets it is handed");
+        for (variable, secret) in secrets {
+            let value = &variables[variable];
+            assert!(is_ref(value, secret) || referenced(value).contains(secret), "{name}: {variable} = {value:?}");
+            assert_eq!(resource(&template, secret)["Type"].as_str(), Some("AWS::SecretsManager::Secret"));
+        }
+    }
+    for kept in ["SourceIdKey", "ShareCookieKey"] {
+        assert_eq!(resource(&template, kept)["DeletionPolicy"].as_str(), Some("Retain"), "{kept}");
+        assert_eq!(resource(&template, kept)["UpdateReplacePolicy"].as_str(), Some("Retain"), "{kept}");
+    }
+}
+
+/// With the CDN on, the distribution adds the origin secret as a header to every request it forwards,
+/// and the recipients' functions read the same secret: a request straight to the API (around the
+/// WAF rule and the cache) is refused. Without the CDN, no secret and no check.
+#[test]
+fn with_the_cdn_on_the_recipients_routes_answer_only_through_it() {
+    let template = template();
+    let secret = resource(&template, "OriginVerifySecret");
+    assert_eq!(secret["Condition"].as_str(), Some("CdnEnabled"));
+    let distribution = &resource(&template, "ShareCdn")["Properties"]["DistributionConfig"];
+    let origins = distribution["Origins"].as_sequence().unwrap();
+    assert_eq!(origins.len(), 1, "one origin: the API");
+    let headers = origins[0]["OriginCustomHeaders"].as_sequence().expect("the origin's custom headers");
+    let header = headers.iter().find(|h| {
+        h["HeaderName"].as_str().is_some_and(|name| name.eq_ignore_ascii_case(share_core::http::page::ORIGIN_HEADER))
+    });
+    let value = serde_norway::to_string(&header.expect("the origin header")["HeaderValue"]).unwrap();
+    assert!(value.contains("{{resolve:secretsmanager:${OriginVerifySecret}:SecretString}}"), "{value}");
+    for function in ["ViewShareFunction", "UnlockShareFunction"] {
+        let variable = &resource(&template, function)["Properties"]["Environment"]["Variables"]["ORIGIN_SECRET_ARN"];
+        let Value::Tagged(condition) = variable else { panic!("{function}: {variable:?}") };
+        let branches = condition.value.as_sequence().unwrap();
+        assert_eq!(
+            (condition.tag.to_string().as_str(), branches[0].as_str()),
+            ("!If", Some("CdnEnabled")),
+            "{function}"
+        );
+        assert!(is_ref(&branches[1], "OriginVerifySecret") && branches[2].as_str() == Some(""), "{function}");
+    }
 }

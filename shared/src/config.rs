@@ -1,6 +1,7 @@
 //! Settings read once per cold start from the environment that `template.yaml` sets.
 
 use crate::domain::{PublicOrigin, SecretKey, SourceIdSecret, UnlockCookieKey};
+use crate::secrets::SecretName;
 use std::env;
 
 /// The API's delegated scope unless `REQUIRED_SCOPE` names another.
@@ -46,31 +47,15 @@ pub struct ServiceConfig {
     /// What unlock cookies of password shares are signed with (`SHARE_COOKIE_KEY`); the deployed
     /// view and unlock functions refuse to start without their own.
     pub unlock_cookie_key: UnlockCookieKey,
+    /// With the CDN on, the value of the header it adds to every request it forwards: the recipients'
+    /// routes refuse requests without it, which did not come through the CDN and its WAF.
+    pub origin_secret: Option<SecretKey>,
 }
 
-/// Why a secret the environment must hold cannot be used.
-#[derive(Debug, thiserror::Error)]
-#[error("{variable} {reason}: {purpose}")]
-pub struct SecretError {
-    variable: &'static str,
-    reason: String,
-    purpose: &'static str,
-}
-
-/// The key an environment variable holds, for a deployed function that must not fall back to a
-/// development one.
-fn secret_from_env(variable: &'static str, purpose: &'static str) -> Result<SecretKey, SecretError> {
-    let raw = env::var(variable).map_err(|_| SecretError { variable, reason: "is not set".into(), purpose })?;
-    SecretKey::new(raw.as_bytes()).map_err(|reason| SecretError { variable, reason, purpose })
-}
-
-pub fn source_id_secret_from_env() -> Result<SourceIdSecret, SecretError> {
-    secret_from_env("SOURCE_ID_KEY", "the publish function keys source ids with it").map(SourceIdSecret::from)
-}
-
-pub fn unlock_cookie_key_from_env() -> Result<UnlockCookieKey, SecretError> {
-    secret_from_env("SHARE_COOKIE_KEY", "the view and unlock functions sign and check unlock cookies with it")
-        .map(UnlockCookieKey::from)
+/// A key whose value the environment holds (tests, the local runner); a deployed function reads its
+/// keys with `crate::secrets` instead, and never falls back to a development one.
+fn key_from_env(name: SecretName) -> Option<SecretKey> {
+    env::var(name.value_variable()).ok().and_then(|raw| SecretKey::new(raw.as_bytes()).ok())
 }
 
 impl Default for ServiceConfig {
@@ -83,6 +68,7 @@ impl Default for ServiceConfig {
             public_base_url: None,
             source_id_secret: SourceIdSecret::development(),
             unlock_cookie_key: UnlockCookieKey::development(),
+            origin_secret: None,
         }
     }
 }
@@ -109,8 +95,9 @@ impl ServiceConfig {
                     )
                     .ok()
             }),
-            source_id_secret: source_id_secret_from_env().unwrap_or(defaults.source_id_secret),
-            unlock_cookie_key: unlock_cookie_key_from_env().unwrap_or(defaults.unlock_cookie_key),
+            source_id_secret: key_from_env(SecretName::SourceIdKey).map_or(defaults.source_id_secret, Into::into),
+            unlock_cookie_key: key_from_env(SecretName::UnlockCookieKey).map_or(defaults.unlock_cookie_key, Into::into),
+            origin_secret: key_from_env(SecretName::OriginVerify),
         }
     }
 }

@@ -3,10 +3,12 @@
 //! the local runner) share. The pure code below them (domain, source readers, rendering) is the
 //! `share-calendar` crate, re-exported here under the same names.
 
+pub mod aws;
 pub mod config;
 pub mod http;
 pub mod lambda;
 pub mod logging;
+pub mod secrets;
 pub mod service;
 pub mod snapshot;
 pub mod store;

@@ -6,9 +6,14 @@ use aws_sdk_dynamodb::Client;
 use aws_sdk_dynamodb::config::interceptors::BeforeSerializationInterceptorContextMut;
 use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::error::BoxError;
+use aws_sdk_dynamodb::operation::batch_write_item::BatchWriteItemInput;
+use aws_sdk_dynamodb::operation::delete_item::DeleteItemInput;
+use aws_sdk_dynamodb::operation::put_item::PutItemInput;
 use aws_sdk_dynamodb::operation::query::QueryInput;
 use aws_sdk_dynamodb::operation::scan::ScanInput;
 use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsInput;
+use aws_sdk_dynamodb::operation::update_item::UpdateItemInput;
+use aws_sdk_dynamodb::types::AttributeValue;
 use aws_smithy_runtime_api::client::interceptors::context::Input;
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use share_core::store::DynamoStore;
@@ -22,6 +27,8 @@ pub type Grant = (String, String);
 #[derive(Debug, Default)]
 pub struct OperationRecorder {
     grants: Mutex<BTreeSet<Grant>>,
+    /// The partition key of every item a write touched (what `dynamodb:LeadingKeys` conditions see).
+    written_partitions: Mutex<BTreeSet<String>>,
     operations: Mutex<BTreeSet<String>>,
     fail_conditional_puts: AtomicBool,
 }
@@ -37,6 +44,11 @@ impl OperationRecorder {
     /// The IAM actions the recorded calls need, each with its resource.
     pub fn grants(&self) -> BTreeSet<Grant> {
         self.grants.lock().unwrap().clone()
+    }
+
+    /// The partition keys of every item written, updated or deleted.
+    pub fn written_partitions(&self) -> BTreeSet<String> {
+        self.written_partitions.lock().unwrap().clone()
     }
 
     /// The operations sent, by SDK name (`TransactWriteItems`, …).
@@ -88,6 +100,43 @@ fn grants_of(operation: &str, input: &Input) -> Vec<Grant> {
     }
 }
 
+/// The partition keys of the items a write request touches.
+fn written_partitions(input: &Input) -> Vec<String> {
+    type Key<'a> = Option<&'a std::collections::HashMap<String, AttributeValue>>;
+    let pk = |key: Key<'_>| match key.and_then(|key| key.get("pk")) {
+        Some(AttributeValue::S(pk)) => Some(pk.clone()),
+        _ => None,
+    };
+    if let Some(transaction) = input.downcast_ref::<TransactWriteItemsInput>() {
+        return transaction
+            .transact_items()
+            .iter()
+            .filter_map(|item| {
+                pk(item.put().map(|put| put.item()))
+                    .or_else(|| pk(item.delete().map(|delete| delete.key())))
+                    .or_else(|| pk(item.update().map(|update| update.key())))
+            })
+            .collect();
+    }
+    if let Some(batch) = input.downcast_ref::<BatchWriteItemInput>() {
+        let requests = batch.request_items().map(|items| items.values().flatten().collect::<Vec<_>>());
+        return requests
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|request| {
+                pk(request.put_request().map(|put| put.item()))
+                    .or_else(|| pk(request.delete_request().map(|d| d.key())))
+            })
+            .collect();
+    }
+    let single = [
+        input.downcast_ref::<PutItemInput>().and_then(|put| pk(put.item())),
+        input.downcast_ref::<UpdateItemInput>().and_then(|update| pk(update.key())),
+        input.downcast_ref::<DeleteItemInput>().and_then(|delete| pk(delete.key())),
+    ];
+    single.into_iter().flatten().collect()
+}
+
 #[derive(Debug)]
 struct Recording(Arc<OperationRecorder>);
 
@@ -106,6 +155,7 @@ impl Intercept for Recording {
         let operation = cfg.load::<Metadata>().expect("every operation names itself").name().to_owned();
         let grants = grants_of(&operation, context.input());
         self.0.grants.lock().unwrap().extend(grants);
+        self.0.written_partitions.lock().unwrap().extend(written_partitions(context.input()));
         self.0.operations.lock().unwrap().insert(operation);
         if self.0.fail_conditional_puts.load(Ordering::SeqCst)
             && let Some(transaction) = context.input_mut().downcast_mut::<TransactWriteItemsInput>()

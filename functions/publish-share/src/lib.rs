@@ -12,7 +12,7 @@ use share_core::http::{
     ApiError, authenticate, body_bytes, empty_response, json_response, list_cursor, path_parameter, public_base_url,
     respond_logged, route_key,
 };
-use share_core::lambda::RequiredSecret;
+use share_core::secrets::SecretName;
 use share_core::service::{self, Caller, IdempotencyClaim, Publisher};
 use share_core::store::{PolicyReads, ShareReads, ShareWrites};
 
@@ -29,7 +29,7 @@ pub const ROUTES: &[&str] = &[
 
 /// The function as Lambda runs it (`share_core::lambda`): it keys source ids with its own secret.
 pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
-    share_core::lambda::run_in_lambda(&[RequiredSecret::SourceIdKey], async {}, handle).await
+    share_core::lambda::run_in_lambda(&[SecretName::SourceIdKey], async {}, handle).await
 }
 
 pub async fn handle<S>(store: &S, config: &ServiceConfig, request: Request) -> Response<Body>

@@ -9,9 +9,9 @@ use share_core::ServiceConfig;
 use share_core::domain::{LockoutRule, ShareId, unlock_set_cookie};
 use share_core::http::page::{self, HTML, error_page_for, error_page_response, with_security_headers};
 use share_core::http::{ApiError, body_bytes, log_response, path_parameter, route_key};
-use share_core::lambda::RequiredSecret;
 use share_core::render::locale::Language;
 use share_core::render::{self, ErrorPage, Framing, UnlockNotice};
+use share_core::secrets::SecretName;
 use share_core::service::{self, UnlockOutcome};
 use share_core::store::{LockoutCounts, PolicyReads, ShareReads};
 
@@ -25,9 +25,11 @@ const FORM_CONTENT_TYPE: &str = "application/x-www-form-urlencoded";
 /// The function as Lambda runs it (`share_core::lambda`): it signs cookies with its own key.
 pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
     let rule = LockoutRule::default();
-    share_core::lambda::run_in_lambda(&[RequiredSecret::UnlockCookieKey], async {}, move |store, config, request| {
-        handle(store, config, rule, request)
-    })
+    share_core::lambda::run_in_lambda(
+        &[SecretName::UnlockCookieKey, SecretName::OriginVerify],
+        async {},
+        move |store, config, request| handle(store, config, rule, request),
+    )
     .await
 }
 
@@ -37,9 +39,10 @@ where
     S: ShareReads + PolicyReads + LockoutCounts,
 {
     let started = std::time::Instant::now();
-    let response = match unlock(store, config, rule, &request).await {
-        Ok(response) => response,
-        Err(error) => error.into_response(),
+    // Refused before anything is read or checked: a request around the CDN skipped its WAF.
+    let response = match page::came_through_cdn(&request, config) {
+        false => page::around_the_cdn(),
+        true => unlock(store, config, rule, &request).await.unwrap_or_else(ApiError::into_response),
     };
     log_response(&request, &response, started);
     response

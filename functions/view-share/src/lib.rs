@@ -16,9 +16,9 @@ use share_core::ServiceConfig;
 use share_core::domain::{DisplaySettings, ShareId, ShareRecord, SharedEvent, unlock_cookie_in};
 use share_core::http::page::{self, HTML, error_page_for, error_page_response, with_security_headers};
 use share_core::http::{log_response, path_parameter, public_base_url, route_key};
-use share_core::lambda::RequiredSecret;
 use share_core::render::locale::Language;
 use share_core::render::{self, ErrorPage, Framing, PageQuery};
+use share_core::secrets::SecretName;
 use share_core::service::{self, ServiceError};
 use share_core::store::{PolicyReads, ShareReads};
 use std::sync::Arc;
@@ -67,9 +67,11 @@ enum Representation {
 /// a view during init, and keeps one cache per execution environment.
 pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
     let cache: &'static ViewCache = Box::leak(Box::new(ViewCache::new()));
-    share_core::lambda::run_in_lambda(&[RequiredSecret::UnlockCookieKey], rehearse(), move |store, config, request| {
-        handle_at(store, cache, config, request)
-    })
+    share_core::lambda::run_in_lambda(
+        &[SecretName::UnlockCookieKey, SecretName::OriginVerify],
+        rehearse(),
+        move |store, config, request| handle_at(store, cache, config, request),
+    )
     .await
 }
 
@@ -91,6 +93,7 @@ pub async fn handle_at<S: ShareReads + PolicyReads>(
     let started = std::time::Instant::now();
     let mut response = match route_key(&request) {
         Some("GET /openapi.json") => api_description(),
+        _ if !page::came_through_cdn(&request, config) => page::around_the_cdn(),
         _ => serve(store, cache, config, &request).await,
     };
     if request.method() == lambda_http::http::Method::HEAD {

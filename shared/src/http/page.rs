@@ -2,6 +2,7 @@
 //! speaks before a share is read, the error page a service error becomes, and the security headers
 //! every page carries.
 
+use crate::ServiceConfig;
 use crate::render::locale::Language;
 use crate::render::{self, ErrorPage, Framing, content_security_policy};
 use crate::service::ServiceError;
@@ -10,6 +11,26 @@ use lambda_http::http::{HeaderValue, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 
 pub const HTML: &str = "text/html; charset=utf-8";
+
+/// The header the CDN adds to every request it forwards to the recipients' routes (template.yaml).
+pub const ORIGIN_HEADER: &str = "x-origin-verify";
+
+/// Whether the request came through the CDN: any request where no CDN is configured, else only one
+/// with the CDN's header. The WAF and the cache are the CDN's; a request around them is refused.
+pub fn came_through_cdn(request: &Request, config: &ServiceConfig) -> bool {
+    let Some(secret) = &config.origin_secret else { return true };
+    request.headers().get_all(ORIGIN_HEADER).iter().any(|value| secret.is(value.as_bytes()))
+}
+
+/// The answer to a request that went around the CDN.
+pub fn around_the_cdn() -> Response<Body> {
+    Response::builder()
+        .status(StatusCode::FORBIDDEN)
+        .header(header::CONTENT_TYPE, "text/plain; charset=utf-8")
+        .header(header::CACHE_CONTROL, "no-store")
+        .body(Body::Text("Open the share's link: this address answers only through the share's own domain.\n".into()))
+        .expect("valid response")
+}
 
 /// The reader's pick: the last `lang=`, as the page's own query takes it.
 pub fn picked_language(request: &Request) -> Option<&str> {

@@ -31,6 +31,12 @@ impl SecretKey {
         Self(Arc::from(text.as_bytes()))
     }
 
+    /// Whether `candidate` is this key, compared in constant time.
+    pub fn is(&self, candidate: &[u8]) -> bool {
+        use subtle::ConstantTimeEq;
+        self.0.ct_eq(candidate).into()
+    }
+
     /// An HMAC-SHA256 under this key, to feed and finish.
     pub(crate) fn hmac(&self) -> Hmac<Sha256> {
         Hmac::<Sha256>::new_from_slice(&self.0).expect("HMAC takes a key of any length")

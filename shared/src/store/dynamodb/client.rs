@@ -3,7 +3,6 @@
 use aws_sdk_dynamodb::config::BehaviorVersion;
 use aws_sdk_dynamodb::config::retry::RetryConfig;
 use aws_sdk_dynamodb::config::timeout::TimeoutConfig;
-use aws_smithy_http_client::tls::{Provider, TlsContext, TrustStore, rustls_provider::CryptoMode};
 use std::time::Duration;
 
 /// How long the store waits for DynamoDB. The defaults fit a request, with the store's finding out
@@ -53,57 +52,16 @@ impl Patience {
 /// transient failures (reusing a transaction's ClientRequestToken, so a retried commit is not
 /// applied twice), within the patience given.
 ///
-/// The client is built without `aws-config`: Lambda hands the region and the role's credentials over
-/// in the environment, so its provider chain (profiles, SSO, STS, IMDS) would only add size and
-/// start-up work. TLS is rustls on ring, the one stack every function links.
+/// TLS and credentials as every AWS client of ours has them (`crate::aws`).
 pub(super) fn client_config(patience: &Patience) -> aws_sdk_dynamodb::config::Builder {
     let timeouts = TimeoutConfig::builder()
         .connect_timeout(Duration::from_secs(1).min(patience.attempt))
         .operation_attempt_timeout(patience.attempt)
         .operation_timeout(patience.call)
         .build();
-    let tls = TlsContext::builder().with_trust_store(trust_store()).build().expect("a valid TLS context");
-    let https = aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::Ring))
-        .tls_context(tls)
-        .build_https();
     aws_sdk_dynamodb::Config::builder()
         .behavior_version(BehaviorVersion::latest())
-        .http_client(https)
+        .http_client(crate::aws::https_client())
         .retry_config(RetryConfig::standard().with_max_attempts(3))
         .timeout_config(timeouts)
-}
-
-/// The roots AWS's service endpoints chain to: Amazon Trust Services' four, and the Starfield root
-/// that cross-signs them (copied from Debian's ca-certificates). Trusting these alone, instead of
-/// reading and parsing the system's 140-odd roots, takes several milliseconds off every cold start
-/// (README: Benchmarks). `SSL_CERT_FILE` or `SSL_CERT_DIR` in the environment bring the system's
-/// roots back, for a network that inspects TLS with its own.
-const AWS_ROOT_CERTIFICATES: &[u8] = include_bytes!("aws-root-certificates.pem");
-
-fn trust_store() -> TrustStore {
-    if std::env::var_os("SSL_CERT_FILE").is_some() || std::env::var_os("SSL_CERT_DIR").is_some() {
-        TrustStore::default()
-    } else {
-        TrustStore::empty().with_pem_certificate(AWS_ROOT_CERTIFICATES)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::AWS_ROOT_CERTIFICATES;
-    use rustls_pki_types::CertificateDer;
-    use rustls_pki_types::pem::PemObject;
-
-    /// The client adds each bundled root as rustls does (`RootCertStore::add`), on the first
-    /// connection: every one must parse as a trust anchor, or that connection would panic.
-    #[test]
-    fn every_bundled_root_is_a_trust_anchor() {
-        let roots: Vec<CertificateDer> =
-            CertificateDer::pem_slice_iter(AWS_ROOT_CERTIFICATES).collect::<Result<_, _>>().expect("PEM");
-        assert_eq!(roots.len(), 5, "Amazon Root CA 1 to 4 and Starfield Services Root CA G2");
-        for root in &roots {
-            webpki::anchor_from_trusted_cert(root).expect("a trust anchor");
-        }
-    }
 }

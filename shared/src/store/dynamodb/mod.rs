@@ -42,10 +42,7 @@ pub struct DynamoStore {
     patience: Patience,
 }
 
-/// What `from_env` needs and Lambda always sets.
-#[derive(Debug, thiserror::Error)]
-#[error("{0} is not set: the functions read the region and credentials from the environment Lambda gives them")]
-pub struct MissingEnvironment(&'static str);
+pub use crate::aws::MissingEnvironment;
 
 impl DynamoStore {
     pub fn new(client: Client, table: impl Into<String>) -> Self {
@@ -58,20 +55,11 @@ impl DynamoStore {
 
     /// The Lambda functions' store: region and the execution role's credentials from the environment.
     pub async fn from_env(table: impl Into<String>) -> Result<Self, MissingEnvironment> {
-        let var = |name: &'static str| std::env::var(name).map_err(|_| MissingEnvironment(name));
-        let credentials = Credentials::new(
-            var("AWS_ACCESS_KEY_ID")?,
-            var("AWS_SECRET_ACCESS_KEY")?,
-            std::env::var("AWS_SESSION_TOKEN").ok(),
-            None,
-            "lambda-environment",
-        );
+        let (region, credentials) = crate::aws::lambda_identity()?;
         let patience = Patience::from_env();
-        let mut config =
-            client_config(&patience).region(Region::new(var("AWS_REGION")?)).credentials_provider(credentials);
-        // The SDK's own variables for another endpoint (DynamoDB Local under `sam local`, or a test).
-        if let Ok(endpoint) = std::env::var("AWS_ENDPOINT_URL_DYNAMODB").or_else(|_| std::env::var("AWS_ENDPOINT_URL"))
-        {
+        let mut config = client_config(&patience).region(region).credentials_provider(credentials);
+        // DynamoDB Local under `sam local`, or a test's.
+        if let Some(endpoint) = crate::aws::endpoint_override("AWS_ENDPOINT_URL_DYNAMODB") {
             config = config.endpoint_url(endpoint);
         }
         Ok(Self::with_patience(config, table, patience))
