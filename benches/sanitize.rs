@@ -9,7 +9,7 @@ mod support;
 use criterion::{BatchSize, Criterion, criterion_group, criterion_main};
 use serde_json::{Value, json};
 use share_core::ServiceConfig;
-use share_core::store::MemoryStore;
+use share_core::store::EmbeddedStore;
 use std::time::Duration;
 
 /// The contract's request limit.
@@ -97,12 +97,12 @@ fn sanitize(c: &mut Criterion) {
         assert!(size <= MAX_REQUEST_BYTES, "{name}: {size} bytes");
         let event = support::api_gateway_event("POST /shares", "/shares", &[], Some(&body));
         let status = runtime
-            .block_on(publish_share::handle(&MemoryStore::new(), &config, event.clone().into_request()))
+            .block_on(publish_share::handle(&EmbeddedStore::new(), &config, event.clone().into_request()))
             .status();
         println!("{name}: request {size} bytes, answered {status}");
         group.bench_function(name, |b| {
             b.iter_batched(
-                || (MemoryStore::new(), event.clone().into_request()),
+                || (EmbeddedStore::new(), event.clone().into_request()),
                 |(store, request)| {
                     let response = runtime.block_on(publish_share::handle(&store, &config, request));
                     assert!(matches!(response.status().as_u16(), 201 | 422), "{name}: {}", response.status());

@@ -1,8 +1,9 @@
 use clap::{Parser, Subcommand};
 use local_api::{DEFAULT_SECRET, LocalApi, issue_token};
 use share_core::ServiceConfig;
-use share_core::store::{DynamoStore, MemoryStore, Store};
+use share_core::store::{DynamoStore, EmbeddedStore, Store};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use tracing_subscriber::layer::SubscriberExt;
 use tracing_subscriber::util::SubscriberInitExt;
@@ -16,7 +17,14 @@ struct Cli {
     /// Address to listen on.
     #[arg(long, default_value = "127.0.0.1:3000")]
     addr: SocketAddr,
-    /// A DynamoDB-compatible endpoint (e.g. DynamoDB Local); the embedded store is used without it.
+    /// The embedded store's file (made, owner-only, if missing). Default: `share-service/shares.db` in
+    /// the platform's folder for application data (printed at start).
+    #[arg(long, conflicts_with_all = ["memory", "dynamodb_endpoint"])]
+    data: Option<PathBuf>,
+    /// Keep everything in memory only: nothing is left after the runner stops (tests, demos).
+    #[arg(long, conflicts_with = "dynamodb_endpoint")]
+    memory: bool,
+    /// A DynamoDB-compatible endpoint (e.g. DynamoDB Local) instead of the embedded store.
     #[arg(long, requires = "table")]
     dynamodb_endpoint: Option<String>,
     /// The table to use (created if missing) with --dynamodb-endpoint.
@@ -45,6 +53,43 @@ enum Command {
         #[arg(long)]
         scope: Option<String>,
     },
+    /// Writes a consistent copy of the store's file to PATH, while a runner may be serving it.
+    Backup {
+        path: PathBuf,
+        /// The store's file (default: as `--data`'s).
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+    /// Puts the copy at PATH in place of the store's file; refused while a runner serves it.
+    Restore {
+        path: PathBuf,
+        /// The store's file (default: as `--data`'s).
+        #[arg(long)]
+        data: Option<PathBuf>,
+    },
+}
+
+/// Where the store's file lives unless `--data` says: the platform's folder for application data
+/// (`$XDG_DATA_HOME`, else `~/.local/share`, on Linux; `~/Library/Application Support` on macOS;
+/// `%APPDATA%` on Windows).
+fn default_data_path() -> Result<PathBuf, String> {
+    let var = |name: &str| std::env::var_os(name).filter(|value| !value.is_empty()).map(PathBuf::from);
+    let home = || var("HOME").ok_or("HOME is not set: give the store's file with --data PATH");
+    let folder = if cfg!(windows) {
+        var("APPDATA").ok_or("APPDATA is not set: give the store's file with --data PATH")?
+    } else if cfg!(target_os = "macos") {
+        home()?.join("Library/Application Support")
+    } else {
+        match var("XDG_DATA_HOME") {
+            Some(folder) => folder,
+            None => home()?.join(".local/share"),
+        }
+    };
+    Ok(folder.join("share-service").join("shares.db"))
+}
+
+fn data_path(given: Option<&PathBuf>) -> Result<PathBuf, String> {
+    given.cloned().map_or_else(default_data_path, Ok)
 }
 
 fn secret() -> String {
@@ -58,6 +103,29 @@ async fn main() -> ExitCode {
         let scope = scope.clone().unwrap_or_else(|| ServiceConfig::from_env().required_scope);
         println!("{}", issue_token(&secret(), user, email.as_deref(), group, *admin, Some(&scope)));
         return ExitCode::SUCCESS;
+    }
+    let housekeeping = match &cli.command {
+        Some(Command::Backup { path, data }) => Some(data_path(data.as_ref()).and_then(|data| {
+            share_core::store::embedded::backup(&data, path).map_err(|error| error.to_string())?;
+            Ok(format!("backed up {} to {}", data.display(), path.display()))
+        })),
+        Some(Command::Restore { path, data }) => Some(data_path(data.as_ref()).and_then(|data| {
+            share_core::store::embedded::restore(path, &data).map_err(|error| error.to_string())?;
+            Ok(format!("restored {} from {}", data.display(), path.display()))
+        })),
+        _ => None,
+    };
+    if let Some(done) = housekeeping {
+        return match done {
+            Ok(message) => {
+                println!("local-api: {message}");
+                ExitCode::SUCCESS
+            }
+            Err(message) => {
+                eprintln!("local-api: {message}");
+                ExitCode::FAILURE
+            }
+        };
     }
     // As the functions log: `RUST_LOG` names one level, and only our crates log below WARN.
     let level = share_core::logging::level_of(std::env::var("RUST_LOG").ok().as_deref());
@@ -73,7 +141,20 @@ async fn main() -> ExitCode {
                 Err(error) => Err(format!("could not prepare table {table}: {error}")),
             }
         }
-        _ => run(MemoryStore::new(), &cli).await,
+        _ if cli.memory => {
+            println!("local-api store: memory (nothing is kept after the runner stops)");
+            run(EmbeddedStore::new(), &cli).await
+        }
+        _ => match data_path(cli.data.as_ref()) {
+            Ok(path) => match EmbeddedStore::open(&path) {
+                Ok(store) => {
+                    println!("local-api store: {}", path.display());
+                    run(store, &cli).await
+                }
+                Err(error) => Err(format!("cannot open the store's file {}: {error}", path.display())),
+            },
+            Err(message) => Err(message),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -193,7 +193,7 @@ crate::per_store!(app: handlers_serve_api_gateway_events, no_event_text_reaches_
 async fn a_write_the_store_never_answers_is_504_before_the_deadline() {
     use lambda_http::RequestExt;
     use std::time::{Duration, SystemTime, UNIX_EPOCH};
-    let store = crate::support::instrumented_store::InstrumentedStore::new(share_core::store::MemoryStore::new());
+    let store = crate::support::instrumented_store::InstrumentedStore::new(share_core::store::EmbeddedStore::new());
     store.hang_writes(true);
     let deadline = SystemTime::now() + Duration::from_millis(1500);
     let mut context = lambda_http::Context::default();

@@ -13,7 +13,7 @@ use share_core::http::publish_request::{PublishRequest, PublishRequestError};
 use share_core::service::Caller;
 use share_core::service::{Publisher, Standing, publish_share};
 use share_core::snapshot;
-use share_core::store::{MemoryKey, MemoryStore, ShareReads};
+use share_core::store::{EmbeddedKey, EmbeddedStore, ShareReads};
 use std::collections::BTreeMap;
 
 const GRAPH_CALENDAR_VIEW: &str = include_str!("fixtures/msgraph/calendar_view.json");
@@ -48,16 +48,16 @@ pub fn inflate_chunks(chunks: &[Vec<u8>]) -> String {
 
 /// Every item the embedded store holds, as text: records and other items as stored, each share's
 /// snapshot chunks (and those of any other generation left behind) inflated.
-pub fn memory_store_text(store: &MemoryStore) -> String {
+pub fn memory_store_text(store: &EmbeddedStore) -> String {
     let mut text = String::new();
     let mut first_chunks: BTreeMap<ShareId, Vec<u8>> = BTreeMap::new();
     let mut later_chunks: BTreeMap<(ShareId, Generation), BTreeMap<u32, Vec<u8>>> = BTreeMap::new();
     for (key, bytes) in store.stored_items() {
         match key {
-            MemoryKey::Chunk { share, index: 0, .. } => {
+            EmbeddedKey::Chunk { share, index: 0, .. } => {
                 first_chunks.insert(share, bytes);
             }
-            MemoryKey::Chunk { share, generation, index } => {
+            EmbeddedKey::Chunk { share, generation, index } => {
                 later_chunks.entry((share, generation)).or_default().insert(index, bytes);
             }
             _ => {
@@ -121,8 +121,8 @@ fn parse(body: &[u8]) -> Result<PublishRequest, PublishRequestError> {
 }
 
 /// Publishes `events` on a new embedded store; returns the store, the record and the stored events.
-async fn publish(format: &str, detail: DetailLevel, events: Value) -> (MemoryStore, ShareRecord, Vec<SharedEvent>) {
-    let store = MemoryStore::new();
+async fn publish(format: &str, detail: DetailLevel, events: Value) -> (EmbeddedStore, ShareRecord, Vec<SharedEvent>) {
+    let store = EmbeddedStore::new();
     let request = parse(&publish_body(format, detail, events)).expect("the fixture parses");
     let published =
         publish_share(&store, &publisher(&caller(), &standing()), request, None, now()).await.expect("published");
@@ -395,7 +395,7 @@ async fn events_outside_the_range_are_left_out_and_counted() {
             .unwrap();
     body["range"] = json!({"start": "2026-12-08", "end": "2026-12-10"});
     let request = parse(&serde_json::to_vec(&body).unwrap()).unwrap();
-    let store = MemoryStore::new();
+    let store = EmbeddedStore::new();
     let published = publish_share(&store, &publisher(&caller(), &standing()), request, None, now()).await.unwrap();
     assert_eq!((published.event_count, published.left_out.outside_range), (2, 2));
     assert_nothing_leaked(&memory_store_text(&store), &["Product demo for Edge Communications", "Focus time"]);

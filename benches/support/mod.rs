@@ -7,7 +7,7 @@ use criterion::{BatchSize, BenchmarkGroup};
 use local_api::event::ApiGatewayEvent;
 use serde_json::{Value, json};
 use share_core::ServiceConfig;
-use share_core::store::MemoryStore;
+use share_core::store::EmbeddedStore;
 
 /// `count` events of a rota in December 2026 (New York), with a description when `detail` is "full".
 pub fn rota_body(count: usize, detail: &str) -> Value {
@@ -97,7 +97,7 @@ pub fn bench_publish(group: &mut BenchmarkGroup<'_, WallTime>, name: &str, body:
     let config = ServiceConfig::default();
     group.bench_function(name, |b| {
         b.iter_batched(
-            || (MemoryStore::new(), event.clone().into_request()),
+            || (EmbeddedStore::new(), event.clone().into_request()),
             |(store, request)| {
                 let response = runtime.block_on(publish_share::handle(&store, &config, request));
                 assert_eq!(response.status(), status);

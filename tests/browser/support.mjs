@@ -18,7 +18,7 @@ const axeSource = readFileSync(require.resolve('axe-core/axe.min.js'), 'utf8');
 
 /** Starts `local-api` on a free loopback port; resolves once it prints its address. */
 export async function startApi() {
-  const child = spawn(apiBin, ['--addr', '127.0.0.1:0'], {
+  const child = spawn(apiBin, ['--addr', '127.0.0.1:0', '--memory'], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, RUST_LOG: process.env.RUST_LOG || 'warn' },
   });

@@ -13,7 +13,7 @@ use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
 use share_core::domain::{ShareId, SharedEvent, SourceIndex};
 use share_core::snapshot;
-use share_core::store::{MemoryKey, ShareReads, Store};
+use share_core::store::{EmbeddedKey, ShareReads, Store};
 use std::collections::BTreeSet;
 
 fn graph(id: &str, subject: &str, day: u32) -> Value {
@@ -77,7 +77,7 @@ async fn stored_index(app: &TestApp) -> BTreeSet<(String, u8, Vec<u8>)> {
             .stored_items()
             .into_iter()
             .filter_map(|(key, tags)| match key {
-                MemoryKey::Sources { share, bucket } => Some((share.as_str().to_owned(), bucket, tags)),
+                EmbeddedKey::Sources { share, bucket } => Some((share.as_str().to_owned(), bucket, tags)),
                 _ => None,
             })
             .collect(),

@@ -7,7 +7,7 @@ use crate::support::{TestApp, TestResponse, share_body};
 use hyper::{Method, StatusCode};
 use serde_json::json;
 use share_core::domain::LockoutRule;
-use share_core::store::{DynamoStore, MemoryStore};
+use share_core::store::{DynamoStore, EmbeddedStore};
 
 const FORM: (&str, &str) = ("content-type", "application/x-www-form-urlencoded");
 
@@ -230,14 +230,14 @@ async fn tries_at_once_are_counted_before_they_are_checked(app: TestApp) {
 }
 
 async fn memory_lockout() {
-    a_share_checks_only_so_many_passwords_a_window(TestApp::over_with_lockout(MemoryStore::new(), FEW_CHECKS).await)
+    a_share_checks_only_so_many_passwords_a_window(TestApp::over_with_lockout(EmbeddedStore::new(), FEW_CHECKS).await)
         .await;
     ten_wrong_tries_lock_unlocking_until_the_window_ends(
-        TestApp::over_with_lockout(MemoryStore::new(), SHORT_WINDOW).await,
+        TestApp::over_with_lockout(EmbeddedStore::new(), SHORT_WINDOW).await,
     )
     .await;
     tries_at_once_are_counted_before_they_are_checked(
-        TestApp::over_with_lockout(MemoryStore::new(), SHORT_WINDOW).await,
+        TestApp::over_with_lockout(EmbeddedStore::new(), SHORT_WINDOW).await,
     )
     .await;
 }

@@ -10,7 +10,7 @@ use share_core::domain::{
 };
 use share_core::snapshot;
 use share_core::store::{
-    DynamoStore, IdempotencyRecord, IdempotentOutcome, LIST_PAGE_SIZE, MemoryKey, MemoryStore, Precondition,
+    DynamoStore, EmbeddedKey, EmbeddedStore, IdempotencyRecord, IdempotentOutcome, LIST_PAGE_SIZE, Precondition,
     ShareCommit, Store, StoreResult, Superseded,
 };
 use std::future::Future;
@@ -21,18 +21,18 @@ pub trait StoredItems {
     fn items_of(&self, id: &ShareId) -> impl Future<Output = Vec<String>>;
 }
 
-impl StoredItems for MemoryStore {
+impl StoredItems for EmbeddedStore {
     async fn items_of(&self, id: &ShareId) -> Vec<String> {
         let mut names: Vec<String> = self
             .stored_items()
             .into_iter()
             .filter_map(|(key, _)| match key {
-                MemoryKey::Record(share) if &share == id => Some("RECORD".to_owned()),
+                EmbeddedKey::Record(share) if &share == id => Some("RECORD".to_owned()),
                 // Chunk 0 travels in the record item.
-                MemoryKey::Chunk { share, generation, index } if &share == id && index > 0 => {
+                EmbeddedKey::Chunk { share, generation, index } if &share == id && index > 0 => {
                     Some(format!("CHUNK#{generation}#{index:04}"))
                 }
-                MemoryKey::Forward(share) if &share == id => Some("MOVED".to_owned()),
+                EmbeddedKey::Forward(share) if &share == id => Some("MOVED".to_owned()),
                 _ => None,
             })
             .collect();

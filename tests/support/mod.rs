@@ -17,13 +17,21 @@ use local_api::{DEFAULT_SECRET, LocalApi, issue_token};
 use serde_json::{Value, json};
 use share_core::ServiceConfig;
 use share_core::config::DEFAULT_SCOPE;
-use share_core::store::{DynamoStore, MemoryKey, MemoryStore, Store};
+use share_core::store::{DynamoStore, EmbeddedKey, EmbeddedStore, Store};
 
 /// Which store a test app runs on; kept so tests can look at what is stored.
 #[derive(Clone)]
 pub enum Backend {
-    Memory(MemoryStore),
+    /// The embedded store, in memory or kept in a file.
+    Memory(EmbeddedStore),
     Dynamo(DynamoStore),
+}
+
+/// A store kept in a file of its own under the test's target folder.
+pub fn file_store() -> EmbeddedStore {
+    let folder = std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("file-stores");
+    let path = folder.join(format!("{}.db", uuid::Uuid::new_v4().simple()));
+    EmbeddedStore::open(&path).expect("a store file")
 }
 
 pub struct TestApp {
@@ -66,8 +74,8 @@ pub struct Principal {
     pub token: Option<String>,
 }
 
-impl From<MemoryStore> for Backend {
-    fn from(store: MemoryStore) -> Self {
+impl From<EmbeddedStore> for Backend {
+    fn from(store: EmbeddedStore) -> Self {
         Self::Memory(store)
     }
 }
@@ -255,7 +263,16 @@ macro_rules! per_store {
             $(
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    let store = share_core::store::MemoryStore::new();
+                    let store = share_core::store::EmbeddedStore::new();
+                    super::$name($crate::per_store!(@$given store)).await
+                }
+            )+
+        }
+        mod file {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    let store = $crate::support::file_store();
                     super::$name($crate::per_store!(@$given store)).await
                 }
             )+
@@ -297,9 +314,9 @@ impl TestApp {
                 .stored_items()
                 .iter()
                 .filter(|(key, _)| match key {
-                    MemoryKey::Record(share) => share.as_str() == id,
-                    MemoryKey::Chunk { share, index, .. } => share.as_str() == id && *index > 0,
-                    MemoryKey::Forward(share) => share.as_str() == id,
+                    EmbeddedKey::Record(share) => share.as_str() == id,
+                    EmbeddedKey::Chunk { share, index, .. } => share.as_str() == id && *index > 0,
+                    EmbeddedKey::Forward(share) => share.as_str() == id,
                     _ => false,
                 })
                 .count(),

@@ -1,6 +1,6 @@
 //! The store port: what the functions need from storage, split by capability so each function
-//! asks only for what its IAM policy allows. Two adapters: `memory` (embedded, the local default)
-//! and `dynamodb`. The same behaviour suite runs against both.
+//! asks only for what its IAM policy allows. Two adapters: `embedded` (in memory, or kept in a file:
+//! the local runner's) and `dynamodb`. The same behaviour suite runs against all three stores.
 //!
 //! A share is a record plus a snapshot of compressed chunks of one *generation*. The record
 //! carries the first chunk; further chunks are written first, marked pending (with a TTL, so they go
@@ -9,8 +9,8 @@
 //! never a mix, and no chunk a record points at is ever swept.
 
 pub mod dynamodb;
+pub mod embedded;
 mod listing;
-pub mod memory;
 mod source_index;
 mod warm_up;
 
@@ -21,8 +21,8 @@ use jiff::{SignedDuration, Timestamp};
 use std::future::Future;
 
 pub use dynamodb::{DynamoStore, Patience};
+pub use embedded::{EmbeddedKey, EmbeddedStore};
 pub use listing::{LIST_PAGE_SIZE, ListCursor, ShareListPage};
-pub use memory::{MemoryKey, MemoryStore};
 pub use source_index::IndexWrite;
 
 #[derive(Debug, thiserror::Error)]
@@ -54,7 +54,7 @@ pub struct PublishedShare {
 }
 
 /// Idempotency keys are scoped to the caller; the store sees only a digest of the scope and key.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct IdempotencyRecord {
     pub key_digest: String,
     pub body_digest: String,
@@ -63,7 +63,7 @@ pub struct IdempotencyRecord {
 }
 
 /// What the first request with a key did, for its retries.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum IdempotentOutcome {
     /// `POST /shares`: the share it created.
     Published(ShareId),

@@ -99,7 +99,7 @@ per_store!(app:
 /// No store is involved: the runner refuses the request before any handler runs.
 #[tokio::test]
 async fn an_oversized_header_gets_431_as_problem_json() {
-    let app = TestApp::over(share_core::store::MemoryStore::new()).await;
+    let app = TestApp::over(share_core::store::EmbeddedStore::new()).await;
     let kim = app.member("kim", "contoso");
     let big = "a".repeat(1_000_000);
     for (path, who) in [("/shares", &kim), ("/s/00000000000000000000000000000000", &app.anonymous())] {

@@ -204,7 +204,7 @@ impl Default for LockoutRule {
 }
 
 /// The wrong tries counted in a share's current window.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WrongTries {
     pub window_start: Timestamp,
     pub count: u32,

@@ -1,21 +1,40 @@
-//! The embedded store: process memory behind one lock, with the same semantics as the DynamoDB
-//! adapter (atomic commits, preconditions, pending chunks sealed by their commit, forwarding after a
-//! rotation, and expired items forgotten after their TTL).
+//! The embedded store: tables in process memory behind one lock, with the same semantics as the
+//! DynamoDB adapter (atomic commits, preconditions, pending chunks sealed by their commit, forwarding
+//! after a rotation, and expired items forgotten after their TTL). Kept in a file (`file`), every call
+//! writes the rows it changed in one SQLite transaction before it returns, so what a call did is on
+//! disk before anyone hears of it; `new` keeps nothing (the tests' and `--memory`'s store).
+
+#[cfg(feature = "file-store")]
+mod file;
+mod rows;
+mod table;
 
 use super::*;
 use crate::domain::SourceTag;
-use std::collections::{BTreeMap, HashMap};
+pub use rows::FileError;
+use rows::{Row, RowFile};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fmt;
+use std::ops::{Deref, DerefMut};
+#[cfg(feature = "file-store")]
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard};
+use table::Table;
+
+#[cfg(feature = "file-store")]
+pub use file::{SCHEMA_VERSION, backup, restore};
 
 #[derive(Debug, Default, Clone)]
-pub struct MemoryStore {
+pub struct EmbeddedStore {
     tables: Arc<Mutex<Tables>>,
+    /// Where the tables are kept; none for a store in memory only.
+    file: Option<Arc<Mutex<dyn RowFile>>>,
 }
 
 /// Where an item of the embedded store lives: what tests match on to look at what is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum MemoryKey {
+pub enum EmbeddedKey {
     /// A share's record, stored as its JSON; its first chunk is stored as chunk 0.
     Record(ShareId),
     /// Chunk `index` of a snapshot generation of a share.
@@ -36,7 +55,7 @@ pub enum MemoryKey {
     User(GroupId, UserId),
 }
 
-impl fmt::Display for MemoryKey {
+impl fmt::Display for EmbeddedKey {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::Record(id) => write!(f, "record {id}"),
@@ -53,45 +72,70 @@ impl fmt::Display for MemoryKey {
 /// How old a pending chunk must be before a later write of its share sweeps it.
 const SWEEP_AFTER: SignedDuration = SignedDuration::from_secs(60);
 
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Chunk {
+    #[serde(with = "serde_bytes")]
     bytes: Vec<u8>,
     /// When it was written, until a commit seals it.
     pending_since: Option<Timestamp>,
 }
 
 /// A rotated share's old id: where it went, until when.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct Forward {
     to: ShareId,
     until: Timestamp,
 }
 
 /// A share's tags in one bucket of its owner's source index, with the share's expiry.
-#[derive(Debug)]
+#[derive(Debug, Serialize, Deserialize)]
 struct IndexEntry {
     tags: Vec<SourceTag>,
     expires_at: Option<Timestamp>,
 }
 
+/// A share's record and the first chunk of its snapshot, stored together as DynamoDB stores them.
+#[derive(Debug, Serialize, Deserialize)]
+struct StoredRecord {
+    record: ShareRecord,
+    #[serde(with = "serde_bytes")]
+    first_chunk: Vec<u8>,
+}
+
 /// The owner's index buckets: (group, owner, bucket) → share → its tags there.
-type SourceBuckets = HashMap<(GroupId, UserId, u8), BTreeMap<ShareId, IndexEntry>>;
+type SourceBuckets = Table<(GroupId, UserId, u8), BTreeMap<ShareId, IndexEntry>>;
 
 #[derive(Debug, Default)]
 struct Tables {
-    records: HashMap<ShareId, (ShareRecord, Vec<u8>)>,
-    chunks: HashMap<(ShareId, Generation, u32), Chunk>,
-    forwards: HashMap<ShareId, Forward>,
+    records: Table<ShareId, StoredRecord>,
+    chunks: Table<(ShareId, Generation, u32), Chunk>,
+    forwards: Table<ShareId, Forward>,
     /// A rotated share's id → the id it was rotated from (whose forward points at it).
-    rotated_from: HashMap<ShareId, ShareId>,
-    idempotency: HashMap<String, IdempotencyRecord>,
+    rotated_from: Table<ShareId, ShareId>,
+    idempotency: Table<String, IdempotencyRecord>,
     sources: SourceBuckets,
-    policies: HashMap<GroupId, SharingPolicy>,
-    users: BTreeMap<(GroupId, UserId), UserPermission>,
+    policies: Table<GroupId, SharingPolicy>,
+    users: Table<(GroupId, UserId), UserPermission>,
     /// A share's wrong unlock tries, until their window ends (the TTL).
-    lockouts: HashMap<ShareId, (WrongTries, Timestamp)>,
+    lockouts: Table<ShareId, (WrongTries, Timestamp)>,
     /// A share's password checks in one window of the clock: its start, its count, its end.
-    checks: HashMap<ShareId, (Timestamp, u32, Timestamp)>,
+    checks: Table<ShareId, (Timestamp, u32, Timestamp)>,
+}
+
+/// Every table by the name its rows carry in the file, for the two things done to all of them.
+macro_rules! each_table {
+    ($tables:expr, $apply:ident) => {{
+        $apply!($tables.records, "records");
+        $apply!($tables.chunks, "chunks");
+        $apply!($tables.forwards, "forwards");
+        $apply!($tables.rotated_from, "rotated_from");
+        $apply!($tables.idempotency, "idempotency");
+        $apply!($tables.sources, "sources");
+        $apply!($tables.policies, "policies");
+        $apply!($tables.users, "users");
+        $apply!($tables.lockouts, "lockouts");
+        $apply!($tables.checks, "checks");
+    }};
 }
 
 impl Tables {
@@ -101,8 +145,8 @@ impl Tables {
         let expired: Vec<ShareRecord> = self
             .records
             .values()
-            .filter(|(record, _)| share_ttl(record).is_some_and(|ttl| ttl <= now))
-            .map(|(record, _)| record.clone())
+            .filter(|stored| share_ttl(&stored.record).is_some_and(|ttl| ttl <= now))
+            .map(|stored| stored.record.clone())
             .collect();
         for record in expired {
             self.remove_share(&record.id);
@@ -116,7 +160,7 @@ impl Tables {
 
     /// The record, every chunk under the id, and the forward that points at it.
     fn remove_share(&mut self, id: &ShareId) {
-        if let Some((record, _)) = self.records.get(id) {
+        if let Some(StoredRecord { record, .. }) = self.records.get(id) {
             let (group, owner) = (record.group.clone(), record.owner.user_id.clone());
             for (_, bucket) in IndexWrite::all_of(record) {
                 if let Some(shares) = self.sources.get_mut(&(group.clone(), owner.clone(), bucket)) {
@@ -147,25 +191,119 @@ impl Tables {
         }
         for (bucket, tags) in write.put {
             let entry = IndexEntry { tags, expires_at: record.options.expires_at };
-            self.sources.entry(owner(bucket)).or_default().insert(record.id.clone(), entry);
+            self.sources.get_or_insert_with(owner(bucket), BTreeMap::new).insert(record.id.clone(), entry);
         }
         self.sources.retain(|_, shares| !shares.is_empty());
     }
 
     fn generation_of(&self, id: &ShareId) -> Option<&Generation> {
-        self.records.get(id).map(|(record, _)| &record.generation)
+        self.records.get(id).map(|stored| &stored.record.generation)
+    }
+
+    /// The rows every call changed since the last, as the file keeps them: (table, key, value or
+    /// `None` for a row removed).
+    fn take_changed(&mut self) -> Result<Vec<Row>, FileError> {
+        let mut rows = Vec::new();
+        macro_rules! collect {
+            ($table:expr, $name:literal) => {
+                for (key, value) in $table.take_changed() {
+                    rows.push(Row::of($name, &key, value)?);
+                }
+            };
+        }
+        each_table!(self, collect);
+        Ok(rows)
+    }
+
+    fn forget_changes(&mut self) {
+        macro_rules! forget {
+            ($table:expr, $name:literal) => {
+                $table.forget_changes()
+            };
+        }
+        each_table!(self, forget);
+    }
+
+    /// The tables as the file holds them.
+    #[cfg_attr(not(feature = "file-store"), allow(dead_code, reason = "only a store kept in a file is read back"))]
+    fn load(rows: Vec<Row>) -> Result<Self, FileError> {
+        let mut tables = Self::default();
+        for row in rows {
+            macro_rules! load {
+                ($table:expr, $name:literal) => {
+                    if row.table == $name {
+                        let (key, value) = row.decode()?;
+                        $table.load(key, value);
+                        continue;
+                    }
+                };
+            }
+            each_table!(tables, load);
+            return Err(FileError::Unreadable(format!("a row of an unknown table {:?}", row.table)));
+        }
+        Ok(tables)
     }
 }
 
-impl MemoryStore {
+/// The tables, locked for one call; when the call is done with them, the rows it changed are written
+/// to the file in one transaction (or forgotten, in memory only).
+struct Locked<'a> {
+    tables: MutexGuard<'a, Tables>,
+    file: Option<&'a Mutex<dyn RowFile>>,
+}
+
+impl Deref for Locked<'_> {
+    type Target = Tables;
+    fn deref(&self) -> &Tables {
+        &self.tables
+    }
+}
+
+impl DerefMut for Locked<'_> {
+    fn deref_mut(&mut self) -> &mut Tables {
+        &mut self.tables
+    }
+}
+
+impl Drop for Locked<'_> {
+    fn drop(&mut self) {
+        let Some(file) = self.file else { return self.tables.forget_changes() };
+        let written = self.tables.take_changed().and_then(|rows| {
+            if rows.is_empty() {
+                return Ok(());
+            }
+            file.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).write(&rows)
+        });
+        // The tables in memory hold what the file does not: serving on would answer for writes that
+        // are not kept. Stop; the next start reads the file, which holds every call that returned.
+        if let Err(error) = written {
+            tracing::error!(%error, "the store's file could not be written: stopping");
+            std::process::abort();
+        }
+    }
+}
+
+impl EmbeddedStore {
+    /// A store in memory: nothing is kept after the process ends.
     pub fn new() -> Self {
         Self::default()
     }
 
-    fn tables(&self) -> MutexGuard<'_, Tables> {
+    /// The store kept in the file at `path` (made, owner-only, if missing): every row it holds is
+    /// read in, and every call's changes are written back before the call returns. A file another
+    /// process holds open as a store is refused.
+    #[cfg(feature = "file-store")]
+    pub fn open(path: &Path) -> Result<Self, FileError> {
+        let (file, rows) = file::StoreFile::open(path)?;
+        let tables = Tables::load(rows)?;
+        let file: Arc<Mutex<dyn RowFile>> = Arc::new(Mutex::new(file));
+        Ok(Self { tables: Arc::new(Mutex::new(tables)), file: Some(file) })
+    }
+
+    fn tables(&self) -> Locked<'_> {
         let mut tables = self.tables.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         tables.sweep(Timestamp::now());
-        tables
+        Locked { tables, file: self.file.as_deref() }
     }
 
     /// The page of the records `listed` keeps, in list order after `after`.
@@ -176,55 +314,55 @@ impl MemoryStore {
         limit: usize,
     ) -> ShareListPage {
         let tables = self.tables();
-        let records = tables.records.values().map(|(r, _)| r).filter(|r| listed(r));
+        let records = tables.records.values().map(|stored| &stored.record).filter(|r| listed(r));
         let records = listing::newest_first(records.filter(|r| after.is_none_or(|a| a.precedes(r))).cloned().collect());
         ShareListPage::of(records.into_iter().take(limit + 1).collect(), limit)
     }
 
     /// Every stored item with its bytes (chunks as stored, compressed), for tests that prove what
     /// is kept and what is not.
-    pub fn stored_items(&self) -> Vec<(MemoryKey, Vec<u8>)> {
+    pub fn stored_items(&self) -> Vec<(EmbeddedKey, Vec<u8>)> {
         let tables = self.tables();
         let mut items = Vec::new();
-        for (id, (record, first_chunk)) in &tables.records {
-            items.push((MemoryKey::Record(id.clone()), serde_json::to_vec(record).unwrap_or_default()));
-            let first = MemoryKey::Chunk { share: id.clone(), generation: record.generation.clone(), index: 0 };
+        for (id, StoredRecord { record, first_chunk }) in tables.records.iter() {
+            items.push((EmbeddedKey::Record(id.clone()), serde_json::to_vec(record).unwrap_or_default()));
+            let first = EmbeddedKey::Chunk { share: id.clone(), generation: record.generation.clone(), index: 0 };
             items.push((first, first_chunk.clone()));
         }
-        for ((id, generation, index), chunk) in &tables.chunks {
-            let key = MemoryKey::Chunk { share: id.clone(), generation: generation.clone(), index: *index };
+        for ((id, generation, index), chunk) in tables.chunks.iter() {
+            let key = EmbeddedKey::Chunk { share: id.clone(), generation: generation.clone(), index: *index };
             items.push((key, chunk.bytes.clone()));
         }
-        for (id, forward) in &tables.forwards {
-            items.push((MemoryKey::Forward(id.clone()), forward.to.as_str().as_bytes().to_vec()));
+        for (id, forward) in tables.forwards.iter() {
+            items.push((EmbeddedKey::Forward(id.clone()), forward.to.as_str().as_bytes().to_vec()));
         }
-        for ((_, _, bucket), shares) in &tables.sources {
+        for ((_, _, bucket), shares) in tables.sources.iter() {
             for (share, entry) in shares {
-                let key = MemoryKey::Sources { share: share.clone(), bucket: *bucket };
+                let key = EmbeddedKey::Sources { share: share.clone(), bucket: *bucket };
                 items.push((key, entry.tags.concat()));
             }
         }
-        for (key, entry) in &tables.idempotency {
-            items.push((MemoryKey::Idempotency(key.clone()), format!("{entry:?}").into_bytes()));
+        for (key, entry) in tables.idempotency.iter() {
+            items.push((EmbeddedKey::Idempotency(key.clone()), format!("{entry:?}").into_bytes()));
         }
-        for (group, policy) in &tables.policies {
-            items.push((MemoryKey::Policy(group.clone()), format!("{policy:?}").into_bytes()));
+        for (group, policy) in tables.policies.iter() {
+            items.push((EmbeddedKey::Policy(group.clone()), format!("{policy:?}").into_bytes()));
         }
-        for ((group, user_id), user) in &tables.users {
-            items.push((MemoryKey::User(group.clone(), user_id.clone()), format!("{user:?}").into_bytes()));
+        for ((group, user_id), user) in tables.users.iter() {
+            items.push((EmbeddedKey::User(group.clone(), user_id.clone()), format!("{user:?}").into_bytes()));
         }
         items
     }
 }
 
-impl ShareReads for MemoryStore {
+impl ShareReads for EmbeddedStore {
     async fn share(&self, id: &ShareId) -> StoreResult<Option<ShareRecord>> {
-        Ok(self.tables().records.get(id).map(|(record, _)| record.clone()))
+        Ok(self.tables().records.get(id).map(|stored| stored.record.clone()))
     }
 
     async fn published(&self, id: &ShareId) -> StoreResult<Option<PublishedShare>> {
         let tables = self.tables();
-        let Some((record, first_chunk)) = tables.records.get(id) else { return Ok(None) };
+        let Some(StoredRecord { record, first_chunk }) = tables.records.get(id) else { return Ok(None) };
         let mut chunks = vec![first_chunk.clone()];
         for index in 1..record.chunk_count {
             let key = (id.clone(), record.generation.clone(), index);
@@ -255,7 +393,7 @@ impl ShareReads for MemoryStore {
     }
 
     async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {
-        Ok(self.tables().idempotency.get(key_digest).cloned())
+        Ok(self.tables().idempotency.get(&key_digest.to_owned()).cloned())
     }
 
     async fn forwarded_to(&self, id: &ShareId) -> StoreResult<Option<ShareId>> {
@@ -280,7 +418,7 @@ impl ShareReads for MemoryStore {
     }
 }
 
-impl ShareWrites for MemoryStore {
+impl ShareWrites for EmbeddedStore {
     async fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8]) -> StoreResult<()> {
         let key = (record.id.clone(), record.generation.clone(), index);
         self.tables().chunks.insert(key, Chunk { bytes: bytes.to_vec(), pending_since: Some(Timestamp::now()) });
@@ -331,7 +469,7 @@ impl ShareWrites for MemoryStore {
             record.rotated_from = Some(old.id);
         }
         tables.write_sources(&record, commit.sources);
-        tables.records.insert(record.id.clone(), (record, commit.first_chunk));
+        tables.records.insert(record.id.clone(), StoredRecord { record, first_chunk: commit.first_chunk });
         Ok(())
     }
 
@@ -362,7 +500,7 @@ impl ShareWrites for MemoryStore {
     }
 }
 
-impl MemoryStore {
+impl EmbeddedStore {
     /// `ShareWrites::remember`, apart so the trait impl stays a list of one-liners.
     fn remember_outcome(&self, entry: &IdempotencyRecord) -> StoreResult<()> {
         let mut tables = self.tables();
@@ -374,7 +512,7 @@ impl MemoryStore {
     }
 }
 
-impl PolicyReads for MemoryStore {
+impl PolicyReads for EmbeddedStore {
     async fn sharing_state(
         &self,
         group: &GroupId,
@@ -388,7 +526,10 @@ impl PolicyReads for MemoryStore {
 
     async fn users(&self, group: &GroupId) -> StoreResult<Vec<UserPermission>> {
         let tables = self.tables();
-        Ok(tables.users.iter().filter(|((g, _), _)| g == group).map(|(_, user)| user.clone()).collect())
+        let mut users: Vec<UserPermission> =
+            tables.users.iter().filter(|((g, _), _)| g == group).map(|(_, user)| user.clone()).collect();
+        users.sort_by(|a, b| a.user_id.cmp(&b.user_id));
+        Ok(users)
     }
 
     async fn permissions(&self, group: &GroupId, users: &[UserId]) -> StoreResult<Vec<UserPermission>> {
@@ -398,7 +539,7 @@ impl PolicyReads for MemoryStore {
     }
 }
 
-impl PolicyWrites for MemoryStore {
+impl PolicyWrites for EmbeddedStore {
     async fn put_policy(&self, group: &GroupId, policy: &SharingPolicy) -> StoreResult<()> {
         self.tables().policies.insert(group.clone(), policy.clone());
         Ok(())
@@ -410,11 +551,11 @@ impl PolicyWrites for MemoryStore {
     }
 }
 
-impl LockoutCounts for MemoryStore {
+impl LockoutCounts for EmbeddedStore {
     async fn count_wrong_try(&self, id: &ShareId, now: Timestamp, window: SignedDuration) -> StoreResult<WrongTries> {
         let mut tables = self.tables();
         let fresh = (WrongTries { window_start: now, count: 0 }, now + window);
-        let entry = tables.lockouts.entry(id.clone()).or_insert(fresh);
+        let entry = tables.lockouts.get_or_insert_with(id.clone(), || fresh);
         if entry.0.window_start + window <= now || entry.0.count == 0 {
             *entry = fresh;
         }
@@ -431,7 +572,7 @@ impl LockoutCounts for MemoryStore {
 
     async fn count_check(&self, id: &ShareId, window_start: Timestamp, window: SignedDuration) -> StoreResult<u32> {
         let mut tables = self.tables();
-        let entry = tables.checks.entry(id.clone()).or_insert((window_start, 0, window_start + window));
+        let entry = tables.checks.get_or_insert_with(id.clone(), || (window_start, 0, window_start + window));
         if entry.0 != window_start {
             *entry = (window_start, 0, window_start + window);
         }
