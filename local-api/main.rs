@@ -1,6 +1,7 @@
 use clap::{Parser, Subcommand};
 use local_api::{DEFAULT_SECRET, LocalApi, issue_token};
 use share_core::ServiceConfig;
+use share_core::store::embedded::CrashAt;
 use share_core::store::{DynamoStore, EmbeddedStore, Store};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -88,6 +89,14 @@ fn default_data_path() -> Result<PathBuf, String> {
     Ok(folder.join("share-service").join("shares.db"))
 }
 
+/// For the crash tests only: `LOCAL_API_CRASH_AT_WRITE=N` (and `LOCAL_API_CRASH_AFTER_COMMIT=1`) stops
+/// the runner at the N-th write to its file, as `kill -9` would.
+fn crash_at_write() -> Option<CrashAt> {
+    let step = std::env::var("LOCAL_API_CRASH_AT_WRITE").ok()?.parse().ok()?;
+    let after_commit = std::env::var("LOCAL_API_CRASH_AFTER_COMMIT").is_ok_and(|value| value == "1");
+    Some(CrashAt { step, after_commit })
+}
+
 fn data_path(given: Option<&PathBuf>) -> Result<PathBuf, String> {
     given.cloned().map_or_else(default_data_path, Ok)
 }
@@ -148,6 +157,10 @@ async fn main() -> ExitCode {
         _ => match data_path(cli.data.as_ref()) {
             Ok(path) => match EmbeddedStore::open(&path) {
                 Ok(store) => {
+                    let store = match crash_at_write() {
+                        Some(crash) => store.crash_at_write(crash),
+                        None => store,
+                    };
                     println!("local-api store: {}", path.display());
                     run(store, &cli).await
                 }

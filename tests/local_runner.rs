@@ -38,11 +38,16 @@ fn off_loopback_the_runner_refuses_every_public_development_key() {
 
 /// A runner process on the store file `data`; its URL once it listens, or what it said on failing.
 async fn start_on(data: &std::path::Path) -> Result<(tokio::process::Child, String), String> {
+    start_with(data, &[]).await
+}
+
+async fn start_with(data: &std::path::Path, env: &[(&str, String)]) -> Result<(tokio::process::Child, String), String> {
     use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
     let mut runner = tokio::process::Command::new(env!("CARGO_BIN_EXE_local-api"))
         .args(["--addr", "127.0.0.1:0", "--data"])
         .arg(data)
         .env_remove("LOCAL_API_SECRET")
+        .envs(env.iter().map(|(name, value)| (*name, value.as_str())))
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())
         .kill_on_drop(true)
@@ -72,9 +77,10 @@ async fn exchange(base: &str, method: &str, path: &str, token: Option<&str>, bod
     );
     stream.write_all(head.as_bytes()).await.expect("request");
     let mut answer = Vec::new();
-    stream.read_to_end(&mut answer).await.expect("answer");
+    let _ = stream.read_to_end(&mut answer).await;
     let answer = String::from_utf8_lossy(&answer).into_owned();
-    let status = answer.split(' ').nth(1).and_then(|code| code.parse().ok()).expect("a status line");
+    // No status line: the runner died before it answered.
+    let status = answer.split(' ').nth(1).and_then(|code| code.parse().ok()).unwrap_or(0);
     let body = answer.split_once("\r\n\r\n").map(|(_, body)| body.to_owned()).unwrap_or_default();
     (status, body)
 }
@@ -150,4 +156,171 @@ async fn the_runner_keeps_shares_across_a_restart_on_its_file() {
     let (status, _) = exchange(&base, "GET", &format!("/s/{id}"), None, "").await;
     assert_eq!(status, 200, "the backup holds the share");
     std::fs::remove_dir_all(&folder).unwrap();
+}
+
+/// The operations a runner may be killed in the middle of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Write {
+    Publish,
+    /// A `PUT` of 10,000 events over a share of 300.
+    Replace,
+    Rotate,
+    Revoke,
+    /// `POST /me/changes` removing one event.
+    Change,
+}
+
+/// A share whose every event title carries `tag`, so a mix of two snapshots shows.
+fn tagged_share(tag: &str, events: usize) -> String {
+    let events: Vec<serde_json::Value> = (0..events)
+        .map(|i| {
+            let day = 1 + i % 28;
+            serde_json::json!({"id": format!("ev-{i}"), "title": format!("{tag}#{i}"), "location": format!("Room {i} of the east wing"),
+                "start": format!("2026-12-{day:02}T09:00:00Z"), "end": format!("2026-12-{day:02}T10:00:00Z")})
+        })
+        .collect();
+    serde_json::json!({"title": tag, "visibility": "public", "detail": "limited", "timeZone": "UTC",
+        "range": {"start": "2026-12-01", "end": "2027-01-01"}, "events": events})
+    .to_string()
+}
+
+/// What a recipient's feed of `id` holds: `None` when it does not serve, else its one tag and how
+/// many events; a mix of snapshots fails the test.
+async fn served(base: &str, id: &str) -> Option<(String, usize)> {
+    let (status, feed) = exchange(base, "GET", &format!("/s/{id}/calendar.ics"), None, "").await;
+    if status == 404 {
+        return None;
+    }
+    assert_eq!(status, 200, "{feed}");
+    let titles: Vec<&str> = feed.lines().filter_map(|line| line.strip_prefix("SUMMARY:")).collect();
+    let tags: std::collections::BTreeSet<&str> = titles.iter().filter_map(|t| t.split('#').next()).collect();
+    assert!(tags.len() <= 1, "one snapshot, not a mix: {tags:?}");
+    Some((tags.into_iter().next().unwrap_or_default().to_owned(), titles.len()))
+}
+
+/// `kill -9` at every write step of each kind of write, before the step's transaction commits and
+/// after it (before the answer), then a restart on the same file: every write answered 2xx is there,
+/// every share is whole (the old snapshot or the new one), and what no commit claimed is marked for
+/// the TTL sweep.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_runner_killed_at_any_write_step_restarts_whole() {
+    let token = local_api::issue_token(DEFAULT_SECRET, "kim", None, "contoso", false, Some("Shares.ReadWrite"));
+    let token = token.as_str();
+    let mut cases = 0;
+    for write in [Write::Publish, Write::Replace, Write::Rotate, Write::Revoke, Write::Change] {
+        for after_commit in [false, true] {
+            for step in 1.. {
+                let folder = std::path::Path::new(env!("CARGO_TARGET_TMPDIR"))
+                    .join(format!("crash-{}", uuid::Uuid::new_v4().simple()));
+                let data = folder.join("shares.db");
+                let old = match write {
+                    Write::Publish => None,
+                    _ => {
+                        let (mut runner, base) = start_on(&data).await.unwrap();
+                        let (status, body) =
+                            exchange(&base, "POST", "/shares", Some(token), &tagged_share("old", 300)).await;
+                        assert_eq!(status, 201, "{body}");
+                        runner.start_kill().unwrap();
+                        runner.wait().await.unwrap();
+                        Some(
+                            serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"]
+                                .as_str()
+                                .unwrap()
+                                .to_owned(),
+                        )
+                    }
+                };
+                let crash = [
+                    ("LOCAL_API_CRASH_AT_WRITE", step.to_string()),
+                    ("LOCAL_API_CRASH_AFTER_COMMIT", if after_commit { "1" } else { "0" }.to_owned()),
+                ];
+                let (mut runner, base) = start_with(&data, &crash).await.unwrap();
+                let path = format!("/shares/{}", old.as_deref().unwrap_or_default());
+                let (status, body) = match write {
+                    Write::Publish => exchange(&base, "POST", "/shares", Some(token), &tagged_share("new", 300)).await,
+                    Write::Replace => exchange(&base, "PUT", &path, Some(token), &tagged_share("new", 10_000)).await,
+                    Write::Rotate => exchange(&base, "POST", &format!("{path}/rotate"), Some(token), "").await,
+                    Write::Revoke => exchange(&base, "DELETE", &path, Some(token), "").await,
+                    Write::Change => {
+                        exchange(&base, "POST", "/me/changes", Some(token), r#"{"removed": ["ev-0"]}"#).await
+                    }
+                };
+                let crashed = tokio::time::timeout(std::time::Duration::from_secs(5), runner.wait()).await.is_ok();
+                runner.start_kill().ok();
+                runner.wait().await.unwrap();
+                let case =
+                    format!("{write:?}, killed at write {step}{}", if after_commit { " after its commit" } else { "" });
+                assert!(crashed || (200..300).contains(&status), "{case}: {status} {body}");
+                assert!(!(crashed && status != 0), "{case}: the runner answered {status} and died after");
+
+                let store = share_core::store::EmbeddedStore::open(&data).unwrap();
+                assert_eq!(store.findings(), Vec::<String>::new(), "{case}");
+                drop(store);
+                let (_runner, base) = start_on(&data).await.unwrap();
+                let answered = (200..300).contains(&status);
+                let answered_id =
+                    || serde_json::from_str::<serde_json::Value>(&body).unwrap()["id"].as_str().unwrap().to_owned();
+                let old_share = Some(("old".to_owned(), 300));
+                match (write, old.as_deref()) {
+                    (Write::Publish, _) => {
+                        let (_, listed) = exchange(&base, "GET", "/shares", Some(token), "").await;
+                        let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+                        let ids: Vec<&str> =
+                            listed["shares"].as_array().unwrap().iter().map(|s| s["id"].as_str().unwrap()).collect();
+                        assert!(ids.len() <= 1 && (!answered || ids == [answered_id().as_str()]), "{case}: {ids:?}");
+                        for id in ids {
+                            assert_eq!(served(&base, id).await, Some(("new".to_owned(), 300)), "{case}");
+                        }
+                    }
+                    (Write::Replace, Some(id)) => {
+                        let now = served(&base, id).await;
+                        let new_share = Some(("new".to_owned(), 10_000));
+                        assert!(now == new_share || (!answered && now == old_share), "{case}: {now:?}");
+                    }
+                    (Write::Rotate, Some(id)) => {
+                        let before = served(&base, id).await;
+                        match answered {
+                            true => {
+                                assert_eq!(before, None, "{case}: the old link is dead");
+                                assert_eq!(served(&base, &answered_id()).await, old_share, "{case}");
+                            }
+                            false => {
+                                let (_, listed) = exchange(&base, "GET", "/shares", Some(token), "").await;
+                                let listed: serde_json::Value = serde_json::from_str(&listed).unwrap();
+                                let ids: Vec<&str> = listed["shares"]
+                                    .as_array()
+                                    .unwrap()
+                                    .iter()
+                                    .map(|s| s["id"].as_str().unwrap())
+                                    .collect();
+                                assert_eq!(ids.len(), 1, "{case}: one share under one id: {ids:?}");
+                                assert_eq!(served(&base, ids[0]).await, old_share, "{case}");
+                            }
+                        }
+                    }
+                    (Write::Revoke, Some(id)) => {
+                        let now = served(&base, id).await;
+                        assert!(now.is_none() || (!answered && now == old_share), "{case}: {now:?}");
+                    }
+                    (Write::Change, Some(id)) => {
+                        let now = served(&base, id).await;
+                        let changed = Some(("old".to_owned(), 299));
+                        assert!(now == changed || (!answered && now == old_share), "{case}: {now:?}");
+                    }
+                    (write, None) => unreachable!("{write:?} starts from a share"),
+                }
+                std::fs::remove_dir_all(&folder).unwrap();
+                cases += 1;
+                if !crashed {
+                    eprintln!(
+                        "{write:?}: {} write steps, each killed {}",
+                        step - 1,
+                        if after_commit { "after its commit" } else { "before it" }
+                    );
+                    break; // the write needs fewer steps: every one of them was tried
+                }
+            }
+        }
+    }
+    assert!(cases >= 20, "every kind of write has several steps: {cases} cases");
 }

@@ -25,6 +25,7 @@ const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
 
 pub struct StoreFile {
     connection: Connection,
+    writes: u64,
     /// Held while this process serves the file.
     _lock: File,
 }
@@ -108,7 +109,7 @@ impl StoreFile {
             let rows = statement.query_map([], |row| Ok(Row::read(row.get(0)?, row.get(1)?, row.get(2)?)))?;
             rows.collect::<Result<Vec<_>, _>>()?
         };
-        Ok((Self { connection, _lock: lock }, rows))
+        Ok((Self { connection, writes: 0, _lock: lock }, rows))
     }
 }
 
@@ -128,7 +129,12 @@ impl RowFile for StoreFile {
             }
         }
         transaction.commit()?;
+        self.writes += 1;
         Ok(())
+    }
+
+    fn writes(&self) -> u64 {
+        self.writes
     }
 }
 

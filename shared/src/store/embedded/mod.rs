@@ -30,6 +30,16 @@ pub struct EmbeddedStore {
     tables: Arc<Mutex<Tables>>,
     /// Where the tables are kept; none for a store in memory only.
     file: Option<Arc<Mutex<dyn RowFile>>>,
+    /// The crash tests' stop at a write step (`crash_at_write`).
+    crash: Option<CrashAt>,
+}
+
+/// Where a store kept in a file stops the process, as `kill -9` would: at its `step`-th write to the
+/// file, before that write's transaction commits or just after (before the call returns).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CrashAt {
+    pub step: u64,
+    pub after_commit: bool,
 }
 
 /// Where an item of the embedded store lives: what tests match on to look at what is stored.
@@ -250,6 +260,7 @@ impl Tables {
 struct Locked<'a> {
     tables: MutexGuard<'a, Tables>,
     file: Option<&'a Mutex<dyn RowFile>>,
+    crash: Option<CrashAt>,
 }
 
 impl Deref for Locked<'_> {
@@ -268,11 +279,22 @@ impl DerefMut for Locked<'_> {
 impl Drop for Locked<'_> {
     fn drop(&mut self) {
         let Some(file) = self.file else { return self.tables.forget_changes() };
+        let crash = self.crash;
         let written = self.tables.take_changed().and_then(|rows| {
             if rows.is_empty() {
                 return Ok(());
             }
-            file.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).write(&rows)
+            let mut file = file.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+            let step = file.writes() + 1;
+            let crash_here = |after_commit| {
+                if crash == Some(CrashAt { step, after_commit }) {
+                    std::process::abort();
+                }
+            };
+            crash_here(false);
+            file.write(&rows)?;
+            crash_here(true);
+            Ok(())
         });
         // The tables in memory hold what the file does not: serving on would answer for writes that
         // are not kept. Stop; the next start reads the file, which holds every call that returned.
@@ -297,13 +319,18 @@ impl EmbeddedStore {
         let (file, rows) = file::StoreFile::open(path)?;
         let tables = Tables::load(rows)?;
         let file: Arc<Mutex<dyn RowFile>> = Arc::new(Mutex::new(file));
-        Ok(Self { tables: Arc::new(Mutex::new(tables)), file: Some(file) })
+        Ok(Self { tables: Arc::new(Mutex::new(tables)), file: Some(file), crash: None })
+    }
+
+    /// The crash tests': the process stops at a write step, as if killed there.
+    pub fn crash_at_write(self, crash: CrashAt) -> Self {
+        Self { crash: Some(crash), ..self }
     }
 
     fn tables(&self) -> Locked<'_> {
         let mut tables = self.tables.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         tables.sweep(Timestamp::now());
-        Locked { tables, file: self.file.as_deref() }
+        Locked { tables, file: self.file.as_deref(), crash: self.crash }
     }
 
     /// The page of the records `listed` keeps, in list order after `after`.
@@ -317,6 +344,31 @@ impl EmbeddedStore {
         let records = tables.records.values().map(|stored| &stored.record).filter(|r| listed(r));
         let records = listing::newest_first(records.filter(|r| after.is_none_or(|a| a.precedes(r))).cloned().collect());
         ShareListPage::of(records.into_iter().take(limit + 1).collect(), limit)
+    }
+
+    /// What a whole store never holds: a record whose snapshot's chunks are not all there, or a chunk
+    /// no record claims that is not marked pending (so its TTL would never take it).
+    pub fn findings(&self) -> Vec<String> {
+        let tables = self.tables();
+        let mut findings = Vec::new();
+        for (id, stored) in tables.records.iter() {
+            let record = &stored.record;
+            for index in 1..record.chunk_count {
+                if !tables.chunks.contains_key(&(id.clone(), record.generation.clone(), index)) {
+                    findings.push(format!("share {id}: chunk {index} of its snapshot is missing"));
+                }
+            }
+        }
+        for ((id, generation, index), chunk) in tables.chunks.iter() {
+            let claimed = tables
+                .records
+                .get(id)
+                .is_some_and(|stored| &stored.record.generation == generation && *index < stored.record.chunk_count);
+            if !claimed && chunk.pending_since.is_none() {
+                findings.push(format!("share {id}: chunk {index} of {generation} is claimed by no record, yet sealed"));
+            }
+        }
+        findings
     }
 
     /// Every stored item with its bytes (chunks as stored, compressed), for tests that prove what

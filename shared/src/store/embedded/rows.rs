@@ -62,4 +62,6 @@ impl Row {
 /// Where a store kept in a file writes the rows each call changed, in one durable transaction.
 pub trait RowFile: Send + std::fmt::Debug {
     fn write(&mut self, rows: &[Row]) -> Result<(), FileError>;
+    /// How many writes this process made.
+    fn writes(&self) -> u64;
 }
