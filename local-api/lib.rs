@@ -42,6 +42,8 @@ pub struct LocalApi<S> {
     allowed_origins: Vec<String>,
     view_cache: view_share::ViewCache,
     lockout: share_core::domain::LockoutRule,
+    /// What `/healthz` says the store is: `memory`, `file`, `dynamodb`.
+    store_kind: &'static str,
 }
 
 type HttpResponse = hyper::Response<Full<Bytes>>;
@@ -49,7 +51,13 @@ type HttpResponse = hyper::Response<Full<Bytes>>;
 impl<S: Store + 'static> LocalApi<S> {
     pub fn new(store: S, config: ServiceConfig, secret: String, allowed_origins: Vec<String>) -> Self {
         let lockout = share_core::domain::LockoutRule::default();
-        Self { store, config, secret, allowed_origins, view_cache: view_share::ViewCache::new(), lockout }
+        let view_cache = view_share::ViewCache::new();
+        Self { store, config, secret, allowed_origins, view_cache, lockout, store_kind: "embedded" }
+    }
+
+    /// Names the store for `/healthz`.
+    pub fn with_store_kind(self, store_kind: &'static str) -> Self {
+        Self { store_kind, ..self }
     }
 
     /// The unlock route's lockout with another window or count (the tests' short windows).
@@ -100,6 +108,20 @@ impl<S: Store + 'static> LocalApi<S> {
         }
     }
 
+    /// 200 when the store answers a read, 503 when it does not; either way, which store it is.
+    async fn health(&self) -> HttpResponse {
+        let nobody = share_core::domain::ShareId::parse(&"0".repeat(32)).expect("a well-formed id");
+        let (status, state) = match self.store.share(&nobody).await {
+            Ok(_) => (StatusCode::OK, "ok"),
+            Err(error) => {
+                tracing::error!(%error, "the store does not answer");
+                (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+            }
+        };
+        let body = serde_json::json!({"status": state, "store": self.store_kind}).to_string();
+        plain(status, "application/json", body)
+    }
+
     pub async fn handle(&self, request: hyper::Request<Incoming>) -> HttpResponse {
         let (parts, body) = request.into_parts();
         if head_bytes(&parts) > MAX_HEAD_BYTES {
@@ -107,7 +129,7 @@ impl<S: Store + 'static> LocalApi<S> {
         }
         let path = parts.uri.path().to_owned();
         if path == "/healthz" && parts.method == Method::GET {
-            return plain(StatusCode::OK, "application/json", r#"{"status":"ok"}"#);
+            return self.health().await;
         }
         let origin = parts.headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_owned);
         let cors_origin = origin.filter(|o| self.allowed_origins.iter().any(|allowed| allowed == o || allowed == "*"));
@@ -305,10 +327,10 @@ fn problem(error: ApiError) -> HttpResponse {
     into_hyper(error.into_response())
 }
 
-fn plain(status: StatusCode, content_type: &str, body: &'static str) -> HttpResponse {
+fn plain(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> HttpResponse {
     hyper::Response::builder()
         .status(status)
         .header(header::CONTENT_TYPE, content_type)
-        .body(Full::new(Bytes::from_static(body.as_bytes())))
+        .body(Full::new(body.into()))
         .expect("valid response")
 }

@@ -146,13 +146,13 @@ async fn main() -> ExitCode {
         (Some(endpoint), Some(table)) => {
             let store = DynamoStore::connect(endpoint, table.as_str()).await;
             match store.create_table_if_missing().await {
-                Ok(()) => run(store, &cli).await,
+                Ok(()) => run(store, "dynamodb", &cli).await,
                 Err(error) => Err(format!("could not prepare table {table}: {error}")),
             }
         }
         _ if cli.memory => {
             println!("local-api store: memory (nothing is kept after the runner stops)");
-            run(EmbeddedStore::new(), &cli).await
+            run(EmbeddedStore::new(), "memory", &cli).await
         }
         _ => match data_path(cli.data.as_ref()) {
             Ok(path) => match EmbeddedStore::open(&path) {
@@ -162,7 +162,7 @@ async fn main() -> ExitCode {
                         None => store,
                     };
                     println!("local-api store: {}", path.display());
-                    run(store, &cli).await
+                    run(store, "file", &cli).await
                 }
                 Err(error) => Err(format!("cannot open the store's file {}: {error}", path.display())),
             },
@@ -178,9 +178,9 @@ async fn main() -> ExitCode {
     }
 }
 
-async fn run<S: Store + 'static>(store: S, cli: &Cli) -> Result<(), String> {
+async fn run<S: Store + 'static>(store: S, store_kind: &'static str, cli: &Cli) -> Result<(), String> {
     let config = ServiceConfig { table_name: cli.table.clone().unwrap_or_default(), ..ServiceConfig::from_env() };
-    let api = LocalApi::new(store, config, secret(), cli.allow_origins.clone());
+    let api = LocalApi::new(store, config, secret(), cli.allow_origins.clone()).with_store_kind(store_kind);
     api.check_address(&cli.addr)?;
     let listener =
         tokio::net::TcpListener::bind(cli.addr).await.map_err(|e| format!("cannot listen on {}: {e}", cli.addr))?;

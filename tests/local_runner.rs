@@ -140,6 +140,8 @@ async fn the_runner_keeps_shares_across_a_restart_on_its_file() {
     assert_eq!((status, after), (200, before), "the same share, whole, after the restart");
     let (status, listed) = exchange(&base, "GET", "/shares", Some(&token), "").await;
     assert!(status == 200 && listed.contains(&id), "{listed}");
+    let (_, health) = exchange(&base, "GET", "/healthz", None, "").await;
+    assert_eq!(health, r#"{"status":"ok","store":"file"}"#);
 
     let restored_on = folder.join("restored.db");
     let (_from_backup, base) = {

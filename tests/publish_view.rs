@@ -274,7 +274,9 @@ async fn events_link_to_their_details_and_day_is_a_default_view(app: TestApp) {
 }
 
 async fn health_check_answers(app: TestApp) {
-    assert_eq!(app.get("/healthz", &app.anonymous()).await.status, StatusCode::OK);
+    let health = app.get("/healthz", &app.anonymous()).await;
+    assert_eq!(health.status, StatusCode::OK);
+    assert_eq!(health.json()["status"], "ok", "{}", health.text());
 }
 
 per_store!(app:
