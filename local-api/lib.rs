@@ -1,9 +1,10 @@
-//! The local runner: every route of the three Lambda functions on one port, playing API Gateway's
-//! part: it matches routes, verifies bearer tokens (HS256, a local secret) into the JWT
-//! authorizer's claims, answers CORS preflight, and hands the handlers real HTTP API (payload 2.0)
-//! events, so the code under test is the code that runs in Lambda.
+//! The local runner: every route of the four Lambda functions on one port, playing API Gateway's
+//! part: it matches routes, verifies bearer tokens (HS256 with a local secret, or an OpenID Connect
+//! issuer's, `oidc`) into the JWT authorizer's claims, answers CORS preflight, and hands the handlers
+//! real HTTP API (payload 2.0) events, so the code under test is the code that runs in Lambda.
 
 pub mod event;
+pub mod oidc;
 pub mod routes;
 
 use bytes::Bytes;
@@ -44,6 +45,8 @@ pub struct LocalApi<S> {
     lockout: share_core::domain::LockoutRule,
     /// What `/healthz` says the store is: `memory`, `file`, `dynamodb`.
     store_kind: &'static str,
+    /// Tokens from an OpenID Connect issuer instead of the local secret's.
+    oidc: Option<Arc<oidc::OidcVerifier>>,
 }
 
 type HttpResponse = hyper::Response<Full<Bytes>>;
@@ -52,7 +55,12 @@ impl<S: Store + 'static> LocalApi<S> {
     pub fn new(store: S, config: ServiceConfig, secret: String, allowed_origins: Vec<String>) -> Self {
         let lockout = share_core::domain::LockoutRule::default();
         let view_cache = view_share::ViewCache::new();
-        Self { store, config, secret, allowed_origins, view_cache, lockout, store_kind: "embedded" }
+        Self { store, config, secret, allowed_origins, view_cache, lockout, store_kind: "embedded", oidc: None }
+    }
+
+    /// Accepts the issuer's tokens (and no longer the local secret's).
+    pub fn with_oidc(self, verifier: oidc::OidcVerifier) -> Self {
+        Self { oidc: Some(Arc::new(verifier)), ..self }
     }
 
     /// Names the store for `/healthz`.
@@ -71,7 +79,7 @@ impl<S: Store + 'static> LocalApi<S> {
         if addr.ip().is_loopback() {
             return Ok(());
         }
-        if self.secret == DEFAULT_SECRET {
+        if self.secret == DEFAULT_SECRET && self.oidc.is_none() {
             return Err(format!("refusing to listen on {addr} with the built-in token secret: set LOCAL_API_SECRET"));
         }
         let development = [
@@ -154,7 +162,7 @@ impl<S: Store + 'static> LocalApi<S> {
         let claims = if function.is_public() {
             None
         } else {
-            match self.verify_bearer(&parts.headers) {
+            match self.verify_bearer(&parts.headers).await {
                 Some(claims) => Some(claims),
                 None => return problem(ApiError::Unauthorized),
             }
@@ -193,9 +201,12 @@ impl<S: Store + 'static> LocalApi<S> {
         builder.body(Full::default()).expect("valid response")
     }
 
-    fn verify_bearer(&self, headers: &hyper::HeaderMap) -> Option<HashMap<String, String>> {
-        let token = headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")?;
-        verify_token(&self.secret, &self.config.claims.roles, token.trim())
+    async fn verify_bearer(&self, headers: &hyper::HeaderMap) -> Option<HashMap<String, String>> {
+        let token = headers.get(header::AUTHORIZATION)?.to_str().ok()?.strip_prefix("Bearer ")?.trim();
+        match &self.oidc {
+            Some(issuer) => as_authorizer_passes(issuer.verify(token).await?, &self.config.claims.roles),
+            None => verify_token(&self.secret, &self.config.claims.roles, token),
+        }
     }
 }
 
@@ -252,8 +263,15 @@ pub fn verify_token(secret: &str, roles_claim: &str, token: &str) -> Option<Hash
     if data.claims.get("iat").is_some_and(|iat| iat.as_i64().is_none_or(|iat| iat > now + LEEWAY_SECONDS)) {
         return None;
     }
+    as_authorizer_passes(data.claims, roles_claim)
+}
+
+/// Verified claims as API Gateway's JWT authorizer hands them over: strings, arrays flattened to
+/// `[a b]`; a roles claim whose values hold white space is refused (flattened, they could not be told
+/// apart).
+fn as_authorizer_passes(claims: serde_json::Map<String, Value>, roles_claim: &str) -> Option<HashMap<String, String>> {
     let not_one_word = |role: &Value| role.as_str().is_none_or(|role| role.chars().any(char::is_whitespace));
-    let roles_ambiguous = match data.claims.get(roles_claim) {
+    let roles_ambiguous = match claims.get(roles_claim) {
         None => false,
         Some(Value::Array(roles)) => roles.iter().any(not_one_word),
         Some(role) => not_one_word(role),
@@ -270,7 +288,7 @@ pub fn verify_token(secret: &str, roles_claim: &str, token: &str) -> Option<Hash
         }
         other => other.to_string(),
     };
-    Some(data.claims.into_iter().map(|(k, v)| (k, flatten(v))).collect())
+    Some(claims.into_iter().map(|(k, v)| (k, flatten(v))).collect())
 }
 
 /// The event API Gateway would send for this request: its headers as they came, but malformed

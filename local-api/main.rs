@@ -34,6 +34,16 @@ struct Cli {
     /// An origin of the publishing web app allowed by CORS (repeatable).
     #[arg(long = "allow-origin")]
     allow_origins: Vec<String>,
+    /// Accept bearer tokens of this OpenID Connect issuer (https://, or http:// on loopback), as API
+    /// Gateway's JWT authorizer would, instead of the runner's own.
+    #[arg(long, requires = "audience")]
+    oidc_issuer: Option<String>,
+    /// The audience the issuer's tokens must carry (with --oidc-issuer).
+    #[arg(long, requires = "oidc_issuer")]
+    audience: Option<String>,
+    /// How long a key set stands before a token with an unknown key id may fetch it again.
+    #[arg(long, hide = true, default_value_t = 60)]
+    oidc_refetch_seconds: u64,
 }
 
 #[derive(Subcommand)]
@@ -180,7 +190,13 @@ async fn main() -> ExitCode {
 
 async fn run<S: Store + 'static>(store: S, store_kind: &'static str, cli: &Cli) -> Result<(), String> {
     let config = ServiceConfig { table_name: cli.table.clone().unwrap_or_default(), ..ServiceConfig::from_env() };
-    let api = LocalApi::new(store, config, secret(), cli.allow_origins.clone()).with_store_kind(store_kind);
+    let mut api = LocalApi::new(store, config, secret(), cli.allow_origins.clone()).with_store_kind(store_kind);
+    if let (Some(issuer), Some(audience)) = (&cli.oidc_issuer, &cli.audience) {
+        let refetch = std::time::Duration::from_secs(cli.oidc_refetch_seconds);
+        let verifier = local_api::oidc::OidcVerifier::discover(issuer, audience, refetch).await?;
+        println!("local-api sign-in: tokens of {issuer} for {audience}");
+        api = api.with_oidc(verifier);
+    }
     api.check_address(&cli.addr)?;
     let listener =
         tokio::net::TcpListener::bind(cli.addr).await.map_err(|e| format!("cannot listen on {}: {e}", cli.addr))?;

@@ -326,3 +326,180 @@ async fn a_runner_killed_at_any_write_step_restarts_whole() {
     }
     assert!(cases >= 20, "every kind of write has several steps: {cases} cases");
 }
+
+/// A small OpenID Connect issuer on loopback: its discovery document and its key set, whose keys
+/// (made by the test) can be rotated.
+struct Issuer {
+    url: String,
+    keys: std::sync::Arc<std::sync::Mutex<Vec<serde_json::Value>>>,
+    _server: tokio::task::JoinHandle<()>,
+}
+
+impl Issuer {
+    async fn start() -> Self {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}", listener.local_addr().unwrap());
+        let keys = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (served_keys, issuer) = (keys.clone(), url.clone());
+        let server = tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                let (keys, issuer) = (served_keys.clone(), issuer.clone());
+                tokio::spawn(async move {
+                    let service = hyper::service::service_fn(move |request: hyper::Request<hyper::body::Incoming>| {
+                        let body = match request.uri().path() {
+                            "/.well-known/openid-configuration" => {
+                                serde_json::json!({"issuer": issuer, "jwks_uri": format!("{issuer}/keys")})
+                            }
+                            _ => serde_json::json!({"keys": *keys.lock().unwrap()}),
+                        };
+                        async move {
+                            Ok::<_, std::convert::Infallible>(hyper::Response::new(http_body_util::Full::new(
+                                bytes::Bytes::from(body.to_string()),
+                            )))
+                        }
+                    });
+                    let io = hyper_util::rt::TokioIo::new(stream);
+                    let _ = hyper::server::conn::http1::Builder::new().serve_connection(io, service).await;
+                });
+            }
+        });
+        Self { url, keys, _server: server }
+    }
+}
+
+fn base64url(bytes: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// A P-256 key: what signs (ES256) and its public JWK under `kid`.
+fn es256_key(kid: &str) -> (jsonwebtoken::EncodingKey, serde_json::Value) {
+    use aws_lc_rs::signature::{ECDSA_P256_SHA256_FIXED_SIGNING, EcdsaKeyPair, KeyPair};
+    let pair = EcdsaKeyPair::generate(&ECDSA_P256_SHA256_FIXED_SIGNING).unwrap();
+    let point = pair.public_key().as_ref().to_vec(); // 0x04 ‖ x ‖ y
+    let jwk = serde_json::json!({"kty": "EC", "crv": "P-256", "kid": kid, "use": "sig", "alg": "ES256",
+        "x": base64url(&point[1..33]), "y": base64url(&point[33..65])});
+    (jsonwebtoken::EncodingKey::from_ec_der(pair.to_pkcs8v1().unwrap().as_ref()), jwk)
+}
+
+/// An RSA key: what signs (RS256) and its public JWK under `kid`.
+fn rs256_key(kid: &str) -> (jsonwebtoken::EncodingKey, serde_json::Value) {
+    use aws_lc_rs::encoding::AsDer;
+    use aws_lc_rs::signature::KeyPair;
+    let pair = aws_lc_rs::rsa::KeyPair::generate(aws_lc_rs::rsa::KeySize::Rsa2048).unwrap();
+    // RFC 8017 RSAPublicKey: SEQUENCE { INTEGER n, INTEGER e }, read by hand.
+    let der = pair.public_key().as_ref();
+    let mut at = 0;
+    let read_length = |der: &[u8], at: &mut usize| {
+        let first = der[*at] as usize;
+        *at += 1;
+        if first < 0x80 {
+            return first;
+        }
+        let bytes = first & 0x7f;
+        let length = der[*at..*at + bytes].iter().fold(0, |length, byte| length << 8 | *byte as usize);
+        *at += bytes;
+        length
+    };
+    at += 1; // SEQUENCE
+    read_length(der, &mut at);
+    let integer = |at: &mut usize| {
+        *at += 1; // INTEGER
+        let length = read_length(der, at);
+        let value = &der[*at..*at + length];
+        *at += length;
+        value.strip_prefix(&[0]).unwrap_or(value).to_vec()
+    };
+    let (n, e) = (integer(&mut at), integer(&mut at));
+    let jwk = serde_json::json!({"kty": "RSA", "kid": kid, "use": "sig", "alg": "RS256", "n": base64url(&n), "e": base64url(&e)});
+    let pkcs8 = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, pair.as_der().unwrap().as_ref());
+    let pem = format!("-----BEGIN PRIVATE KEY-----\n{pkcs8}\n-----END PRIVATE KEY-----\n");
+    (jsonwebtoken::EncodingKey::from_rsa_pem(pem.as_bytes()).unwrap(), jwk)
+}
+
+/// The runner with `--oidc-issuer`; its URL once it listens.
+async fn start_signing_in_with(issuer: &str) -> (tokio::process::Child, String) {
+    use tokio::io::AsyncBufReadExt;
+    let mut runner = tokio::process::Command::new(env!("CARGO_BIN_EXE_local-api"))
+        .args(["--addr", "127.0.0.1:0", "--memory", "--audience", "api://shares", "--oidc-refetch-seconds", "0"])
+        .args(["--oidc-issuer", issuer])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = tokio::io::BufReader::new(runner.stdout.take().unwrap()).lines();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        if let Some(url) = line.strip_prefix("local-api listening on ") {
+            return (runner, url.to_owned());
+        }
+    }
+    panic!("the runner did not start with the issuer");
+}
+
+/// `--oidc-issuer` checks tokens as API Gateway's JWT authorizer does: the issuer's keys by `kid`,
+/// RS256 or ES256 only, `iss`, `aud`, `exp`, `nbf`; a key the issuer rotates in is picked up.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn real_sign_in_accepts_only_the_issuers_tokens() {
+    use jsonwebtoken::{Algorithm, EncodingKey, Header};
+    let issuer = Issuer::start().await;
+    let (es_key, es_jwk) = es256_key("ec-1");
+    let (rs_key, rs_jwk) = rs256_key("rsa-1");
+    *issuer.keys.lock().unwrap() = vec![es_jwk.clone(), rs_jwk];
+    let (_runner, base) = start_signing_in_with(&issuer.url).await;
+
+    let now = jiff::Timestamp::now().as_second();
+    let claims = |changes: serde_json::Value| {
+        let mut claims = serde_json::json!({"sub": "kim", "tid": "contoso", "scp": "Shares.ReadWrite",
+            "iss": issuer.url, "aud": "api://shares", "iat": now, "nbf": now, "exp": now + 600});
+        claims.as_object_mut().unwrap().extend(changes.as_object().unwrap().clone());
+        claims
+    };
+    let sign = |alg: Algorithm, kid: &str, key: &EncodingKey, changes: serde_json::Value| {
+        let header = Header { kid: Some(kid.to_owned()), ..Header::new(alg) };
+        jsonwebtoken::encode(&header, &claims(changes), key).unwrap()
+    };
+    let status = |token: String| {
+        let base = base.clone();
+        async move { exchange(&base, "GET", "/me/sharing", Some(&token), "").await.0 }
+    };
+    let none = serde_json::json!({});
+    assert_eq!(status(sign(Algorithm::ES256, "ec-1", &es_key, none.clone())).await, 200, "ES256");
+    assert_eq!(status(sign(Algorithm::RS256, "rsa-1", &rs_key, none.clone())).await, 200, "RS256");
+    for (case, changes) in [
+        ("another audience", serde_json::json!({"aud": "api://other"})),
+        ("another issuer", serde_json::json!({"iss": "https://issuer.example"})),
+        ("expired", serde_json::json!({"exp": now - 3600})),
+        ("not valid yet", serde_json::json!({"nbf": now + 3600})),
+    ] {
+        assert_eq!(status(sign(Algorithm::ES256, "ec-1", &es_key, changes)).await, 401, "{case}");
+    }
+    assert_eq!(status(sign(Algorithm::ES256, "ec-unknown", &es_key, none.clone())).await, 401, "an unknown kid");
+    let unsigned = format!(
+        "{}.{}.",
+        base64url(br#"{"alg":"none","kid":"ec-1"}"#),
+        base64url(claims(none.clone()).to_string().as_bytes())
+    );
+    assert_eq!(status(unsigned).await, 401, "alg none");
+    let public_pem = es_jwk.to_string();
+    let hs256 = sign(Algorithm::HS256, "ec-1", &EncodingKey::from_secret(public_pem.as_bytes()), none.clone());
+    assert_eq!(status(hs256).await, 401, "HS256 with the public key");
+    let good = sign(Algorithm::ES256, "ec-1", &es_key, none.clone());
+    let mut parts: Vec<String> = good.split('.').map(str::to_owned).collect();
+    parts[1] = base64url(claims(serde_json::json!({"sub": "mallory"})).to_string().as_bytes());
+    assert_eq!(status(parts.join(".")).await, 401, "a tampered payload");
+    let with_own_key = Header {
+        kid: Some("ec-1".into()),
+        jwk: Some(serde_json::from_value(es256_key("ec-1").1).unwrap()),
+        ..Header::new(Algorithm::ES256)
+    };
+    let (forged_key, _) = es256_key("ec-1");
+    let forged = jsonwebtoken::encode(&with_own_key, &claims(none.clone()), &forged_key).unwrap();
+    assert_eq!(status(forged).await, 401, "a key carried in the token is never used");
+    let local = local_api::issue_token(DEFAULT_SECRET, "kim", None, "contoso", false, Some("Shares.ReadWrite"));
+    assert_eq!(status(local).await, 401, "the runner's own tokens no longer open it");
+
+    let (rotated_key, rotated_jwk) = es256_key("ec-2");
+    *issuer.keys.lock().unwrap() = vec![rotated_jwk];
+    assert_eq!(status(sign(Algorithm::ES256, "ec-2", &rotated_key, none.clone())).await, 200, "a rotated key");
+}
