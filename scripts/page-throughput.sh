@@ -31,7 +31,7 @@ trap cleanup EXIT
 free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 api_port=$(free_port)
-RUST_LOG=warn "$bin" --addr "127.0.0.1:$api_port" >"$work/local-api.log" 2>&1 &
+RUST_LOG=warn "$bin" --addr "127.0.0.1:$api_port" --memory >"$work/local-api.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$api_port/healthz" >/dev/null && break; sleep 0.1; done
 
