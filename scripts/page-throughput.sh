@@ -36,18 +36,7 @@ pids+=($!)
 for _ in $(seq 100); do curl -fs "http://127.0.0.1:$api_port/healthz" >/dev/null && break; sleep 0.1; done
 
 token=$("$bin" token --user kim --email kim@example.com --group contoso)
-python3 - >"$work/body.json" <<'PY'
-import json
-events = [{
-    "id": f"evt-{i}", "title": f"On call: engineer {i % 37}", "location": f"Desk {i % 12}",
-    "start": f"2026-12-{1 + i % 28:02d}T{8 + i % 9:02d}:00:00-05:00",
-    "end": f"2026-12-{1 + i % 28:02d}T{8 + i % 9:02d}:45:00-05:00",
-    "showAs": "busy", "resource": f"Tier {1 + i % 3}", "status": "Confirmed",
-} for i in range(250)]
-print(json.dumps({"title": "Support rota", "visibility": "public", "detail": "limited", "view": "month",
-                  "timeZone": "America/New_York", "range": {"start": "2026-12-01", "end": "2027-01-01"},
-                  "events": events}))
-PY
+python3 scripts/rota-body.py 250 >"$work/body.json"
 id=$(curl -fs -X POST "http://127.0.0.1:$api_port/shares" -H "Authorization: Bearer $token" \
   -H 'Content-Type: application/json' --data-binary @"$work/body.json" |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')
