@@ -60,6 +60,16 @@ async fn errors_quote_little_of_what_was_sent(app: TestApp) {
     let day_start = json!({"sharing": "everyone", "display": {"dayStart": huge()}});
     let answer = app.put("/settings", &admin, &day_start).await;
     assert_small_problem(&answer, StatusCode::UNPROCESSABLE_ENTITY, "display.dayStart");
+    // Too deep to read: the pointer holds every key on the way, each cut to 100 characters, and
+    // the answer quotes 100 characters of it in all.
+    let mut deep = json!(1);
+    for _ in 0..200 {
+        deep = json!({ MARK.repeat(100): deep });
+    }
+    let answer = app.put("/settings", &admin, &json!({"sharing": "everyone", "display": deep})).await;
+    assert_small_problem(&answer, StatusCode::BAD_REQUEST, "a deep display");
+    let quoted = answer.text().matches(MARK).count();
+    assert!(quoted <= 100, "a deep pointer: {quoted} characters of what was sent");
     let can_share = json!({"canShare": huge(), "admin": false});
     let answer = app.put("/settings/users/lee", &admin, &can_share).await;
     assert_small_problem(&answer, StatusCode::BAD_REQUEST, "canShare");

@@ -7,7 +7,7 @@ use super::publish_request::{NOT_PUBLIC_DETAIL, PublishRequestError};
 use super::request::{MAX_BODY_BYTES, MalformedBody};
 use super::response::json_response;
 use super::settings_request::SettingsRequestError;
-use crate::domain::{FieldError, ValidationErrors};
+use crate::domain::{FieldError, ValidationErrors, quoted};
 use crate::service::ServiceError;
 use crate::store::StoreError;
 use lambda_http::http::{HeaderValue, StatusCode, header};
@@ -120,8 +120,9 @@ impl ApiError {
         let title = status.canonical_reason().unwrap_or("Error");
         let mut errors_truncated = false;
         let (detail, errors): (String, &[FieldError]) = match &self {
+            // A pointer quotes the keys sent, each cut already, but a deep one holds many of them.
             Self::BadRequest { detail, pointer } => {
-                (pointer.as_ref().map_or_else(|| detail.clone(), |p| format!("{p}: {detail}")), &[])
+                (pointer.as_ref().map_or_else(|| detail.clone(), |p| format!("{}: {detail}", quoted(p))), &[])
             }
             Self::Unauthorized => ("A valid bearer token with user and group claims is required.".into(), &[]),
             Self::Forbidden(reason) => (reason.clone(), &[]),
@@ -276,6 +277,22 @@ mod tests {
         let problem: serde_json::Value = serde_json::from_slice(bytes).unwrap();
         assert_eq!(problem["errorsTruncated"], true);
         assert!(!problem["errors"].as_array().unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_malformed_body_quotes_at_most_a_hundred_characters_of_a_deep_pointer() {
+        let pointer = format!("/display{}", format!("/{}", "k".repeat(100)).repeat(127));
+        let error = ApiError::BadRequest { detail: "recursion limit exceeded".into(), pointer: Some(pointer) };
+        let Body::Binary(bytes) = error.into_response().into_body() else { panic!("json body") };
+        let problem: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        let detail = problem["detail"].as_str().unwrap();
+        assert!(detail.starts_with("/display/kkk") && detail.ends_with("…: recursion limit exceeded"), "{detail}");
+        assert_eq!(detail.chars().count(), 101 + ": recursion limit exceeded".len());
+        let short =
+            ApiError::BadRequest { detail: "expected a string".into(), pointer: Some("/events/3/title".into()) };
+        let Body::Binary(bytes) = short.into_response().into_body() else { panic!("json body") };
+        let problem: serde_json::Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(problem["detail"], "/events/3/title: expected a string");
     }
 
     #[test]
