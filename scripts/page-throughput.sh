@@ -20,15 +20,8 @@ fi
 cargo build --release --bin local-api >&2
 bin=${CARGO_TARGET_DIR:-target}/release/local-api
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# shellcheck source=scripts/loopback.sh
+source scripts/loopback.sh
 
 api_port=$(free_port)
 RUST_LOG=warn "$bin" --addr "127.0.0.1:$api_port" --memory >"$work/local-api.log" 2>&1 &

@@ -19,15 +19,8 @@ fi
 cargo build --profile bench --bin local-api >&2
 bin=${CARGO_TARGET_DIR:-target}/release/local-api
 
-work=$(mktemp -d)
-pids=()
-cleanup() {
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-free_port() { python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+# shellcheck source=scripts/loopback.sh
+source scripts/loopback.sh
 token=$("$bin" token --user kim --email kim@example.com --group contoso)
 python3 scripts/rota-body.py 250 >"$work/body.json"
 python3 - "$work/body.json" "$token" >"$work/publish.lua" <<'PY'

@@ -130,7 +130,13 @@ struct Tables {
     lockouts: Table<ShareId, (WrongTries, Timestamp)>,
     /// A share's password checks in one window of the clock: its start, its count, its end.
     checks: Table<ShareId, (Timestamp, u32, Timestamp)>,
+    /// When the TTL sweep last ran: it reads every table, so not on every call.
+    swept_at: Option<Timestamp>,
 }
+
+/// How often the TTL sweep runs: a sweep reads every row, and a call must cost what its input does,
+/// not what the store holds. DynamoDB's own TTL takes up to days; readers check expiry themselves.
+const SWEEP_EVERY: SignedDuration = SignedDuration::from_secs(1);
 
 /// Every table by the name its rows carry in the file, for the two things done to all of them.
 macro_rules! each_table {
@@ -329,7 +335,11 @@ impl EmbeddedStore {
 
     fn tables(&self) -> Locked<'_> {
         let mut tables = self.tables.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        tables.sweep(Timestamp::now());
+        let now = Timestamp::now();
+        if tables.swept_at.is_none_or(|swept| swept + SWEEP_EVERY <= now) {
+            tables.sweep(now);
+            tables.swept_at = Some(now);
+        }
         Locked { tables, file: self.file.as_deref(), crash: self.crash }
     }
 
