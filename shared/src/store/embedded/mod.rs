@@ -212,6 +212,13 @@ impl Tables {
         self.sources.retain(|_, shares| !shares.is_empty());
     }
 
+    /// Whether no live answer is kept under the key (one past its expiry is as good as gone, as
+    /// DynamoDB's conditions read an item its TTL has not swept yet).
+    fn key_free(&self, key_digest: &str) -> bool {
+        let now = Timestamp::now();
+        self.idempotency.get(&key_digest.to_owned()).is_none_or(|entry| entry.expires_at <= now)
+    }
+
     fn generation_of(&self, id: &ShareId) -> Option<&Generation> {
         self.records.get(id).map(|stored| &stored.record.generation)
     }
@@ -455,11 +462,13 @@ impl ShareReads for EmbeddedStore {
     }
 
     async fn idempotency(&self, key_digest: &str) -> StoreResult<Option<IdempotencyRecord>> {
-        Ok(self.tables().idempotency.get(&key_digest.to_owned()).cloned())
+        let now = Timestamp::now();
+        Ok(self.tables().idempotency.get(&key_digest.to_owned()).filter(|entry| entry.expires_at > now).cloned())
     }
 
     async fn forwarded_to(&self, id: &ShareId) -> StoreResult<Option<ShareId>> {
-        Ok(self.tables().forwards.get(id).map(|forward| forward.to.clone()))
+        let now = Timestamp::now();
+        Ok(self.tables().forwards.get(id).filter(|forward| forward.until > now).map(|forward| forward.to.clone()))
     }
 
     async fn shares_holding(
@@ -499,8 +508,7 @@ impl ShareWrites for EmbeddedStore {
             .superseded
             .as_ref()
             .is_none_or(|old| old.id == *id || tables.generation_of(&old.id) == Some(&old.generation));
-        let key_free =
-            commit.idempotency.as_ref().is_none_or(|entry| !tables.idempotency.contains_key(&entry.key_digest));
+        let key_free = commit.idempotency.as_ref().is_none_or(|entry| tables.key_free(&entry.key_digest));
         let chunks_written = (1..record.chunk_count)
             .all(|index| tables.chunks.contains_key(&(id.clone(), record.generation.clone(), index)));
         if !(precondition_holds && superseded_holds && key_free && chunks_written) {
@@ -566,7 +574,7 @@ impl EmbeddedStore {
     /// `ShareWrites::remember`, apart so the trait impl stays a list of one-liners.
     fn remember_outcome(&self, entry: &IdempotencyRecord) -> StoreResult<()> {
         let mut tables = self.tables();
-        if tables.idempotency.contains_key(&entry.key_digest) {
+        if !tables.key_free(&entry.key_digest) {
             return Err(StoreError::Conflict);
         }
         tables.idempotency.insert(entry.key_digest.clone(), entry.clone());
