@@ -781,9 +781,12 @@ def phase_soak(ctx: Context, results: dict, minutes: float) -> None:
     print_table(f"== soak, whole run ({elapsed:.0f} s, {total_errors(stats)} errors); {ctx.rss.line()}", stats.total)
     print_errors(stats)
     log("-- runner RSS every 10 s (MB): " + " ".join(f"{m:.1f}" for _, m in lines))
+    log(f"-- RSS trend: first minute's average {first_avg:.1f} MB, last minute's {last_avg:.1f} MB "
+        f"({growth:+.1f} MB), min {min(m for _, m in lines):.1f}, max {max(m for _, m in lines):.1f}: "
+        f"{'flat' if flat else 'NOT flat'} (flat: within max(4 MB, 2 %))")
     by_minute = collections.defaultdict(list)
     for t, m in lines:
-        by_minute[min(int((t - 0.5) // 60), int(minutes) - 1)].append(m)
+        by_minute[max(0, min(int((t - 0.5) // 60), math.ceil(minutes) - 1))].append(m)
     minute_avgs = [round(sum(v) / len(v), 1) for _, v in sorted(by_minute.items())]
     log("-- runner RSS, each minute's average (MB): " + " ".join(f"{m:.1f}" for m in minute_avgs))
     # The view function's caches (bounded) fill during the first minutes: the second half shows whether
@@ -793,9 +796,6 @@ def phase_soak(ctx: Context, results: dict, minutes: float) -> None:
     half_flat = half_growth <= max(4.0, 0.02 * half)
     log(f"-- second half: minute {len(minute_avgs) // 2 + 1}'s average {half:.1f} MB, the last minute's "
         f"{minute_avgs[-1]:.1f} MB ({half_growth:+.1f} MB): {'flat' if half_flat else 'NOT flat'}")
-    log(f"-- RSS trend: first minute's average {first_avg:.1f} MB, last minute's {last_avg:.1f} MB "
-        f"({growth:+.1f} MB), min {min(m for _, m in lines):.1f}, max {max(m for _, m in lines):.1f}: "
-        f"{'flat' if flat else 'NOT flat'} (flat: within max(4 MB, 2 %))")
     results["soak"] = {"minutes": minutes, "seconds": round(elapsed, 1), "errors": total_errors(stats),
                        "error_samples": stats.error_samples,
                        "routes": {r: s.summary() for r, s in stats.total.items()},
