@@ -48,15 +48,20 @@ fn resource_name(resource: &Value) -> String {
     }
 }
 
-/// What the template lets the function with `binary` do on DynamoDB, as (action, resource) pairs.
-fn template_grants(binary: &str) -> BTreeSet<Grant> {
-    let template = template();
-    let function = template["Resources"]
+/// The template's function whose binary is `binary`.
+fn function_of<'a>(template: &'a Value, binary: &str) -> &'a Value {
+    template["Resources"]
         .as_mapping()
         .unwrap()
         .values()
         .find(|resource| resource["Metadata"]["BuildProperties"]["Binary"].as_str() == Some(binary))
-        .unwrap_or_else(|| panic!("no function {binary} in the template"));
+        .unwrap_or_else(|| panic!("no function {binary} in the template"))
+}
+
+/// What the template lets the function with `binary` do on DynamoDB, as (action, resource) pairs.
+fn template_grants(binary: &str) -> BTreeSet<Grant> {
+    let template = template();
+    let function = function_of(&template, binary);
     let mut grants = BTreeSet::new();
     for policy in function["Properties"]["Policies"].as_sequence().expect("inline policies") {
         // SAM's policy templates (DynamoDBCrudPolicy, …) grant more than any function here needs.
@@ -78,12 +83,7 @@ fn template_grants(binary: &str) -> BTreeSet<Grant> {
 /// each writing statement must have them.
 fn leading_keys(binary: &str) -> Vec<String> {
     let template = template();
-    let function = template["Resources"]
-        .as_mapping()
-        .unwrap()
-        .values()
-        .find(|resource| resource["Metadata"]["BuildProperties"]["Binary"].as_str() == Some(binary))
-        .unwrap_or_else(|| panic!("no function {binary} in the template"));
+    let function = function_of(&template, binary);
     let writes = ["dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem", "dynamodb:BatchWriteItem"];
     let mut patterns = Vec::new();
     for policy in function["Properties"]["Policies"].as_sequence().unwrap() {

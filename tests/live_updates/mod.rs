@@ -499,25 +499,30 @@ mod midway {
     use super::a_failure_midway_says_what_switched_and_a_retry_completes;
 }
 
-/// Past its memory budget a call keeps no more new snapshots in hand: it plans each further share
-/// again just before writing it (one more read of that share), and ends as a call within budget does.
-async fn a_call_past_its_memory_budget_plans_again_and_ends_the_same<S: Store + Clone + 'static>(inner: S) {
+/// Kim of contoso, who may share, as the service sees her, with the development source-id key.
+fn kim_may_share() -> (share_core::service::Caller, share_core::service::Standing, share_core::domain::SourceIdSecret) {
     use share_core::domain::{GroupId, SharingPolicy, SourceIdSecret, UserId};
-    use share_core::http::changes_request::ChangesRequest;
-    use share_core::http::publish_request::PublishRequest;
-    use share_core::service::Caller;
-    use share_core::service::{ChangeLimits, Publisher, Standing, apply_changes, publish_share};
-
-    let store = InstrumentedStore::new(inner);
-    let caller = Caller {
+    let caller = share_core::service::Caller {
         user_id: UserId::parse("kim").unwrap(),
         email: None,
         group: GroupId::parse("contoso").unwrap(),
         roles: Vec::new(),
         scopes: Vec::new(),
     };
-    let standing = Standing { policy: SharingPolicy::default(), permission: None, is_admin: false };
-    let secret = SourceIdSecret::development();
+    let standing =
+        share_core::service::Standing { policy: SharingPolicy::default(), permission: None, is_admin: false };
+    (caller, standing, SourceIdSecret::development())
+}
+
+/// Past its memory budget a call keeps no more new snapshots in hand: it plans each further share
+/// again just before writing it (one more read of that share), and ends as a call within budget does.
+async fn a_call_past_its_memory_budget_plans_again_and_ends_the_same<S: Store + Clone + 'static>(inner: S) {
+    use share_core::http::changes_request::ChangesRequest;
+    use share_core::http::publish_request::PublishRequest;
+    use share_core::service::{ChangeLimits, Publisher, apply_changes, publish_share};
+
+    let store = InstrumentedStore::new(inner);
+    let (caller, standing, secret) = kim_may_share();
     let publisher = Publisher { caller: &caller, standing: &standing, secret: &secret };
     let now = jiff::Timestamp::now();
     let mut shares = Vec::new();
@@ -552,22 +557,11 @@ async fn a_call_past_its_memory_budget_plans_again_and_ends_the_same<S: Store + 
 /// A round takes shares in id order while their stored events fit the round's budget (a share
 /// larger than the whole budget goes alone), and the next round under the same key the rest.
 async fn a_round_takes_the_shares_whose_events_fit_its_budget<S: Store + Clone + 'static>(store: S) {
-    use share_core::domain::{GroupId, SharingPolicy, SourceIdSecret, UserId};
     use share_core::http::changes_request::ChangesRequest;
     use share_core::http::publish_request::PublishRequest;
-    use share_core::service::{
-        Caller, ChangeLimits, IdempotencyClaim, Publisher, Standing, apply_changes, publish_share,
-    };
+    use share_core::service::{ChangeLimits, IdempotencyClaim, Publisher, apply_changes, publish_share};
 
-    let caller = Caller {
-        user_id: UserId::parse("kim").unwrap(),
-        email: None,
-        group: GroupId::parse("contoso").unwrap(),
-        roles: Vec::new(),
-        scopes: Vec::new(),
-    };
-    let standing = Standing { policy: SharingPolicy::default(), permission: None, is_admin: false };
-    let secret = SourceIdSecret::development();
+    let (caller, standing, secret) = kim_may_share();
     let publisher = Publisher { caller: &caller, standing: &standing, secret: &secret };
     let now = jiff::Timestamp::now();
     let mut sizes = std::collections::BTreeMap::new();

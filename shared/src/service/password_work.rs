@@ -2,7 +2,9 @@
 //! core and 19 MiB, so a page view must not wait behind it. At most `AT_ONCE` run at a time, each on
 //! a blocking thread with one of the process's reused working memories; more wait their turn.
 
-use crate::domain::{HashMemory, Password, ShareLock};
+#[cfg(feature = "publish")]
+use crate::domain::Password;
+use crate::domain::{HashMemory, ShareLock};
 use std::sync::{LazyLock, Mutex};
 use tokio::sync::Semaphore;
 
@@ -33,6 +35,7 @@ async fn in_turn<T: Send + 'static>(hash: impl FnOnce(&mut HashMemory) -> T + Se
 }
 
 /// A new lock for `password` (a publish or a password change).
+#[cfg(feature = "publish")]
 pub async fn lock_with(password: Password) -> ShareLock {
     in_turn(move |memory| ShareLock::new_in(&password, memory)).await
 }
@@ -46,6 +49,8 @@ pub async fn opens(lock: &ShareLock, attempt: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    use crate::domain::Password;
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn many_checks_at_once_share_two_memories() {

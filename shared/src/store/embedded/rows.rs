@@ -37,14 +37,17 @@ impl Row {
         Ok(Self { table: table.to_owned(), key: cbor(key)?, value: value.map(cbor).transpose()? })
     }
 
+    #[cfg(feature = "file-store")]
     pub fn read(table: String, key: Vec<u8>, value: Vec<u8>) -> Self {
         Self { table, key, value: Some(value) }
     }
 
+    #[cfg(feature = "file-store")]
     pub fn key(&self) -> &[u8] {
         &self.key
     }
 
+    #[cfg(feature = "file-store")]
     pub fn value(&self) -> Option<&[u8]> {
         self.value.as_deref()
     }
