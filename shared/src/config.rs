@@ -1,7 +1,7 @@
 //! Settings read once per cold start from the environment that `template.yaml` sets.
 
 use crate::domain::{PublicOrigin, SecretKey, SourceIdSecret, UnlockCookieKey};
-use crate::secrets::SecretName;
+use crate::secrets::{self, SecretName};
 use std::env;
 
 /// The API's delegated scope unless `REQUIRED_SCOPE` names another.
@@ -55,7 +55,7 @@ pub struct ServiceConfig {
 /// A key whose value the environment holds (tests, the local runner); a deployed function reads its
 /// keys with `crate::secrets` instead, and never falls back to a development one.
 fn key_from_env(name: SecretName) -> Option<SecretKey> {
-    env::var(name.value_variable()).ok().and_then(|raw| SecretKey::new(raw.as_bytes()).ok())
+    secrets::from_value_variable(name).ok().flatten()
 }
 
 impl Default for ServiceConfig {

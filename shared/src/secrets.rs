@@ -4,7 +4,7 @@
 
 use crate::aws::{self, MissingEnvironment};
 use crate::domain::SecretKey;
-use aws_sdk_secretsmanager::config::{BehaviorVersion, Region};
+use aws_sdk_secretsmanager::config::BehaviorVersion;
 use std::sync::OnceLock;
 use std::time::Duration;
 
@@ -46,25 +46,28 @@ pub enum SecretError {
     Unset { arn: &'static str, value: &'static str },
     #[error("{variable}: {reason}")]
     Unusable { variable: &'static str, reason: String },
-    #[error(transparent)]
-    Environment(#[from] MissingEnvironment),
+}
+
+fn set(variable: &str) -> Option<String> {
+    std::env::var(variable).ok().filter(|value| !value.is_empty())
+}
+
+fn key(variable: &'static str, text: &str) -> Result<SecretKey, SecretError> {
+    SecretKey::new(text.as_bytes()).map_err(|reason| SecretError::Unusable { variable, reason })
 }
 
 /// The secret, read from Secrets Manager when its ARN is set, else from its value variable; `None`
 /// when neither is set (an empty variable counts as unset).
 pub async fn read_optional(name: SecretName) -> Result<Option<SecretKey>, SecretError> {
-    let set = |variable: &str| std::env::var(variable).ok().filter(|value| !value.is_empty());
-    let (variable, text) = match (set(name.arn_variable()), set(name.value_variable())) {
-        (Some(arn), _) => (
-            name.arn_variable(),
-            from_secrets_manager(&arn)
-                .await
-                .map_err(|reason| SecretError::Unusable { variable: name.arn_variable(), reason })?,
-        ),
-        (None, Some(value)) => (name.value_variable(), value),
-        (None, None) => return Ok(None),
-    };
-    SecretKey::new(text.as_bytes()).map(Some).map_err(|reason| SecretError::Unusable { variable, reason })
+    let Some(arn) = set(name.arn_variable()) else { return from_value_variable(name) };
+    let variable = name.arn_variable();
+    let text = from_secrets_manager(&arn).await.map_err(|reason| SecretError::Unusable { variable, reason })?;
+    key(variable, &text).map(Some)
+}
+
+/// The secret its value variable holds (tests, the local runner), if any.
+pub fn from_value_variable(name: SecretName) -> Result<Option<SecretKey>, SecretError> {
+    set(name.value_variable()).map(|text| key(name.value_variable(), &text)).transpose()
 }
 
 impl SecretError {
@@ -103,7 +106,7 @@ fn client() -> Result<aws_sdk_secretsmanager::Client, MissingEnvironment> {
     let mut config = aws_sdk_secretsmanager::Config::builder()
         .behavior_version(BehaviorVersion::latest())
         .http_client(aws::https_client())
-        .region(Region::new(region.to_string()))
+        .region(region)
         .credentials_provider(credentials)
         .timeout_config(
             aws_sdk_secretsmanager::config::timeout::TimeoutConfig::builder()

@@ -60,7 +60,7 @@ where
     // The language the form was in: the recipient's pick (the form's address keeps it), else the
     // browser's; the page after it keeps the pick.
     let picked = page::picked_language(request).and_then(Language::parse);
-    let language = page::answer_language(request);
+    let language = page::answer_language(request, page::accept_language(request).as_deref());
     let page_response = |page| page_response(page, language);
     if route_key(request) != Some(ROUTES[0]) {
         return Ok(page_response(ErrorPage::NotFound));

@@ -141,7 +141,7 @@ impl ViewRequest {
     /// The error page to answer instead, in its language, when the request names nothing to view.
     fn of(config: &ServiceConfig, request: &Request) -> Result<Self, (ErrorPage, Language)> {
         let accept_language = page::accept_language(request);
-        let error_language = page::answer_language(request);
+        let error_language = page::answer_language(request, accept_language.as_deref());
         let refuse = |page| Err((page, error_language));
         let accepted = encoding::Accepted::from_headers(request.headers());
         if accepted.preferred().is_none() {

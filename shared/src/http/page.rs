@@ -44,9 +44,10 @@ pub fn accept_language(request: &Request) -> Option<String> {
     (!values.is_empty()).then(|| values.join(","))
 }
 
-/// The language of an answer given before any share is read: the reader's pick, else their browser's.
-pub fn answer_language(request: &Request) -> Language {
-    Language::requested(picked_language(request), accept_language(request).as_deref()).unwrap_or(Language::DEFAULT)
+/// The language of an answer given before any share is read: the reader's pick, else their browser's
+/// (`accept_language`, as `accept_language` read it).
+pub fn answer_language(request: &Request, accept_language: Option<&str>) -> Language {
+    Language::requested(picked_language(request), accept_language).unwrap_or(Language::DEFAULT)
 }
 
 /// An expired share gets its own page (and 410); anything else a recipient may not see looks like a
