@@ -42,7 +42,7 @@ fn record(range: DateRange) -> ShareRecord {
         created_at: Timestamp::from_second(1_795_000_000).unwrap(),
         updated_at: Timestamp::from_second(1_795_000_000).unwrap(),
         generation: Generation::parse("bench").expect("a generation"),
-        chunk_count: 1,
+        pieces: Vec::new(),
         source_buckets: 0,
         rotated_from: None,
         lock: None,

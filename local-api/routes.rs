@@ -88,11 +88,11 @@ fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
                 if rest.is_empty() || template_parts.next().is_some() {
                     return None;
                 }
-                parameters.push((t[1..t.len() - 2].to_owned(), rest));
+                parameters.push((t[1..t.len() - 2].to_owned(), percent_decoded(&rest)));
                 return Some(parameters);
             }
             (Some(t), Some(p)) if t.starts_with('{') && t.ends_with('}') && !p.is_empty() => {
-                parameters.push((t[1..t.len() - 1].to_owned(), p.to_owned()));
+                parameters.push((t[1..t.len() - 1].to_owned(), percent_decoded(p)));
             }
             (Some(t), Some(p)) if t == p => {}
             _ => return None,
@@ -100,9 +100,38 @@ fn match_path(template: &str, path: &str) -> Option<Vec<(String, String)>> {
     }
 }
 
+/// A path segment as API Gateway hands its parameters over: percent-decoded (a `%` not followed by
+/// two hex digits stays as it is).
+fn percent_decoded(segment: &str) -> String {
+    let bytes = segment.as_bytes();
+    let mut decoded = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
+        match (bytes[i], hex(i + 1), hex(i + 2)) {
+            (b'%', Some(high), Some(low)) => {
+                decoded.push((high * 16 + low) as u8);
+                i += 3;
+            }
+            (byte, _, _) => {
+                decoded.push(byte);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8_lossy(&decoded).into_owned()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parameters_are_percent_decoded_as_api_gateway_hands_them_over() {
+        assert_eq!(match_path("/shares/{id}", "/shares/a%20b%2F"), Some(vec![("id".into(), "a b/".into())]));
+        assert_eq!(match_path("/s/{id}", "/s/100%25%zz%4"), Some(vec![("id".into(), "100%%zz%4".into())]));
+        assert_eq!(match_path("/s/{id}", "/s/%C3%A9"), Some(vec![("id".into(), "é".into())]));
+    }
 
     #[test]
     fn paths_match_templates_with_parameters() {

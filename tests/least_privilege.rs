@@ -130,20 +130,22 @@ async fn publish_as_member(store: &DynamoStore, body: &serde_json::Value) -> Str
     body_json(&created)["id"].as_str().unwrap().to_owned()
 }
 
-async fn chunk_count(store: &DynamoStore, id: &str) -> u32 {
-    store.share(&ShareId::parse(id).unwrap()).await.unwrap().expect("stored").chunk_count
+/// The distinct pieces the share's record lists.
+async fn piece_count(store: &DynamoStore, id: &str) -> usize {
+    let record = store.share(&ShareId::parse(id).unwrap()).await.unwrap().expect("stored");
+    record.pieces.iter().collect::<BTreeSet<_>>().len()
 }
 
-/// Items stored under a share's key: its record (which holds the first chunk) and further chunks.
+/// Items stored under a share's key: its record and its snapshot's pieces.
 async fn stored_items(store: &DynamoStore, id: &str) -> usize {
     let pk = AttributeValue::S(format!("SHARE#{id}"));
     scan_all(store).await.iter().filter(|item| item.get("pk") == Some(&pk)).count()
 }
 
 /// publish-share (`ShareReads + ShareWrites + PolicyReads`): `sharing_state` on every route;
-/// `idempotency` and `share` through a keyed publish and its retry; `put_chunk` and `commit` through
-/// multi-chunk publishes, a PUT that replaces a multi-chunk snapshot and a rotate (which also reads
-/// `published`); `delete_chunks` through a PUT whose commit fails after its chunks were written;
+/// `idempotency` and `share` through a keyed publish and its retry; `put_pieces` and `commit` through
+/// publishes of many pieces, a PUT that replaces such a snapshot and a rotate (which also reads
+/// `published`); `delete_pieces` through a PUT whose commit fails after its pieces were written;
 /// `owner_shares` through `GET /shares`; `shares_holding` and `remember` through a keyed
 /// `POST /me/changes`; `delete_share` through `DELETE`; `permissions` through an
 /// admin's `GET /shares/{id}` of another member's share. `users` and `group_shares` are in the bounds
@@ -161,7 +163,7 @@ async fn publish_share_is_granted_exactly_what_its_routes_call() {
     let created = call(keyed.clone().json_body(&body).into_request()).await;
     assert_eq!(created.status(), 201, "{}", body_text(&created));
     let id = body_json(&created)["id"].as_str().unwrap().to_owned();
-    assert!(chunk_count(&base, &id).await > 1, "the exercise needs a snapshot of several chunks");
+    assert!(piece_count(&base, &id).await > 1, "the exercise needs a snapshot of several pieces");
     let retried = call(keyed.json_body(&body).into_request()).await;
     assert_eq!((retried.status().as_u16(), body_json(&retried)["id"].as_str()), (201, Some(id.as_str())));
 
@@ -178,14 +180,14 @@ async fn publish_share_is_granted_exactly_what_its_routes_call() {
         |seed| on("PUT /shares/{id}", &share_path, ("id", &id)).json_body(&large_share_body("New", 900, seed));
     let replaced = call(replace(2).into_request()).await;
     assert_eq!(replaced.status(), 200, "{}", body_text(&replaced));
-    let chunks = chunk_count(&base, &id).await;
-    assert!(chunks > 1);
+    let pieces = piece_count(&base, &id).await;
+    assert!(pieces > 1);
 
     recorder.fail_conditional_puts(true);
     let lost = call(replace(3).into_request()).await;
     recorder.fail_conditional_puts(false);
     assert_eq!(lost.status(), 409, "{}", body_text(&lost));
-    assert_eq!(stored_items(&base, &id).await, chunks as usize, "the failed write's chunks are removed");
+    assert_eq!(stored_items(&base, &id).await, 1 + pieces, "the failed write's pieces are removed");
 
     let rotate = on("POST /shares/{id}/rotate", &format!("{share_path}/rotate"), ("id", &id));
     let rotated = call(rotate.into_request()).await;

@@ -32,13 +32,18 @@ fn snapshot_in_feed(ics: &str) -> (String, usize) {
     (tags.into_iter().next().unwrap().to_owned(), titles.len())
 }
 
+/// The items a share's record and pieces make.
+fn items_of(record: &share_core::domain::ShareRecord) -> usize {
+    1 + record.pieces.iter().collect::<std::collections::BTreeSet<_>>().len()
+}
+
 async fn republish_replaces_atomically_and_leaves_no_orphans(app: TestApp) {
     let kim = app.member("kim", "contoso");
     let first = app.publish(&kim, &tagged_body("old", 600)).await;
     let id = id_of(&first);
     let old_record = app.record(&id).await.unwrap();
-    assert!(old_record.chunk_count > 1, "the test needs a multi-chunk snapshot");
-    assert_eq!(app.stored_pieces(&id).await, old_record.chunk_count as usize);
+    assert!(old_record.pieces.len() > 1, "the test needs a snapshot of several pieces");
+    assert_eq!(app.stored_pieces(&id).await, items_of(&old_record));
 
     let mut body = share_body("new", 2);
     body["title"] = json!("Renamed");
@@ -54,7 +59,7 @@ async fn republish_replaces_atomically_and_leaves_no_orphans(app: TestApp) {
     let feed = app.get(&format!("/s/{id}/calendar.ics"), &app.anonymous()).await.text();
     assert_eq!(feed.matches("BEGIN:VEVENT").count(), 2);
     assert!(!feed.contains("old#"));
-    assert_eq!(app.stored_pieces(&id).await, 1, "old chunks removed");
+    assert_eq!(app.stored_pieces(&id).await, 2, "the record and its one piece: the old pieces removed");
 
     let mut invalid = share_body("bad", 1);
     invalid["events"][0]["end"] = json!("2026-11-01T00:00:00Z");
@@ -82,7 +87,7 @@ async fn rotate_moves_the_share_and_kills_the_old_link(app: TestApp) {
     assert_eq!(snapshot_in_feed(&feed.text()), ("rot".to_owned(), 600));
     assert_eq!(app.share_ids(&kim).await, vec![new_id.clone()]);
     assert_eq!(app.stored_pieces(&old_id).await, 1, "the old id keeps only its forwarding marker");
-    assert_eq!(app.stored_pieces(&new_id).await, app.record(&new_id).await.unwrap().chunk_count as usize);
+    assert_eq!(app.stored_pieces(&new_id).await, items_of(&app.record(&new_id).await.unwrap()));
 
     assert_eq!(app.delete(&format!("/shares/{new_id}"), &kim).await.status, StatusCode::NO_CONTENT);
     assert_eq!(app.stored_pieces(&old_id).await, 0, "the revoke takes the marker too");
@@ -195,7 +200,7 @@ async fn readers_never_see_a_mixed_snapshot(app: TestApp) {
     }
     writer.await.unwrap();
     assert_eq!(snapshot_in_feed(&app.get(&format!("/s/{id}/calendar.ics"), &app.anonymous()).await.text()).0, "v4");
-    assert_eq!(app.stored_pieces(&id).await, app.record(&id).await.unwrap().chunk_count as usize, "no orphans");
+    assert_eq!(app.stored_pieces(&id).await, items_of(&app.record(&id).await.unwrap()), "no orphans");
     assert!(!seen.is_empty());
 }
 
@@ -217,7 +222,7 @@ async fn concurrent_updates_leave_one_complete_winner(app: TestApp) {
     let (tag, count) = snapshot_in_feed(&app.get(&format!("/s/{id}/calendar.ics"), &app.anonymous()).await.text());
     assert!(tag == "left" || tag == "right");
     assert_eq!(count, 650);
-    assert_eq!(app.stored_pieces(&id).await, app.record(&id).await.unwrap().chunk_count as usize, "no orphans");
+    assert_eq!(app.stored_pieces(&id).await, items_of(&app.record(&id).await.unwrap()), "no orphans");
 }
 
 /// The view function keeps rendered pages warm between requests: a change of content, a policy

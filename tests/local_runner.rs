@@ -256,7 +256,8 @@ async fn a_runner_killed_at_any_write_step_restarts_whole() {
                 assert!(!(crashed && status != 0), "{case}: the runner answered {status} and died after");
 
                 let store = share_core::store::EmbeddedStore::open(&data).unwrap();
-                assert_eq!(store.findings(), Vec::<String>::new(), "{case}");
+                // A write killed before its commit may leave pieces no record lists (the next sweep's).
+                assert_eq!(store.findings(false), Vec::<String>::new(), "{case}");
                 drop(store);
                 let (_runner, base) = start_on(&data).await.unwrap();
                 let answered = (200..300).contains(&status);

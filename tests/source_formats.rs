@@ -6,15 +6,12 @@
 use jiff::Timestamp;
 use serde_json::{Value, json};
 use share_core::domain::SourceIdSecret;
-use share_core::domain::{
-    DetailLevel, EventTime, Generation, GroupId, ShareId, ShareRecord, SharedEvent, SharingPolicy, ShowAs, UserId,
-};
+use share_core::domain::{DetailLevel, EventTime, GroupId, ShareRecord, SharedEvent, SharingPolicy, ShowAs, UserId};
 use share_core::http::publish_request::{PublishRequest, PublishRequestError};
 use share_core::service::Caller;
 use share_core::service::{Publisher, Standing, publish_share};
 use share_core::snapshot;
 use share_core::store::{EmbeddedKey, EmbeddedStore, ShareReads};
-use std::collections::BTreeMap;
 
 const GRAPH_CALENDAR_VIEW: &str = include_str!("fixtures/msgraph/calendar_view.json");
 const SALESFORCE_EVENT_QUERY: &str = include_str!("fixtures/salesforce/event_query.json");
@@ -40,42 +37,22 @@ fn stored_forms(secret: &str) -> Vec<String> {
     vec![secret.to_owned(), json(secret), json(&html), html]
 }
 
-/// The JSON a share's snapshot chunks hold, given in order (as a DynamoDB scan or the store returns them).
+/// The JSON snapshot pieces hold (each piece inflates on its own).
 pub fn inflate_chunks(chunks: &[Vec<u8>]) -> String {
     let events = snapshot::decode(chunks).expect("stored chunks inflate to events");
     serde_json::to_string(&events).expect("events serialize")
 }
 
-/// Every item the embedded store holds, as text: records and other items as stored, each share's
-/// snapshot chunks (and those of any other generation left behind) inflated.
+/// Every item the embedded store holds, as text: records and other items as stored, every snapshot
+/// piece (of any generation, listed or left behind) inflated.
 pub fn memory_store_text(store: &EmbeddedStore) -> String {
     let mut text = String::new();
-    let mut first_chunks: BTreeMap<ShareId, Vec<u8>> = BTreeMap::new();
-    let mut later_chunks: BTreeMap<(ShareId, Generation), BTreeMap<u32, Vec<u8>>> = BTreeMap::new();
     for (key, bytes) in store.stored_items() {
+        text.push_str(&key.to_string());
+        text.push('\n');
         match key {
-            EmbeddedKey::Chunk { share, index: 0, .. } => {
-                first_chunks.insert(share, bytes);
-            }
-            EmbeddedKey::Chunk { share, generation, index } => {
-                later_chunks.entry((share, generation)).or_default().insert(index, bytes);
-            }
-            _ => {
-                text.push_str(&key.to_string());
-                text.push('\n');
-                text.push_str(&String::from_utf8_lossy(&bytes));
-                text.push('\n');
-            }
-        }
-    }
-    for (share, first) in &first_chunks {
-        let generations: Vec<_> = later_chunks.iter().filter(|((s, _), _)| s == share).collect();
-        if generations.is_empty() {
-            text.push_str(&inflate_chunks(std::slice::from_ref(first)));
-        }
-        for (_, rest) in generations {
-            let chunks: Vec<Vec<u8>> = std::iter::once(first.clone()).chain(rest.values().cloned()).collect();
-            text.push_str(&inflate_chunks(&chunks));
+            EmbeddedKey::Chunk { .. } => text.push_str(&inflate_chunks(std::slice::from_ref(&bytes))),
+            _ => text.push_str(&String::from_utf8_lossy(&bytes)),
         }
         text.push('\n');
     }

@@ -30,7 +30,7 @@ impl MeteredReads {
 
     /// Read capacity the recipients' reads (`published`, `sharing_state`) reported, summed.
     pub fn consumed_read_units(&self) -> f64 {
-        self.log.units()
+        self.log.read_units()
     }
 
     /// Bytes of the responses to the recipients' reads, summed.

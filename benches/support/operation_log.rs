@@ -10,6 +10,7 @@ use aws_sdk_dynamodb::config::{ConfigBag, Intercept, RuntimeComponents};
 use aws_sdk_dynamodb::error::BoxError;
 use aws_sdk_dynamodb::operation::batch_get_item::{BatchGetItemInput, BatchGetItemOutput};
 use aws_sdk_dynamodb::operation::batch_write_item::{BatchWriteItemInput, BatchWriteItemOutput};
+use aws_sdk_dynamodb::operation::delete_item::{DeleteItemInput, DeleteItemOutput};
 use aws_sdk_dynamodb::operation::get_item::{GetItemInput, GetItemOutput};
 use aws_sdk_dynamodb::operation::put_item::{PutItemInput, PutItemOutput};
 use aws_sdk_dynamodb::operation::query::{QueryInput, QueryOutput};
@@ -29,6 +30,12 @@ pub struct LoggedOperation {
     pub millis: f64,
     pub units: f64,
     pub response_bytes: u64,
+}
+
+impl LoggedOperation {
+    pub fn is_read(&self) -> bool {
+        matches!(self.name.as_str(), "GetItem" | "Query" | "BatchGetItem" | "Scan")
+    }
 }
 
 /// Every operation a store's client sends, with its time and capacity: what one handler call's
@@ -53,9 +60,10 @@ impl OperationLog {
         std::mem::take(&mut self.operations.lock().unwrap())
     }
 
-    /// The capacity units of the operations logged since the last `take`, summed.
-    pub fn units(&self) -> f64 {
-        self.operations.lock().unwrap().iter().map(|operation| operation.units).sum()
+    /// The read units of the reads logged since the last `take`, summed (writes report write units).
+    pub fn read_units(&self) -> f64 {
+        let operations = self.operations.lock().unwrap();
+        operations.iter().filter(|operation| operation.is_read()).map(|operation| operation.units).sum()
     }
 
     /// The response bytes of the operations logged since the last `take`, summed.
@@ -105,6 +113,8 @@ impl Intercept for Logging {
             batch.return_consumed_capacity = total;
         } else if let Some(put) = input.downcast_mut::<PutItemInput>() {
             put.return_consumed_capacity = total;
+        } else if let Some(delete) = input.downcast_mut::<DeleteItemInput>() {
+            delete.return_consumed_capacity = total;
         }
         Ok(())
     }
@@ -132,6 +142,8 @@ impl Intercept for Logging {
                     batch.consumed_capacity().iter().collect()
                 } else if let Some(put) = output.downcast_ref::<PutItemOutput>() {
                     put.consumed_capacity.iter().collect()
+                } else if let Some(delete) = output.downcast_ref::<DeleteItemOutput>() {
+                    delete.consumed_capacity.iter().collect()
                 } else {
                     Vec::new()
                 }

@@ -1,7 +1,8 @@
-//! The audit after a fault: every item of the table is part of a whole share (its record, chunks and
-//! source index items), a marked leftover that TTL will sweep, a moved-share marker, or an idempotency
-//! or settings item. Anything else (a record missing chunks, an unmarked chunk no record points at, an
-//! index item of no record's bucket, a bucket a record names without its item) is a finding.
+//! The audit after a fault: every item of the table is part of a whole share (its record, the pieces
+//! it lists and its source index items), a leftover piece no record lists (which the share's next
+//! sweep, its revoke or its TTL removes), a moved-share marker, or an idempotency or settings item.
+//! Anything else (a record missing a piece, a piece without its bytes or write time, an index item
+//! of no record's bucket, a bucket a record names without its item) is a finding.
 
 use aws_sdk_dynamodb::types::AttributeValue;
 use share_core::store::DynamoStore;
@@ -9,13 +10,11 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 type Item = HashMap<String, AttributeValue>;
 
-/// How far ahead a leftover's TTL may lie (the store marks them for about an hour).
-const LEFTOVER_TTL_WITHIN_SECS: i64 = 2 * 3600;
-
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RecordSeen {
     pub generation: String,
-    pub chunk_count: u32,
+    /// The sort keys of the pieces the record lists, in order.
+    pub pieces: Vec<String>,
     /// The buckets of the owner's source index the record names (`sourceBuckets`).
     pub source_buckets: u16,
 }
@@ -24,7 +23,7 @@ pub struct RecordSeen {
 pub struct TableAudit {
     /// Share records by id.
     pub records: BTreeMap<String, RecordSeen>,
-    /// Chunks marked `pending` with a near TTL, as `id chunk-key`.
+    /// Pieces no record lists, as `id piece-key`.
     pub leftovers: Vec<String>,
     /// `MOVED` markers: (old id, new id).
     pub moved: Vec<(String, String)>,
@@ -34,20 +33,17 @@ pub struct TableAudit {
     pub findings: Vec<String>,
 }
 
-struct ChunkSeen {
+struct PieceSeen {
     id: String,
-    generation: String,
-    index: u32,
     sk: String,
+    whole: bool,
     pending: bool,
-    ttl: Option<i64>,
 }
 
 impl TableAudit {
     /// Scans the store's table (strongly consistent) and audits every item.
     pub async fn of(store: &DynamoStore) -> Self {
-        let now = jiff::Timestamp::now().as_second();
-        Self::of_items(crate::support::dynamo_local::scan_all(store).await, now)
+        Self::of_items(crate::support::dynamo_local::scan_all(store).await)
     }
 
     /// The sort keys stored under a share's partition (none once it is revoked).
@@ -60,9 +56,9 @@ impl TableAudit {
         self.leftovers.iter().filter(|leftover| leftover.split(' ').next() == Some(id)).collect()
     }
 
-    pub fn of_items(items: Vec<Item>, now: i64) -> Self {
+    pub fn of_items(items: Vec<Item>) -> Self {
         let mut audit = Self::default();
-        let mut chunks = Vec::new();
+        let mut pieces = Vec::new();
         let mut indexed: Vec<(String, u8)> = Vec::new();
         for item in &items {
             let (Some(pk), Some(sk)) = (text(item, "pk"), text(item, "sk")) else {
@@ -87,26 +83,25 @@ impl TableAudit {
             match sk {
                 "RECORD" => match record_seen(item) {
                     Some(record) => drop(audit.records.insert(id.to_owned(), record)),
-                    None => audit.findings.push(format!("record {id} without `generation` or `share.chunkCount`")),
+                    None => audit.findings.push(format!("record {id} without `generation` or `share.pieces`")),
                 },
                 "MOVED" => match (text(item, "to"), number(item, "ttl")) {
                     (Some(to), Some(_)) => audit.moved.push((id.to_owned(), to.to_owned())),
                     _ => audit.findings.push(format!("MOVED marker of {id} without `to` and `ttl`")),
                 },
                 _ => match sk.strip_prefix("CHUNK#").and_then(|rest| rest.rsplit_once('#')) {
-                    Some((generation, index)) if index.parse::<u32>().is_ok() => chunks.push(ChunkSeen {
+                    Some((_, index)) if index.parse::<u32>().is_ok() => pieces.push(PieceSeen {
                         id: id.to_owned(),
-                        generation: generation.to_owned(),
-                        index: index.parse().expect("checked"),
                         sk: sk.to_owned(),
+                        whole: matches!(item.get("chunk"), Some(AttributeValue::B(_)))
+                            && number(item, "written").is_some(),
                         pending: item.contains_key("pending"),
-                        ttl: number(item, "ttl"),
                     }),
                     _ => audit.findings.push(format!("unknown item under share {id}: {sk}")),
                 },
             }
         }
-        audit.check_chunks(&chunks, now);
+        audit.check_pieces(&pieces);
         audit.check_index(&indexed);
         audit
     }
@@ -130,36 +125,27 @@ impl TableAudit {
         }
     }
 
-    fn check_chunks(&mut self, chunks: &[ChunkSeen], now: i64) {
-        let current: BTreeMap<(&str, &str, u32), &ChunkSeen> =
-            chunks.iter().map(|chunk| ((chunk.id.as_str(), chunk.generation.as_str(), chunk.index), chunk)).collect();
+    fn check_pieces(&mut self, pieces: &[PieceSeen]) {
+        let stored: BTreeSet<(&str, &str)> =
+            pieces.iter().map(|piece| (piece.id.as_str(), piece.sk.as_str())).collect();
         for (id, record) in &self.records {
-            for index in 1..record.chunk_count {
-                match current.get(&(id.as_str(), record.generation.as_str(), index)) {
-                    None => self.findings.push(format!("record {id} lacks chunk {index} of its generation")),
-                    Some(chunk) if chunk.pending => {
-                        self.findings.push(format!("chunk {index} of {id}'s current generation is still pending"))
-                    }
-                    Some(_) => {}
+            for sk in &record.pieces {
+                if !stored.contains(&(id.as_str(), sk.as_str())) {
+                    self.findings.push(format!("record {id} lacks its piece {sk}"));
                 }
             }
         }
-        for chunk in chunks {
-            let of_record = self.records.get(&chunk.id).is_some_and(|record| {
-                record.generation == chunk.generation && chunk.index >= 1 && chunk.index < record.chunk_count
-            });
-            if of_record {
-                continue;
+        for piece in pieces {
+            if !piece.whole {
+                self.findings.push(format!("piece {} {} without its bytes or write time", piece.id, piece.sk));
             }
-            match chunk.ttl {
-                Some(ttl) if chunk.pending && ttl <= now + LEFTOVER_TTL_WITHIN_SECS => {
-                    self.leftovers.push(format!("{} {}", chunk.id, chunk.sk));
+            let listed = self.records.get(&piece.id).is_some_and(|record| record.pieces.contains(&piece.sk));
+            match (listed, piece.pending) {
+                (true, true) => {
+                    self.findings.push(format!("piece {} {} is listed, yet still pending", piece.id, piece.sk))
                 }
-                ttl => self.findings.push(format!(
-                    "chunk {} {} belongs to no record's current generation and is not a marked leftover \
-                     (pending: {}, ttl: {ttl:?})",
-                    chunk.id, chunk.sk, chunk.pending
-                )),
+                (false, _) => self.leftovers.push(format!("{} {}", piece.id, piece.sk)),
+                (true, false) => {}
             }
         }
     }
@@ -179,19 +165,32 @@ fn number(item: &Item, name: &str) -> Option<i64> {
     }
 }
 
+/// A record as stored: `share.pieces` lists `generation.index.digest`, stored as `CHUNK#generation#index`.
 fn record_seen(item: &Item) -> Option<RecordSeen> {
     let generation = text(item, "generation")?.to_owned();
     let Some(AttributeValue::M(share)) = item.get("share") else { return None };
-    let chunk_count = number(share, "chunkCount")?.try_into().ok()?;
+    let Some(AttributeValue::L(listed)) = share.get("pieces") else { return None };
+    let pieces = listed
+        .iter()
+        .map(|piece| match piece {
+            AttributeValue::S(piece) => {
+                let mut parts = piece.split('.');
+                let (generation, index) = (parts.next()?, parts.next()?.parse::<u32>().ok()?);
+                Some(format!("CHUNK#{generation}#{index:04}"))
+            }
+            _ => None,
+        })
+        .collect::<Option<Vec<_>>>()?;
+    if pieces.is_empty() {
+        return None;
+    }
     let source_buckets = number(share, "sourceBuckets").map_or(Some(0), |mask| mask.try_into().ok())?;
-    Some(RecordSeen { generation, chunk_count, source_buckets })
+    Some(RecordSeen { generation, pieces, source_buckets })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    const NOW: i64 = 1_800_000_000;
 
     fn item(pk: &str, sk: &str, extra: &[(&str, AttributeValue)]) -> Item {
         let mut item =
@@ -200,42 +199,41 @@ mod tests {
         item
     }
 
-    fn record(id: &str, generation: &str, chunk_count: u32) -> Item {
-        record_indexed(id, generation, chunk_count, 0)
+    fn record(id: &str, generation: &str, pieces: &[&str]) -> Item {
+        record_indexed(id, generation, pieces, 0)
     }
 
-    fn record_indexed(id: &str, generation: &str, chunk_count: u32, source_buckets: u16) -> Item {
+    fn record_indexed(id: &str, generation: &str, pieces: &[&str], source_buckets: u16) -> Item {
+        let pieces = pieces.iter().map(|piece| AttributeValue::S(format!("{piece}.ff"))).collect();
         let share = HashMap::from([
-            ("chunkCount".to_owned(), AttributeValue::N(chunk_count.to_string())),
+            ("pieces".to_owned(), AttributeValue::L(pieces)),
             ("sourceBuckets".to_owned(), AttributeValue::N(source_buckets.to_string())),
         ]);
         let extra = [("generation", AttributeValue::S(generation.into())), ("share", AttributeValue::M(share))];
         item(&format!("SHARE#{id}"), "RECORD", &extra)
     }
 
-    fn chunk(id: &str, generation: &str, index: u32, marks: &[(&str, i64)]) -> Item {
-        let extra: Vec<_> = marks.iter().map(|(name, value)| (*name, AttributeValue::N(value.to_string()))).collect();
+    fn piece(id: &str, generation: &str, index: u32) -> Item {
+        let extra =
+            [("chunk", AttributeValue::B(vec![1u8].into())), ("written", AttributeValue::N("1800000000".into()))];
         item(&format!("SHARE#{id}"), &format!("CHUNK#{generation}#{index:04}"), &extra)
     }
 
     #[test]
-    fn whole_shares_and_marked_leftovers_pass() {
-        let audit = TableAudit::of_items(
-            vec![
-                record("a", "g1", 3),
-                chunk("a", "g1", 1, &[]),
-                chunk("a", "g1", 2, &[]),
-                chunk("a", "g0", 1, &[("pending", NOW - 5), ("ttl", NOW + 3600)]),
-                item(
-                    "SHARE#old",
-                    "MOVED",
-                    &[("to", AttributeValue::S("a".into())), ("ttl", AttributeValue::N("1".into()))],
-                ),
-                item("IDEMPOTENCY#k", "IDEMPOTENCY", &[]),
-                item("GROUP#g", "POLICY", &[]),
-            ],
-            NOW,
-        );
+    fn whole_shares_and_leftovers_pass() {
+        let audit = TableAudit::of_items(vec![
+            record("a", "g2", &["g1.0", "g2.1"]),
+            piece("a", "g1", 0),
+            piece("a", "g2", 1),
+            piece("a", "g0", 1),
+            item(
+                "SHARE#old",
+                "MOVED",
+                &[("to", AttributeValue::S("a".into())), ("ttl", AttributeValue::N("1".into()))],
+            ),
+            item("IDEMPOTENCY#k", "IDEMPOTENCY", &[]),
+            item("GROUP#g", "POLICY", &[]),
+        ]);
         assert_eq!(audit.findings, Vec::<String>::new());
         assert_eq!(audit.leftovers, ["a CHUNK#g0#0001"]);
         assert_eq!(audit.moved, [("old".to_owned(), "a".to_owned())]);
@@ -245,29 +243,41 @@ mod tests {
     #[test]
     fn index_items_must_match_the_buckets_records_name() {
         let index = |id: &str, bucket: &str| item(&format!("SOURCES#0123#{bucket}"), id, &[]);
-        let whole =
-            TableAudit::of_items(vec![record_indexed("a", "g1", 1, 0b1001), index("a", "0"), index("a", "3")], NOW);
+        let whole = TableAudit::of_items(vec![
+            record_indexed("a", "g1", &["g1.0"], 0b1001),
+            piece("a", "g1", 0),
+            index("a", "0"),
+            index("a", "3"),
+        ]);
         assert_eq!(whole.findings, Vec::<String>::new());
-        let broken = TableAudit::of_items(
-            vec![record_indexed("a", "g1", 1, 0b1001), index("a", "0"), index("a", "f"), index("gone", "1")],
-            NOW,
-        );
+        let broken = TableAudit::of_items(vec![
+            record_indexed("a", "g1", &["g1.0"], 0b1001),
+            piece("a", "g1", 0),
+            index("a", "0"),
+            index("a", "f"),
+            index("gone", "1"),
+        ]);
         assert_eq!(broken.findings.len(), 3, "{:#?}", broken.findings);
     }
 
     #[test]
-    fn broken_shares_and_unmarked_chunks_are_findings() {
-        let audit = TableAudit::of_items(
-            vec![
-                record("a", "g1", 3),
-                chunk("a", "g1", 1, &[("pending", NOW), ("ttl", NOW + 3600)]),
-                chunk("a", "g0", 1, &[]),
-                chunk("b", "g2", 1, &[("pending", NOW), ("ttl", NOW + 30 * 24 * 3600)]),
-                item("SHARE#c", "WHATEVER", &[]),
-            ],
-            NOW,
-        );
-        assert_eq!(audit.findings.len(), 5, "{:#?}", audit.findings);
-        assert!(audit.leftovers.is_empty());
+    fn broken_shares_and_pieces_are_findings() {
+        let audit = TableAudit::of_items(vec![
+            record("a", "g1", &["g1.0", "g1.1", "g1.2"]),
+            piece("a", "g1", 0),
+            item("SHARE#a", "CHUNK#g1#0001", &[]),
+            item(
+                "SHARE#a",
+                "CHUNK#g1#0002",
+                &[
+                    ("chunk", AttributeValue::B(vec![1u8].into())),
+                    ("written", AttributeValue::N("1".into())),
+                    ("pending", AttributeValue::N("1".into())),
+                ],
+            ),
+            record("b", "g2", &[]),
+            item("SHARE#c", "WHATEVER", &[]),
+        ]);
+        assert_eq!(audit.findings.len(), 4, "{:#?}", audit.findings);
     }
 }

@@ -72,12 +72,12 @@ impl Rig {
         Self { proxy, hasty, patient, store, owner }
     }
 
-    /// Publishes (patiently) a multi-chunk share tagged `tag`; returns its id.
+    /// Publishes (patiently) a share of several pieces tagged `tag`; returns its id.
     async fn published(&self, tag: &str, events: usize) -> String {
         let share = self.patient.publish(&self.owner, &multi_chunk_body(tag, events)).await;
         let id = share["id"].as_str().expect("id").to_owned();
         let audit = TableAudit::of(&self.store).await;
-        assert!(audit.records[&id].chunk_count >= 3, "the share takes several chunks: {:?}", audit.records[&id]);
+        assert!(audit.records[&id].pieces.len() >= 3, "the share takes several pieces: {:?}", audit.records[&id]);
         id
     }
 
@@ -132,9 +132,7 @@ impl Rig {
         assert_eq!(put.status, StatusCode::OK, "a later PUT of {id}: {}", put.text());
         let audit = TableAudit::of(&self.store).await;
         let record = &audit.records[id];
-        let whole: Vec<String> = std::iter::once("RECORD".to_owned())
-            .chain((1..record.chunk_count).map(|index| format!("CHUNK#{}#{index:04}", record.generation)))
-            .collect();
+        let whole: Vec<String> = std::iter::once("RECORD".to_owned()).chain(record.pieces.iter().cloned()).collect();
         let mut under = audit.items_under(id);
         under.sort_by_key(|sk| sk != "RECORD");
         assert_eq!(under, whole, "after a later PUT only the share itself is under {id} (leftovers swept)");

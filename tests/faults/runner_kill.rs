@@ -56,13 +56,13 @@ async fn runner_killed_mid_write_leaves_the_old_share_whole() {
     let before = TableAudit::of(&rig.store).await.records[&id].clone();
     let (mut runner, base) = start_runner(&rig.proxy.url, rig.store.table()).await;
 
-    // The runner's second chunk is held at the proxy; the runner dies while it waits.
-    rig.proxy.arm("PutItem", 2, Fault::Pause);
+    // The runner's batch of new pieces is held at the proxy; the runner dies while it waits.
+    rig.proxy.arm("BatchWriteItem", 1, Fault::Pause);
     let body = serde_json::to_vec(&multi_chunk_body("new", 400)).expect("json");
     let token = rig.owner.token.clone().expect("token");
     let path = format!("/shares/{id}");
     let put = tokio::spawn(async move { put_raw(&base, &path, &token, &body).await });
-    tokio::time::timeout(Duration::from_secs(30), rig.proxy.until_fired()).await.expect("the 2nd chunk is written");
+    tokio::time::timeout(Duration::from_secs(30), rig.proxy.until_fired()).await.expect("the pieces are written");
     runner.start_kill().expect("kill -9");
     let status = runner.wait().await.expect("the runner ends");
     assert_eq!(status.signal(), Some(9), "killed by SIGKILL: {status:?}");
@@ -70,10 +70,13 @@ async fn runner_killed_mid_write_leaves_the_old_share_whole() {
     assert!(!answer.starts_with("HTTP/1.1 2"), "the runner died before answering: {answer}");
 
     let audit = rig.settled_audit().await;
-    assert_eq!(audit.findings, Vec::<String>::new(), "only whole shares and marked leftovers");
+    assert_eq!(audit.findings, Vec::<String>::new(), "only whole shares and leftover pieces");
     assert_eq!(audit.records.get(&id), Some(&before), "the record still points at the old snapshot");
     let leftovers = audit.leftovers_of(&id);
-    assert_eq!(leftovers.len(), 2, "chunks 1 and 2 (held, then applied after the kill), marked: {leftovers:?}");
+    assert!(
+        leftovers.len() >= 2,
+        "the new pieces (held, then applied after the kill), listed by no record: {leftovers:?}"
+    );
     assert_eq!(rig.served_as_owner_sees(&id).await, Some(("old".to_owned(), 300)), "the old share serves whole");
     let delete = rig.patient.delete(&format!("/shares/{id}"), &rig.owner).await;
     assert_eq!(delete.status, hyper::StatusCode::NO_CONTENT, "{}", delete.text());

@@ -9,7 +9,7 @@ use crate::support::dynamo_local;
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
 use metering::MeteredReads;
-use share_core::domain::{Generation, GroupId, ShareId, SharingPolicy, UserId, UserPermission};
+use share_core::domain::{GroupId, ShareId, SharingPolicy, UserId, UserPermission};
 use share_core::store::{
     DynamoStore, LIST_PAGE_SIZE, PolicyReads, PolicyWrites, Precondition, ShareCommit, ShareReads, ShareWrites,
     StoreError, share_ttl,
@@ -31,7 +31,7 @@ async fn items_follow_the_table_design() {
     expiring.options.expires_at = Some(at("2027-01-31T00:00:00Z"));
     let (share, chunks) = snapshot_of(expiring, &multi_chunk_events());
     let entry = idempotency_entry("digest", &share.id, a_day_from_now());
-    let commit = ShareCommit { idempotency: Some(entry.clone()), ..commit_of(&share, &chunks, Precondition::Absent) };
+    let commit = ShareCommit { idempotency: Some(entry.clone()), ..commit_of(&share, Precondition::Absent) };
     publish(&store, commit, &chunks).await.unwrap();
     let group = GroupId::parse("g1").unwrap();
     store.put_policy(&group, &SharingPolicy::default()).await.unwrap();
@@ -49,11 +49,13 @@ async fn items_follow_the_table_design() {
     assert_eq!(s(record_item, "gsi1sk"), format!("OWNER#alice#2026-11-02T09:00:00.500000000Z#{}", share.id));
     assert_eq!(s(record_item, "gsi2sk"), format!("2026-11-02T09:00:00.500000000Z#{}", share.id));
     assert_eq!(n(record_item, "ttl"), ttl);
-    assert!(record_item["share"].is_m() && record_item["chunk"].is_b());
-    for index in 1..share.chunk_count {
-        let chunk = by_key[&(format!("SHARE#{}", share.id), format!("CHUNK#{}#{index:04}", share.generation))];
-        assert_eq!(n(chunk, "ttl"), ttl);
-        assert_eq!(chunk["chunk"].as_b().unwrap().as_ref(), chunks[index as usize].as_slice());
+    assert!(record_item["share"].is_m() && !record_item.contains_key("chunk"));
+    for (piece, bytes) in share.pieces.iter().zip(&chunks) {
+        let key = format!("CHUNK#{}#{:04}", piece.generation, piece.index);
+        let item = by_key[&(format!("SHARE#{}", share.id), key)];
+        assert_eq!(n(item, "ttl"), ttl);
+        assert!(n(item, "written") > 0);
+        assert_eq!(item["chunk"].as_b().unwrap().as_ref(), bytes.as_slice());
     }
     let idempotency = by_key[&("IDEMPOTENCY#digest".to_owned(), "IDEMPOTENCY".to_owned())];
     assert_eq!(s(idempotency, "bodyDigest"), entry.body_digest);
@@ -61,7 +63,7 @@ async fn items_follow_the_table_design() {
     assert_eq!(n(idempotency, "ttl"), entry.expires_at.as_second());
     assert!(by_key[&("GROUP#g1".to_owned(), "POLICY".to_owned())]["policy"].is_m());
     assert!(by_key[&("GROUP#g1".to_owned(), "USER#alice".to_owned())]["user"].is_m());
-    assert_eq!(items.len(), 3 + share.chunk_count as usize);
+    assert_eq!(items.len(), 4 + share.pieces.len());
 
     let ttl_spec = store.client().describe_time_to_live().table_name(store.table()).send().await.unwrap();
     assert_eq!(ttl_spec.time_to_live_description().and_then(|d| d.attribute_name()), Some("ttl"));
@@ -96,8 +98,8 @@ async fn unreachable_server_is_unavailable() {
     let store = DynamoStore::connect("http://127.0.0.1:9", "shares").await;
     let result = store.share(&ShareId::generate()).await;
     assert!(matches!(result, Err(StoreError::Unavailable(_))), "{result:?}");
-    let (record, chunks) = snapshot_of(record("g1", "alice", Timestamp::now()), &[]);
-    let result = store.commit(commit_of(&record, &chunks, Precondition::Absent)).await;
+    let (record, _) = snapshot_of(record("g1", "alice", Timestamp::now()), &[]);
+    let result = store.commit(commit_of(&record, Precondition::Absent)).await;
     assert!(matches!(result, Err(StoreError::Unavailable(_))), "{result:?}");
 }
 
@@ -107,7 +109,8 @@ async fn missing_table_is_rejected() {
     let elsewhere = DynamoStore::new(store.client().clone(), "no-such-table");
     let result = elsewhere.share(&ShareId::generate()).await;
     assert!(matches!(result, Err(StoreError::Rejected(_))), "{result:?}");
-    let result = elsewhere.delete_chunks(&ShareId::generate(), &Generation::generate(), 3).await;
+    let (share, _) = snapshot_of(record("g1", "alice", Timestamp::now()), &[]);
+    let result = elsewhere.delete_pieces(&share.id, &share.pieces).await;
     assert!(matches!(result, Err(StoreError::Rejected(_))), "{result:?}");
 }
 

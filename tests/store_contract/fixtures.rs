@@ -6,12 +6,12 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::{SignedDuration, Timestamp, civil::date};
 use share_core::domain::{
     DateRange, DefaultView, DetailLevel, EventTime, Generation, GroupId, Owner, ShareId, ShareOptions, ShareRecord,
-    ShareTimeZone, SharedEvent, ShowAs, UserId,
+    ShareTimeZone, SharedEvent, ShowAs, SnapshotPiece, UserId,
 };
 use share_core::snapshot;
 use share_core::store::{
     DynamoStore, EmbeddedKey, EmbeddedStore, IdempotencyRecord, IdempotentOutcome, LIST_PAGE_SIZE, Precondition,
-    ShareCommit, Store, StoreResult, Superseded,
+    ShareCommit, SnapshotWrite, Store, StoreResult, Superseded,
 };
 use std::future::Future;
 
@@ -28,8 +28,7 @@ impl StoredItems for EmbeddedStore {
             .into_iter()
             .filter_map(|(key, _)| match key {
                 EmbeddedKey::Record(share) if &share == id => Some("RECORD".to_owned()),
-                // Chunk 0 travels in the record item.
-                EmbeddedKey::Chunk { share, generation, index } if &share == id && index > 0 => {
+                EmbeddedKey::Chunk { share, generation, index } if &share == id => {
                     Some(format!("CHUNK#{generation}#{index:04}"))
                 }
                 EmbeddedKey::Forward(share) if &share == id => Some("MOVED".to_owned()),
@@ -93,7 +92,7 @@ pub fn record(group: &str, owner: &str, created_at: Timestamp) -> ShareRecord {
         created_at,
         updated_at: created_at,
         generation: Generation::generate(),
-        chunk_count: 1,
+        pieces: Vec::new(),
         source_buckets: 0,
         rotated_from: None,
         lock: None,
@@ -128,17 +127,18 @@ pub fn events(count: usize, title: impl Fn(usize) -> String) -> Vec<SharedEvent>
         .collect()
 }
 
-/// Incompressible titles: enough of them to need more than two chunks.
+/// Incompressible titles: enough of them to need pieces cut by size, more than two.
 pub fn multi_chunk_events() -> Vec<SharedEvent> {
     events(4000, |_| random_hex(480))
 }
 
-/// The record of a new snapshot of `events`, as a publish prepares it.
+/// The record of a new snapshot of `events` (every piece new), as a publish prepares it, and the
+/// pieces' bytes in order.
 pub fn snapshot_of(mut record: ShareRecord, events: &[SharedEvent]) -> (ShareRecord, Vec<Vec<u8>>) {
-    let chunks = snapshot::encode(events);
+    let write = SnapshotWrite::lay_out(snapshot::encode(events), &record.generation, &[]);
     record.event_count = events.len() as u32;
-    record.chunk_count = chunks.len() as u32;
-    (record, chunks)
+    record.pieces = write.pieces;
+    (record, write.fresh.into_iter().map(|(_, bytes)| bytes).collect())
 }
 
 /// A new generation of an existing share, as a re-publish prepares it.
@@ -154,27 +154,40 @@ pub fn superseding(record: &ShareRecord) -> Option<Superseded> {
     Some(Superseded::of(record))
 }
 
-pub fn commit_of(record: &ShareRecord, chunks: &[Vec<u8>], precondition: Precondition) -> ShareCommit {
+pub fn commit_of(record: &ShareRecord, precondition: Precondition) -> ShareCommit {
     ShareCommit {
         record: record.clone(),
-        first_chunk: chunks[0].clone(),
         precondition,
         superseded: None,
+        seal: Vec::new(),
         idempotency: None,
         sources: Default::default(),
     }
 }
 
+/// Stores the record's pieces (`chunks`, in the record's order), pending if the commit seals them.
 pub async fn put_chunks<S: Store>(store: &S, record: &ShareRecord, chunks: &[Vec<u8>]) {
-    for (index, chunk) in chunks.iter().enumerate().skip(1) {
-        store.put_chunk(record, index as u32, chunk).await.unwrap();
-    }
+    store.put_pieces(record, &fresh_of(record, chunks), false).await.unwrap();
 }
 
-/// Writes the extra chunks, then commits: the publish sequence.
+pub fn fresh_of(record: &ShareRecord, chunks: &[Vec<u8>]) -> Vec<(SnapshotPiece, Vec<u8>)> {
+    record.pieces.iter().cloned().zip(chunks.iter().cloned()).collect()
+}
+
+/// Removes every piece the record lists.
+pub async fn delete_pieces_of<S: Store>(store: &S, record: &ShareRecord) {
+    store.delete_pieces(&record.id, &record.pieces).await.unwrap();
+}
+
+/// Writes the pieces, commits, then removes the pieces the commit dropped: the publish sequence.
 pub async fn publish<S: Store>(store: &S, commit: ShareCommit, chunks: &[Vec<u8>]) -> StoreResult<()> {
     put_chunks(store, &commit.record, chunks).await;
-    store.commit(commit).await
+    let dropped = commit.superseded.as_ref().map(|old| (old.id.clone(), old.dropped_by(&commit.record)));
+    store.commit(commit).await?;
+    if let Some((id, dropped)) = dropped {
+        store.delete_pieces(&id, &dropped).await?;
+    }
+    Ok(())
 }
 
 pub async fn publish_new<S: Store>(
@@ -183,7 +196,7 @@ pub async fn publish_new<S: Store>(
     events: &[SharedEvent],
 ) -> (ShareRecord, Vec<Vec<u8>>) {
     let (record, chunks) = snapshot_of(record, events);
-    publish(store, commit_of(&record, &chunks, Precondition::Absent), &chunks).await.unwrap();
+    publish(store, commit_of(&record, Precondition::Absent), &chunks).await.unwrap();
     (record, chunks)
 }
 
@@ -202,9 +215,10 @@ pub async fn assert_gone<S: Store + StoredItems>(store: &S, id: &ShareId) {
 
 pub fn item_names(record: &ShareRecord) -> Vec<String> {
     let mut names: Vec<String> =
-        (1..record.chunk_count).map(|index| format!("CHUNK#{}#{index:04}", record.generation)).collect();
+        record.pieces.iter().map(|piece| format!("CHUNK#{}#{:04}", piece.generation, piece.index)).collect();
     names.push("RECORD".into());
     names.sort();
+    names.dedup();
     names
 }
 

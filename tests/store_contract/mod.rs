@@ -11,7 +11,9 @@ use share_core::domain::{
     UserPermission,
 };
 use share_core::snapshot;
-use share_core::store::{LIST_PAGE_SIZE, Precondition, ShareCommit, ShareListPage, Store, StoreError, Superseded};
+use share_core::store::{
+    LIST_PAGE_SIZE, Precondition, ShareCommit, ShareListPage, SnapshotWrite, Store, StoreError, Superseded,
+};
 
 crate::per_store!(
     store:
@@ -21,7 +23,9 @@ crate::per_store!(
     stale_generation_conflicts_and_changes_nothing,
     uncommitted_chunks_stay_invisible_until_deleted,
     rotation_leaves_the_old_id_forwarding_until_the_revoke,
-    a_commit_whose_chunk_is_gone_changes_nothing,
+    a_change_writes_only_the_pieces_it_changed,
+    a_commit_whose_pending_piece_is_gone_changes_nothing,
+    a_rotation_seals_its_pieces_and_deletes_the_old_ones,
     revoke_removes_leftovers_and_young_ones_survive_a_sweep,
     rotation_of_a_changed_share_conflicts,
     delete_share_removes_every_item,
@@ -57,8 +61,8 @@ async fn absent_precondition_keeps_the_first<S: Store + StoredItems>(store: S) {
 
     let mut intruder = record("g1", "mallory", Timestamp::now());
     intruder.id = first.id.clone();
-    let (intruder, chunks) = snapshot_of(intruder, &events(1, |_| "second".into()));
-    let result = store.commit(commit_of(&intruder, &chunks, Precondition::Absent)).await;
+    let (intruder, _) = snapshot_of(intruder, &events(1, |_| "second".into()));
+    let result = store.commit(commit_of(&intruder, Precondition::Absent)).await;
 
     assert!(matches!(result, Err(StoreError::Conflict)), "{result:?}");
     assert_serves(&store, &first, &first_chunks).await;
@@ -70,7 +74,7 @@ async fn republish_replaces_and_deletes_old_chunks<S: Store + StoredItems>(store
     let (new, new_chunks) = next_generation(&old, &new_events);
     let commit = ShareCommit {
         superseded: superseding(&old),
-        ..commit_of(&new, &new_chunks, Precondition::Generation(old.generation.clone()))
+        ..commit_of(&new, Precondition::Generation(old.generation.clone()))
     };
     publish(&store, commit, &new_chunks).await.unwrap();
 
@@ -93,14 +97,14 @@ async fn stale_generation_conflicts_and_changes_nothing<S: Store + StoredItems>(
             generation: Generation::parse("stale").expect("a generation"),
             ..superseding(&current).unwrap()
         }),
-        ..commit_of(&late, &late_chunks, Precondition::Generation(Generation::parse("stale").expect("a generation")))
+        ..commit_of(&late, Precondition::Generation(Generation::parse("stale").expect("a generation")))
     };
     let result = publish(&store, commit, &late_chunks).await;
 
     assert!(matches!(result, Err(StoreError::Conflict)), "{result:?}");
     assert_serves(&store, &current, &current_chunks).await;
-    // The loser cleans up the chunks it wrote; then the store is as it was.
-    store.delete_chunks(&late.id, &late.generation, late.chunk_count).await.unwrap();
+    // The loser cleans up the pieces it wrote; then the store is as it was.
+    delete_pieces_of(&store, &late).await;
     assert_eq!(store.items_of(&current.id).await, before);
 }
 
@@ -113,11 +117,11 @@ async fn uncommitted_chunks_stay_invisible_until_deleted<S: Store + StoredItems>
     assert_serves(&store, &current, &current_chunks).await;
     assert_eq!(
         store.items_of(&current.id).await.len(),
-        pending_chunks.len(),
-        "record + the pending generation's chunks"
+        item_names(&current).len() + pending_chunks.len(),
+        "the share's items + the uncommitted generation's pieces"
     );
 
-    store.delete_chunks(&pending.id, &pending.generation, pending.chunk_count).await.unwrap();
+    delete_pieces_of(&store, &pending).await;
     assert_eq!(store.items_of(&current.id).await, item_names(&current));
 }
 
@@ -127,7 +131,7 @@ async fn rotate<S: Store>(store: &S, from: &ShareRecord, events: &[SharedEvent])
     rotated.id = ShareId::generate();
     rotated.rotated_from = Some(from.id.clone());
     let (rotated, chunks) = next_generation(&rotated, events);
-    let commit = ShareCommit { superseded: superseding(from), ..commit_of(&rotated, &chunks, Precondition::Absent) };
+    let commit = ShareCommit { superseded: superseding(from), ..commit_of(&rotated, Precondition::Absent) };
     publish(store, commit, &chunks).await.unwrap();
     (rotated, chunks)
 }
@@ -158,22 +162,71 @@ async fn rotation_leaves_the_old_id_forwarding_until_the_revoke<S: Store + Store
     assert_eq!(store.forwarded_to(&rotated.id).await.unwrap(), None);
 }
 
-/// A commit claims its chunks: if one is gone (swept, or never written), the commit conflicts and
-/// the share stays as it was.
-async fn a_commit_whose_chunk_is_gone_changes_nothing<S: Store + StoredItems>(store: S) {
+/// A new snapshot that differs from the current one in one event keeps every piece but the one that
+/// holds it: the write stores one piece, and the commit's cleanup removes the one it replaced.
+async fn a_change_writes_only_the_pieces_it_changed<S: Store + StoredItems>(store: S) {
+    let mut events = events(10_000, |i| format!("Shift {i}"));
+    let (current, _) = publish_new(&store, record("g1", "alice", Timestamp::now()), &events).await;
+    assert!(current.pieces.len() > 20, "{} pieces", current.pieces.len());
+    events[4_321].title = Some("Shift swapped".into());
+    let mut next = current.clone();
+    next.generation = Generation::generate();
+    let write = SnapshotWrite::lay_out(snapshot::encode(&events), &next.generation, &current.pieces);
+    assert_eq!(write.fresh.len(), 1, "one piece holds the changed event");
+    next.pieces = write.pieces.clone();
+    let commit = ShareCommit {
+        superseded: superseding(&current),
+        ..commit_of(&next, Precondition::Generation(current.generation.clone()))
+    };
+    store.put_pieces(&next, &write.fresh, false).await.unwrap();
+    let dropped = superseding(&current).unwrap().dropped_by(&next);
+    assert_eq!(dropped.len(), 1);
+    store.commit(commit).await.unwrap();
+    store.delete_pieces(&current.id, &dropped).await.unwrap();
+
+    let published = store.published(&next.id).await.unwrap().expect("served");
+    assert_eq!(snapshot::decode(&published.chunks).unwrap(), events);
+    assert_eq!(store.items_of(&next.id).await, item_names(&next), "the replaced piece is gone, the rest kept");
+    let kept = next.pieces.iter().filter(|piece| piece.generation == current.generation).count();
+    assert_eq!(kept, next.pieces.len() - 1);
+}
+
+/// A commit seals the pending pieces it lists: if one is gone (its TTL, a sweep), the commit
+/// conflicts and changes nothing.
+async fn a_commit_whose_pending_piece_is_gone_changes_nothing<S: Store + StoredItems>(store: S) {
     let (current, current_chunks) =
         publish_new(&store, record("g1", "alice", Timestamp::now()), &events(2, |i| format!("e{i}"))).await;
     let (next, next_chunks) = next_generation(&current, &multi_chunk_events());
-    put_chunks(&store, &next, &next_chunks).await;
-    store.delete_chunks(&next.id, &next.generation, 2).await.unwrap();
+    store.put_pieces(&next, &fresh_of(&next, &next_chunks), true).await.unwrap();
+    store.delete_pieces(&next.id, &next.pieces[1..2]).await.unwrap();
 
     let commit = ShareCommit {
         superseded: superseding(&current),
-        ..commit_of(&next, &next_chunks, Precondition::Generation(current.generation.clone()))
-    };
+        ..commit_of(&next, Precondition::Generation(current.generation.clone()))
+    }
+    .sealing(next.pieces.clone());
     let result = store.commit(commit).await;
     assert!(matches!(result, Err(StoreError::Conflict)), "{result:?}");
     assert_serves(&store, &current, &current_chunks).await;
+}
+
+/// A rotation's pieces are written pending under the new id and sealed by its commit, which also
+/// deletes the old id's pieces: the old id keeps only its forwarding marker.
+async fn a_rotation_seals_its_pieces_and_deletes_the_old_ones<S: Store + StoredItems>(store: S) {
+    let events = multi_chunk_events();
+    let (old, _) = publish_new(&store, record("g1", "alice", Timestamp::now()), &events).await;
+    let mut moved = old.clone();
+    moved.id = ShareId::generate();
+    moved.rotated_from = Some(old.id.clone());
+    let (moved, chunks) = next_generation(&moved, &events);
+    store.put_pieces(&moved, &fresh_of(&moved, &chunks), true).await.unwrap();
+    let commit = ShareCommit { superseded: superseding(&old), ..commit_of(&moved, Precondition::Absent) }
+        .sealing(moved.pieces.clone());
+    store.commit(commit).await.unwrap();
+
+    assert_serves(&store, &moved, &chunks).await;
+    assert_eq!(store.items_of(&old.id).await, vec!["MOVED".to_owned()]);
+    assert_eq!(store.items_of(&moved.id).await, item_names(&moved));
 }
 
 /// Chunks of a write that never committed: a sweep leaves the young ones (their attempt may still
@@ -184,10 +237,10 @@ async fn revoke_removes_leftovers_and_young_ones_survive_a_sweep<S: Store + Stor
     let (abandoned, abandoned_chunks) = next_generation(&current, &multi_chunk_events());
     put_chunks(&store, &abandoned, &abandoned_chunks).await;
     let held = store.items_of(&current.id).await;
-    assert_eq!(held.len(), item_names(&current).len() + abandoned_chunks.len() - 1);
+    assert_eq!(held.len(), item_names(&current).len() + abandoned_chunks.len());
 
-    store.sweep_leftovers(&current.id, Some(&current.generation)).await.unwrap();
-    assert_eq!(store.items_of(&current.id).await, held, "a young pending chunk is not swept");
+    store.sweep_leftovers(&current.id, Some(&current)).await.unwrap();
+    assert_eq!(store.items_of(&current.id).await, held, "a young piece no record lists is not swept");
     assert_serves(&store, &current, &current_chunks).await;
 
     store.delete_share(&current).await.unwrap();
@@ -200,10 +253,10 @@ async fn rotation_of_a_changed_share_conflicts<S: Store + StoredItems>(store: S)
 
     let mut rotated = old.clone();
     rotated.id = ShareId::generate();
-    let (rotated, chunks) = next_generation(&rotated, &events(3, |i| format!("e{i}")));
+    let (rotated, _) = next_generation(&rotated, &events(3, |i| format!("e{i}")));
     let stale =
         Superseded { generation: Generation::parse("stale").expect("a generation"), ..superseding(&old).unwrap() };
-    let commit = ShareCommit { superseded: Some(stale), ..commit_of(&rotated, &chunks, Precondition::Absent) };
+    let commit = ShareCommit { superseded: Some(stale), ..commit_of(&rotated, Precondition::Absent) };
     let result = store.commit(commit).await;
 
     assert!(matches!(result, Err(StoreError::Conflict)), "{result:?}");
@@ -229,17 +282,17 @@ async fn delete_share_removes_every_item<S: Store + StoredItems>(store: S) {
 }
 
 async fn idempotency_entry_commits_with_the_share<S: Store + StoredItems>(store: S) {
-    let (first, chunks) = snapshot_of(record("g1", "alice", Timestamp::now()), &events(2, |i| format!("e{i}")));
+    let (first, _) = snapshot_of(record("g1", "alice", Timestamp::now()), &events(2, |i| format!("e{i}")));
     let entry = idempotency_entry("key-1", &first.id, a_day_from_now());
-    let commit = ShareCommit { idempotency: Some(entry.clone()), ..commit_of(&first, &chunks, Precondition::Absent) };
+    let commit = ShareCommit { idempotency: Some(entry.clone()), ..commit_of(&first, Precondition::Absent) };
     store.commit(commit).await.unwrap();
 
     assert_eq!(store.idempotency("key-1").await.unwrap(), Some(entry.clone()));
     assert!(store.idempotency("key-2").await.unwrap().is_none());
 
-    let (second, chunks) = snapshot_of(record("g1", "alice", Timestamp::now()), &events(2, |i| format!("e{i}")));
+    let (second, _) = snapshot_of(record("g1", "alice", Timestamp::now()), &events(2, |i| format!("e{i}")));
     let reused = idempotency_entry("key-1", &second.id, a_day_from_now());
-    let commit = ShareCommit { idempotency: Some(reused), ..commit_of(&second, &chunks, Precondition::Absent) };
+    let commit = ShareCommit { idempotency: Some(reused), ..commit_of(&second, Precondition::Absent) };
     let result = store.commit(commit).await;
 
     assert!(matches!(result, Err(StoreError::Conflict)), "{result:?}");
@@ -248,16 +301,16 @@ async fn idempotency_entry_commits_with_the_share<S: Store + StoredItems>(store:
 }
 
 async fn expired_idempotency_key_is_free_again<S: Store + StoredItems>(store: S) {
-    let (first, chunks) = snapshot_of(record("g1", "alice", Timestamp::now()), &events(1, |_| "first".into()));
+    let (first, _) = snapshot_of(record("g1", "alice", Timestamp::now()), &events(1, |_| "first".into()));
     let past = Timestamp::from_second(Timestamp::now().as_second() - 60).unwrap();
     let expired = idempotency_entry("key-1", &first.id, past);
-    let commit = ShareCommit { idempotency: Some(expired), ..commit_of(&first, &chunks, Precondition::Absent) };
+    let commit = ShareCommit { idempotency: Some(expired), ..commit_of(&first, Precondition::Absent) };
     store.commit(commit).await.unwrap();
     assert!(store.idempotency("key-1").await.unwrap().is_none(), "an expired entry no longer answers");
 
-    let (second, chunks) = snapshot_of(record("g1", "alice", Timestamp::now()), &events(1, |_| "second".into()));
+    let (second, _) = snapshot_of(record("g1", "alice", Timestamp::now()), &events(1, |_| "second".into()));
     let fresh = idempotency_entry("key-1", &second.id, a_day_from_now());
-    let commit = ShareCommit { idempotency: Some(fresh.clone()), ..commit_of(&second, &chunks, Precondition::Absent) };
+    let commit = ShareCommit { idempotency: Some(fresh.clone()), ..commit_of(&second, Precondition::Absent) };
     store.commit(commit).await.unwrap();
     assert_eq!(store.idempotency("key-1").await.unwrap(), Some(fresh));
 }
@@ -454,8 +507,8 @@ async fn ten_thousand_events_round_trip<S: Store + StoredItems>(store: S) {
 
 async fn missing_chunk_is_inconsistent<S: Store + StoredItems>(store: S) {
     let (share, _) = publish_new(&store, record("g1", "alice", Timestamp::now()), &multi_chunk_events()).await;
-    // Only a bug (or a hand-edited table) removes a committed generation's chunks.
-    store.delete_chunks(&share.id, &share.generation, share.chunk_count).await.unwrap();
+    // Only a bug (or a hand-edited table) removes pieces a record lists.
+    delete_pieces_of(&store, &share).await;
 
     let result = store.published(&share.id).await;
     assert!(matches!(result, Err(StoreError::Inconsistent(_))), "{result:?}");

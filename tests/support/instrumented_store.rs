@@ -1,6 +1,8 @@
 //! A store wrapper for tests that need to see or break what the service asks of a store.
 
-use share_core::domain::{Generation, GroupId, ShareId, ShareRecord, SharingPolicy, SourceKey, UserId, UserPermission};
+use share_core::domain::{
+    GroupId, ShareId, ShareRecord, SharingPolicy, SnapshotPiece, SourceKey, UserId, UserPermission,
+};
 use share_core::store::*;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
@@ -125,24 +127,29 @@ impl<S: ShareReads> ShareReads for InstrumentedStore<S> {
 }
 
 impl<S: ShareWrites> ShareWrites for InstrumentedStore<S> {
-    async fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8]) -> StoreResult<()> {
+    async fn put_pieces(
+        &self,
+        record: &ShareRecord,
+        fresh: &[(SnapshotPiece, Vec<u8>)],
+        pending: bool,
+    ) -> StoreResult<()> {
         self.write().await?;
-        self.inner.put_chunk(record, index, bytes).await
+        self.inner.put_pieces(record, fresh, pending).await
     }
     async fn commit(&self, commit: ShareCommit) -> StoreResult<()> {
         self.write().await?;
         self.inner.commit(commit).await
     }
-    async fn delete_chunks(&self, id: &ShareId, generation: &Generation, chunk_count: u32) -> StoreResult<()> {
+    async fn delete_pieces(&self, id: &ShareId, pieces: &[SnapshotPiece]) -> StoreResult<()> {
         self.write().await?;
-        self.inner.delete_chunks(id, generation, chunk_count).await
+        self.inner.delete_pieces(id, pieces).await
     }
     async fn delete_share(&self, record: &ShareRecord) -> StoreResult<()> {
         self.write().await?;
         self.inner.delete_share(record).await
     }
     /// Not counted: a best-effort clean-up after a write that already succeeded.
-    async fn sweep_leftovers(&self, id: &ShareId, current: Option<&Generation>) -> StoreResult<()> {
+    async fn sweep_leftovers(&self, id: &ShareId, current: Option<&ShareRecord>) -> StoreResult<()> {
         self.inner.sweep_leftovers(id, current).await
     }
     async fn remember(&self, entry: &IdempotencyRecord) -> StoreResult<()> {

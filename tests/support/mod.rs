@@ -315,7 +315,7 @@ impl TestApp {
                 .iter()
                 .filter(|(key, _)| match key {
                     EmbeddedKey::Record(share) => share.as_str() == id,
-                    EmbeddedKey::Chunk { share, index, .. } => share.as_str() == id && *index > 0,
+                    EmbeddedKey::Chunk { share, .. } => share.as_str() == id,
                     EmbeddedKey::Forward(share) => share.as_str() == id,
                     _ => false,
                 })

@@ -62,7 +62,7 @@ fn sample_share() -> Option<ShownShare> {
             }
         })
         .collect();
-    let chunks = snapshot::encode(&events);
+    let chunks: Vec<Vec<u8>> = snapshot::encode(&events).into_iter().map(|piece| piece.bytes).collect();
     let events: Arc<[SharedEvent]> = service::snapshot_events(&chunks).ok()?.into();
     let record = ShareRecord {
         id: ShareId::generate(),
@@ -83,7 +83,7 @@ fn sample_share() -> Option<ShownShare> {
         created_at: now,
         updated_at: now,
         generation: Generation::generate(),
-        chunk_count: chunks.len() as u32,
+        pieces: Vec::new(),
         source_buckets: 0,
         rotated_from: None,
         lock: None,

@@ -5,12 +5,11 @@
 
 use super::Caller;
 use super::publishing::{
-    IdempotencyClaim, Publisher, check_feed_fits, following_rotations, index_of, write_and_commit,
+    IdempotencyClaim, Publisher, check_feed_fits, following_rotations, index_of, lay_out, write_and_commit,
 };
 use super::{Conflict, ServiceError, ServiceResult, snapshot_events};
 use crate::domain::ValidationErrors;
-use crate::domain::{Generation, ShareId, ShareRecord, SharedEvent, SourceKey};
-use crate::snapshot;
+use crate::domain::{Generation, ShareId, ShareRecord, SharedEvent, SnapshotPiece, SourceKey};
 use crate::sources::minimize::{EventOrigin, RangeBounds, minimize_changed};
 use crate::sources::{self, MAX_EVENTS, ReadContext, SourceEvent, SourceFormat};
 use crate::store::{
@@ -161,12 +160,13 @@ struct Plan {
 
 struct Rewrite {
     commit: ShareCommit,
-    chunks: Vec<Vec<u8>>,
+    /// The pieces the new snapshot does not keep from the current one.
+    fresh: Vec<(SnapshotPiece, Vec<u8>)>,
 }
 
 impl Rewrite {
     fn held_bytes(&self) -> usize {
-        self.chunks.iter().map(Vec::len).sum()
+        self.fresh.iter().map(|(_, bytes)| bytes.len()).sum()
     }
 }
 
@@ -324,7 +324,7 @@ async fn switch<S: ShareReads + ShareWrites>(
     };
     for _ in 0..SHARE_ATTEMPTS {
         let record = rewrite.commit.record.clone();
-        match write_and_commit(store, rewrite.commit, &rewrite.chunks).await {
+        match write_and_commit(store, rewrite.commit, &rewrite.fresh).await {
             Ok(()) => {
                 tracing::info!(share = %record.id.log_ref(), events = record.event_count, "share updated from its source");
                 return Ok(Some(UpdatedShare { id: record.id, event_count: record.event_count }));
@@ -401,17 +401,17 @@ fn rewrite(
     now: Timestamp,
 ) -> Rewrite {
     let (before, after) = (index_of(stored), index_of(&events));
-    let chunks = snapshot::encode(&events);
     let mut record = existing.clone();
+    record.generation = Generation::generate();
+    let snapshot = lay_out(&events, &record.generation, &record.options, Some(&existing));
     record.updated_at = now;
     record.event_count = u32::try_from(events.len()).expect("at most 10,000 events");
     record.left_out = left_out;
-    record.generation = Generation::generate();
-    record.chunk_count = u32::try_from(chunks.len()).expect("few chunks");
+    record.pieces = snapshot.pieces;
     record.source_buckets = after.mask();
     let sources = IndexWrite::between(Some((&existing, Some(&before))), &record.id, &after);
-    let commit = ShareCommit::replacing(&existing, record, &chunks, sources);
-    Rewrite { commit, chunks }
+    let commit = ShareCommit::replacing(&existing, record, sources);
+    Rewrite { commit, fresh: snapshot.fresh }
 }
 
 /// The idempotency digest of round `round` of a call: the key's own for the first round.

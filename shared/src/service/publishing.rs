@@ -1,11 +1,12 @@
 //! Publishing: validate, minimise and store a share's snapshot; replace it, move it to a new id,
-//! revoke it. Every write is chunks first, then one commit, so readers see old or new, never a mix.
+//! revoke it. Every write is its new snapshot pieces first, then one commit, so readers see old or
+//! new, never a mix.
 
 use super::Caller;
 use super::{Conflict, Denial, ServiceError, ServiceResult, Standing};
 use crate::domain::{
     Generation, LeftOut, Owner, PasswordChange, ShareId, ShareLock, ShareOptions, ShareRecord, SharedEvent,
-    SharingDecision, SourceIdSecret, SourceIndex, ValidationErrors,
+    SharingDecision, SnapshotPiece, SourceIdSecret, SourceIndex, ValidationErrors,
 };
 use crate::render::feed_size::check_feed_size;
 use crate::snapshot;
@@ -13,7 +14,7 @@ use crate::sources::minimize::{EventOrigin, RangeBounds, minimize};
 use crate::sources::{SourceEvent, SourceFormat};
 use crate::store::{
     IDEMPOTENCY_KEEP, IdempotencyRecord, IdempotentOutcome, IndexWrite, ShareCommit, ShareReads, ShareWrites,
-    StoreError, StoreResult,
+    SnapshotWrite, StoreError, StoreResult,
 };
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
@@ -78,15 +79,22 @@ impl Publication {
         Ok(Self { options: request.options, events, left_out, sources, lock })
     }
 
+    /// The record of this publication under `id`, and its snapshot as written: pieces of `existing`
+    /// (the share it replaces) kept where they hold the same bytes.
     fn record(
         &self,
         id: ShareId,
         caller: &Caller,
         created_at: Timestamp,
         now: Timestamp,
-        chunk_count: usize,
-    ) -> ShareRecord {
-        ShareRecord {
+        existing: Option<&ShareRecord>,
+    ) -> (ShareRecord, SnapshotWrite) {
+        let generation = Generation::generate();
+        let snapshot = match existing {
+            Some(existing) => lay_out(&self.events, &generation, &self.options, Some(existing)),
+            None => lay_out_new(&self.events, &generation, false),
+        };
+        let record = ShareRecord {
             id,
             group: caller.group.clone(),
             owner: Owner { user_id: caller.user_id.clone(), email: caller.email.clone() },
@@ -95,13 +103,35 @@ impl Publication {
             left_out: self.left_out,
             created_at,
             updated_at: now,
-            generation: Generation::generate(),
-            chunk_count: u32::try_from(chunk_count).expect("few chunks"),
+            generation,
+            pieces: snapshot.pieces.clone(),
             source_buckets: self.sources.mask(),
             rotated_from: None,
             lock: self.lock.clone(),
-        }
+        };
+        (record, snapshot)
     }
+}
+
+/// The snapshot of a write under a new id: every piece stored anew, pending until its commit seals
+/// it. A rotation (`few`) stores as few pieces as the size allows: its commit also deletes the old
+/// id's pieces, and both fit one transaction.
+fn lay_out_new(events: &[SharedEvent], generation: &Generation, few: bool) -> SnapshotWrite {
+    let encoded = if few { snapshot::encode_few(events) } else { snapshot::encode(events) };
+    SnapshotWrite::lay_out(encoded, generation, &[])
+}
+
+/// The snapshot of `events` as a write under `generation` stores it: a piece of `existing` (the
+/// snapshot the write replaces) is kept where its bytes are the same and its TTL still holds (the
+/// share's expiry unchanged); every other piece is written anew.
+pub(super) fn lay_out(
+    events: &[SharedEvent],
+    generation: &Generation,
+    options: &ShareOptions,
+    existing: Option<&ShareRecord>,
+) -> SnapshotWrite {
+    let kept = existing.filter(|existing| existing.options.expires_at == options.expires_at);
+    SnapshotWrite::lay_out(snapshot::encode(events), generation, kept.map_or(&[], |existing| &existing.pieces))
 }
 
 /// The feed stays complete, so a snapshot is stored only if its feed can be sent; `now` is the
@@ -146,53 +176,54 @@ fn hex_digest(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// Writes the chunks after the first, then commits. After a failure known to have changed nothing,
-/// removes the chunks it wrote (one whose write failed may still land: it stays marked pending, and
-/// goes with the share's next sweep or its TTL). After a commit whose outcome is unknown it removes
-/// nothing: the record may point at those chunks.
+/// Writes the snapshot's fresh pieces (pending, if the commit seals them), then commits, then
+/// removes the pieces the commit dropped under the share's own id (a rotation's commit deletes the
+/// old id's itself). After a failure known to have changed nothing it removes the pieces it wrote
+/// (no other write names them); after a commit whose outcome is unknown it removes nothing: the
+/// record may list them. What it cannot remove waits for the share's next sweep, its revoke or
+/// its TTL (a pending piece's own, within the hour).
 pub(super) async fn write_and_commit<S: ShareWrites>(
     store: &S,
     commit: ShareCommit,
-    chunks: &[Vec<u8>],
+    fresh: &[(SnapshotPiece, Vec<u8>)],
 ) -> Result<(), StoreError> {
     let record = commit.record.clone();
-    let mut attempted = 1u32;
-    let mut result = Ok(());
-    for (index, chunk) in chunks.iter().enumerate().skip(1) {
-        let index = u32::try_from(index).expect("few chunks");
-        attempted = index + 1;
-        // Before the commit nothing a reader sees has changed, whatever became of this write.
-        result = store.put_chunk(&record, index, chunk).await.map_err(|error| match error {
-            StoreError::Indeterminate(why) => StoreError::Unavailable(why),
-            other => other,
-        });
-        if result.is_err() {
-            break;
-        }
-    }
+    let dropped = commit
+        .superseded
+        .as_ref()
+        .filter(|old| old.id == record.id)
+        .map(|old| (old.id.clone(), old.dropped_by(&record)));
+    let pending = !commit.seal.is_empty();
+    // Before the commit nothing a reader sees has changed, whatever became of these writes.
+    let mut result = store.put_pieces(&record, fresh, pending).await.map_err(|error| match error {
+        StoreError::Indeterminate(why) => StoreError::Unavailable(why),
+        other => other,
+    });
     if result.is_ok() {
         result = store.commit(commit).await;
     }
-    match result {
-        Ok(()) => Ok(()),
-        Err(error @ StoreError::Indeterminate(_)) => {
-            tracing::warn!(share = %record.id.log_ref(), error = %error, "the store did not say whether a commit applied");
-            Err(error)
+    let (leftovers, of) = match &result {
+        Ok(()) => match dropped {
+            Some((id, dropped)) => (dropped, id),
+            None => return Ok(()),
+        },
+        Err(StoreError::Indeterminate(_)) => {
+            tracing::warn!(share = %record.id.log_ref(), "the store did not say whether a commit applied");
+            return result;
         }
-        Err(error) => {
-            if attempted > 1
-                && let Err(cleanup) = store.delete_chunks(&record.id, &record.generation, attempted).await
-            {
-                tracing::warn!(share = %record.id.log_ref(), error = %cleanup, "could not remove chunks of a failed write");
-            }
-            Err(error)
-        }
+        Err(_) => (fresh.iter().map(|(piece, _)| piece.clone()).collect(), record.id.clone()),
+    };
+    if !leftovers.is_empty()
+        && let Err(cleanup) = store.delete_pieces(&of, &leftovers).await
+    {
+        tracing::warn!(share = %of.log_ref(), error = %cleanup, "pieces no record lists wait for the share's next sweep");
     }
+    result
 }
 
 /// Removes what failed writes left under a share's id. Best effort: what it misses stays marked
 /// for the next sweep and the TTL.
-async fn sweep<S: ShareWrites>(store: &S, id: &ShareId, current: Option<&Generation>) {
+async fn sweep<S: ShareWrites>(store: &S, id: &ShareId, current: Option<&ShareRecord>) {
     if let Err(error) = store.sweep_leftovers(id, current).await {
         tracing::warn!(share = %id.log_ref(), error = %error, "could not sweep leftovers of failed writes");
     }
@@ -219,8 +250,7 @@ pub async fn publish_share<S: ShareReads + ShareWrites>(
         return Ok(previous);
     }
     let publication = Publication::prepare(request, standing, caller, secret, None, now).await?;
-    let chunks = snapshot::encode(&publication.events);
-    let record = publication.record(ShareId::generate(), caller, now, now, chunks.len());
+    let (record, snapshot) = publication.record(ShareId::generate(), caller, now, now, None);
     let idempotency_record = idempotency.as_ref().map(|claim| IdempotencyRecord {
         key_digest: claim.key_digest.clone(),
         body_digest: claim.body_digest.clone(),
@@ -228,8 +258,10 @@ pub async fn publish_share<S: ShareReads + ShareWrites>(
         expires_at: now + IDEMPOTENCY_KEEP,
     });
     let sources = IndexWrite::between(None, &record.id, &publication.sources);
-    let commit = ShareCommit::new_share(record.clone(), &chunks, sources).with_idempotency(idempotency_record);
-    match write_and_commit(store, commit, &chunks).await {
+    let commit = ShareCommit::new_share(record.clone(), sources)
+        .sealing(record.pieces.clone())
+        .with_idempotency(idempotency_record);
+    match write_and_commit(store, commit, &snapshot.fresh).await {
         Ok(()) => {
             tracing::info!(share = %record.id.log_ref(), events = record.event_count, left_out = record.left_out.total(), "share published");
             Ok(record)
@@ -268,15 +300,15 @@ pub async fn replace_share<S: ShareReads + ShareWrites>(
 ) -> ServiceResult<ShareRecord> {
     let Publisher { caller, standing, secret } = *publisher;
     let publication = Publication::prepare(request, standing, caller, secret, existing.lock.as_ref(), now).await?;
-    let chunks = snapshot::encode(&publication.events);
-    let mut record = publication.record(existing.id.clone(), caller, existing.created_at, now, chunks.len());
+    let (mut record, snapshot) =
+        publication.record(existing.id.clone(), caller, existing.created_at, now, Some(&existing));
     // The id it was rotated from still forwards here until the revoke retires the marker.
     record.rotated_from = existing.rotated_from.clone();
     let sources = IndexWrite::between(Some((&existing, None)), &record.id, &publication.sources);
-    let commit = ShareCommit::replacing(&existing, record.clone(), &chunks, sources);
-    write_and_commit(store, commit, &chunks).await?;
+    let commit = ShareCommit::replacing(&existing, record.clone(), sources);
+    write_and_commit(store, commit, &snapshot.fresh).await?;
     tracing::info!(share = %record.id.log_ref(), events = record.event_count, "share replaced");
-    sweep(store, &record.id, Some(&record.generation)).await;
+    sweep(store, &record.id, Some(&record)).await;
     Ok(record)
 }
 
@@ -301,17 +333,21 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
         return Err(ServiceError::Conflict(Conflict::ChangedConcurrently));
     }
     // The new id's index items are the old ones': the snapshot's keys do not change with the id.
-    let sources = index_of(&super::snapshot_events(&published.chunks)?);
+    let events = super::snapshot_events(&published.chunks)?;
+    let sources = index_of(&events);
     let mut record = existing.clone();
     record.id = ShareId::generate();
+    record.generation = Generation::generate();
+    let snapshot = lay_out_new(&events, &record.generation, true);
+    record.pieces = snapshot.pieces;
     record.updated_at = now;
     record.source_buckets = sources.mask();
     record.rotated_from = Some(existing.id.clone());
     // A new link is a new lock: cookies and the feed key of the old one open nothing.
     record.lock = existing.lock.as_ref().map(ShareLock::reissued);
     let sources = IndexWrite::between(Some((&existing, Some(&sources))), &record.id, &sources);
-    let commit = ShareCommit::moving(&existing, record.clone(), &published.chunks, sources);
-    write_and_commit(store, commit, &published.chunks).await?;
+    let commit = ShareCommit::moving(&existing, record.clone(), sources).sealing(record.pieces.clone());
+    write_and_commit(store, commit, &snapshot.fresh).await?;
     tracing::info!(share = %record.id.log_ref(), "share rotated");
     // The old id holds no snapshot now, only what failed writes left.
     sweep(store, &existing.id, None).await;

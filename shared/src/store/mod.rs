@@ -2,11 +2,17 @@
 //! asks only for what its IAM policy allows. Two adapters: `embedded` (in memory, or kept in a file:
 //! the local runner's) and `dynamodb`. The same behaviour suite runs against all three stores.
 //!
-//! A share is a record plus a snapshot of compressed chunks of one *generation*. The record
-//! carries the first chunk; further chunks are written first, marked pending (with a TTL, so they go
-//! if no commit ever claims them); then one commit switches the record to the new generation, seals
-//! its chunks and deletes the chunks it replaces, so readers see the old snapshot or the new one,
-//! never a mix, and no chunk a record points at is ever swept.
+//! A share is a record plus the pieces of its snapshot (`snapshot`), each its own item. A write
+//! stores the pieces it does not keep from the current snapshot under a new generation first (no
+//! reader sees them yet); then one commit switches the record, which lists its pieces, so readers
+//! see the old snapshot or the new one, never a mix.
+//!
+//! A write under a new id (publish, rotate) marks its pieces pending, with a TTL, and its commit
+//! seals them; a rotation's commit also deletes the old id's pieces: nothing is left under an id
+//! no record will ever name. A write under the share's own id (`PUT`, a live update) stores its
+//! pieces sealed, so a change costs the pieces it changed, and removes the pieces its commit
+//! dropped after the switch; what a failed or lost write leaves there (pieces no record lists)
+//! the share's next sweep, its revoke or its TTL removes.
 
 pub mod dynamodb;
 pub mod embedded;
@@ -15,8 +21,10 @@ mod source_index;
 mod warm_up;
 
 use crate::domain::{
-    Generation, GroupId, ShareId, ShareRecord, SharingPolicy, SourceKey, UserId, UserPermission, WrongTries,
+    Generation, GroupId, ShareId, ShareRecord, SharingPolicy, SnapshotPiece, SourceKey, UserId, UserPermission,
+    WrongTries,
 };
+use crate::snapshot::EncodedPiece;
 use jiff::{SignedDuration, Timestamp};
 use std::future::Future;
 
@@ -46,11 +54,39 @@ pub enum StoreError {
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
-/// A share's record with the chunks of its current snapshot, in order.
+/// A share's record with the pieces of its current snapshot, in order.
 #[derive(Debug, Clone)]
 pub struct PublishedShare {
     pub record: ShareRecord,
     pub chunks: Vec<Vec<u8>>,
+}
+
+/// A snapshot as one write stores it: the pieces its record lists, and those the write stores anew
+/// with their bytes.
+#[derive(Debug, Clone, Default)]
+pub struct SnapshotWrite {
+    pub pieces: Vec<SnapshotPiece>,
+    pub fresh: Vec<(SnapshotPiece, Vec<u8>)>,
+}
+
+impl SnapshotWrite {
+    /// Lays `encoded` out under `generation`, keeping each piece of `kept` whose bytes it has.
+    pub fn lay_out(encoded: Vec<EncodedPiece>, generation: &Generation, kept: &[SnapshotPiece]) -> Self {
+        let kept: std::collections::HashMap<u64, &SnapshotPiece> =
+            kept.iter().map(|piece| (piece.digest, piece)).collect();
+        let mut write = Self::default();
+        for (index, EncodedPiece { bytes, digest }) in encoded.into_iter().enumerate() {
+            if let Some(piece) = kept.get(&digest) {
+                write.pieces.push((*piece).clone());
+                continue;
+            }
+            let index = u32::try_from(index).expect("a few hundred pieces");
+            let piece = SnapshotPiece { generation: generation.clone(), index, digest };
+            write.pieces.push(piece.clone());
+            write.fresh.push((piece, bytes));
+        }
+        write
+    }
 }
 
 /// Idempotency keys are scoped to the caller; the store sees only a digest of the scope and key.
@@ -76,7 +112,7 @@ pub const IDEMPOTENCY_KEEP: SignedDuration = SignedDuration::from_hours(24);
 /// Expired shares stay (answering 410) this long before the store may forget them.
 pub const EXPIRED_SHARE_KEEP: SignedDuration = SignedDuration::from_hours(24 * 7);
 
-/// A pending chunk's TTL: its attempt is long over by then.
+/// A pending piece's TTL: its attempt is long over by then.
 pub const PENDING_KEEP: SignedDuration = SignedDuration::from_hours(1);
 
 /// How long a rotated share's old id forwards to the new one: far longer than any request that
@@ -96,13 +132,13 @@ pub enum Precondition {
     Generation(Generation),
 }
 
-/// The snapshot generation a commit supersedes: its chunks are deleted in the same transaction,
-/// and, for a rotation (another id), its record too.
+/// The record a commit supersedes: for a rotation (another id), deleted in the same transaction
+/// with its pieces.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Superseded {
     pub id: ShareId,
     pub generation: Generation,
-    pub chunk_count: u32,
+    pub pieces: Vec<SnapshotPiece>,
     /// The superseded record's `rotated_from`: a rotation retires the forwarding marker it names.
     pub rotated_from: Option<ShareId>,
 }
@@ -112,18 +148,33 @@ impl Superseded {
         Self {
             id: record.id.clone(),
             generation: record.generation.clone(),
-            chunk_count: record.chunk_count,
+            pieces: record.pieces.clone(),
             rotated_from: record.rotated_from.clone(),
         }
+    }
+
+    /// The superseded pieces the new record no longer lists, under the superseded id (all of them
+    /// for a rotation).
+    pub fn dropped_by(&self, record: &ShareRecord) -> Vec<SnapshotPiece> {
+        let listed: std::collections::HashSet<&SnapshotPiece> = match self.id == record.id {
+            true => record.pieces.iter().collect(),
+            false => Default::default(),
+        };
+        let mut dropped: Vec<SnapshotPiece> =
+            self.pieces.iter().filter(|piece| !listed.contains(piece)).cloned().collect();
+        dropped.sort();
+        dropped.dedup();
+        dropped
     }
 }
 
 #[derive(Debug, Clone)]
 pub struct ShareCommit {
     pub record: ShareRecord,
-    pub first_chunk: Vec<u8>,
     pub precondition: Precondition,
     pub superseded: Option<Superseded>,
+    /// The pending pieces (of a write under a new id) the commit seals: each must still be stored.
+    pub seal: Vec<SnapshotPiece>,
     pub idempotency: Option<IdempotencyRecord>,
     /// The owner's source index items, written and deleted with the switch.
     pub sources: IndexWrite,
@@ -131,20 +182,25 @@ pub struct ShareCommit {
 
 impl ShareCommit {
     /// A new share: it switches in only if nothing holds its id yet.
-    pub fn new_share(record: ShareRecord, chunks: &[Vec<u8>], sources: IndexWrite) -> Self {
-        Self::of(record, chunks, Precondition::Absent, None, sources)
+    pub fn new_share(record: ShareRecord, sources: IndexWrite) -> Self {
+        Self::of(record, Precondition::Absent, None, sources)
     }
 
     /// A new snapshot of `existing` under its own id: it switches in only if `existing` is still the
     /// stored generation.
-    pub fn replacing(existing: &ShareRecord, record: ShareRecord, chunks: &[Vec<u8>], sources: IndexWrite) -> Self {
+    pub fn replacing(existing: &ShareRecord, record: ShareRecord, sources: IndexWrite) -> Self {
         let precondition = Precondition::Generation(existing.generation.clone());
-        Self::of(record, chunks, precondition, Some(Superseded::of(existing)), sources)
+        Self::of(record, precondition, Some(Superseded::of(existing)), sources)
     }
 
     /// `existing` moved to a new id (a rotate): it switches in only if nothing holds the new id yet.
-    pub fn moving(existing: &ShareRecord, record: ShareRecord, chunks: &[Vec<u8>], sources: IndexWrite) -> Self {
-        Self::of(record, chunks, Precondition::Absent, Some(Superseded::of(existing)), sources)
+    pub fn moving(existing: &ShareRecord, record: ShareRecord, sources: IndexWrite) -> Self {
+        Self::of(record, Precondition::Absent, Some(Superseded::of(existing)), sources)
+    }
+
+    /// The commit seals these pending pieces.
+    pub fn sealing(self, seal: Vec<SnapshotPiece>) -> Self {
+        Self { seal, ..self }
     }
 
     /// The commit also records what an `Idempotency-Key` answered.
@@ -154,13 +210,11 @@ impl ShareCommit {
 
     fn of(
         record: ShareRecord,
-        chunks: &[Vec<u8>],
         precondition: Precondition,
         superseded: Option<Superseded>,
         sources: IndexWrite,
     ) -> Self {
-        let first_chunk = chunks.first().expect("a snapshot has at least one chunk").clone();
-        Self { record, first_chunk, precondition, superseded, idempotency: None, sources }
+        Self { record, precondition, superseded, seal: Vec::new(), idempotency: None, sources }
     }
 }
 
@@ -199,31 +253,33 @@ pub trait ShareReads: Send + Sync {
 }
 
 pub trait ShareWrites: Send + Sync {
-    /// Writes chunk `index` (1-based: chunk 0 travels with the record) of a generation not yet
-    /// committed, marked pending.
-    fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8])
-    -> impl Future<Output = StoreResult<()>> + Send;
-    /// Atomically applies a commit, sealing the record's pending chunks; a rotation leaves the old id
-    /// forwarding to the new one (and the new record's `rotated_from` naming it). `Conflict` when a precondition fails (or a chunk is gone), and then
-    /// nothing changed; `Indeterminate` when the outcome could not be found out.
-    fn commit(&self, commit: ShareCommit) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Removes the extra chunks of a generation that was never committed (cleanup after a failure).
-    fn delete_chunks(
+    /// Stores pieces under `record`'s id before the commit that lists them: `pending` (with a short
+    /// TTL, for the commit to seal) or with the share's TTL.
+    fn put_pieces(
         &self,
-        id: &ShareId,
-        generation: &Generation,
-        chunk_count: u32,
+        record: &ShareRecord,
+        fresh: &[(SnapshotPiece, Vec<u8>)],
+        pending: bool,
     ) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Atomically applies a commit; a rotation leaves the old id forwarding to the new one (and
+    /// the new record's `rotated_from` naming it). The pieces the record lists must be stored: its
+    /// own written by `put_pieces`, the others kept from the record it replaces. `Conflict` when a
+    /// precondition fails, and then nothing changed; `Indeterminate` when the outcome could not be
+    /// found out.
+    fn commit(&self, commit: ShareCommit) -> impl Future<Output = StoreResult<()>> + Send;
+    /// Removes pieces under the share's id that no record lists: those a commit dropped, or those
+    /// of a write that never committed.
+    fn delete_pieces(&self, id: &ShareId, pieces: &[SnapshotPiece]) -> impl Future<Output = StoreResult<()>> + Send;
     /// Deletes every item under the share's id (leftovers of failed writes too), its source index
     /// items and the forwarding marker that points at it, if the record is still at its generation
     /// (else `Conflict`).
     fn delete_share(&self, record: &ShareRecord) -> impl Future<Output = StoreResult<()>> + Send;
-    /// Deletes the pending chunks under the share's id that no attempt can still be committing;
-    /// the `current` generation's chunks are sealed and not even read.
+    /// Deletes the pieces under the share's id that `current` (the record as just committed) does
+    /// not list and that no write still under way can be about to commit (written a while ago).
     fn sweep_leftovers(
         &self,
         id: &ShareId,
-        current: Option<&Generation>,
+        current: Option<&ShareRecord>,
     ) -> impl Future<Output = StoreResult<()>> + Send;
     /// Keeps a request's outcome under its idempotency key; `Conflict` if the key is taken.
     fn remember(&self, entry: &IdempotencyRecord) -> impl Future<Output = StoreResult<()>> + Send;

@@ -1,5 +1,7 @@
-//! A snapshot generation: the name that ties a share's record to the chunks of the snapshot it
-//! points at, so a re-publish can write a new snapshot beside the old one and switch in one step.
+//! A snapshot generation: the name under which one write stores the pieces of a snapshot, so a
+//! re-publish can write beside the current snapshot and switch in one step; and the pieces a record
+//! points at, each named by the generation that wrote it and a digest of its bytes, so a later write
+//! keeps the pieces it would write again byte for byte.
 
 use serde::{Deserialize, Serialize};
 
@@ -32,6 +34,42 @@ impl Generation {
     }
 }
 
+/// One piece of a share's snapshot: stored as piece `index` of `generation`, whose bytes have `digest`.
+/// Stored in the record as `generation.index.digest` (digest in hex), which keeps a record of a
+/// hundred pieces small.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SnapshotPiece {
+    pub generation: Generation,
+    pub index: u32,
+    pub digest: u64,
+}
+
+impl TryFrom<String> for SnapshotPiece {
+    type Error = &'static str;
+
+    fn try_from(raw: String) -> Result<Self, Self::Error> {
+        const MALFORMED: &str = "a snapshot piece is `generation.index.digest`";
+        let mut parts = raw.split('.');
+        let (Some(generation), Some(index), Some(digest), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return Err(MALFORMED);
+        };
+        Ok(Self {
+            generation: Generation::parse(generation)?,
+            index: index.parse().map_err(|_| MALFORMED)?,
+            digest: u64::from_str_radix(digest, 16).map_err(|_| MALFORMED)?,
+        })
+    }
+}
+
+impl From<SnapshotPiece> for String {
+    fn from(piece: SnapshotPiece) -> Self {
+        format!("{}.{}.{:x}", piece.generation, piece.index, piece.digest)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -61,5 +99,16 @@ mod tests {
         assert_eq!(json, r#""3f2a9c0d1e4b5a6f""#);
         assert_eq!(serde_json::from_str::<Generation>(&json).unwrap(), generation);
         assert!(serde_json::from_str::<Generation>(r#""CHUNK#1""#).is_err());
+    }
+
+    #[test]
+    fn pieces_read_back_from_their_stored_text() {
+        let piece = SnapshotPiece { generation: Generation::parse("3f2a9c0d").unwrap(), index: 12, digest: 0xfeed };
+        let json = serde_json::to_string(&piece).unwrap();
+        assert_eq!(json, r#""3f2a9c0d.12.feed""#);
+        assert_eq!(serde_json::from_str::<SnapshotPiece>(&json).unwrap(), piece);
+        for bad in [r#""3f2a.12""#, r#""3f2a.x.ff""#, r#""3f2a.1.zz""#, r#""a#b.1.ff""#, r#""a.1.ff.2""#] {
+            assert!(serde_json::from_str::<SnapshotPiece>(bad).is_err(), "{bad}");
+        }
     }
 }

@@ -45,7 +45,7 @@ pub use date_time::{InvalidDateTime, OffsetStyle, parse_offset_date_time, parse_
 pub use display::{DayTime, DisplaySettings, LocaleTag, ResourceFolder, TimeFormat, WeekStart};
 pub use embed::{EmbedOrigin, MAX_EMBED_ORIGINS};
 pub use event::{Color, Description, EventTime, SharedEvent, ShowAs};
-pub use generation::Generation;
+pub use generation::{Generation, SnapshotPiece};
 pub use ids::{GroupId, ShareId, UserId};
 pub use policy::{SharingDecision, SharingDenial, SharingMode, SharingPolicy, UserPermission, sharing_decision};
 pub use public_origin::{Authority, InvalidOrigin, PublicOrigin};

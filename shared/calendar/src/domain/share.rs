@@ -1,6 +1,6 @@
 //! A published share: its options and the record kept beside its snapshot.
 
-use super::{EmbedOrigin, Generation, GroupId, LocaleTag, ShareId, ShareLock, SharingDecision, UserId};
+use super::{EmbedOrigin, Generation, GroupId, LocaleTag, ShareId, ShareLock, SharingDecision, SnapshotPiece, UserId};
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
 use serde::{Deserialize, Serialize};
 
@@ -175,11 +175,13 @@ pub struct ShareRecord {
     pub left_out: LeftOut,
     pub created_at: Timestamp,
     pub updated_at: Timestamp,
-    /// Names the snapshot generation the record points at; a re-publish writes a new generation
-    /// and switches to it in one transaction, so readers never see a mix.
+    /// Names the write that made the record; a re-publish writes its new pieces under a new
+    /// generation and switches to them in one transaction, so readers never see a mix.
     pub generation: Generation,
-    /// How many stored pieces the generation's snapshot has.
-    pub chunk_count: u32,
+    /// The snapshot's pieces in order: this generation's, and those kept from earlier ones.
+    /// Empty only in a record an earlier build stored (one generation of `chunkCount` chunks).
+    #[serde(default)]
+    pub pieces: Vec<SnapshotPiece>,
     /// Which buckets of the owner's source index list this share (`SourceIndex::mask`).
     #[serde(default, skip_serializing_if = "is_zero")]
     pub source_buckets: u16,

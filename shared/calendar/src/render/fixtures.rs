@@ -26,7 +26,7 @@ pub fn record(title: &str, zone: &str, start: Date, end: Date, detail: DetailLev
         created_at: "2026-11-20T10:00:00Z".parse().unwrap(),
         updated_at: "2026-11-21T10:00:00Z".parse().unwrap(),
         generation: Generation::parse("g1").expect("a generation"),
-        chunk_count: 1,
+        pieces: Vec::new(),
         source_buckets: 0,
         rotated_from: None,
         lock: None,

@@ -3,8 +3,7 @@
 
 use super::errors::unstorable;
 use super::{Item, keys};
-use crate::domain::SourceTag;
-use crate::domain::{ShareId, ShareRecord};
+use crate::domain::{ShareId, ShareRecord, SnapshotPiece, SourceTag};
 use crate::store::{
     FORWARD_KEEP, IdempotencyRecord, IdempotentOutcome, PENDING_KEEP, PublishedShare, StoreError, StoreResult,
     share_ttl,
@@ -14,16 +13,17 @@ use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
 use serde_dynamo::aws_sdk_dynamodb_1::{from_attribute_value, from_item, to_attribute_value, to_item};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
-/// A chunk's mark while its generation is not committed: when it was written (epoch seconds).
+/// When a piece was written (epoch seconds): a sweep leaves young pieces to the write under way.
+pub const WRITTEN: &str = "written";
+/// A piece's mark until the commit that lists it seals it (a write under a new id).
 pub const PENDING: &str = "pending";
-/// The record item: the share, its first chunk, the generation a commit's condition checks, the
-/// keys of the indexes that list it (by owner, and by group), and its TTL.
-pub fn record(record: &ShareRecord, first_chunk: Vec<u8>) -> StoreResult<Item> {
+/// The record item: the share (with the list of its snapshot's pieces), the generation a commit's
+/// condition checks, the keys of the indexes that list it (by owner, and by group), and its TTL.
+pub fn record(record: &ShareRecord) -> StoreResult<Item> {
     let mut item = keys::of(keys::share(&record.id), keys::RECORD_SK);
     item.insert("share".into(), to_attribute_value(record).map_err(unstorable)?);
-    item.insert("chunk".into(), AttributeValue::B(Blob::new(first_chunk)));
     item.insert("generation".into(), s(record.generation.as_str()));
     item.insert("gsi1pk".into(), s(keys::group(&record.group)));
     item.insert("gsi1sk".into(), s(keys::owner_share(&record.owner.user_id, record.created_at, &record.id)));
@@ -34,13 +34,22 @@ pub fn record(record: &ShareRecord, first_chunk: Vec<u8>) -> StoreResult<Item> {
     Ok(item)
 }
 
-/// A further chunk of a generation not committed yet: marked pending, with a TTL, so that it goes
-/// if its commit never lands. The commit removes the mark and gives it the share's TTL.
-pub fn pending_chunk(record: &ShareRecord, index: u32, bytes: &[u8], now: Timestamp) -> Item {
-    let mut item = keys::of(keys::share(&record.id), keys::chunk(&record.generation, index));
+/// A piece of a share's snapshot, with when it was written and the share's TTL; or, `pending`, marked
+/// with a TTL of its own, so that it goes if no commit ever seals it.
+pub fn piece(record: &ShareRecord, piece: &SnapshotPiece, bytes: &[u8], now: Timestamp, pending: bool) -> Item {
+    let mut item = keys::of(keys::share(&record.id), keys::piece(piece));
     item.insert("chunk".into(), AttributeValue::B(Blob::new(bytes)));
-    item.insert(PENDING.into(), n(now.as_second()));
-    item.insert("ttl".into(), n((now + PENDING_KEEP).as_second()));
+    item.insert(WRITTEN.into(), n(now.as_second()));
+    let ttl = match pending {
+        true => {
+            item.insert(PENDING.into(), n(now.as_second()));
+            Some((now + PENDING_KEEP).as_second())
+        }
+        false => share_ttl(record),
+    };
+    if let Some(ttl) = ttl {
+        item.insert("ttl".into(), n(ttl));
+    }
     item
 }
 
@@ -126,32 +135,31 @@ impl IdempotencyItem {
 pub enum Assembly {
     Absent,
     Whole(Box<PublishedShare>),
-    /// The record's generation lacks this chunk.
-    Missing(u32),
+    /// The record lists a piece whose item was not read.
+    Missing(SnapshotPiece),
 }
 
-/// The record and its generation's chunks in order, from every item under the share's key.
+/// The record and its snapshot's pieces in order, from every item under the share's key.
 pub fn assemble(items: Vec<Item>) -> StoreResult<Assembly> {
     let mut record = None;
-    let mut chunks: HashMap<String, BTreeMap<u32, Vec<u8>>> = HashMap::new();
+    let mut pieces: HashMap<String, Vec<u8>> = HashMap::new();
     for mut item in items {
         let sk: String = read_attribute(&mut item, "sk")?;
         if sk == keys::RECORD_SK {
-            let share: ShareRecord = read_attribute(&mut item, "share")?;
-            record = Some((share, read_bytes(&mut item)?));
-        } else if let Some((generation, index)) = keys::chunk_parts(&sk) {
-            let index =
-                index.parse().map_err(|_| StoreError::Inconsistent("chunk item with a malformed key".into()))?;
-            chunks.entry(generation.to_owned()).or_default().insert(index, read_bytes(&mut item)?);
+            record = Some(read_attribute::<ShareRecord>(&mut item, "share")?);
+        } else if sk.starts_with(keys::CHUNK_SK_PREFIX) {
+            pieces.insert(sk, read_bytes(&mut item)?);
         }
     }
-    let Some((record, first_chunk)) = record else { return Ok(Assembly::Absent) };
-    let mut generation = chunks.remove(record.generation.as_str()).unwrap_or_default();
-    let mut ordered = vec![first_chunk];
-    for index in 1..record.chunk_count {
-        match generation.remove(&index) {
-            Some(chunk) => ordered.push(chunk),
-            None => return Ok(Assembly::Missing(index)),
+    let Some(record) = record else { return Ok(Assembly::Absent) };
+    if record.pieces.is_empty() {
+        return Err(StoreError::Inconsistent("a share stored by an earlier build: publish it again".into()));
+    }
+    let mut ordered = Vec::with_capacity(record.pieces.len());
+    for piece in &record.pieces {
+        match pieces.get(&keys::piece(piece)) {
+            Some(bytes) => ordered.push(bytes.clone()),
+            None => return Ok(Assembly::Missing(piece.clone())),
         }
     }
     Ok(Assembly::Whole(Box::new(PublishedShare { record, chunks: ordered })))

@@ -2,7 +2,7 @@
 //! stored under.
 
 use super::Item;
-use crate::domain::{Generation, GroupId, ShareId, UserId};
+use crate::domain::{GroupId, ShareId, SnapshotPiece, UserId};
 use aws_sdk_dynamodb::types::AttributeValue;
 use jiff::Timestamp;
 use std::collections::HashMap;
@@ -23,27 +23,9 @@ pub fn share(id: &ShareId) -> String {
     format!("SHARE#{id}")
 }
 
-/// Zero-padded, so a generation's chunks sort by index.
-pub fn chunk(generation: &Generation, index: u32) -> String {
-    format!("{CHUNK_SK_PREFIX}{generation}#{index:04}")
-}
-
-/// Sort-key ranges (inclusive) that hold every chunk but those of `except`: a query for leftovers
-/// need not read the current snapshot. (`#` sorts before `$`, so `{prefix}$` ends the prefix's keys.)
-pub fn chunk_ranges_except(except: Option<&Generation>) -> Vec<(String, String)> {
-    let end = format!("{}$", CHUNK_SK_PREFIX.trim_end_matches('#'));
-    match except {
-        None => vec![(CHUNK_SK_PREFIX.to_owned(), end)],
-        Some(generation) => vec![
-            (CHUNK_SK_PREFIX.to_owned(), format!("{CHUNK_SK_PREFIX}{generation}#")),
-            (format!("{CHUNK_SK_PREFIX}{generation}$"), end),
-        ],
-    }
-}
-
-/// The generation and index text of a chunk's sort key; `None` for any other item.
-pub fn chunk_parts(sk: &str) -> Option<(&str, &str)> {
-    sk.strip_prefix(CHUNK_SK_PREFIX).and_then(|rest| rest.rsplit_once('#'))
+/// A piece of a snapshot, under the generation that wrote it (zero-padded, so its pieces sort by index).
+pub fn piece(piece: &SnapshotPiece) -> String {
+    format!("{CHUNK_SK_PREFIX}{}#{:04}", piece.generation, piece.index)
 }
 
 pub fn group(group: &GroupId) -> String {
@@ -109,25 +91,11 @@ mod tests {
     use super::*;
 
     #[test]
-    fn chunk_keys_sort_by_index() {
-        let generation = Generation::parse("abc").unwrap();
-        assert_eq!(chunk(&generation, 7), "CHUNK#abc#0007");
-        assert!(chunk(&generation, 9) < chunk(&generation, 10));
-    }
-
-    #[test]
-    fn chunk_ranges_leave_out_one_generation_only() {
-        let current = Generation::parse("b5").unwrap();
-        let ranges = chunk_ranges_except(Some(&current));
-        let held = |sk: &str| ranges.iter().any(|(low, high)| low.as_str() <= sk && sk <= high.as_str());
-        assert!(!held(&chunk(&current, 1)) && !held(&chunk(&current, 9999)));
-        for other in ["a9", "b4", "b50", "b6", "ff"] {
-            let other = Generation::parse(other).unwrap();
-            assert!(held(&chunk(&other, 1)) && held(&chunk(&other, 9999)), "{other}");
-        }
-        assert!(!held(RECORD_SK) && !held(FORWARD_SK));
-        let all = chunk_ranges_except(None);
-        assert_eq!(all, vec![("CHUNK#".to_owned(), "CHUNK$".to_owned())]);
+    fn piece_keys_sort_by_index() {
+        let piece =
+            |index| SnapshotPiece { generation: crate::domain::Generation::parse("abc").unwrap(), index, digest: 7 };
+        assert_eq!(super::piece(&piece(7)), "CHUNK#abc#0007");
+        assert!(super::piece(&piece(9)) < super::piece(&piece(10)));
     }
 
     #[test]
@@ -138,12 +106,5 @@ mod tests {
         assert!(key.ends_with("#f") && !key.contains("kim"));
         assert_ne!(key, sources(&contoso, &UserId::parse("lee").unwrap(), 15));
         assert_ne!(key, sources(&GroupId::parse("fabrikam").unwrap(), &kim, 15));
-    }
-
-    #[test]
-    fn chunk_keys_split_back() {
-        let generation = Generation::parse("abc").unwrap();
-        assert_eq!(chunk_parts(&chunk(&generation, 12)), Some(("abc", "0012")));
-        assert_eq!(chunk_parts(RECORD_SK), None);
     }
 }

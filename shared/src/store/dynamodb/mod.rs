@@ -252,7 +252,9 @@ impl ShareReads for DynamoStore {
         match assembly {
             Assembly::Absent => Ok(None),
             Assembly::Whole(published) => Ok(Some(*published)),
-            Assembly::Missing(index) => Err(StoreError::Inconsistent(format!("chunk {index} missing"))),
+            Assembly::Missing(piece) => {
+                Err(StoreError::Inconsistent(format!("piece {} of {} missing", piece.index, piece.generation)))
+            }
         }
     }
 

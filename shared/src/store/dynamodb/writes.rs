@@ -1,22 +1,26 @@
-//! The share writes: chunks first, marked pending; then one transaction that switches the record,
-//! seals the new chunks and deletes what they replace. A transaction whose outcome is unknown (sent,
-//! no answer) is sent again with the same ClientRequestToken until DynamoDB says what happened, or the
-//! store's patience runs out and the write is reported `Indeterminate`.
+//! The share writes: a snapshot's new pieces first (batches, no reader sees them yet); then one
+//! transaction that switches the record (and its index items, forwarding marker, idempotency entry).
+//! A transaction whose outcome is unknown (sent, no answer) is sent again with the same
+//! ClientRequestToken until DynamoDB says what happened, or the store's patience runs out and the
+//! write is reported `Indeterminate`.
 
 use super::errors::{build_error, write_error};
 use super::items::{self, n, s};
 use super::{DynamoStore, Item, keys};
-use crate::domain::{Generation, ShareId, ShareRecord};
+use crate::domain::{Generation, ShareId, ShareRecord, SnapshotPiece};
 use crate::store::{
     IdempotencyRecord, IndexWrite, Precondition, ShareCommit, ShareWrites, StoreError, StoreResult, share_ttl,
 };
 use aws_sdk_dynamodb::config::retry::RetryConfig;
-use aws_sdk_dynamodb::types::{Delete, DeleteRequest, Put, TransactWriteItem, Update, WriteRequest};
+use aws_sdk_dynamodb::types::{Delete, DeleteRequest, Put, PutRequest, TransactWriteItem, Update, WriteRequest};
+use futures_util::{StreamExt, TryStreamExt, stream};
 use jiff::Timestamp;
 use std::time::{Duration, Instant};
 
-/// BatchWriteItem's limit of requests per call.
+/// BatchWriteItem's limit of requests per call (25 pieces stay under its 16 MB).
 const BATCH_WRITE_LIMIT: usize = 25;
+/// Batch calls of one write in flight at once.
+const CONCURRENT_BATCHES: usize = 4;
 /// TransactWriteItems' limit of actions.
 const TRANSACTION_LIMIT: usize = 100;
 /// Attempts at a transaction that fails without having been applied (throttled, refused), as the SDK's
@@ -98,28 +102,16 @@ impl DynamoStore {
         Ok(TransactWriteItem::builder().delete(delete).build())
     }
 
-    /// Deletes chunks `1..chunk_count` of a generation (chunk 0 lives in the record).
-    fn delete_chunk_items(
-        &self,
-        id: &ShareId,
-        generation: &Generation,
-        chunk_count: u32,
-    ) -> StoreResult<Vec<TransactWriteItem>> {
-        (1..chunk_count)
-            .map(|index| self.delete_item(keys::of(keys::share(id), keys::chunk(generation, index))))
-            .collect()
-    }
-
-    /// Seals the chunks of the record's generation: each must exist (a sweep may have removed a
-    /// pending chunk, and then the commit fails whole), loses its pending mark and takes the share's TTL.
-    fn seal_chunk_items(&self, record: &ShareRecord) -> StoreResult<Vec<TransactWriteItem>> {
+    /// Seals the pending pieces a commit lists: each must exist (a sweep or its TTL may have removed
+    /// it, and then the commit fails whole), loses its mark and takes the share's TTL.
+    fn seal_pieces(&self, record: &ShareRecord, pieces: &[SnapshotPiece]) -> StoreResult<Vec<TransactWriteItem>> {
         let ttl = share_ttl(record);
-        (1..record.chunk_count)
-            .map(|index| {
-                let key = keys::of(keys::share(&record.id), keys::chunk(&record.generation, index));
+        pieces
+            .iter()
+            .map(|piece| {
                 let update = Update::builder()
                     .table_name(self.table())
-                    .set_key(Some(key))
+                    .set_key(Some(keys::of(keys::share(&record.id), keys::piece(piece))))
                     .condition_expression("attribute_exists(#pk)")
                     .expression_attribute_names("#pk", "pk")
                     .expression_attribute_names("#pending", items::PENDING)
@@ -176,9 +168,17 @@ impl DynamoStore {
                 Ok(WriteRequest::builder().delete_request(delete.build().map_err(build_error)?).build())
             })
             .collect::<StoreResult<Vec<_>>>()?;
-        for batch in requests.chunks(BATCH_WRITE_LIMIT) {
-            self.batch_write(batch.to_vec()).await?;
-        }
+        self.batch_writes(requests).await
+    }
+
+    /// Sends write requests in batches, a few at once.
+    async fn batch_writes(&self, requests: Vec<WriteRequest>) -> StoreResult<()> {
+        let batches: Vec<Vec<WriteRequest>> = requests.chunks(BATCH_WRITE_LIMIT).map(<[_]>::to_vec).collect();
+        stream::iter(batches)
+            .map(|batch| self.batch_write(batch))
+            .buffer_unordered(CONCURRENT_BATCHES)
+            .try_collect::<Vec<()>>()
+            .await?;
         Ok(())
     }
 
@@ -195,18 +195,31 @@ impl DynamoStore {
 }
 
 impl ShareWrites for DynamoStore {
-    async fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8]) -> StoreResult<()> {
-        self.put_item(items::pending_chunk(record, index, bytes, Timestamp::now())).await
+    async fn put_pieces(
+        &self,
+        record: &ShareRecord,
+        fresh: &[(SnapshotPiece, Vec<u8>)],
+        pending: bool,
+    ) -> StoreResult<()> {
+        let now = Timestamp::now();
+        let requests = fresh
+            .iter()
+            .map(|(piece, bytes)| {
+                let put = PutRequest::builder().set_item(Some(items::piece(record, piece, bytes, now, pending)));
+                Ok(WriteRequest::builder().put_request(put.build().map_err(build_error)?).build())
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        self.batch_writes(requests).await
     }
 
     async fn commit(&self, commit: ShareCommit) -> StoreResult<()> {
-        let ShareCommit { record, first_chunk, precondition, superseded, idempotency, sources } = commit;
+        let ShareCommit { record, precondition, superseded, seal, idempotency, sources } = commit;
         let rotation = superseded.as_ref().filter(|old| old.id != record.id);
         let mut record = record;
         if let Some(old) = rotation {
             record.rotated_from = Some(old.id.clone());
         }
-        let item = items::record(&record, first_chunk)?;
+        let item = items::record(&record)?;
         let put = Put::builder().table_name(self.table()).set_item(Some(item));
         let put = match &precondition {
             Precondition::Absent => {
@@ -218,11 +231,11 @@ impl ShareWrites for DynamoStore {
                 .expression_attribute_values(":generation", s(generation.as_str())),
         };
         let mut writes = vec![TransactWriteItem::builder().put(put.build().map_err(build_error)?).build()];
-        writes.extend(self.seal_chunk_items(&record)?);
-        if let Some(old) = &superseded {
-            writes.extend(self.delete_chunk_items(&old.id, &old.generation, old.chunk_count)?);
-        }
+        writes.extend(self.seal_pieces(&record, &seal)?);
         if let Some(old) = rotation {
+            for piece in old.dropped_by(&record) {
+                writes.push(self.delete_item(keys::of(keys::share(&old.id), keys::piece(&piece)))?);
+            }
             // The old id forwards to the new one for a while, so a revoke racing this rotation follows
             // the share; the marker of the rotation before is retired.
             writes.push(self.delete_record(&old.id, &old.generation)?);
@@ -243,59 +256,60 @@ impl ShareWrites for DynamoStore {
         self.settle(writes, || async { Ok(self.current_generation(&record.id).await?.as_deref() == Some(ours)) }).await
     }
 
-    async fn delete_chunks(&self, id: &ShareId, generation: &Generation, chunk_count: u32) -> StoreResult<()> {
-        self.delete_keys(id, (1..chunk_count).map(|index| keys::chunk(generation, index)).collect()).await
+    async fn delete_pieces(&self, id: &ShareId, pieces: &[SnapshotPiece]) -> StoreResult<()> {
+        self.delete_keys(id, pieces.iter().map(keys::piece).collect()).await
     }
 
     async fn delete_share(&self, record: &ShareRecord) -> StoreResult<()> {
         let sort_keys = self.share_keys(&record.id).await?;
         let mut writes = vec![self.delete_record(&record.id, &record.generation)?];
         writes.extend(self.delete_source_items(record, &IndexWrite::all_of(record))?);
-        writes.extend(self.delete_chunk_items(&record.id, &record.generation, record.chunk_count)?);
         // The record's condition makes its `rotated_from` current.
         if let Some(previous) = &record.rotated_from {
             writes.push(self.delete_item(keys::of(keys::share(previous), keys::FORWARD_SK))?);
         }
-        // Everything else under the share's key goes with the record: leftovers of failed writes, a
-        // forwarding marker. The record's condition keeps a concurrent commit's chunks safe: a commit
-        // that sealed them also moved the record on, and then nothing here applies.
-        let current: Vec<String> = (0..record.chunk_count).map(|i| keys::chunk(&record.generation, i)).collect();
-        let mut rest: Vec<String> =
-            sort_keys.into_iter().filter(|sk| sk != keys::RECORD_SK && !current.contains(sk)).collect();
+        // Everything else under the share's key goes with the record, as far as one transaction
+        // reaches: its pieces, leftovers of failed writes, a forwarding marker. The record's
+        // condition keeps a concurrent commit's pieces safe: a commit that listed them also moved
+        // the record on, and then nothing here applies.
+        let mut rest: Vec<String> = sort_keys.into_iter().filter(|sk| sk != keys::RECORD_SK).collect();
         let room = TRANSACTION_LIMIT.saturating_sub(writes.len()).min(rest.len());
         for sk in rest.drain(..room) {
             writes.push(self.delete_item(keys::of(keys::share(&record.id), sk))?);
         }
         // A conflict is left to the caller, who follows the share wherever it went.
         self.settle(writes, || async { Ok(false) }).await?;
-        // Past a transaction's reach (many leftovers, each marked with a TTL): with the record gone
-        // nothing can commit under this id any more, so the rest goes in batches, as far as it can.
+        // Past a transaction's reach (a snapshot of many pieces): with the record gone nothing can
+        // commit under this id any more, so the rest goes in batches, as far as it can.
         if let Err(error) = self.delete_keys(&record.id, rest).await {
             tracing::warn!(share = %record.id.log_ref(), error = %error, "leftovers of a revoked share wait for their TTL");
         }
         Ok(())
     }
 
-    async fn sweep_leftovers(&self, id: &ShareId, current: Option<&Generation>) -> StoreResult<()> {
+    async fn sweep_leftovers(&self, id: &ShareId, current: Option<&ShareRecord>) -> StoreResult<()> {
         let written_before = (Timestamp::now() - self.patience.sweep_after).as_second();
+        let listed: std::collections::HashSet<String> =
+            current.map(|record| record.pieces.iter().map(keys::piece).collect()).unwrap_or_default();
+        let query = self
+            .partition_query(keys::share(id))
+            .key_condition_expression("#pk = :pk AND begins_with(#sk, :pieces)")
+            .filter_expression("#written <= :before")
+            .projection_expression("sk")
+            .expression_attribute_names("#sk", "sk")
+            .expression_attribute_names("#written", items::WRITTEN)
+            .expression_attribute_values(":pieces", s(keys::CHUNK_SK_PREFIX))
+            .expression_attribute_values(":before", n(written_before))
+            .consistent_read(true);
         let mut leftovers = Vec::new();
-        for (low, high) in keys::chunk_ranges_except(current) {
-            let query = self
-                .partition_query(keys::share(id))
-                .key_condition_expression("#pk = :pk AND #sk BETWEEN :low AND :high")
-                .filter_expression("#pending <= :before")
-                .projection_expression("sk")
-                .expression_attribute_names("#sk", "sk")
-                .expression_attribute_names("#pending", items::PENDING)
-                .expression_attribute_values(":low", s(low))
-                .expression_attribute_values(":high", s(high))
-                .expression_attribute_values(":before", n(written_before));
-            for mut item in self.query_all(query).await? {
-                leftovers.push(items::read_attribute::<String>(&mut item, "sk")?);
+        for mut item in self.query_all(query).await? {
+            let sk: String = items::read_attribute(&mut item, "sk")?;
+            if !listed.contains(&sk) {
+                leftovers.push(sk);
             }
         }
         if !leftovers.is_empty() {
-            tracing::info!(share = %id.log_ref(), chunks = leftovers.len(), "sweeping chunks of writes that never committed");
+            tracing::info!(share = %id.log_ref(), pieces = leftovers.len(), "sweeping pieces no record lists");
         }
         self.delete_keys(id, leftovers).await
     }

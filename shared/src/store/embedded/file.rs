@@ -16,11 +16,22 @@ impl From<rusqlite::Error> for FileError {
 }
 
 /// The version of the file's schema this build writes.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// A step from one version of the file to the next.
+enum Migration {
+    Sql(&'static str),
+    /// The rows to put and delete, given every row as the version before wrote it.
+    Rows(fn(Vec<Row>) -> Result<Vec<Row>, FileError>),
+}
 
 /// Each version's step from the one before: `MIGRATIONS[n]` takes a file from version `n` to `n + 1`.
-const MIGRATIONS: [&str; SCHEMA_VERSION as usize] = [
-    "CREATE TABLE rows (tbl TEXT NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL, PRIMARY KEY (tbl, key)) WITHOUT ROWID",
+const MIGRATIONS: [Migration; SCHEMA_VERSION as usize] = [
+    Migration::Sql(
+        "CREATE TABLE rows (tbl TEXT NOT NULL, key BLOB NOT NULL, value BLOB NOT NULL, PRIMARY KEY (tbl, key)) WITHOUT ROWID",
+    ),
+    // 2: snapshots cut into pieces by content, which the record lists.
+    Migration::Rows(super::tables::pieces_from_chunks),
 ];
 
 pub struct StoreFile {
@@ -88,11 +99,36 @@ fn migrate(connection: &mut Connection) -> Result<(), FileError> {
     if version > SCHEMA_VERSION {
         return Err(FileError::Newer { found: version, readable: SCHEMA_VERSION });
     }
-    for (step, sql) in MIGRATIONS.iter().enumerate().skip(version as usize) {
+    for (step, migration) in MIGRATIONS.iter().enumerate().skip(version as usize) {
         let transaction = connection.transaction()?;
-        transaction.execute_batch(sql)?;
+        match migration {
+            Migration::Sql(sql) => transaction.execute_batch(sql)?,
+            Migration::Rows(convert) => {
+                let rows = convert(read_rows(&transaction)?)?;
+                write_rows(&transaction, &rows)?;
+            }
+        }
         transaction.pragma_update(None, "user_version", step as i64 + 1)?;
         transaction.commit()?;
+    }
+    Ok(())
+}
+
+fn read_rows(connection: &Connection) -> Result<Vec<Row>, FileError> {
+    let mut statement = connection.prepare("SELECT tbl, key, value FROM rows")?;
+    let rows = statement.query_map([], |row| Ok(Row::read(row.get(0)?, row.get(1)?, row.get(2)?)))?;
+    Ok(rows.collect::<Result<Vec<_>, _>>()?)
+}
+
+/// Puts and deletes `rows` within the caller's transaction.
+fn write_rows(connection: &Connection, rows: &[Row]) -> Result<(), FileError> {
+    let mut put = connection.prepare_cached("INSERT OR REPLACE INTO rows (tbl, key, value) VALUES (?1, ?2, ?3)")?;
+    let mut delete = connection.prepare_cached("DELETE FROM rows WHERE tbl = ?1 AND key = ?2")?;
+    for row in rows {
+        match row.value() {
+            Some(value) => put.execute(params![row.table, row.key(), value])?,
+            None => delete.execute(params![row.table, row.key()])?,
+        };
     }
     Ok(())
 }
@@ -104,11 +140,7 @@ impl StoreFile {
         let lock = lock(path)?;
         let mut connection = connect(path)?;
         migrate(&mut connection)?;
-        let rows = {
-            let mut statement = connection.prepare("SELECT tbl, key, value FROM rows")?;
-            let rows = statement.query_map([], |row| Ok(Row::read(row.get(0)?, row.get(1)?, row.get(2)?)))?;
-            rows.collect::<Result<Vec<_>, _>>()?
-        };
+        let rows = read_rows(&connection)?;
         Ok((Self { connection, writes: 0, _lock: lock }, rows))
     }
 }
@@ -117,17 +149,7 @@ impl RowFile for StoreFile {
     /// Writes `rows` (puts and deletes) in one transaction, durable when it returns.
     fn write(&mut self, rows: &[Row]) -> Result<(), FileError> {
         let transaction = self.connection.transaction()?;
-        {
-            let mut put =
-                transaction.prepare_cached("INSERT OR REPLACE INTO rows (tbl, key, value) VALUES (?1, ?2, ?3)")?;
-            let mut delete = transaction.prepare_cached("DELETE FROM rows WHERE tbl = ?1 AND key = ?2")?;
-            for row in rows {
-                match row.value() {
-                    Some(value) => put.execute(params![row.table, row.key(), value])?,
-                    None => delete.execute(params![row.table, row.key()])?,
-                };
-            }
-        }
+        write_rows(&transaction, rows)?;
         transaction.commit()?;
         self.writes += 1;
         Ok(())
@@ -196,6 +218,85 @@ mod tests {
         assert_eq!(StoreFile::open(&path).unwrap().1.len(), 1, "what was written is read back");
         Connection::open(&path).unwrap().pragma_update(None, "user_version", SCHEMA_VERSION + 1).unwrap();
         assert!(matches!(StoreFile::open(&path), Err(FileError::Newer { .. })));
+        for leftover in
+            [path.clone(), path.with_extension("lock"), path.with_extension("db-wal"), path.with_extension("db-shm")]
+        {
+            let _ = std::fs::remove_file(leftover);
+        }
+    }
+
+    #[tokio::test]
+    async fn a_file_of_version_one_keeps_its_shares_in_pieces() {
+        use crate::render::fixtures;
+        use crate::store::{EmbeddedStore, ShareReads};
+        use flate2::{Compression, write::DeflateEncoder};
+        use serde::Serialize;
+        use std::io::Write;
+
+        #[derive(Serialize)]
+        struct RecordV1 {
+            record: serde_json::Value,
+            #[serde(with = "serde_bytes")]
+            first_chunk: Vec<u8>,
+        }
+        #[derive(Serialize)]
+        struct ChunkV1 {
+            #[serde(with = "serde_bytes")]
+            bytes: Vec<u8>,
+            pending_since: Option<jiff::Timestamp>,
+        }
+
+        let date = |text: &str| text.parse::<jiff::civil::Date>().unwrap();
+        let detail = crate::domain::DetailLevel::Full;
+        let record = fixtures::record("Rota", "America/New_York", date("2026-12-01"), date("2027-01-01"), detail);
+        let mut seed = 7;
+        let events: Vec<_> = (0..400).map(|i| fixtures::dense_event(&mut seed, i)).collect();
+        // Version 1: one deflated stream, cut into chunks; chunk 0 in the record's row.
+        let mut encoder = DeflateEncoder::new(Vec::new(), Compression::fast());
+        encoder.write_all(&serde_json::to_vec(&events).unwrap()).unwrap();
+        let stream = encoder.finish().unwrap();
+        let (first, second) = stream.split_at(stream.len() / 2);
+        let mut stored = serde_json::to_value(&record).unwrap();
+        stored.as_object_mut().unwrap().remove("pieces");
+        stored["chunkCount"] = 2.into();
+        let id = record.id.clone();
+        let path = temporary("version-one.db");
+        {
+            let connection = Connection::open(&path).unwrap();
+            connection
+                .execute_batch(match &MIGRATIONS[0] {
+                    Migration::Sql(sql) => sql,
+                    Migration::Rows(_) => unreachable!(),
+                })
+                .unwrap();
+            connection.pragma_update(None, "user_version", 1).unwrap();
+            let rows = [
+                Row::of("records", &id, Some(&RecordV1 { record: stored, first_chunk: first.to_vec() })).unwrap(),
+                Row::of(
+                    "chunks",
+                    &(&id, &record.generation, 1u32),
+                    Some(&ChunkV1 { bytes: second.to_vec(), pending_since: None }),
+                )
+                .unwrap(),
+                // A leftover of a write that never committed.
+                Row::of(
+                    "chunks",
+                    &(&id, "0ld", 1u32),
+                    Some(&ChunkV1 { bytes: vec![1, 2], pending_since: Some(record.created_at) }),
+                )
+                .unwrap(),
+            ];
+            write_rows(&connection, &rows).unwrap();
+        }
+        let store = EmbeddedStore::open(&path).expect("upgraded");
+        let published = store.published(&id).await.unwrap().expect("the share is kept");
+        assert_eq!(crate::snapshot::decode(&published.chunks).unwrap(), events);
+        assert!(published.record.pieces.len() > 1, "{:?}", published.record.pieces);
+        assert_eq!(store.findings(true), Vec::<String>::new());
+        drop(store);
+        let version: i64 =
+            Connection::open(&path).unwrap().pragma_query_value(None, "user_version", |r| r.get(0)).unwrap();
+        assert_eq!(version, SCHEMA_VERSION);
         for leftover in
             [path.clone(), path.with_extension("lock"), path.with_extension("db-wal"), path.with_extension("db-shm")]
         {

@@ -1,6 +1,6 @@
 //! The embedded store: tables in process memory behind one lock, with the same semantics as the
-//! DynamoDB adapter (atomic commits, preconditions, pending chunks sealed by their commit, forwarding
-//! after a rotation, and expired items forgotten after their TTL). Kept in a file (`file`), every call
+//! DynamoDB adapter (atomic commits, preconditions, snapshot pieces written before the commit that
+//! lists them, forwarding after a rotation, and expired items forgotten after their TTL). Kept in a file (`file`), every call
 //! writes the rows it changed in one SQLite transaction before it returns, so what a call did is on
 //! disk before anyone hears of it; `new` keeps nothing (the tests' and `--memory`'s store).
 
@@ -11,13 +11,14 @@ mod table;
 mod tables;
 
 use super::*;
+use crate::domain::SnapshotPiece;
 pub use rows::FileError;
 use rows::RowFile;
 use std::fmt;
 #[cfg(feature = "file-store")]
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use tables::{Chunk, Forward, Locked, SWEEP_AFTER, SWEEP_EVERY, StoredRecord, Tables};
+use tables::{Chunk, Forward, Locked, SWEEP_AFTER, SWEEP_EVERY, Tables};
 
 #[cfg(feature = "file-store")]
 pub use file::{SCHEMA_VERSION, backup, restore};
@@ -42,9 +43,9 @@ pub struct CrashAt {
 /// Where an item of the embedded store lives: what tests match on to look at what is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum EmbeddedKey {
-    /// A share's record, stored as its JSON; its first chunk is stored as chunk 0.
+    /// A share's record, stored as its JSON.
     Record(ShareId),
-    /// Chunk `index` of a snapshot generation of a share.
+    /// Piece `index` of a snapshot generation of a share.
     Chunk {
         share: ShareId,
         generation: Generation,
@@ -116,31 +117,38 @@ impl EmbeddedStore {
         limit: usize,
     ) -> ShareListPage {
         let tables = self.tables();
-        let records = tables.records.values().map(|stored| &stored.record).filter(|r| listed(r));
+        let records = tables.records.values().filter(|r| listed(r));
         let records = listing::newest_first(records.filter(|r| after.is_none_or(|a| a.precedes(r))).cloned().collect());
         ShareListPage::of(records.into_iter().take(limit + 1).collect(), limit)
     }
 
-    /// What a whole store never holds: a record whose snapshot's chunks are not all there, or a chunk
-    /// no record claims that is not marked pending (so its TTL would never take it).
-    pub fn findings(&self) -> Vec<String> {
+    /// What a whole store never holds: a record whose snapshot's pieces are not all there and sealed;
+    /// once `settled` (every write returned), a sealed piece no record lists (a failed write under
+    /// a share's own id leaves those for the next sweep: not `settled`).
+    pub fn findings(&self, settled: bool) -> Vec<String> {
         let tables = self.tables();
         let mut findings = Vec::new();
-        for (id, stored) in tables.records.iter() {
-            let record = &stored.record;
-            for index in 1..record.chunk_count {
-                if !tables.chunks.contains_key(&(id.clone(), record.generation.clone(), index)) {
-                    findings.push(format!("share {id}: chunk {index} of its snapshot is missing"));
+        for (id, record) in tables.records.iter() {
+            if record.pieces.is_empty() {
+                findings.push(format!("share {id}: its record lists no pieces"));
+            }
+            for piece in &record.pieces {
+                match tables.chunks.get(&(id.clone(), piece.generation.clone(), piece.index)) {
+                    None => {
+                        findings.push(format!("share {id}: piece {} of {} is missing", piece.index, piece.generation))
+                    }
+                    Some(chunk) if chunk.pending_until.is_some() => findings
+                        .push(format!("share {id}: piece {} of {} is still pending", piece.index, piece.generation)),
+                    Some(_) => {}
                 }
             }
         }
         for ((id, generation, index), chunk) in tables.chunks.iter() {
-            let claimed = tables
-                .records
-                .get(id)
-                .is_some_and(|stored| &stored.record.generation == generation && *index < stored.record.chunk_count);
-            if !claimed && chunk.pending_since.is_none() {
-                findings.push(format!("share {id}: chunk {index} of {generation} is claimed by no record, yet sealed"));
+            let listed = tables.records.get(id).is_some_and(|record| {
+                record.pieces.iter().any(|piece| &piece.generation == generation && piece.index == *index)
+            });
+            if !listed && settled && chunk.pending_until.is_none() {
+                findings.push(format!("share {id}: piece {index} of {generation} is listed by no record"));
             }
         }
         findings
@@ -151,10 +159,8 @@ impl EmbeddedStore {
     pub fn stored_items(&self) -> Vec<(EmbeddedKey, Vec<u8>)> {
         let tables = self.tables();
         let mut items = Vec::new();
-        for (id, StoredRecord { record, first_chunk }) in tables.records.iter() {
+        for (id, record) in tables.records.iter() {
             items.push((EmbeddedKey::Record(id.clone()), serde_json::to_vec(record).unwrap_or_default()));
-            let first = EmbeddedKey::Chunk { share: id.clone(), generation: record.generation.clone(), index: 0 };
-            items.push((first, first_chunk.clone()));
         }
         for ((id, generation, index), chunk) in tables.chunks.iter() {
             let key = EmbeddedKey::Chunk { share: id.clone(), generation: generation.clone(), index: *index };
@@ -184,18 +190,17 @@ impl EmbeddedStore {
 
 impl ShareReads for EmbeddedStore {
     async fn share(&self, id: &ShareId) -> StoreResult<Option<ShareRecord>> {
-        Ok(self.tables().records.get(id).map(|stored| stored.record.clone()))
+        Ok(self.tables().records.get(id).cloned())
     }
 
     async fn published(&self, id: &ShareId) -> StoreResult<Option<PublishedShare>> {
         let tables = self.tables();
-        let Some(StoredRecord { record, first_chunk }) = tables.records.get(id) else { return Ok(None) };
-        let mut chunks = vec![first_chunk.clone()];
-        for index in 1..record.chunk_count {
-            let key = (id.clone(), record.generation.clone(), index);
-            let chunk =
-                tables.chunks.get(&key).ok_or_else(|| StoreError::Inconsistent(format!("chunk {index} missing")))?;
-            chunks.push(chunk.bytes.clone());
+        let Some(record) = tables.records.get(id) else { return Ok(None) };
+        let mut chunks = Vec::with_capacity(record.pieces.len());
+        for piece in &record.pieces {
+            let key = (id.clone(), piece.generation.clone(), piece.index);
+            let missing = || StoreError::Inconsistent(format!("piece {} of {} missing", piece.index, piece.generation));
+            chunks.push(tables.chunks.get(&key).ok_or_else(missing)?.bytes.clone());
         }
         Ok(Some(PublishedShare { record: record.clone(), chunks }))
     }
@@ -248,9 +253,19 @@ impl ShareReads for EmbeddedStore {
 }
 
 impl ShareWrites for EmbeddedStore {
-    async fn put_chunk(&self, record: &ShareRecord, index: u32, bytes: &[u8]) -> StoreResult<()> {
-        let key = (record.id.clone(), record.generation.clone(), index);
-        self.tables().chunks.insert(key, Chunk { bytes: bytes.to_vec(), pending_since: Some(Timestamp::now()) });
+    async fn put_pieces(
+        &self,
+        record: &ShareRecord,
+        fresh: &[(SnapshotPiece, Vec<u8>)],
+        pending: bool,
+    ) -> StoreResult<()> {
+        let mut tables = self.tables();
+        let written = Timestamp::now();
+        let pending_until = pending.then(|| written + PENDING_KEEP);
+        for (piece, bytes) in fresh {
+            let key = (record.id.clone(), piece.generation.clone(), piece.index);
+            tables.chunks.insert(key, Chunk { bytes: bytes.clone(), written, pending_until });
+        }
         Ok(())
     }
 
@@ -267,27 +282,27 @@ impl ShareWrites for EmbeddedStore {
             .as_ref()
             .is_none_or(|old| old.id == *id || tables.generation_of(&old.id) == Some(&old.generation));
         let key_free = commit.idempotency.as_ref().is_none_or(|entry| tables.key_free(&entry.key_digest));
-        let chunks_written = (1..record.chunk_count)
-            .all(|index| tables.chunks.contains_key(&(id.clone(), record.generation.clone(), index)));
-        if !(precondition_holds && superseded_holds && key_free && chunks_written) {
+        let sealable = commit
+            .seal
+            .iter()
+            .all(|piece| tables.chunks.contains_key(&(id.clone(), piece.generation.clone(), piece.index)));
+        if !(precondition_holds && superseded_holds && key_free && sealable) {
             return Err(StoreError::Conflict);
         }
-        for index in 1..record.chunk_count {
-            if let Some(chunk) = tables.chunks.get_mut(&(id.clone(), record.generation.clone(), index)) {
-                chunk.pending_since = None;
+        for piece in &commit.seal {
+            if let Some(chunk) = tables.chunks.get_mut(&(id.clone(), piece.generation.clone(), piece.index)) {
+                chunk.pending_until = None;
             }
         }
-        if let Some(old) = &commit.superseded {
-            tables.remove_chunks(&old.id, &old.generation, old.chunk_count);
-            if old.id != *id {
-                tables.records.remove(&old.id);
-                if let Some(previous) = tables.rotated_from.remove(&old.id) {
-                    tables.forwards.remove(&previous);
-                }
-                let until = Timestamp::now() + FORWARD_KEEP;
-                tables.forwards.insert(old.id.clone(), Forward { to: id.clone(), until });
-                tables.rotated_from.insert(id.clone(), old.id.clone());
+        if let Some(old) = commit.superseded.as_ref().filter(|old| old.id != *id) {
+            tables.remove_pieces(&old.id, &old.dropped_by(record));
+            tables.records.remove(&old.id);
+            if let Some(previous) = tables.rotated_from.remove(&old.id) {
+                tables.forwards.remove(&previous);
             }
+            let until = Timestamp::now() + FORWARD_KEEP;
+            tables.forwards.insert(old.id.clone(), Forward { to: id.clone(), until });
+            tables.rotated_from.insert(id.clone(), old.id.clone());
         }
         if let Some(entry) = commit.idempotency {
             tables.idempotency.insert(entry.key_digest.clone(), entry);
@@ -297,12 +312,12 @@ impl ShareWrites for EmbeddedStore {
             record.rotated_from = Some(old.id);
         }
         tables.write_sources(&record, commit.sources);
-        tables.records.insert(record.id.clone(), StoredRecord { record, first_chunk: commit.first_chunk });
+        tables.records.insert(record.id.clone(), record);
         Ok(())
     }
 
-    async fn delete_chunks(&self, id: &ShareId, generation: &Generation, chunk_count: u32) -> StoreResult<()> {
-        self.tables().remove_chunks(id, generation, chunk_count);
+    async fn delete_pieces(&self, id: &ShareId, pieces: &[SnapshotPiece]) -> StoreResult<()> {
+        self.tables().remove_pieces(id, pieces);
         Ok(())
     }
 
@@ -315,11 +330,16 @@ impl ShareWrites for EmbeddedStore {
         Ok(())
     }
 
-    async fn sweep_leftovers(&self, id: &ShareId, _current: Option<&Generation>) -> StoreResult<()> {
+    async fn sweep_leftovers(&self, id: &ShareId, current: Option<&ShareRecord>) -> StoreResult<()> {
         let written_before = Timestamp::now() - SWEEP_AFTER;
-        self.tables()
-            .chunks
-            .retain(|(share, _, _), chunk| share != id || chunk.pending_since.is_none_or(|at| at > written_before));
+        let listed = |generation: &Generation, index: u32| {
+            current.is_some_and(|record| {
+                record.pieces.iter().any(|piece| &piece.generation == generation && piece.index == index)
+            })
+        };
+        self.tables().chunks.retain(|(share, generation, index), chunk| {
+            share != id || chunk.written > written_before || listed(generation, *index)
+        });
         Ok(())
     }
 

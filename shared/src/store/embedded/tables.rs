@@ -5,24 +5,27 @@ use super::CrashAt;
 use super::rows::{FileError, Row, RowFile};
 use super::table::Table;
 use crate::domain::{
-    Generation, GroupId, ShareId, ShareRecord, SharingPolicy, SourceTag, UserId, UserPermission, WrongTries,
+    Generation, GroupId, ShareId, ShareRecord, SharingPolicy, SnapshotPiece, SourceTag, UserId, UserPermission,
+    WrongTries,
 };
-use crate::store::{IdempotencyRecord, IndexWrite, PENDING_KEEP, share_ttl};
+use crate::store::{IdempotencyRecord, IndexWrite, share_ttl};
 use jiff::{SignedDuration, Timestamp};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 use std::ops::{Deref, DerefMut};
 use std::sync::{Mutex, MutexGuard};
 
-/// How old a pending chunk must be before a later write of its share sweeps it.
+/// How old a piece no record lists must be before a later write of its share sweeps it.
 pub(super) const SWEEP_AFTER: SignedDuration = SignedDuration::from_secs(60);
 
+/// A piece of a share's snapshot; one pending goes at `pending_until` unless a commit seals it.
 #[derive(Debug, Serialize, Deserialize)]
 pub(super) struct Chunk {
     #[serde(with = "serde_bytes")]
     pub(super) bytes: Vec<u8>,
-    /// When it was written, until a commit seals it.
-    pub(super) pending_since: Option<Timestamp>,
+    pub(super) written: Timestamp,
+    #[serde(default)]
+    pub(super) pending_until: Option<Timestamp>,
 }
 
 /// A rotated share's old id: where it went, until when.
@@ -39,20 +42,12 @@ pub(super) struct IndexEntry {
     pub(super) expires_at: Option<Timestamp>,
 }
 
-/// A share's record and the first chunk of its snapshot, stored together as DynamoDB stores them.
-#[derive(Debug, Serialize, Deserialize)]
-pub(super) struct StoredRecord {
-    pub(super) record: ShareRecord,
-    #[serde(with = "serde_bytes")]
-    pub(super) first_chunk: Vec<u8>,
-}
-
 /// The owner's index buckets: (group, owner, bucket) → share → its tags there.
 pub(super) type SourceBuckets = Table<(GroupId, UserId, u8), BTreeMap<ShareId, IndexEntry>>;
 
 #[derive(Debug, Default)]
 pub(super) struct Tables {
-    pub(super) records: Table<ShareId, StoredRecord>,
+    pub(super) records: Table<ShareId, ShareRecord>,
     pub(super) chunks: Table<(ShareId, Generation, u32), Chunk>,
     pub(super) forwards: Table<ShareId, Forward>,
     /// A rotated share's id → the id it was rotated from (whose forward points at it).
@@ -93,17 +88,13 @@ impl Tables {
     /// Forgets what DynamoDB's TTL sweep would have deleted by now.
     pub(super) fn sweep(&mut self, now: Timestamp) {
         let now = now.as_second();
-        let expired: Vec<ShareRecord> = self
-            .records
-            .values()
-            .filter(|stored| share_ttl(&stored.record).is_some_and(|ttl| ttl <= now))
-            .map(|stored| stored.record.clone())
-            .collect();
+        let expired: Vec<ShareRecord> =
+            self.records.values().filter(|record| share_ttl(record).is_some_and(|ttl| ttl <= now)).cloned().collect();
         for record in expired {
             self.remove_share(&record.id);
         }
         self.idempotency.retain(|_, entry| entry.expires_at.as_second() > now);
-        self.chunks.retain(|_, chunk| chunk.pending_since.is_none_or(|at| (at + PENDING_KEEP).as_second() > now));
+        self.chunks.retain(|_, chunk| chunk.pending_until.is_none_or(|until| until.as_second() > now));
         self.forwards.retain(|_, forward| forward.until.as_second() > now);
         self.lockouts.retain(|_, (_, until)| until.as_second() > now);
         self.checks.retain(|_, (_, _, until)| until.as_second() > now);
@@ -111,7 +102,7 @@ impl Tables {
 
     /// The record, every chunk under the id, and the forward that points at it.
     pub(super) fn remove_share(&mut self, id: &ShareId) {
-        if let Some(StoredRecord { record, .. }) = self.records.get(id) {
+        if let Some(record) = self.records.get(id) {
             let (group, owner) = (record.group.clone(), record.owner.user_id.clone());
             for (_, bucket) in IndexWrite::all_of(record) {
                 if let Some(shares) = self.sources.get_mut(&(group.clone(), owner.clone(), bucket)) {
@@ -127,9 +118,9 @@ impl Tables {
         }
     }
 
-    pub(super) fn remove_chunks(&mut self, id: &ShareId, generation: &Generation, chunk_count: u32) {
-        for index in 1..chunk_count {
-            self.chunks.remove(&(id.clone(), generation.clone(), index));
+    pub(super) fn remove_pieces(&mut self, id: &ShareId, pieces: &[SnapshotPiece]) {
+        for piece in pieces {
+            self.chunks.remove(&(id.clone(), piece.generation.clone(), piece.index));
         }
     }
 
@@ -155,7 +146,7 @@ impl Tables {
     }
 
     pub(super) fn generation_of(&self, id: &ShareId) -> Option<&Generation> {
-        self.records.get(id).map(|stored| &stored.record.generation)
+        self.records.get(id).map(|record| &record.generation)
     }
 
     /// The rows every call changed since the last, as the file keeps them: (table, key, value or
@@ -251,4 +242,70 @@ impl Drop for Locked<'_> {
             std::process::abort();
         }
     }
+}
+
+/// The upgrade of a file of version 1, whose snapshots were one deflated stream cut into chunks
+/// (chunk 0 inside the record's row): each share's events re-encoded into pieces its record lists,
+/// every old chunk row deleted (uncommitted leftovers too).
+#[cfg(feature = "file-store")]
+pub(super) fn pieces_from_chunks(rows: Vec<Row>) -> Result<Vec<Row>, FileError> {
+    use crate::snapshot;
+    use crate::store::SnapshotWrite;
+
+    #[derive(Deserialize)]
+    struct RecordV1 {
+        record: ShareRecord,
+        #[serde(with = "serde_bytes")]
+        first_chunk: Vec<u8>,
+    }
+    #[derive(Deserialize)]
+    struct CountedV1 {
+        record: ChunkCountV1,
+    }
+    #[derive(Deserialize)]
+    #[serde(rename_all = "camelCase")]
+    struct ChunkCountV1 {
+        chunk_count: u32,
+    }
+    #[derive(Deserialize)]
+    struct ChunkV1 {
+        #[serde(with = "serde_bytes")]
+        bytes: Vec<u8>,
+    }
+
+    let mut chunks: BTreeMap<(ShareId, Generation, u32), Vec<u8>> = BTreeMap::new();
+    let mut records = Vec::new();
+    let mut changes = Vec::new();
+    for row in &rows {
+        match row.table.as_str() {
+            "chunks" => {
+                let (key, chunk): ((ShareId, Generation, u32), ChunkV1) = row.decode()?;
+                changes.push(Row::of::<_, ()>("chunks", &key, None)?);
+                chunks.insert(key, chunk.bytes);
+            }
+            "records" => {
+                let (id, stored): (ShareId, RecordV1) = row.decode()?;
+                let (_, counted): (ShareId, CountedV1) = row.decode()?;
+                records.push((id, stored, counted.record.chunk_count));
+            }
+            _ => {}
+        }
+    }
+    let written = Timestamp::now();
+    for (id, RecordV1 { mut record, first_chunk }, chunk_count) in records {
+        let mut stream = vec![first_chunk];
+        for index in 1..chunk_count {
+            let chunk = chunks.remove(&(id.clone(), record.generation.clone(), index));
+            stream.push(chunk.ok_or_else(|| FileError::Unreadable(format!("share {id}: chunk {index} missing")))?);
+        }
+        let events = snapshot::decode_one_stream(&stream).map_err(|error| FileError::Unreadable(error.to_string()))?;
+        let write = SnapshotWrite::lay_out(snapshot::encode(&events), &record.generation, &[]);
+        record.pieces = write.pieces;
+        for (piece, bytes) in write.fresh {
+            let key = (id.clone(), piece.generation, piece.index);
+            changes.push(Row::of("chunks", &key, Some(&Chunk { bytes, written, pending_until: None }))?);
+        }
+        changes.push(Row::of("records", &id, Some(&record))?);
+    }
+    Ok(changes)
 }
