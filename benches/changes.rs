@@ -315,10 +315,7 @@ impl ReadCosts {
         println!("  source index, X's bucket (all {SHARES} shares' items): {:.1}", self.lookup_held);
         println!("  source index, the unheld event's bucket: {:.1}", self.lookup_unheld);
         for ((units, chunks), id) in self.rewrites.iter().zip(holding) {
-            println!(
-                "  share {} read whole (its record and {chunks} piece(s)): {units:.1}",
-                id.log_ref()
-            );
+            println!("  share {} read whole (its record and {chunks} piece(s)): {units:.1}", id.log_ref());
         }
         println!("  the 3 rewrites' reads together: {:.1}", self.rewrites_total());
         let mut buckets: BTreeMap<String, (usize, usize)> = BTreeMap::new();

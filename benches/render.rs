@@ -45,6 +45,7 @@ fn record(range: DateRange) -> ShareRecord {
         pieces: Vec::new(),
         source_buckets: 0,
         rotated_from: None,
+        sealed: false,
         lock: None,
     }
 }

@@ -19,6 +19,7 @@ mod local_runner;
 mod passwords;
 mod publish_view;
 mod routes;
+mod sealed;
 mod share_state;
 mod sharing_policy;
 mod source_formats;

@@ -273,7 +273,7 @@ async fn caps_apply_when_publishing(app: TestApp) {
     app.set_policy(&admin, json!({"sharing": "everyone", "maxExpiryDays": 7, "allowedDetail": ["availability"]})).await;
     assert_eq!(
         app.get("/settings", &admin).await.json(),
-        json!({"sharing": "everyone", "maxExpiryDays": 7, "allowedDetail": ["availability"], "requirePassword": false, "display": {}})
+        json!({"sharing": "everyone", "maxExpiryDays": 7, "allowedDetail": ["availability"], "requirePassword": false, "sealing": "allowed", "display": {}})
     );
 
     let mut body = share_body("capped", 1);
@@ -331,7 +331,7 @@ async fn bad_settings_are_refused_and_change_nothing(app: TestApp) {
     let before = app.get("/settings", &admin).await.json();
     assert_eq!(
         before,
-        json!({"sharing": "everyone", "maxExpiryDays": null, "allowedDetail": ["availability", "limited", "full"], "requirePassword": false, "display": {}})
+        json!({"sharing": "everyone", "maxExpiryDays": null, "allowedDetail": ["availability", "limited", "full"], "requirePassword": false, "sealing": "allowed", "display": {}})
     );
     for (body, status) in [
         (json!({"sharing": "sometimes"}), StatusCode::UNPROCESSABLE_ENTITY),

@@ -37,9 +37,12 @@ impl EncodedPiece {
     fn of(json: &[u8]) -> Self {
         let mut encoder = DeflateEncoder::new(Vec::with_capacity(json.len() / 4), Compression::fast());
         encoder.write_all(json).expect("writing to memory");
-        let bytes = encoder.finish().expect("writing to memory");
-        let digest = u64::from_be_bytes(Sha256::digest(&bytes)[..8].try_into().expect("8 bytes"));
-        Self { bytes, digest }
+        Self::raw(&encoder.finish().expect("writing to memory"))
+    }
+
+    fn raw(bytes: &[u8]) -> Self {
+        let digest = u64::from_be_bytes(Sha256::digest(bytes)[..8].try_into().expect("8 bytes"));
+        Self { bytes: bytes.to_vec(), digest }
     }
 }
 
@@ -97,6 +100,15 @@ fn encode_cut(events: &[SharedEvent], at_marks: bool) -> Vec<EncodedPiece> {
         pieces.push(EncodedPiece::of(&json));
     }
     pieces
+}
+
+/// A sealed share's ciphertext in pieces, as it is (the service cannot compress what it cannot read).
+pub fn encode_sealed(ciphertext: &[u8]) -> Vec<EncodedPiece> {
+    let pieces = ciphertext.chunks(PIECE_JSON_BYTES).map(EncodedPiece::raw).collect::<Vec<_>>();
+    match pieces.is_empty() {
+        true => vec![EncodedPiece::raw(&[])],
+        false => pieces,
+    }
 }
 
 /// The events of a snapshot's pieces, in order.

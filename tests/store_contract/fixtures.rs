@@ -95,6 +95,7 @@ pub fn record(group: &str, owner: &str, created_at: Timestamp) -> ShareRecord {
         pieces: Vec::new(),
         source_buckets: 0,
         rotated_from: None,
+        sealed: false,
         lock: None,
     }
 }

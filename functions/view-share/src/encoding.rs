@@ -8,6 +8,10 @@ use std::sync::Arc;
 
 pub use share_core::render::sent::{MAX_SENT_BYTES, gzip};
 
+/// A sealed share's answer: its base64url ciphertext (3 MiB decoded is 4 MiB of text, which JSON never
+/// escapes) and a small JSON frame with the group's display settings, well inside Lambda's 6 MB.
+pub const MAX_SEALED_SENT_BYTES: usize = MAX_SENT_BYTES + 64 * 1024;
+
 /// A content coding this function sends. Brotli is left out: the view function has a binary-size
 /// budget, and gzip is what every calendar app and browser takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -134,7 +138,7 @@ impl SentBody {
     }
 }
 
-/// The body to send: in the most preferred acceptable coding whose body fits `MAX_SENT_BYTES`,
+/// The body to send: in the most preferred acceptable coding whose body fits `limit` as sent,
 /// or `None` if none does. Gzipped bodies are kept in the cache under their coding's entity tag
 /// (even one too large to send, so asking again costs no compression).
 pub fn fitting_body(
@@ -142,6 +146,7 @@ pub fn fitting_body(
     plain_tag: &str,
     plain: &Arc<str>,
     accepted: &Accepted,
+    limit: usize,
 ) -> Option<(Coding, SentBody)> {
     accepted.0.iter().find_map(|&coding| {
         let body = match coding {
@@ -156,7 +161,7 @@ pub fn fitting_body(
                 SentBody::Gzip(bytes)
             }
         };
-        (body.len() <= MAX_SENT_BYTES).then_some((coding, body))
+        (body.len() <= limit).then_some((coding, body))
     })
 }
 
@@ -237,13 +242,13 @@ mod tests {
     fn the_preferred_coding_that_fits_is_sent_and_gzip_is_kept() {
         let cache = ViewCache::new();
         let text: Arc<str> = Arc::from("BEGIN:VCALENDAR\r\n".repeat(1000));
-        let (coding, body) = fitting_body(&cache, "\"t\"", &text, &accepted(&["gzip"])).unwrap();
+        let (coding, body) = fitting_body(&cache, "\"t\"", &text, &accepted(&["gzip"]), MAX_SENT_BYTES).unwrap();
         let SentBody::Gzip(bytes) = body else { panic!("gzip") };
         assert_eq!(coding, Gzip);
         assert!(bytes.len() < text.len() / 10);
         assert_eq!(gunzip(&bytes), *text);
         assert_eq!(cache.gzip_body("\"t-gzip\"").as_deref(), Some(&bytes[..]));
-        let (coding, _) = fitting_body(&cache, "\"t\"", &text, &accepted(&[])).unwrap();
+        let (coding, _) = fitting_body(&cache, "\"t\"", &text, &accepted(&[]), MAX_SENT_BYTES).unwrap();
         assert_eq!(coding, Identity);
     }
 
@@ -251,10 +256,11 @@ mod tests {
     fn a_body_too_large_as_it_is_goes_compressed_or_not_at_all() {
         let cache = ViewCache::new();
         let large: Arc<str> = Arc::from("x".repeat(MAX_SENT_BYTES + 1));
-        assert!(fitting_body(&cache, "\"t\"", &large, &accepted(&["identity"])).is_none());
-        let (coding, body) = fitting_body(&cache, "\"t\"", &large, &accepted(&["gzip;q=0.5, identity"])).unwrap();
+        assert!(fitting_body(&cache, "\"t\"", &large, &accepted(&["identity"]), MAX_SENT_BYTES).is_none());
+        let (coding, body) =
+            fitting_body(&cache, "\"t\"", &large, &accepted(&["gzip;q=0.5, identity"]), MAX_SENT_BYTES).unwrap();
         assert_eq!((coding, body.len() < 100_000), (Gzip, true), "identity is preferred but does not fit");
         let just_fits: Arc<str> = Arc::from("x".repeat(MAX_SENT_BYTES));
-        assert_eq!(fitting_body(&cache, "\"u\"", &just_fits, &accepted(&[])).unwrap().0, Identity);
+        assert_eq!(fitting_body(&cache, "\"u\"", &just_fits, &accepted(&[]), MAX_SENT_BYTES).unwrap().0, Identity);
     }
 }

@@ -13,7 +13,7 @@ use lambda_http::http::{HeaderMap, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 use sha2::{Digest, Sha256};
 use share_core::ServiceConfig;
-use share_core::domain::{DisplaySettings, ShareId, ShareRecord, SharedEvent, unlock_cookie_in};
+use share_core::domain::{DisplaySettings, SealedSnapshot, ShareId, ShareRecord, SharedEvent, unlock_cookie_in};
 use share_core::http::page::{self, HTML, error_page_for, error_page_response, with_security_headers};
 use share_core::http::{log_response, path_parameter, public_base_url, route_key};
 use share_core::render::locale::Language;
@@ -29,6 +29,8 @@ pub const ROUTES: &[&str] = &[
     "HEAD /s/{id}",
     "GET /s/{id}/calendar.ics",
     "HEAD /s/{id}/calendar.ics",
+    "GET /s/{id}/sealed",
+    "HEAD /s/{id}/sealed",
     "GET /s/{proxy+}",
     "HEAD /s/{proxy+}",
     "GET /openapi.json",
@@ -40,12 +42,13 @@ const CACHE_CONTROL: &str = "public, max-age=30, s-maxage=30";
 /// A password share's every response is for one reader: no shared cache may keep or reuse it.
 const LOCKED_CACHE_CONTROL: &str = "private, no-store";
 
-/// A share as a recipient is shown it: its record, its events (shared with the cache) and its
-/// group's display settings.
+/// A share as a recipient is shown it: its record, its events (shared with the cache) or, sealed,
+/// its ciphertext, and its group's display settings.
 #[derive(Clone)]
 pub(crate) struct ShownShare {
     record: ShareRecord,
     events: Arc<[SharedEvent]>,
+    sealed: Option<SealedSnapshot>,
     display: DisplaySettings,
 }
 
@@ -61,6 +64,8 @@ enum Representation {
     /// The query, and the origin the page's subscribe links are built on.
     Page(PageQuery, String),
     Feed,
+    /// A sealed share's ciphertext, envelope and display settings, for its page to decrypt.
+    Sealed,
 }
 
 /// The function as Lambda runs it (`share_core::lambda`): it checks cookies with its own key, rehearses
@@ -155,6 +160,7 @@ impl ViewRequest {
                 Representation::Page(page_query, origin)
             }
             Some("GET /s/{id}/calendar.ics" | "HEAD /s/{id}/calendar.ics") => Representation::Feed,
+            Some("GET /s/{id}/sealed" | "HEAD /s/{id}/sealed") => Representation::Sealed,
             _ => return refuse(ErrorPage::NotFound),
         };
         let Some(id) = path_parameter(request, "id").as_deref().and_then(ShareId::parse) else {
@@ -171,6 +177,15 @@ fn respond(viewing: &Viewing<'_>, view: ViewRequest, read: Result<ShownShare, Se
         Err(error) => return error_response(error_page_for(&error), error_language),
     };
     let record = &share.record;
+    // A sealed share has no feed, and only a sealed share has a ciphertext.
+    let served = match representation {
+        Representation::Page(..) => true,
+        Representation::Feed => !record.sealed,
+        Representation::Sealed => record.sealed,
+    };
+    if !served {
+        return error_response(ErrorPage::NotFound, error_language);
+    }
     if let Some(refusal) = refusal_of_locked(viewing, record, &representation, error_language) {
         return refusal;
     }
@@ -186,8 +201,13 @@ fn respond(viewing: &Viewing<'_>, view: ViewRequest, read: Result<ShownShare, Se
     let content_type = match representation {
         Representation::Page(..) => HTML,
         Representation::Feed => "text/calendar; charset=utf-8",
+        Representation::Sealed => "application/json",
     };
-    let Some((coding, sent)) = encoding::fitting_body(viewing.cache, &etag, &body, &accepted) else {
+    let limit = match representation {
+        Representation::Sealed => encoding::MAX_SEALED_SENT_BYTES,
+        _ => encoding::MAX_SENT_BYTES,
+    };
+    let Some((coding, sent)) = encoding::fitting_body(viewing.cache, &etag, &body, &accepted, limit) else {
         return error_response(ErrorPage::TooLarge, error_language);
     };
     let builder = Response::builder().status(StatusCode::OK).header(header::CONTENT_TYPE, content_type);
@@ -203,10 +223,14 @@ fn rendered_body(viewing: &Viewing<'_>, share: &ShownShare, representation: &Rep
     if let Some(body) = viewing.cache.body(etag) {
         return body;
     }
-    let ShownShare { record, events, display } = share;
-    let body: Arc<str> = match representation {
-        Representation::Page(query, origin) => render::share_page(record, events, display, query, origin, viewing.now),
-        Representation::Feed => render::calendar_feed(record, events),
+    let ShownShare { record, events, sealed, display } = share;
+    let body: Arc<str> = match (representation, sealed) {
+        (Representation::Page(query, _), Some(_)) => render::sealed_page(record, display, query),
+        (Representation::Page(query, origin), None) => {
+            render::share_page(record, events, display, query, origin, viewing.now)
+        }
+        (Representation::Sealed, Some(sealed)) => render::sealed_json(record, sealed, display),
+        _ => render::calendar_feed(record, events),
     }
     .into();
     viewing.cache.keep_body(etag, Arc::clone(&body));
@@ -227,7 +251,7 @@ async fn share_and_snapshot<S: ShareReads + PolicyReads>(
     let share = service::share_for_recipient(store, id, now, !cache.holds_share(id)).await?;
     let display = share.display;
     if let Some(events) = cache.snapshot(id, &share.record.generation) {
-        return Ok(ShownShare { record: share.record, events, display });
+        return Ok(ShownShare { record: share.record, events, sealed: None, display });
     }
     let (record, chunks) = match share.chunks {
         Some(chunks) => (share.record, chunks),
@@ -236,9 +260,13 @@ async fn share_and_snapshot<S: ShareReads + PolicyReads>(
             (published.record, published.chunks)
         }
     };
+    if record.sealed {
+        let sealed = SealedSnapshot::stored(chunks.concat(), record.event_count);
+        return Ok(ShownShare { record, events: Arc::new([]), sealed: Some(sealed), display });
+    }
     let events: Arc<[SharedEvent]> = service::snapshot_events(&chunks)?.into();
     cache.keep_snapshot(id, &record.generation, Arc::clone(&events));
-    Ok(ShownShare { record, events, display })
+    Ok(ShownShare { record, events, sealed: None, display })
 }
 
 /// The variant a recipient sees depends on the snapshot, their query, and (for the page) today.
@@ -263,6 +291,10 @@ fn entity_tag(
             hasher.update(query.today(record, now).to_string());
         }
         Representation::Feed => hasher.update("feed"),
+        Representation::Sealed => {
+            hasher.update("sealed");
+            hasher.update(serde_json::to_vec(display).unwrap_or_default());
+        }
     }
     let digest = hasher.finalize();
     let hex: String = digest[..12].iter().map(|b| format!("{b:02x}")).collect();
@@ -291,6 +323,12 @@ fn refusal_of_locked(
     let Viewing { request, now, .. } = *viewing;
     let cookie_key = &viewing.config.unlock_cookie_key;
     match representation {
+        // The page's script fetches the ciphertext with the reader's unlock cookie.
+        Representation::Sealed => {
+            let cookies = request.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
+            let opens = unlock_cookie_in(cookies).any(|value| cookie_key.opens(&record.id, lock, value, now));
+            (!opens).then(|| error_response(ErrorPage::NotFound, language))
+        }
         Representation::Feed => {
             let query = request.query_string_parameters();
             let opens = query.all("key").unwrap_or_default().iter().any(|key| lock.opens_feed(key));
@@ -327,9 +365,9 @@ fn with_locked_headers(
 fn vary(representation: &Representation, locked: bool) -> &'static str {
     match (representation, locked) {
         (Representation::Page(..), true) => "Cookie, Accept-Encoding, Accept-Language",
-        (Representation::Feed, true) => "Cookie, Accept-Encoding",
+        (Representation::Feed | Representation::Sealed, true) => "Cookie, Accept-Encoding",
         (Representation::Page(..), false) => "Accept-Encoding, Accept-Language",
-        (Representation::Feed, false) => "Accept-Encoding",
+        (Representation::Feed | Representation::Sealed, false) => "Accept-Encoding",
     }
 }
 

@@ -86,9 +86,10 @@ fn sample_share() -> Option<ShownShare> {
         pieces: Vec::new(),
         source_buckets: 0,
         rotated_from: None,
+        sealed: false,
         lock: None,
     };
-    Some(ShownShare { record, events, display: DisplaySettings::NONE })
+    Some(ShownShare { record, events, sealed: None, display: DisplaySettings::NONE })
 }
 
 /// An API Gateway HTTP API (payload 2.0) event for `path`, as a browser's request arrives.

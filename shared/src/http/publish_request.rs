@@ -2,9 +2,10 @@
 //! events: wrong JSON or types are `Malformed` (400), broken rules `Invalid` (422), all at once.
 
 use super::request::{MalformedBody, json_body};
+use crate::domain::sealed::SEALED_VERSION;
 use crate::domain::{
     DateRange, DefaultView, DetailLevel, EmbedOrigin, EventTime, LocaleTag, MAX_EMBED_ORIGINS, Password,
-    PasswordChange, ShareOptions, ShareTimeZone, ValidationErrors,
+    PasswordChange, SealedSnapshot, ShareOptions, ShareTimeZone, ValidationErrors,
 };
 pub use crate::service::PublishRequest;
 use crate::sources::{self, MAX_EVENTS, MAX_TEXT_CHARS, MalformedEvents, ReadContext, SourceEvent, SourceFormat};
@@ -43,6 +44,16 @@ struct PublishBody<'a> {
     /// Absent, `null` or a string: told apart, as a `PUT` without it keeps the password.
     #[serde(default, deserialize_with = "present")]
     password: Option<Option<String>>,
+    /// A sealed body's ciphertext, in place of `events` and `format`.
+    sealed: Option<SealedBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct SealedBody {
+    v: Option<u32>,
+    ciphertext: Option<String>,
+    event_count: Option<u32>,
 }
 
 /// A field that is present deserializes to `Some`, even when it is `null`.
@@ -80,12 +91,15 @@ impl PublishRequest {
             }
             None => errors.push("/visibility", "is required"),
         }
+        let is_sealed = body.sealed.is_some();
         let title = match body.title.map(|t| crate::domain::without_control_chars(t).trim().to_owned()) {
             Some(t) if t.is_empty() => {
                 errors.push("/title", "must not be empty");
                 None
             }
             Some(t) => sources::bounded_text(Some(t), "/title".into(), MAX_TEXT_CHARS, &mut errors),
+            // A sealed share's title is inside its ciphertext; the envelope's is the owner's label.
+            None if is_sealed => Some(String::new()),
             None => errors.require("/title", None),
         };
         let detail =
@@ -97,6 +111,7 @@ impl PublishRequest {
         let time_zone = errors
             .require("/timeZone", body.time_zone)
             .and_then(|z| errors.check("/timeZone", ShareTimeZone::parse(&z)));
+        let format_given = body.format.is_some();
         let format = match body.format {
             Some(f) => errors.check("/format", SourceFormat::parse(&f)),
             None => Some(SourceFormat::Normalized),
@@ -123,10 +138,37 @@ impl PublishRequest {
                 }
             },
         };
+        let range_given = body.range.is_some();
         let explicit_range = body.range.and_then(|range| parse_range(range, &mut errors));
         let embed_origins = parse_embed_origins(body.embed_origins.unwrap_or_default(), &mut errors);
         let locale = body.locale.and_then(|raw| errors.check("/locale", LocaleTag::parse(&raw)));
         let share_zone = time_zone.as_ref().map(|zone| zone.zone().clone());
+        let sealed = body.sealed.and_then(|sealed| parse_sealed(sealed, &mut errors));
+        if is_sealed {
+            if body.events.is_some() {
+                errors.push("/events", "a sealed body carries its events inside `sealed`, not here");
+            }
+            if format_given {
+                errors.push("/format", "a sealed body carries its events inside `sealed`: no format");
+            }
+            if !range_given {
+                errors.push("/range", "is required with a sealed body (share-seal writes it)");
+            }
+            errors.into_result().map_err(PublishRequestError::Invalid)?;
+            let (Some(title), Some(detail), Some(view), Some(time_zone), Some(range), Some(sealed)) =
+                (title, detail, view, time_zone, explicit_range, sealed)
+            else {
+                unreachable!("every missing field was recorded as an error");
+            };
+            let options = ShareOptions { title, detail, view, time_zone, range, expires_at, embed_origins, locale };
+            return Ok(Self {
+                options,
+                format: SourceFormat::Normalized,
+                events: Vec::new(),
+                password,
+                sealed: Some(sealed),
+            });
+        }
         let context = ReadContext::from_body(raw_body, share_zone, &mut errors)?;
         let events = match (format, errors.require("/events", body.events)) {
             (Some(format), Some(raw)) if sources::count_events(format, raw).is_some_and(|n| n > MAX_EVENTS) => {
@@ -144,8 +186,26 @@ impl PublishRequest {
         };
         let range = explicit_range.unwrap_or_else(|| span_of(&events, time_zone.zone(), now));
         let options = ShareOptions { title, detail, view, time_zone, range, expires_at, embed_origins, locale };
-        Ok(Self { options, format, events, password })
+        Ok(Self { options, format, events, password, sealed: None })
     }
+}
+
+/// `sealed`: the format's version, the ciphertext (size alone checked) and the stated event count.
+fn parse_sealed(body: SealedBody, errors: &mut ValidationErrors) -> Option<SealedSnapshot> {
+    match errors.require("/sealed/v", body.v) {
+        Some(SEALED_VERSION) | None => {}
+        Some(_) => errors.push("/sealed/v", format!("must be {SEALED_VERSION}, the only sealed format")),
+    }
+    let event_count = errors.require("/sealed/eventCount", body.event_count).filter(|&count| {
+        let fits = count as usize <= MAX_EVENTS;
+        if !fits {
+            errors.push("/sealed/eventCount", format!("a share holds at most {MAX_EVENTS} events"));
+        }
+        fits
+    });
+    let ciphertext = errors.require("/sealed/ciphertext", body.ciphertext)?;
+    let sealed = errors.check("/sealed/ciphertext", SealedSnapshot::parse(&ciphertext, event_count.unwrap_or(0)))?;
+    event_count.map(|_| sealed)
 }
 
 /// At most ten origins, each at its own pointer; one given twice is kept once.

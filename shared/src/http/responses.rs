@@ -11,7 +11,8 @@ use serde::Serialize;
 pub struct ShareJson<'a> {
     id: &'a str,
     url: String,
-    ics_url: String,
+    /// None for a sealed share: it has no feed.
+    ics_url: Option<String>,
     title: &'a str,
     detail: DetailLevel,
     view: &'static str,
@@ -28,6 +29,7 @@ pub struct ShareJson<'a> {
     owner: OwnerJson<'a>,
     state: ShareState,
     has_password: bool,
+    sealed: bool,
 }
 
 #[derive(Serialize)]
@@ -43,8 +45,9 @@ impl<'a> ShareJson<'a> {
         let url = format!("{base_url}/s/{}", record.id);
         // Owners and admins alone see a share object: the feed key travels only in theirs.
         let ics_url = match &record.lock {
-            Some(lock) => format!("{url}/calendar.ics?key={}", lock.feed_key()),
-            None => format!("{url}/calendar.ics"),
+            _ if record.sealed => None,
+            Some(lock) => Some(format!("{url}/calendar.ics?key={}", lock.feed_key())),
+            None => Some(format!("{url}/calendar.ics")),
         };
         Self {
             id: record.id.as_str(),
@@ -66,6 +69,7 @@ impl<'a> ShareJson<'a> {
             owner: OwnerJson { user_id: record.owner.user_id.as_str(), email: record.owner.email.as_deref() },
             state: share.state,
             has_password: record.lock.is_some(),
+            sealed: record.sealed,
         }
     }
 }

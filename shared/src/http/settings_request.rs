@@ -2,7 +2,7 @@
 //! and permission: wrong JSON or types are `Malformed` (400), broken rules `Invalid` (422), all at once.
 
 use super::request::{MalformedBody, json_body};
-use crate::domain::{DetailLevel, SharingMode, SharingPolicy, UserId, UserPermission, ValidationErrors};
+use crate::domain::{DetailLevel, SealingRule, SharingMode, SharingPolicy, UserId, UserPermission, ValidationErrors};
 use serde::Deserialize;
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -39,6 +39,7 @@ struct PolicyBody {
     allowed_detail: Option<Vec<String>>,
     #[serde(default)]
     require_password: bool,
+    sealing: Option<String>,
     /// Checked field by field into `DisplaySettings`, so every bad value is a 422 with its pointer.
     #[serde(default)]
     display: serde_json::Value,
@@ -62,13 +63,22 @@ impl PolicyBody {
                 .collect(),
             None => DetailLevel::ALL.to_vec(),
         };
+        let sealing = match &self.sealing {
+            Some(raw) => errors.check("/sealing", SealingRule::parse(raw)),
+            None => Some(SealingRule::default()),
+        };
         let display = match &self.display {
             serde_json::Value::Null => Some(crate::domain::DisplaySettings::default()),
             raw => crate::domain::DisplaySettings::from_json(raw).map_err(|found| errors.extend(found)).ok(),
         };
         errors.into_result()?;
         let policy = SharingPolicy::new(sharing.expect("checked"), self.max_expiry_days, allowed_detail)?;
-        Ok(SharingPolicy { require_password: self.require_password, display: display.expect("checked"), ..policy })
+        Ok(SharingPolicy {
+            require_password: self.require_password,
+            sealing: sealing.expect("checked"),
+            display: display.expect("checked"),
+            ..policy
+        })
     }
 }
 

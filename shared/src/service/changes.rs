@@ -5,7 +5,7 @@
 
 use super::Caller;
 use super::publishing::{
-    IdempotencyClaim, Publisher, check_feed_fits, following_rotations, index_of, lay_out, write_and_commit,
+    IdempotencyClaim, Publisher, Stored, check_feed_fits, following_rotations, index_of, lay_out, write_and_commit,
 };
 use super::{Conflict, ServiceError, ServiceResult, snapshot_events};
 use crate::domain::ValidationErrors;
@@ -355,7 +355,9 @@ async fn plan<S: ShareReads>(
     let read = |id: ShareId| async move { store.published(&id).await };
     let Some(published) = following_rotations(store, id, read).await? else { return Ok(None) };
     let record = published.record;
-    if record.group != caller.group || record.owner.user_id != caller.user_id || record.is_expired(now) {
+    // A sealed share holds nothing the index could name; its publisher re-seals and `PUT`s.
+    if record.group != caller.group || record.owner.user_id != caller.user_id || record.is_expired(now) || record.sealed
+    {
         return Ok(None);
     }
     let stored = snapshot_events(&published.chunks)?;
@@ -403,7 +405,7 @@ fn rewrite(
     let (before, after) = (index_of(stored), index_of(&events));
     let mut record = existing.clone();
     record.generation = Generation::generate();
-    let snapshot = lay_out(&events, &record.generation, &record.options, Some(&existing));
+    let snapshot = lay_out(Stored::Events(&events), &record.generation, &record.options, Some(&existing));
     record.updated_at = now;
     record.event_count = u32::try_from(events.len()).expect("at most 10,000 events");
     record.left_out = left_out;

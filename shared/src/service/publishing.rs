@@ -5,8 +5,8 @@
 use super::Caller;
 use super::{Conflict, Denial, ServiceError, ServiceResult, Standing};
 use crate::domain::{
-    Generation, LeftOut, Owner, PasswordChange, ShareId, ShareLock, ShareOptions, ShareRecord, SharedEvent,
-    SharingDecision, SnapshotPiece, SourceIdSecret, SourceIndex, ValidationErrors,
+    Generation, LeftOut, Owner, PasswordChange, SealedSnapshot, ShareId, ShareLock, ShareOptions, ShareRecord,
+    SharedEvent, SharingDecision, SnapshotPiece, SourceIdSecret, SourceIndex, ValidationErrors,
 };
 use crate::render::feed_size::check_feed_size;
 use crate::snapshot;
@@ -26,6 +26,8 @@ pub struct PublishRequest {
     pub format: SourceFormat,
     pub events: Vec<SourceEvent>,
     pub password: PasswordChange,
+    /// A sealed body's ciphertext, in place of events.
+    pub sealed: Option<SealedSnapshot>,
 }
 
 impl Standing {
@@ -37,13 +39,15 @@ impl Standing {
     }
 }
 
-/// What a publish stores: validated options, the minimised events and their source index.
+/// What a publish stores: validated options, the minimised events and their source index; or, for a
+/// sealed body, its ciphertext (no events, no index: nothing in it can be matched).
 struct Publication {
     options: ShareOptions,
     events: Vec<SharedEvent>,
     left_out: LeftOut,
     sources: SourceIndex,
     lock: Option<ShareLock>,
+    sealed: Option<SealedSnapshot>,
 }
 
 impl Publication {
@@ -64,11 +68,18 @@ impl Publication {
             PasswordChange::Set(_) => true,
         };
         standing.policy.check_password(has_password, &mut caps);
+        standing.policy.check_sealing(request.sealed.is_some(), &mut caps);
         caps.into_result().map_err(ServiceError::Invalid)?;
-        let bounds = RangeBounds::new(request.options.range, request.options.time_zone.zone());
-        let origin = EventOrigin::new(secret, &caller.group, &caller.user_id, request.format);
-        let (events, left_out) = minimize(request.events, request.options.detail, &bounds, &origin);
-        check_feed_fits(&request.options, now, &events, "/events")?;
+        let (events, left_out) = match request.sealed {
+            Some(_) => (Vec::new(), LeftOut::default()),
+            None => {
+                let bounds = RangeBounds::new(request.options.range, request.options.time_zone.zone());
+                let origin = EventOrigin::new(secret, &caller.group, &caller.user_id, request.format);
+                let (events, left_out) = minimize(request.events, request.options.detail, &bounds, &origin);
+                check_feed_fits(&request.options, now, &events, "/events")?;
+                (events, left_out)
+            }
+        };
         let sources = index_of(&events);
         // Hashing is the slow part: done once the rest is known to be valid.
         let lock = match request.password {
@@ -76,7 +87,7 @@ impl Publication {
             PasswordChange::Remove => None,
             PasswordChange::Set(password) => Some(super::password_work::lock_with(password).await),
         };
-        Ok(Self { options: request.options, events, left_out, sources, lock })
+        Ok(Self { options: request.options, events, left_out, sources, lock, sealed: request.sealed })
     }
 
     /// The record of this publication under `id`, and its snapshot as written: pieces of `existing`
@@ -90,16 +101,24 @@ impl Publication {
         existing: Option<&ShareRecord>,
     ) -> (ShareRecord, SnapshotWrite) {
         let generation = Generation::generate();
+        let stored = match &self.sealed {
+            Some(sealed) => Stored::Sealed(sealed.ciphertext()),
+            None => Stored::Events(&self.events),
+        };
         let snapshot = match existing {
-            Some(existing) => lay_out(&self.events, &generation, &self.options, Some(existing)),
-            None => lay_out_new(&self.events, &generation, false),
+            Some(existing) => lay_out(stored, &generation, &self.options, Some(existing)),
+            None => lay_out_new(stored, &generation, false),
+        };
+        let event_count = match &self.sealed {
+            Some(sealed) => sealed.event_count(),
+            None => u32::try_from(self.events.len()).expect("at most 10,000 events"),
         };
         let record = ShareRecord {
             id,
             group: caller.group.clone(),
             owner: Owner { user_id: caller.user_id.clone(), email: caller.email.clone() },
             options: self.options.clone(),
-            event_count: u32::try_from(self.events.len()).expect("at most 10,000 events"),
+            event_count,
             left_out: self.left_out,
             created_at,
             updated_at: now,
@@ -107,31 +126,48 @@ impl Publication {
             pieces: snapshot.pieces.clone(),
             source_buckets: self.sources.mask(),
             rotated_from: None,
+            sealed: self.sealed.is_some(),
             lock: self.lock.clone(),
         };
         (record, snapshot)
     }
 }
 
+/// What a share's pieces hold: its events, or a sealed share's ciphertext.
+#[derive(Clone, Copy)]
+pub(super) enum Stored<'a> {
+    Events(&'a [SharedEvent]),
+    Sealed(&'a [u8]),
+}
+
+impl Stored<'_> {
+    fn encode(self, few: bool) -> Vec<snapshot::EncodedPiece> {
+        match self {
+            Self::Events(events) if few => snapshot::encode_few(events),
+            Self::Events(events) => snapshot::encode(events),
+            Self::Sealed(ciphertext) => snapshot::encode_sealed(ciphertext),
+        }
+    }
+}
+
 /// The snapshot of a write under a new id: every piece stored anew, pending until its commit seals
 /// it. A rotation (`few`) stores as few pieces as the size allows: its commit also deletes the old
 /// id's pieces, and both fit one transaction.
-fn lay_out_new(events: &[SharedEvent], generation: &Generation, few: bool) -> SnapshotWrite {
-    let encoded = if few { snapshot::encode_few(events) } else { snapshot::encode(events) };
-    SnapshotWrite::lay_out(encoded, generation, &[])
+fn lay_out_new(stored: Stored<'_>, generation: &Generation, few: bool) -> SnapshotWrite {
+    SnapshotWrite::lay_out(stored.encode(few), generation, &[])
 }
 
 /// The snapshot of `events` as a write under `generation` stores it: a piece of `existing` (the
 /// snapshot the write replaces) is kept where its bytes are the same and its TTL still holds (the
 /// share's expiry unchanged); every other piece is written anew.
 pub(super) fn lay_out(
-    events: &[SharedEvent],
+    stored: Stored<'_>,
     generation: &Generation,
     options: &ShareOptions,
     existing: Option<&ShareRecord>,
 ) -> SnapshotWrite {
     let kept = existing.filter(|existing| existing.options.expires_at == options.expires_at);
-    SnapshotWrite::lay_out(snapshot::encode(events), generation, kept.map_or(&[], |existing| &existing.pieces))
+    SnapshotWrite::lay_out(stored.encode(false), generation, kept.map_or(&[], |existing| &existing.pieces))
 }
 
 /// The feed stays complete, so a snapshot is stored only if its feed can be sent; `now` is the
@@ -327,18 +363,24 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
         errors.push("/expiresAt", "must be in the future");
     }
     standing.policy.check_password(existing.lock.is_some(), &mut errors);
+    standing.policy.check_sealing(existing.sealed, &mut errors);
     errors.into_result().map_err(ServiceError::Invalid)?;
     let published = store.published(&existing.id).await?.ok_or(ServiceError::NotFound)?;
     if published.record.generation != existing.generation {
         return Err(ServiceError::Conflict(Conflict::ChangedConcurrently));
     }
-    // The new id's index items are the old ones': the snapshot's keys do not change with the id.
-    let events = super::snapshot_events(&published.chunks)?;
+    // The new id's index items are the old ones': the snapshot's keys do not change with the id. A
+    // sealed share keeps its ciphertext, so the same key opens the new id.
+    let (events, ciphertext) = match existing.sealed {
+        true => (Vec::new(), published.chunks.concat()),
+        false => (super::snapshot_events(&published.chunks)?, Vec::new()),
+    };
+    let stored = if existing.sealed { Stored::Sealed(&ciphertext) } else { Stored::Events(&events) };
     let sources = index_of(&events);
     let mut record = existing.clone();
     record.id = ShareId::generate();
     record.generation = Generation::generate();
-    let snapshot = lay_out_new(&events, &record.generation, true);
+    let snapshot = lay_out_new(stored, &record.generation, true);
     record.pieces = snapshot.pieces;
     record.updated_at = now;
     record.source_buckets = sources.mask();

@@ -33,6 +33,7 @@ pub mod generation;
 pub mod ids;
 pub mod policy;
 pub mod public_origin;
+pub mod sealed;
 pub mod secret;
 pub mod share;
 pub mod share_lock;
@@ -47,8 +48,11 @@ pub use embed::{EmbedOrigin, MAX_EMBED_ORIGINS};
 pub use event::{Color, Description, EventTime, SharedEvent, ShowAs};
 pub use generation::{Generation, SnapshotPiece};
 pub use ids::{GroupId, ShareId, UserId};
-pub use policy::{SharingDecision, SharingDenial, SharingMode, SharingPolicy, UserPermission, sharing_decision};
+pub use policy::{
+    SealingRule, SharingDecision, SharingDenial, SharingMode, SharingPolicy, UserPermission, sharing_decision,
+};
 pub use public_origin::{Authority, InvalidOrigin, PublicOrigin};
+pub use sealed::SealedSnapshot;
 pub use secret::SecretKey;
 pub use share::{
     DateRange, DefaultView, DetailLevel, LeftOut, Owner, ShareOptions, ShareRecord, ShareState, ShareTimeZone,

@@ -24,6 +24,27 @@ impl SharingMode {
     }
 }
 
+/// Whether the group's shares may, must or must not be sealed (end-to-end encrypted).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub enum SealingRule {
+    #[default]
+    Allowed,
+    Required,
+    Forbidden,
+}
+
+impl SealingRule {
+    pub fn parse(raw: &str) -> Result<Self, &'static str> {
+        match raw {
+            "allowed" => Ok(Self::Allowed),
+            "required" => Ok(Self::Required),
+            "forbidden" => Ok(Self::Forbidden),
+            _ => Err("must be \"allowed\", \"required\" or \"forbidden\""),
+        }
+    }
+}
+
 pub const MAX_EXPIRY_DAYS_LIMIT: u32 = 3650;
 
 /// A group's policy. A group without a stored one gets the default: everyone, no cap, all levels.
@@ -36,6 +57,9 @@ pub struct SharingPolicy {
     /// Every publish, `PUT` and rotation must carry a password; shares already out keep working.
     #[serde(default)]
     pub require_password: bool,
+    /// Whether shares may, must or must not be sealed.
+    #[serde(default)]
+    pub sealing: SealingRule,
     /// The group's calendar defaults for its share pages, applied at view time.
     #[serde(default)]
     pub display: DisplaySettings,
@@ -48,6 +72,7 @@ impl Default for SharingPolicy {
             max_expiry_days: None,
             allowed_detail: DetailLevel::ALL.to_vec(),
             require_password: false,
+            sealing: SealingRule::Allowed,
             display: DisplaySettings::default(),
         }
     }
@@ -81,6 +106,17 @@ impl SharingPolicy {
     pub fn check_password(&self, has_password: bool, errors: &mut ValidationErrors) {
         if self.require_password && !has_password {
             errors.push("/password", "Your group requires a password on every share: set password");
+        }
+    }
+
+    /// Under `sealing`, a share of the wrong kind may not be published, replaced or rotated.
+    pub fn check_sealing(&self, sealed: bool, errors: &mut ValidationErrors) {
+        match (self.sealing, sealed) {
+            (SealingRule::Required, false) => {
+                errors.push("/sealed", "Your group requires every share to be sealed: seal it with share-seal")
+            }
+            (SealingRule::Forbidden, true) => errors.push("/sealed", "Your group does not allow sealed shares"),
+            _ => {}
         }
     }
 

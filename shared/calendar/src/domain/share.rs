@@ -189,9 +189,16 @@ pub struct ShareRecord {
     /// rotation or the revoke retires that marker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rotated_from: Option<ShareId>,
+    /// A sealed share: its pieces hold a ciphertext the service cannot read (`sealed`), not events.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub sealed: bool,
     /// A password share's lock; `None` for a share anyone with the link may open.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub lock: Option<ShareLock>,
+}
+
+fn is_false(flag: &bool) -> bool {
+    !flag
 }
 
 fn is_zero(mask: &u16) -> bool {

@@ -29,6 +29,7 @@ pub fn record(title: &str, zone: &str, start: Date, end: Date, detail: DetailLev
         pieces: Vec::new(),
         source_buckets: 0,
         rotated_from: None,
+        sealed: false,
         lock: None,
     }
 }

@@ -17,6 +17,8 @@ pub mod locale;
 pub mod page;
 #[cfg(feature = "view")]
 pub mod query;
+#[cfg(feature = "view")]
+mod sealed_page;
 pub mod sent;
 #[cfg(feature = "view")]
 mod style;
@@ -38,5 +40,7 @@ pub use framing::{Framing, content_security_policy};
 pub use page::{ErrorPage, error_page, share_page};
 #[cfg(feature = "view")]
 pub use query::PageQuery;
+#[cfg(feature = "view")]
+pub use sealed_page::{sealed_json, sealed_page};
 #[cfg(feature = "view")]
 pub use unlock_page::{UnlockNotice, unlock_page};
