@@ -36,7 +36,26 @@ per_store!(app:
     put_and_rotate_keep_a_sealed_share_sealed,
     live_updates_leave_sealed_shares_alone,
     the_group_decides_whether_shares_may_or_must_be_sealed,
+    what_share_seal_seals_only_its_key_opens,
 );
+
+/// `share-seal`'s answer to `body`: its output, or its exit status and stderr.
+fn share_seal(body: &Value, args: &[&str]) -> Result<Value, (i32, String)> {
+    use std::io::Write;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_share-seal"))
+        .args(args)
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("share-seal runs");
+    child.stdin.take().unwrap().write_all(body.to_string().as_bytes()).unwrap();
+    let output = child.wait_with_output().unwrap();
+    match output.status.success() {
+        true => Ok(serde_json::from_slice(&output.stdout).expect("share-seal prints JSON")),
+        false => Err((output.status.code().unwrap_or(-1), String::from_utf8_lossy(&output.stderr).into_owned())),
+    }
+}
 
 async fn a_sealed_share_is_stored_as_given_and_served_to_its_page(app: TestApp) {
     let kim = app.member("kim", GROUP);
@@ -193,4 +212,64 @@ async fn the_group_decides_whether_shares_may_or_must_be_sealed(app: TestApp) {
     let bad = app.put("/settings", &admin, &json!({"sharing": "everyone", "sealing": "sometimes"})).await;
     assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert_eq!(bad.json()["errors"][0]["pointer"], json!("/sealing"));
+}
+
+/// Sealed at each level with markers in every field: nothing stored, served or logged holds a marker
+/// or the key; the key opens what the service serves into the events it would have stored itself.
+async fn what_share_seal_seals_only_its_key_opens(app: TestApp) {
+    use share_core::seal;
+    let kim = app.member("kim", GROUP);
+    let mut sealed_shares = Vec::new();
+    for detail in ["availability", "limited", "full"] {
+        let mut body = share_body("MARKER-TITLE", 4);
+        body["detail"] = json!(detail);
+        for (i, event) in body["events"].as_array_mut().unwrap().iter_mut().enumerate() {
+            event["title"] = json!(format!("MARKER-EVENT-{i}"));
+            event["location"] = json!("MARKER-PLACE");
+            event["description"] = json!("MARKER-NOTES");
+        }
+        let sealed = share_seal(&body, &[]).expect("share-seal seals a valid body");
+        let key = sealed["key"].as_str().unwrap().to_owned();
+        assert_eq!(sealed["fragment"], json!(format!("#k={key}")));
+        assert!(sealed["body"].get("title").is_none(), "no label unless asked: the title is sealed");
+        assert!(!sealed["body"].to_string().contains("MARKER"), "{}", sealed["body"]);
+        let share = app.publish(&kim, &sealed["body"]).await;
+        let id = id_of(&share);
+        let served = app.get(&format!("/s/{id}/sealed"), &app.anonymous()).await.text();
+        let page = app.get(&format!("/s/{id}"), &app.anonymous()).await.text();
+        let stored = app.stored_text().await;
+        for text in [&served, &page, &stored, &share.to_string()] {
+            assert!(!text.contains("MARKER") && !text.contains(&key), "{detail}: a marker or the key got out");
+        }
+        sealed_shares.push((detail, body, id, key, served));
+    }
+    // Then, the same bodies published open: the key opens what the service would have stored.
+    for (detail, body, id, key, served) in sealed_shares {
+        let open = app.publish(&kim, &body).await;
+        let record = app.record(&id).await.unwrap();
+        let answer: Value = serde_json::from_str(&served).unwrap();
+        let ciphertext = URL_SAFE_NO_PAD.decode(answer["ciphertext"].as_str().unwrap()).unwrap();
+        let opened =
+            seal::open(&ciphertext, &record.options, &seal::decode_key(&key).unwrap()).expect("the key opens it");
+        assert_eq!(opened.title, "MARKER-TITLE");
+        let feed = app.get(&format!("/s/{}/calendar.ics", id_of(&open)), &app.anonymous()).await.text();
+        for event in &opened.events {
+            assert!(event.source.is_none(), "no source key travels in a sealed share");
+            match detail {
+                "availability" => assert!(event.title.is_none() && event.location.is_none()),
+                "limited" => assert!(event.title.is_some() && event.description.is_none()),
+                _ => assert!(event.description.is_some()),
+            }
+            if let Some(title) = &event.title {
+                assert!(feed.contains(title.as_str()), "{detail}: the service stores the same title");
+            }
+        }
+        assert_eq!(opened.events.len(), 4);
+    }
+    let (status, problem) = share_seal(&json!({"title": "x", "visibility": "public"}), &[]).unwrap_err();
+    assert_eq!(status, 1);
+    let problem: Value = serde_json::from_str(problem.trim()).expect("problem+json on stderr");
+    assert_eq!(problem["status"], json!(422));
+    let labelled = share_seal(&share_body("Rota", 1), &["--label", "My rota"]).unwrap();
+    assert_eq!(labelled["body"]["title"], json!("My rota"));
 }

@@ -17,5 +17,6 @@ pub use config::ServiceConfig;
 pub use share_calendar::domain;
 #[cfg(any(feature = "publish", feature = "view"))]
 pub use share_calendar::render;
+pub use share_calendar::seal;
 #[cfg(feature = "publish")]
 pub use share_calendar::sources;

@@ -5,5 +5,6 @@
 pub mod domain;
 #[cfg(any(feature = "publish", feature = "view"))]
 pub mod render;
+pub mod seal;
 #[cfg(feature = "publish")]
 pub mod sources;

@@ -55,7 +55,8 @@ pub use public_origin::{Authority, InvalidOrigin, PublicOrigin};
 pub use sealed::SealedSnapshot;
 pub use secret::SecretKey;
 pub use share::{
-    DateRange, DefaultView, DetailLevel, LeftOut, Owner, ShareOptions, ShareRecord, ShareState, ShareTimeZone,
+    DateRange, DefaultView, DetailLevel, LeftOut, MAX_SHARE_EVENTS, Owner, ShareOptions, ShareRecord, ShareState,
+    ShareTimeZone,
 };
 pub use share_lock::{
     HashMemory, LockoutRule, MAX_PASSWORD_CHARS, MIN_PASSWORD_CHARS, Password, PasswordChange, ShareLock,

@@ -235,6 +235,9 @@ impl ShareState {
     }
 }
 
+/// The most events a share holds.
+pub const MAX_SHARE_EVENTS: usize = 10_000;
+
 /// How many submitted events a share does not hold, and why.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

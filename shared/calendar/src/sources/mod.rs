@@ -18,7 +18,7 @@ use crate::domain::{Color, EventTime, ShowAs, ValidationErrors, without_control_
 use jiff::tz::TimeZone;
 use serde_json::value::RawValue;
 
-pub const MAX_EVENTS: usize = 10_000;
+pub const MAX_EVENTS: usize = crate::domain::MAX_SHARE_EVENTS;
 pub const MAX_TEXT_CHARS: usize = 500;
 pub const MAX_DESCRIPTION_BYTES: usize = 16 * 1024;
 /// The title of a source event without a subject (Graph leaves it out of some private events).
