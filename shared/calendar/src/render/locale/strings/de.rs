@@ -81,7 +81,7 @@ pub(super) const STRINGS: Strings = Strings {
     unknown: "Unbekannt",
     password_required: "Passwort erforderlich",
     sealed_title: "Versiegelter Kalender",
-    sealed_explained: "Dieser Kalender ist Ende-zu-Ende-verschlüsselt: Sein Schlüssel steht in dem Link, den Sie erhalten haben, nach #k=, und erreicht den Server nie. Er öffnet sich in Ihrem Browser.",
+    sealed_explained: "Dieser Kalender ist Ende-zu-Ende-verschlüsselt: Sein Schlüssel steht in dem Link, den Sie erhalten haben, nach #k=, und erreicht den Server nie.",
     sealed_needs_script: "Aktivieren Sie JavaScript, um diesen Kalender zu öffnen: Er wird in Ihrem Browser entschlüsselt.",
     protected_before: "Dieser Kalender ist durch ein Passwort geschützt. ",
     open_in_new_tab: "Öffnen Sie ihn in einem neuen Tab",

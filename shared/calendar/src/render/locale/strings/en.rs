@@ -80,7 +80,7 @@ pub(super) const STRINGS: Strings = Strings {
     unknown: "Unknown",
     password_required: "Password required",
     sealed_title: "Sealed calendar",
-    sealed_explained: "This calendar is end-to-end encrypted: its key is in the link you were given, after #k=, and never reaches the server. It opens in your browser.",
+    sealed_explained: "This calendar is end-to-end encrypted: its key is in the link you were given, after #k=, and never reaches the server.",
     sealed_needs_script: "Turn on JavaScript to open this calendar: it is decrypted in your browser.",
     protected_before: "This calendar is protected by a password. ",
     open_in_new_tab: "Open it in a new tab",

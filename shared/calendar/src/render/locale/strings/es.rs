@@ -80,7 +80,7 @@ pub(super) const STRINGS: Strings = Strings {
     unknown: "Desconocido",
     password_required: "Se necesita contraseña",
     sealed_title: "Calendario sellado",
-    sealed_explained: "Este calendario está cifrado de extremo a extremo: su clave está en el enlace que recibió, tras #k=, y nunca llega al servidor. Se abre en su navegador.",
+    sealed_explained: "Este calendario está cifrado de extremo a extremo: su clave está en el enlace que recibió, tras #k=, y nunca llega al servidor.",
     sealed_needs_script: "Active JavaScript para abrir este calendario: se descifra en su navegador.",
     protected_before: "Este calendario está protegido con contraseña. ",
     open_in_new_tab: "Ábrelo en una pestaña nueva",

@@ -80,7 +80,7 @@ pub(super) const STRINGS: Strings = Strings {
     unknown: "Inconnu",
     password_required: "Mot de passe requis",
     sealed_title: "Calendrier scellé",
-    sealed_explained: "Ce calendrier est chiffré de bout en bout : sa clé est dans le lien que vous avez reçu, après #k=, et n’atteint jamais le serveur. Il s’ouvre dans votre navigateur.",
+    sealed_explained: "Ce calendrier est chiffré de bout en bout : sa clé est dans le lien que vous avez reçu, après #k=, et n’atteint jamais le serveur.",
     sealed_needs_script: "Activez JavaScript pour ouvrir ce calendrier : il est déchiffré dans votre navigateur.",
     protected_before: "Ce calendrier est protégé par un mot de passe. ",
     open_in_new_tab: "Ouvrez-le dans un nouvel onglet",

@@ -80,7 +80,7 @@ pub(super) const STRINGS: Strings = Strings {
     unknown: "Sconosciuto",
     password_required: "Password richiesta",
     sealed_title: "Calendario sigillato",
-    sealed_explained: "Questo calendario è cifrato end-to-end: la sua chiave è nel link che hai ricevuto, dopo #k=, e non raggiunge mai il server. Si apre nel tuo browser.",
+    sealed_explained: "Questo calendario è cifrato end-to-end: la sua chiave è nel link che hai ricevuto, dopo #k=, e non raggiunge mai il server.",
     sealed_needs_script: "Attiva JavaScript per aprire questo calendario: viene decifrato nel tuo browser.",
     protected_before: "Questo calendario è protetto da password. ",
     open_in_new_tab: "Aprilo in una nuova scheda",

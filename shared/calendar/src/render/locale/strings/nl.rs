@@ -80,7 +80,7 @@ pub(super) const STRINGS: Strings = Strings {
     unknown: "Onbekend",
     password_required: "Wachtwoord vereist",
     sealed_title: "Verzegelde agenda",
-    sealed_explained: "Deze agenda is end-to-end versleuteld: de sleutel staat in de link die u kreeg, na #k=, en bereikt de server nooit. Hij opent in uw browser.",
+    sealed_explained: "Deze agenda is end-to-end versleuteld: de sleutel staat in de link die u kreeg, na #k=, en bereikt de server nooit.",
     sealed_needs_script: "Zet JavaScript aan om deze agenda te openen: hij wordt in uw browser ontsleuteld.",
     protected_before: "Deze agenda is met een wachtwoord beveiligd. ",
     open_in_new_tab: "Open hem in een nieuw tabblad",

@@ -80,7 +80,7 @@ pub(super) const STRINGS: Strings = Strings {
     unknown: "Desconhecido",
     password_required: "Senha necessária",
     sealed_title: "Calendário selado",
-    sealed_explained: "Este calendário é cifrado de ponta a ponta: a sua chave está no link que recebeu, depois de #k=, e nunca chega ao servidor. Abre-se no seu navegador.",
+    sealed_explained: "Este calendário é cifrado de ponta a ponta: a sua chave está no link que recebeu, depois de #k=, e nunca chega ao servidor.",
     sealed_needs_script: "Ative o JavaScript para abrir este calendário: é decifrado no seu navegador.",
     protected_before: "Este calendário é protegido por senha. ",
     open_in_new_tab: "Abra-o em uma nova aba",
