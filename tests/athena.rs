@@ -13,7 +13,7 @@ const APPOINTMENTS_BOOKED: &str = include_str!("fixtures/athena/appointments_boo
 
 /// Everything in the fixture that identifies or describes a patient, with the appointments' own ids
 /// (kept only as a keyed digest) and the cancelled appointment's type.
-const PATIENT_VALUES: &[&str] = &[
+pub(crate) const PATIENT_VALUES: &[&str] = &[
     "Wilhelmina",
     "Quarrington",
     "04/17/1968",
@@ -63,11 +63,13 @@ const PATIENT_VALUES: &[&str] = &[
     "API-4411",
 ];
 /// Appointment types and department names: stored from `limited` on.
-const TITLES: &[&str] = &["Office Visit", "Physical Exam", "Telehealth Visit", "Lab Draw", "Harbor Street Clinic"];
+pub(crate) const TITLES: &[&str] =
+    &["Office Visit", "Physical Exam", "Telehealth Visit", "Lab Draw", "Harbor Street Clinic"];
 /// Providers and statuses: stored at every level (they drive the busy display and the filters).
-const ALWAYS: &[&str] = &["Dr. Lee", "Provider 86", "Scheduled", "Checked in", "Checked out", "Charge entered", "Open"];
+pub(crate) const ALWAYS: &[&str] =
+    &["Dr. Lee", "Provider 86", "Scheduled", "Checked in", "Checked out", "Charge entered", "Open"];
 
-fn body(detail: DetailLevel, appointments: Value) -> Value {
+pub(crate) fn body(detail: DetailLevel, appointments: Value) -> Value {
     json!({
         "title": "Clinic schedule", "visibility": "public", "detail": detail.as_str(), "timeZone": "America/New_York",
         "format": "athena", "events": appointments,
@@ -77,7 +79,7 @@ fn body(detail: DetailLevel, appointments: Value) -> Value {
     })
 }
 
-fn fixture() -> Value {
+pub(crate) fn fixture() -> Value {
     serde_json::from_str(APPOINTMENTS_BOOKED).expect("fixture is JSON")
 }
 

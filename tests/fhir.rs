@@ -7,11 +7,11 @@ use crate::source_formats::assert_nothing_leaked;
 use crate::support::TestApp;
 use serde_json::{Value, json};
 
-const SEARCHSET: &str = include_str!("fixtures/fhir/appointment_searchset.json");
+pub(crate) const SEARCHSET: &str = include_str!("fixtures/fhir/appointment_searchset.json");
 
 /// Every value of the fixture that identifies or describes a patient, and the appointments' own ids
 /// (kept only as digests): never stored, served or logged, at any level.
-const PATIENT_VALUES: &[&str] = &[
+pub(crate) const PATIENT_VALUES: &[&str] = &[
     // patients and related persons, as participants, contained and included
     "Henrietta",
     "Vole-Marchetti",
@@ -85,11 +85,11 @@ const PATIENT_VALUES: &[&str] = &[
 ];
 
 /// Titles of the five appointments held, by start; the last has no type.
-const TITLES: [&str; 5] = ["General Discussion", "Discussion", "Walk in", "Physiotherapy", "Appointment"];
-const LOCATIONS: [&str; 2] = ["South Wing, second floor", "Cardiology clinic, room 3"];
-const RESOURCES: [&str; 3] = ["Dr Adam Careful", "Dr. Luigi Maas (Cardiology)", "Physiotherapist on duty"];
+pub(crate) const TITLES: [&str; 5] = ["General Discussion", "Discussion", "Walk in", "Physiotherapy", "Appointment"];
+pub(crate) const LOCATIONS: [&str; 2] = ["South Wing, second floor", "Cardiology clinic, room 3"];
+pub(crate) const RESOURCES: [&str; 3] = ["Dr Adam Careful", "Dr. Luigi Maas (Cardiology)", "Physiotherapist on duty"];
 
-fn publish_body(detail: &str, events: Value) -> Value {
+pub(crate) fn publish_body(detail: &str, events: Value) -> Value {
     json!({
         "title": "Northfield clinic", "visibility": "public", "detail": detail, "view": "month",
         "timeZone": "America/New_York", "range": {"start": "2026-12-01", "end": "2027-01-01"},

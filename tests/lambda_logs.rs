@@ -275,7 +275,21 @@ async fn no_allowed_log_level_logs_a_token_a_body_or_a_share_id() {
     private["events"] = json!([graph_event]);
     assert_eq!(publish.invoke(post().json_body(&private)).await.0, 201);
 
+    // A sealed share, published and fetched: its key and ciphertext reach no log either.
+    let sealed = crate::sealed::share_seal(&marked_share("sealed"), &[]).expect("share-seal seals it");
+    let created = publish.invoke(post().json_body(&sealed["body"])).await;
+    assert_eq!(created.0, 201, "{}", created.1);
+    let sealed_id = id_of(&created);
+    let sealed_path = format!("/s/{sealed_id}/sealed");
+    let fetched = view.invoke(recipient("GET /s/{id}/sealed", &sealed_path, &sealed_id)).await;
+    assert_eq!(fetched.0, 200, "{}", fetched.1);
+    let sealed_key = sealed["key"].as_str().unwrap().to_owned();
+    let ciphertext_start: String = sealed["body"]["sealed"]["ciphertext"].as_str().unwrap().chars().take(40).collect();
+
     let logs = [publish.logs().await, view.logs().await, settings.logs().await, unlock.logs().await].concat();
+    for secret in [sealed_key.as_str(), ciphertext_start.as_str(), sealed_id.as_str()] {
+        assert!(!logs.contains(secret), "{secret} reached the logs at {level}; see {}", dir.display());
+    }
     for marker in ["Kakapo", "KakapoJoinToken", "KakapoPass42", "271 828 182 84", "meetup-join"] {
         assert!(!logs.contains(marker), "{marker} reached the logs at {level}; see {}", dir.display());
     }

@@ -13,8 +13,8 @@ use share_core::service::{Publisher, Standing, publish_share};
 use share_core::snapshot;
 use share_core::store::{EmbeddedKey, EmbeddedStore, ShareReads};
 
-const GRAPH_CALENDAR_VIEW: &str = include_str!("fixtures/msgraph/calendar_view.json");
-const SALESFORCE_EVENT_QUERY: &str = include_str!("fixtures/salesforce/event_query.json");
+pub(crate) const GRAPH_CALENDAR_VIEW: &str = include_str!("fixtures/msgraph/calendar_view.json");
+pub(crate) const SALESFORCE_EVENT_QUERY: &str = include_str!("fixtures/salesforce/event_query.json");
 
 // ---------------------------------------------------------------------------------------------
 // Helpers, public so other suites (DynamoDB Local) can make the same assertion on their own text.
@@ -85,7 +85,7 @@ fn standing() -> Standing {
     Standing { policy: SharingPolicy::default(), permission: None, is_admin: false }
 }
 
-fn publish_body(format: &str, detail: DetailLevel, events: Value) -> Vec<u8> {
+pub(crate) fn publish_body(format: &str, detail: DetailLevel, events: Value) -> Vec<u8> {
     let body = json!({
         "title": "Rota", "visibility": "public", "detail": detail.as_str(), "timeZone": "America/New_York",
         "format": format, "events": events,
@@ -108,7 +108,7 @@ async fn publish(format: &str, detail: DetailLevel, events: Value) -> (EmbeddedS
     (store, published, events)
 }
 
-fn fixture(text: &str) -> Value {
+pub(crate) fn fixture(text: &str) -> Value {
     serde_json::from_str(text).expect("fixture is JSON")
 }
 
@@ -120,7 +120,7 @@ fn titles(events: &[SharedEvent]) -> Vec<Option<&str>> {
 // What each fixture holds
 
 /// Never stored at any level.
-const GRAPH_NEVER: &[&str] = &[
+pub(crate) const GRAPH_NEVER: &[&str] = &[
     // attendees and organizers (the group "Engineering" is named in the body text the organizer wrote)
     "engineering@M365x214355.onmicrosoft.com",
     "IrvinS@M365x214355.onmicrosoft.com",
@@ -181,7 +181,7 @@ const GRAPH_NEVER: &[&str] = &[
     "class=",
 ];
 /// Titles and locations: stored from `limited` on.
-const GRAPH_TITLES: &[&str] = &[
+pub(crate) const GRAPH_TITLES: &[&str] = &[
     "New Product Regulations Touchpoint",
     "Conf Room Rainier",
     "Prep for customer meeting",
@@ -189,14 +189,14 @@ const GRAPH_TITLES: &[&str] = &[
     "Company holiday",
 ];
 /// Bodies: stored at `full` only.
-const GRAPH_BODIES: &[&str] = &[
+pub(crate) const GRAPH_BODIES: &[&str] = &[
     "New Product Regulations Strategy Online Touchpoint Meeting",
     "You're receiving this message",
     "stop following it in your inbox",
     "Does this time work for you?",
 ];
 
-const SALESFORCE_NEVER: &[&str] = &[
+pub(crate) const SALESFORCE_NEVER: &[&str] = &[
     // record ids, related records and people
     "00U5e00000AbCd",
     "0035e00000XyZaBAAV",
@@ -219,14 +219,14 @@ const SALESFORCE_NEVER: &[&str] = &[
     "Walk-away price",
     "410k",
 ];
-const SALESFORCE_TITLES: &[&str] = &[
+pub(crate) const SALESFORCE_TITLES: &[&str] = &[
     "Product demo for Edge Communications",
     "Edge Communications HQ, Austin",
     "Dreamforce booth duty",
     "Moscone Center",
     "Focus time",
 ];
-const SALESFORCE_BODIES: &[&str] = &["Walk through the Q1 roadmap", "Dial-in details follow by email"];
+pub(crate) const SALESFORCE_BODIES: &[&str] = &["Walk through the Q1 roadmap", "Dial-in details follow by email"];
 
 /// What must not be stored at `detail`, and what must be.
 fn expectations<'a>(
