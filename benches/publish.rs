@@ -2,7 +2,7 @@
 //! minimise, check the feed's size, encode and commit, from the API Gateway event onwards; to publish
 //! the densest shares, whose feeds are rendered and gzipped to see if they can be sent (250 events
 //! of 16 KiB, just under the line, and 281, refused); and to refuse a body within the size limit
-//! made of empty events (counted, never read one by one).
+//! made of empty events (counted, never read one by one); and to seal the 10,000 events (`share-seal`).
 
 mod support;
 
@@ -56,5 +56,16 @@ fn refuse_oversized_event_list(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, publish, publish_densest, refuse_oversized_event_list);
+/// `share-seal` on the 10,000-event body: read, minimise at `full` and seal (the budget: 200 ms).
+fn seal_ten_thousand(c: &mut Criterion) {
+    let body = serde_json::to_vec(&support::rota_body(10_000, "full")).unwrap();
+    let mut group = c.benchmark_group("seal");
+    group.sample_size(20);
+    group.bench_function("10000 events, share-seal", |b| {
+        b.iter(|| local_api::seal::seal_body(&body, None, &[7; 32], &[9; 12]).expect("sealed"))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, publish, publish_densest, refuse_oversized_event_list, seal_ten_thousand);
 criterion_main!(benches);
