@@ -5,7 +5,10 @@
 //! Lambda doing one GetItem with the SDK's default build (`benches/baseline-getitem`).
 //!
 //! `DYNAMODB_ENDPOINT=$(scripts/dynamodb-local.sh start) cargo bench --bench cold_start`
-//! (`CONNECT_DELAY_MS`, default 300, is the proxy's charge per connection.)
+//! (`CONNECT_DELAY_MS`, default 300, is the proxy's charge per connection; `COLD_START_SEED_FILE`
+//! names a file to write the table and share ids to, for `scripts/cold-start.py`, and with
+//! `COLD_START_SEED_ONLY` set the bench stops there; `COLD_START_VIEW_SHARE` times that view-share
+//! binary instead of building one.)
 
 #[path = "../tests/support/runtime_api.rs"]
 mod runtime_api;
@@ -29,6 +32,10 @@ use tokio::process::{Child, Command};
 
 /// Cold starts per function and route, interleaved so a busy machine slows all of them alike.
 const ROUNDS: usize = 15;
+/// Untimed cold starts of each function first: DynamoDB Local compiles the paths a cold start
+/// takes (new connections, each read's first use) only once they have run, and a view makes three
+/// connections where the baseline makes one.
+const UNTIMED_ROUNDS: usize = 3;
 const WARM_INVOCATIONS: usize = 50;
 /// Shares a warm instance views once each after its warm invocations: the first view of a share
 /// costs its whole read, decode and render in any instance, cold or warm.
@@ -215,7 +222,12 @@ async fn main() {
     let upstream = endpoint.trim_start_matches("http://").trim_end_matches('/').to_owned();
 
     let functions = [
-        Function { name: "view-share", binary: build("view-share", &["-p", "view-share"]) },
+        Function {
+            name: "view-share",
+            binary: std::env::var_os("COLD_START_VIEW_SHARE")
+                .map(PathBuf::from)
+                .unwrap_or_else(|| build("view-share", &["-p", "view-share"])),
+        },
         Function {
             name: "baseline-getitem",
             binary: build(
@@ -246,6 +258,15 @@ async fn main() {
             200
         );
     }
+    // For scripts/cold-start.py, which times the same share under a Runtime API emulator of its own.
+    if let Ok(path) = std::env::var("COLD_START_SEED_FILE") {
+        let seed = serde_json::json!({"endpoint": endpoint, "table": table, "share": id, "others": other_ids});
+        std::fs::write(&path, seed.to_string()).unwrap();
+        if std::env::var_os("COLD_START_SEED_ONLY").is_some() {
+            eprintln!("cold_start: seeded {table} ({path}); COLD_START_SEED_ONLY is set, so nothing is timed");
+            return;
+        }
+    }
     let event = Bytes::from(view_event(&id).into_json().to_string());
     let others: Vec<Bytes> =
         other_ids.iter().map(|other| Bytes::from(view_event(other).into_json().to_string())).collect();
@@ -258,6 +279,12 @@ async fn main() {
     let logs = Path::new(WORKSPACE).join("target/cold-start");
     std::fs::create_dir_all(&logs).unwrap();
 
+    for _ in 0..UNTIMED_ROUNDS {
+        for function in &functions {
+            let log = logs.join(format!("{}.log", function.name));
+            cold_start(function, &routes[0], &table, &event, &others, &log).await;
+        }
+    }
     let mut runs: HashMap<(usize, usize), Vec<ColdStart>> = HashMap::new();
     for round in 0..ROUNDS {
         eprintln!("cold_start: round {}/{ROUNDS}", round + 1);
@@ -311,7 +338,7 @@ async fn main() {
     let (_, ours, _) = summary[&(0, 0)];
     let (_, baseline, _) = summary[&(1, 0)];
     println!(
-        "medians of {ROUNDS} cold starts ({WARM_INVOCATIONS} warm invocations of the same view, then one view of \
+        "medians of {ROUNDS} cold starts after {UNTIMED_ROUNDS} untimed ({WARM_INVOCATIONS} warm invocations of the same view, then one view of \
          each of {UNSERVED_SHARES} shares the instance had not served: \"warm new\"); 250-event shares, GET /s/{{id}}"
     );
     let verdict = |ratio: f64| if ratio <= 1.5 { "met" } else { "MISSED" };
@@ -322,10 +349,12 @@ async fn main() {
         verdict(ratio),
         verdict(ratio_new)
     );
+    // Issue 23: a view reads the share, then its owner's standing; the baseline one item.
+    let cold_ratio = ms(ours) / ms(baseline);
     println!(
-        "cold view exec->page, direct: view-share {:.1} ms, baseline {:.1} ms (target: no slower: {})",
+        "cold view exec->page, direct: view-share {:.1} ms, baseline {:.1} ms: {cold_ratio:.2}x (target <= 1.2x: {})",
         ms(ours),
         ms(baseline),
-        if ours <= baseline { "met" } else { "MISSED" }
+        if cold_ratio <= 1.2 { "met" } else { "MISSED" }
     );
 }

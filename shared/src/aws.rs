@@ -3,7 +3,10 @@
 //! (profiles, SSO, STS, IMDS) would only add size and start-up work.
 
 use aws_sdk_dynamodb::config::{Credentials, Region, SharedHttpClient};
+use aws_smithy_http_client::Connector;
 use aws_smithy_http_client::tls::{Provider, TlsContext, TrustStore, rustls_provider::CryptoMode};
+use aws_smithy_runtime_api::client::http::HttpConnectorSettings;
+use std::time::Duration;
 
 /// What the functions read from the environment Lambda gives them.
 #[derive(Debug, thiserror::Error)]
@@ -31,11 +34,24 @@ pub fn endpoint_override(service_variable: &str) -> Option<String> {
 
 /// HTTPS on rustls and ring, trusting AWS's roots.
 pub fn https_client() -> SharedHttpClient {
-    let tls = TlsContext::builder().with_trust_store(trust_store()).build().expect("a valid TLS context");
     aws_smithy_http_client::Builder::new()
         .tls_provider(Provider::Rustls(CryptoMode::Ring))
-        .tls_context(tls)
+        .tls_context(tls_context())
         .build_https()
+}
+
+/// The connector `https_client` hands an SDK client, for a call made without one (the secrets'):
+/// the same hyper client, TLS and roots, so the binary links them once.
+pub fn https_connector(connect_timeout: Duration) -> Connector {
+    Connector::builder()
+        .connector_settings(HttpConnectorSettings::builder().connect_timeout(connect_timeout).build())
+        .tls_provider(Provider::Rustls(CryptoMode::Ring))
+        .tls_context(tls_context())
+        .build()
+}
+
+fn tls_context() -> TlsContext {
+    TlsContext::builder().with_trust_store(trust_store()).build().expect("a valid TLS context")
 }
 
 /// The roots AWS's service endpoints chain to: Amazon Trust Services' four, and the Starfield root
