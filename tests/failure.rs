@@ -62,7 +62,10 @@ async fn every_failed_write_leaves_whole_state<S: Store + Clone + Into<Backend> 
         assert_eq!(app.share_ids(&kim).await, vec![id.clone()], "no share half-published at write {k}");
         assert!(!app.stored_text().await.contains("never#"), "nothing of the failed publish is stored (write {k})");
     }
-    for k in 1..=replace_writes {
+    // A re-publish writes its new pieces, commits, then deletes the pieces it dropped: a failure up to
+    // the commit leaves the old share whole and nothing of the new; one of the clean-up after it
+    // leaves the new share whole and the dropped pieces for the share's next sweep.
+    for k in 1..replace_writes {
         store.arm(k);
         let response = app.put(&format!("/shares/{id}"), &kim, &tagged("v2")).await;
         store.arm(usize::MAX);
@@ -70,6 +73,17 @@ async fn every_failed_write_leaves_whole_state<S: Store + Clone + Into<Backend> 
         assert_eq!(feed_tag(&app, &id).await, Some(("v1".to_owned(), 500)), "old snapshot whole after write {k}");
         assert_eq!(app.stored_pieces(&id).await, pieces_of_v1, "no orphans after write {k}");
     }
+    store.arm(replace_writes);
+    let response = app.put(&format!("/shares/{id}"), &kim, &tagged("v1")).await;
+    store.arm(usize::MAX);
+    assert_eq!(
+        response.status,
+        StatusCode::OK,
+        "the clean-up after the commit failed, the switch stands: {}",
+        response.text()
+    );
+    assert_eq!(feed_tag(&app, &id).await, Some(("v1".to_owned(), 500)), "the new snapshot whole");
+    assert!(app.stored_pieces(&id).await > pieces_of_v1, "the dropped pieces wait for the next sweep");
     store.arm(1);
     let rotate = app.send(Method::POST, &format!("/shares/{id}/rotate"), &kim, None, &[]).await;
     store.arm(usize::MAX);
