@@ -8,3 +8,21 @@ pub mod render;
 pub mod seal;
 #[cfg(feature = "publish")]
 pub mod sources;
+
+/// getrandom's custom backend in the browser: the module's host fills the bytes from WebCrypto's
+/// `crypto.getRandomValues` (the JS that loads a browser module provides `env.browser_random`).
+#[cfg(all(target_arch = "wasm32", target_os = "unknown"))]
+mod browser_random {
+    #[link(wasm_import_module = "env")]
+    unsafe extern "C" {
+        fn browser_random(dest: *mut u8, len: usize);
+    }
+
+    /// # Safety
+    /// `dest` is valid for `len` bytes of writes (getrandom's contract for this hook).
+    #[unsafe(no_mangle)]
+    unsafe extern "Rust" fn __getrandom_v03_custom(dest: *mut u8, len: usize) -> Result<(), getrandom::Error> {
+        unsafe { browser_random(dest, len) };
+        Ok(())
+    }
+}
