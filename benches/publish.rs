@@ -8,6 +8,7 @@ mod support;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use serde_json::{Value, json};
+use share_core::seal::{SealingSecrets, seal_body};
 
 fn publish(c: &mut Criterion) {
     let mut group = c.benchmark_group("publish");
@@ -61,8 +62,9 @@ fn seal_ten_thousand(c: &mut Criterion) {
     let body = serde_json::to_vec(&support::rota_body(10_000, "full")).unwrap();
     let mut group = c.benchmark_group("seal");
     group.sample_size(20);
+    let secrets = SealingSecrets { key: [7; 32], nonce: [9; 12], uid_secret: [3; 32] };
     group.bench_function("10000 events, share-seal", |b| {
-        b.iter(|| local_api::seal::seal_body(&body, None, &[7; 32], &[9; 12]).expect("sealed"))
+        b.iter(|| seal_body(&body, None, jiff::Timestamp::now(), &secrets).expect("sealed"))
     });
     group.finish();
 }

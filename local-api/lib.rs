@@ -6,7 +6,6 @@
 pub mod event;
 pub mod oidc;
 pub mod routes;
-pub mod seal;
 
 use bytes::Bytes;
 use event::ApiGatewayEvent;

@@ -5,9 +5,9 @@
 //! envelope in the clear, the rest sealed) and the link to hand out is the share's `url` followed by
 //! `fragment`. A body the service would refuse: exit status 1 and its problem+json on stderr.
 //! `--label TEXT` keeps TEXT as the share's title for the owner's lists (never shown on the page).
+//! The work is share-calendar's `seal_body`, which the browser's sealing module runs too.
 
-use local_api::seal::seal_body;
-use share_core::seal::{KEY_BYTES, NONCE_BYTES};
+use share_core::seal::{SealingSecrets, seal_body};
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
@@ -26,24 +26,21 @@ fn main() -> ExitCode {
         eprintln!("share-seal: reading the body: {error}");
         return ExitCode::from(2);
     }
-    let (mut key, mut nonce) = ([0u8; KEY_BYTES], [0u8; NONCE_BYTES]);
-    if let Err(error) = getrandom::getrandom(&mut key).and_then(|()| getrandom::getrandom(&mut nonce)) {
+    let mut secrets = SealingSecrets { key: [0; 32], nonce: [0; 12], uid_secret: [0; 32] };
+    let drawn = getrandom::getrandom(&mut secrets.key)
+        .and_then(|()| getrandom::getrandom(&mut secrets.nonce))
+        .and_then(|()| getrandom::getrandom(&mut secrets.uid_secret));
+    if let Err(error) = drawn {
         eprintln!("share-seal: no random bytes from the system: {error}");
         return ExitCode::from(2);
     }
-    match seal_body(&raw, label, &key, &nonce) {
+    match seal_body(&raw, label, jiff::Timestamp::now(), &secrets) {
         Ok(sealed) => {
             println!("{sealed}");
             ExitCode::SUCCESS
         }
-        Err(refusal) => {
-            let response = refusal.into_response();
-            let body = match response.body() {
-                lambda_http::Body::Text(text) => text.clone(),
-                lambda_http::Body::Binary(bytes) => String::from_utf8_lossy(bytes).into_owned(),
-                _ => String::new(),
-            };
-            let _ = writeln!(std::io::stderr(), "{body}");
+        Err(problem) => {
+            let _ = writeln!(std::io::stderr(), "{}", String::from_utf8_lossy(&problem.to_json()));
             ExitCode::FAILURE
         }
     }

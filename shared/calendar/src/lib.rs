@@ -1,8 +1,13 @@
-//! The share service's pure code: validated domain types, the source readers with minimisation
-//! (`publish`), and the recipients' page and feed (`view`). Nothing here does I/O or speaks HTTP, so
-//! it builds for the browser (wasm32) as it does for the functions.
+//! The share service's pure code: validated domain types, the publish body with the source readers
+//! and minimisation (`publish`), sealing, the problem+json of a refused body, and the recipients'
+//! page and feed (`view`). Nothing here does I/O, so it builds for the browser (wasm32) as it does
+//! for the functions.
 
+pub mod body;
 pub mod domain;
+pub mod problem;
+#[cfg(feature = "publish")]
+pub mod publish_request;
 #[cfg(any(feature = "publish", feature = "view"))]
 pub mod render;
 pub mod seal;

@@ -20,6 +20,11 @@ use flate2::write::DeflateEncoder;
 use serde::{Deserialize, Serialize};
 use std::io::{Read, Write};
 
+#[cfg(feature = "publish")]
+mod body;
+#[cfg(feature = "publish")]
+pub use body::{SealingSecrets, seal_body};
+
 pub const KEY_BYTES: usize = 32;
 pub const NONCE_BYTES: usize = 12;
 /// The most bytes a plaintext may inflate to: a small ciphertext must not inflate to gigabytes.

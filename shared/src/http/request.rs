@@ -5,15 +5,11 @@ use super::ApiError;
 use crate::ServiceConfig;
 use crate::config::ClaimNames;
 use crate::domain::PublicOrigin;
-use crate::domain::bounded_message;
 use crate::service::{Caller, MissingIdentity, Standing};
 use crate::store::{ListCursor, PolicyReads};
 use lambda_http::request::RequestContext;
 use lambda_http::{Body, Request, RequestExt};
-
-/// The largest request body taken: Lambda's 6 MB cap covers the whole event (headers, the body
-/// and its encoding), so a body near 6 MB would never reach the function.
-pub const MAX_BODY_BYTES: usize = 5_000_000;
+pub use share_calendar::body::{MAX_BODY_BYTES, MalformedBody, json_body};
 
 /// The caller (401 without a valid user and group claim, 403 without the API's delegated scope) and
 /// their standing in their group.
@@ -51,28 +47,6 @@ pub fn body_bytes(request: &Request) -> Result<&[u8], ApiError> {
         return Err(ApiError::PayloadTooLarge);
     }
     Ok(bytes)
-}
-
-/// A body that is not JSON of the expected shape (400): where it went wrong, and what.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct MalformedBody {
-    pub pointer: Option<String>,
-    pub message: String,
-}
-
-/// A JSON body as `T`: wrong JSON or types, or anything but white space after the document, are
-/// malformed, with the pointer where it went wrong.
-pub fn json_body<'a, T: serde::Deserialize<'a>>(body: &'a [u8]) -> Result<T, MalformedBody> {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let parsed: T = serde_path_to_error::deserialize(&mut deserializer).map_err(|error| {
-        let pointer = Some(crate::domain::json_pointer(error.path())).filter(|p| !p.is_empty());
-        MalformedBody { pointer, message: bounded_message(error.inner().to_string()) }
-    })?;
-    deserializer.end().map_err(|error| MalformedBody {
-        pointer: None,
-        message: format!("only white space may follow the JSON document ({error})"),
-    })?;
-    Ok(parsed)
 }
 
 /// The list position a `cursor` query parameter names (none: the first page); anything but one

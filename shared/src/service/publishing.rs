@@ -11,7 +11,6 @@ use crate::domain::{
 use crate::render::feed_size::check_feed_size;
 use crate::snapshot;
 use crate::sources::minimize::{EventOrigin, RangeBounds, minimize};
-use crate::sources::{SourceEvent, SourceFormat};
 use crate::store::{
     IDEMPOTENCY_KEEP, IdempotencyRecord, IdempotentOutcome, IndexWrite, ShareCommit, ShareReads, ShareWrites,
     SnapshotWrite, StoreError, StoreResult,
@@ -19,16 +18,8 @@ use crate::store::{
 use jiff::Timestamp;
 use sha2::{Digest, Sha256};
 
-/// A publish or replace body as read (`http::publish_request` parses it).
-#[derive(Debug, Clone)]
-pub struct PublishRequest {
-    pub options: ShareOptions,
-    pub format: SourceFormat,
-    pub events: Vec<SourceEvent>,
-    pub password: PasswordChange,
-    /// A sealed body's ciphertext, in place of events.
-    pub sealed: Option<SealedSnapshot>,
-}
+/// A publish or replace body as read (share-calendar parses it: `http::publish_request`).
+pub use share_calendar::publish_request::PublishRequest;
 
 impl Standing {
     pub fn require_sharing(&self) -> ServiceResult<()> {
