@@ -184,6 +184,7 @@ impl<S: Store + 'static> LocalApi<S> {
             Function::ViewShare => view_share::handle_at(&self.store, &self.view_cache, &self.config, request).await,
             Function::ShareSettings => share_settings::handle(&self.store, &self.config, request).await,
             Function::UnlockShare => unlock_share::handle(&self.store, &self.config, self.lockout, request).await,
+            Function::PageAssets => page_assets::respond(&request),
         };
         into_hyper(response)
     }

@@ -10,11 +10,17 @@ pub enum Function {
     ViewShare,
     ShareSettings,
     UnlockShare,
+    PageAssets,
 }
 
 impl Function {
-    pub const ALL: [Function; 4] =
-        [Function::PublishShare, Function::ViewShare, Function::ShareSettings, Function::UnlockShare];
+    pub const ALL: [Function; 5] = [
+        Function::PublishShare,
+        Function::ViewShare,
+        Function::ShareSettings,
+        Function::UnlockShare,
+        Function::PageAssets,
+    ];
 
     pub fn binary(self) -> &'static str {
         match self {
@@ -22,6 +28,7 @@ impl Function {
             Self::ViewShare => "view-share",
             Self::ShareSettings => "share-settings",
             Self::UnlockShare => "unlock-share",
+            Self::PageAssets => "page-assets",
         }
     }
 
@@ -31,12 +38,13 @@ impl Function {
             Self::ViewShare => view_share::ROUTES,
             Self::ShareSettings => share_settings::ROUTES,
             Self::UnlockShare => unlock_share::ROUTES,
+            Self::PageAssets => page_assets::ROUTES,
         }
     }
 
     /// Recipients' routes carry no token; every other route is behind the JWT authorizer.
     pub fn is_public(self) -> bool {
-        matches!(self, Self::ViewShare | Self::UnlockShare)
+        matches!(self, Self::ViewShare | Self::UnlockShare | Self::PageAssets)
     }
 }
 

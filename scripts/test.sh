@@ -93,7 +93,8 @@ if [ "${#browser_tests[@]}" -eq 0 ]; then
 else
   # The sealing module for seal-module.test.mjs (next to the runner, in the same target directory).
   scripts/build-seal-wasm.sh
-  cargo build --bin local-api
+  # The runner, and share-seal for the sealed-page tests.
+  cargo build --bins
   # The files by name: Node 20 searches a folder argument, later versions read it as a glob.
   LOCAL_API_BIN=$target_dir/debug/local-api CHROMIUM=/usr/bin/chromium node --test "${browser_tests[@]}" 2>&1 |
     tee target/browser-tests.log

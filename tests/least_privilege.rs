@@ -417,3 +417,12 @@ fn with_the_cdn_on_the_recipients_routes_answer_only_through_it() {
         assert!(is_ref(&branches[1], "OriginVerifySecret") && branches[2].as_str() == Some(""), "{function}");
     }
 }
+
+/// page-assets serves two files compiled into it: no policy, so no table and no secret it could read.
+#[test]
+fn page_assets_may_do_nothing_but_answer() {
+    let template = template();
+    let function = function_of(&template, "page-assets");
+    assert!(function["Properties"]["Policies"].is_null(), "{:?}", function["Properties"]["Policies"]);
+    assert!(function["Properties"]["Environment"].is_null());
+}

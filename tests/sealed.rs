@@ -11,12 +11,12 @@ use serde_json::{Value, json};
 const GROUP: &str = "contoso";
 
 /// Bytes no one can tell from a ciphertext (what the service gets is opaque to it either way).
-fn opaque_bytes(len: usize) -> Vec<u8> {
+pub(crate) fn opaque_bytes(len: usize) -> Vec<u8> {
     (0..len).map(|i| (i.wrapping_mul(2_654_435_761) >> 7) as u8).collect()
 }
 
 /// A sealed publish body as share-seal writes it: the envelope in the clear, the rest sealed.
-fn sealed_body(ciphertext: &[u8], event_count: u32) -> Value {
+pub(crate) fn sealed_body(ciphertext: &[u8], event_count: u32) -> Value {
     json!({
         "title": "Rota (sealed)", "visibility": "public", "detail": "limited", "view": "week",
         "timeZone": "America/New_York", "range": {"start": "2026-12-01", "end": "2027-01-01"},

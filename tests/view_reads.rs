@@ -47,4 +47,24 @@ async fn a_held_snapshot_costs_one_record_read<S: Store + Clone + Into<Backend> 
     assert_eq!(app.get(&page, &app.anonymous()).await.status, StatusCode::NOT_FOUND, "revoked at once");
 }
 
-per_store!(store: a_held_snapshot_costs_one_record_read);
+
+/// A sealed share's ciphertext is held like a snapshot: the shell page's view reads the share whole
+/// once, and the `/s/{id}/sealed` request that follows it reads the record alone.
+async fn a_held_ciphertext_costs_one_record_read<S: Store + Clone + Into<Backend> + 'static>(inner: S) {
+    use crate::sealed::{opaque_bytes, sealed_body};
+    let store = InstrumentedStore::new(inner.clone());
+    let app = TestApp::spawn(store.clone(), inner.into()).await;
+    let kim = app.member("kim", "contoso");
+    let ciphertext = opaque_bytes(700_000);
+    let id = app.publish(&kim, &sealed_body(&ciphertext, 40)).await["id"].as_str().expect("id").to_owned();
+    let mut reads = Vec::new();
+    for url in [format!("/s/{id}"), format!("/s/{id}/sealed"), format!("/s/{id}/sealed"), format!("/s/{id}")] {
+        store.take_share_reads();
+        let response = app.get(&url, &app.anonymous()).await;
+        assert_eq!(response.status, StatusCode::OK, "{url}");
+        reads.push(store.take_share_reads());
+    }
+    assert_eq!(reads, [(0, 1), (1, 0), (1, 0), (1, 0)], "once whole, then the record alone");
+}
+
+per_store!(store: a_held_snapshot_costs_one_record_read, a_held_ciphertext_costs_one_record_read);

@@ -102,13 +102,10 @@ fn encode_cut(events: &[SharedEvent], at_marks: bool) -> Vec<EncodedPiece> {
     pieces
 }
 
-/// A sealed share's ciphertext in pieces, as it is (the service cannot compress what it cannot read).
+/// A sealed share's ciphertext in pieces, as it is (the service cannot compress what it cannot read);
+/// a ciphertext holds at least its nonce and tag, so there is always a piece.
 pub fn encode_sealed(ciphertext: &[u8]) -> Vec<EncodedPiece> {
-    let pieces = ciphertext.chunks(PIECE_JSON_BYTES).map(EncodedPiece::raw).collect::<Vec<_>>();
-    match pieces.is_empty() {
-        true => vec![EncodedPiece::raw(&[])],
-        false => pieces,
-    }
+    ciphertext.chunks(PIECE_JSON_BYTES).map(EncodedPiece::raw).collect()
 }
 
 /// The events of a snapshot's pieces, in order.

@@ -19,7 +19,7 @@ const shareSealBin = resolve(binDir, 'share-seal');
 /** The module as scripts/build-seal-wasm.sh builds it next to the runner (built here if missing). */
 function wasmPath() {
   if (process.env.SEAL_WASM) return process.env.SEAL_WASM;
-  const built = resolve(binDir, '../wasm32-unknown-unknown/seal-wasm/share_seal_wasm.wasm');
+  const built = resolve(binDir, '../wasm32-unknown-unknown/browser/share_seal_wasm.wasm');
   if (existsSync(built)) return built;
   const env = { ...process.env, CARGO_TARGET_DIR: dirname(binDir) };
   return execFileSync(resolve(root, 'scripts/build-seal-wasm.sh'), { env, encoding: 'utf8' }).trim();

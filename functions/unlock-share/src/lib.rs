@@ -10,7 +10,7 @@ use share_core::domain::{LockoutRule, ShareId, unlock_set_cookie};
 use share_core::http::page::{self, HTML, error_page_for, error_page_response, with_security_headers};
 use share_core::http::{ApiError, body_bytes, log_response, path_parameter, route_key};
 use share_core::render::locale::Language;
-use share_core::render::{self, ErrorPage, Framing, UnlockNotice};
+use share_core::render::{self, ErrorPage, Framing, Scripts, UnlockNotice};
 use share_core::secrets::SecretName;
 use share_core::service::{self, UnlockOutcome};
 use share_core::store::{LockoutCounts, PolicyReads, ShareReads};
@@ -128,7 +128,7 @@ fn password_in_form(request: &Request) -> Result<String, ApiError> {
 
 /// Headers every answer about a password share carries: no shared cache keeps it.
 fn locked_builder(status: StatusCode) -> lambda_http::http::response::Builder {
-    with_security_headers(Response::builder().status(status), Framing::Nobody)
+    with_security_headers(Response::builder().status(status), Framing::Nobody, Scripts::None)
         .header(header::CACHE_CONTROL, "private, no-store")
         .header(header::VARY, "Cookie, Accept-Language")
 }

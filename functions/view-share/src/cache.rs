@@ -5,7 +5,7 @@
 //! revoke, expiry and policy are decided fresh each time, only the work after them is saved (and,
 //! for a share whose snapshot is held, the reading of its chunks).
 
-use share_core::domain::{Generation, ShareId, SharedEvent};
+use share_core::domain::{Generation, SealedSnapshot, ShareId, SharedEvent};
 use std::collections::{HashMap, VecDeque};
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
@@ -13,6 +13,9 @@ use std::sync::{Arc, Mutex};
 /// Decoded snapshots and rendered bodies of one warm instance.
 pub struct ViewCache {
     snapshots: BoundedCache<ShareId, (Generation, Arc<[SharedEvent]>)>,
+    /// Sealed shares' ciphertexts, as stored: a shell page's view brings its ciphertext in for the
+    /// `/s/{id}/sealed` request that follows it.
+    ciphertexts: BoundedCache<ShareId, (Generation, Arc<SealedSnapshot>)>,
     bodies: BoundedCache<String, Arc<str>>,
     /// Bodies as sent gzipped, under their coding's entity tag (`encoding`).
     gzip_bodies: BoundedCache<String, Arc<[u8]>>,
@@ -20,15 +23,16 @@ pub struct ViewCache {
 
 impl ViewCache {
     /// Budgets sized for a 256 MB function: about 50,000 decoded events, 32 MiB of bodies as
-    /// rendered and 16 MiB gzipped.
+    /// rendered and 16 MiB gzipped, 16 MiB of ciphertexts.
     pub fn new() -> Self {
         Self::with_budgets(50_000, 32 << 20)
     }
 
-    /// Gzipped bodies get half the budget of rendered ones.
+    /// Gzipped bodies and ciphertexts get half the budget of rendered bodies each.
     pub fn with_budgets(snapshot_events: usize, body_bytes: usize) -> Self {
         Self {
             snapshots: BoundedCache::new(snapshot_events),
+            ciphertexts: BoundedCache::new(body_bytes / 2),
             bodies: BoundedCache::new(body_bytes),
             gzip_bodies: BoundedCache::new(body_bytes / 2),
         }
@@ -37,7 +41,17 @@ impl ViewCache {
     /// Whether a snapshot of the share is held, of whatever generation: then its record alone is
     /// read, and the chunks only when the generation has moved on.
     pub fn holds_share(&self, share: &ShareId) -> bool {
-        self.snapshots.get(share).is_some()
+        self.snapshots.get(share).is_some() || self.ciphertexts.get(share).is_some()
+    }
+
+    pub fn ciphertext(&self, share: &ShareId, generation: &Generation) -> Option<Arc<SealedSnapshot>> {
+        self.ciphertexts.get(share).filter(|(held, _)| held == generation).map(|(_, sealed)| sealed)
+    }
+
+    /// Keeps a sealed share's ciphertext in place of any older generation's.
+    pub fn keep_ciphertext(&self, share: &ShareId, generation: &Generation, sealed: Arc<SealedSnapshot>) {
+        let weight = sealed.ciphertext().len().max(1);
+        self.ciphertexts.insert(share.clone(), (generation.clone(), sealed), weight);
     }
 
     pub fn snapshot(&self, share: &ShareId, generation: &Generation) -> Option<Arc<[SharedEvent]>> {
@@ -156,6 +170,10 @@ mod tests {
         assert!(cache.holds_share(&share), "though the share is known");
         assert!(cache.snapshot(&other, &first).is_none());
         assert!(!cache.holds_share(&other));
+        cache.keep_ciphertext(&other, &second, Arc::new(SealedSnapshot::stored(vec![7; 5], 1)));
+        assert!(cache.holds_share(&other) && cache.snapshot(&other, &second).is_none());
+        assert_eq!(cache.ciphertext(&other, &second).map(|sealed| sealed.ciphertext().len()), Some(5));
+        assert!(cache.ciphertext(&other, &first).is_none());
     }
 
     #[test]

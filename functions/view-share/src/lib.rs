@@ -17,7 +17,7 @@ use share_core::domain::{DisplaySettings, SealedSnapshot, ShareId, ShareRecord, 
 use share_core::http::page::{self, HTML, error_page_for, error_page_response, with_security_headers};
 use share_core::http::{log_response, path_parameter, public_base_url, route_key};
 use share_core::render::locale::Language;
-use share_core::render::{self, ErrorPage, Framing, PageQuery};
+use share_core::render::{self, ErrorPage, Framing, PageQuery, Scripts};
 use share_core::secrets::SecretName;
 use share_core::service::{self, ServiceError};
 use share_core::store::{PolicyReads, ShareReads};
@@ -36,6 +36,10 @@ pub const ROUTES: &[&str] = &[
     "GET /openapi.json",
 ];
 
+/// What a sealed share's shell loads: the page-assets function serves both.
+const SEALED_SHELL: render::ShellAssets =
+    render::ShellAssets { script: page_assets::SCRIPT_PATH, renderer: page_assets::RENDERER_PATH };
+
 /// Short enough that a revoke or a policy change reaches recipients behind a CDN within a minute.
 const CACHE_CONTROL: &str = "public, max-age=30, s-maxage=30";
 
@@ -48,7 +52,7 @@ const LOCKED_CACHE_CONTROL: &str = "private, no-store";
 pub(crate) struct ShownShare {
     record: ShareRecord,
     events: Arc<[SharedEvent]>,
-    sealed: Option<SealedSnapshot>,
+    sealed: Option<Arc<SealedSnapshot>>,
     display: DisplaySettings,
 }
 
@@ -225,7 +229,7 @@ fn rendered_body(viewing: &Viewing<'_>, share: &ShownShare, representation: &Rep
     }
     let ShownShare { record, events, sealed, display } = share;
     let body: Arc<str> = match (representation, sealed) {
-        (Representation::Page(query, _), Some(_)) => render::sealed_page(record, display, query),
+        (Representation::Page(query, _), Some(_)) => render::sealed_page(record, display, query, &SEALED_SHELL),
         (Representation::Page(query, origin), None) => {
             render::share_page(record, events, display, query, origin, viewing.now)
         }
@@ -250,7 +254,11 @@ async fn share_and_snapshot<S: ShareReads + PolicyReads>(
 ) -> Result<ShownShare, ServiceError> {
     let share = service::share_for_recipient(store, id, now, !cache.holds_share(id)).await?;
     let display = share.display;
-    if let Some(events) = cache.snapshot(id, &share.record.generation) {
+    let generation = &share.record.generation;
+    if let Some(sealed) = cache.ciphertext(id, generation).filter(|_| share.record.sealed) {
+        return Ok(ShownShare { record: share.record, events: Arc::new([]), sealed: Some(sealed), display });
+    }
+    if let Some(events) = cache.snapshot(id, generation) {
         return Ok(ShownShare { record: share.record, events, sealed: None, display });
     }
     let (record, chunks) = match share.chunks {
@@ -261,7 +269,8 @@ async fn share_and_snapshot<S: ShareReads + PolicyReads>(
         }
     };
     if record.sealed {
-        let sealed = SealedSnapshot::stored(chunks.concat(), record.event_count);
+        let sealed = Arc::new(SealedSnapshot::stored(chunks.concat(), record.event_count));
+        cache.keep_ciphertext(id, &record.generation, Arc::clone(&sealed));
         return Ok(ShownShare { record, events: Arc::new([]), sealed: Some(sealed), display });
     }
     let events: Arc<[SharedEvent]> = service::snapshot_events(&chunks)?.into();
@@ -288,7 +297,11 @@ fn entity_tag(
             }
             hasher.update(query.cache_key());
             hasher.update(origin);
-            hasher.update(query.today(record, now).to_string());
+            hasher.update(query.today(&record.options.time_zone, now).to_string());
+            if record.sealed {
+                // A deploy with a new renderer names new assets: the shell that loads them is new.
+                hasher.update(SEALED_SHELL.script);
+            }
         }
         Representation::Feed => hasher.update("feed"),
         Representation::Sealed => {
@@ -344,9 +357,12 @@ fn refusal_of_locked(
             let page = render::unlock_page(&record.id, query.embed, None, language, query.lang);
             let builder = Response::builder().status(StatusCode::UNAUTHORIZED).header(header::CONTENT_TYPE, HTML);
             Some(
-                with_locked_headers(with_security_headers(builder, framing_of(record, representation)), representation)
-                    .body(Body::Text(page))
-                    .expect("valid"),
+                with_locked_headers(
+                    with_security_headers(builder, framing_of(record, representation), Scripts::None),
+                    representation,
+                )
+                .body(Body::Text(page))
+                .expect("valid"),
             )
         }
     }
@@ -377,7 +393,12 @@ fn with_view_headers(
     representation: &Representation,
     etag: &str,
 ) -> lambda_http::http::response::Builder {
-    let builder = with_security_headers(builder, framing_of(record, representation)).header(header::ETAG, etag);
+    let scripts = match representation {
+        Representation::Page(..) if record.sealed => Scripts::SealedShell,
+        _ => Scripts::None,
+    };
+    let builder =
+        with_security_headers(builder, framing_of(record, representation), scripts).header(header::ETAG, etag);
     if record.lock.is_some() {
         with_locked_headers(builder, representation)
     } else {
@@ -406,8 +427,8 @@ fn api_description() -> Response<Body> {
 }
 
 fn error_response(page: ErrorPage, language: Language) -> Response<Body> {
-    let mut builder =
-        with_security_headers(Response::builder(), Framing::Nobody).header(header::CACHE_CONTROL, "no-store");
+    let mut builder = with_security_headers(Response::builder(), Framing::Nobody, Scripts::None)
+        .header(header::CACHE_CONTROL, "no-store");
     if page == ErrorPage::TooLarge {
         builder = builder.header(header::VARY, "Accept-Encoding");
     }

@@ -8,8 +8,10 @@
 //! service's stored shape, without source keys. The key is 32 random bytes, in the link as
 //! `#k=` and its base64url (no padding).
 
+use crate::domain::event::{MAX_DESCRIPTION_BYTES, MAX_TEXT_CHARS};
+use crate::domain::sanitised_html::is_sanitised;
 use crate::domain::sealed::{SEALED_VERSION, additional_data};
-use crate::domain::{ShareOptions, SharedEvent};
+use crate::domain::{Description, EventTime, ShareOptions, SharedEvent};
 use aes_gcm::aead::{Aead, KeyInit, Payload};
 use aes_gcm::{Aes256Gcm, Key, Nonce};
 use base64::Engine;
@@ -74,10 +76,7 @@ pub fn seal(
     key: &[u8; KEY_BYTES],
     nonce: &[u8; NONCE_BYTES],
 ) -> Vec<u8> {
-    let json = serde_json::to_vec(&Plaintext { v: SEALED_VERSION, content }).expect("the content serializes");
-    let mut deflater = DeflateEncoder::new(Vec::with_capacity(json.len() / 4), Compression::default());
-    deflater.write_all(&json).expect("writing to memory");
-    let plaintext = deflater.finish().expect("writing to memory");
+    let plaintext = deflated_plaintext(content);
     let aad = additional_data(options);
     let cipher = Aes256Gcm::new(Key::<Aes256Gcm>::from_slice(key));
     let sealed = cipher
@@ -87,6 +86,14 @@ pub fn seal(
     ciphertext.extend_from_slice(nonce);
     ciphertext.extend_from_slice(&sealed);
     ciphertext
+}
+
+/// The plaintext of `content` before encryption: its versioned JSON, deflated.
+pub fn deflated_plaintext(content: SealedContent) -> Vec<u8> {
+    let json = serde_json::to_vec(&Plaintext { v: SEALED_VERSION, content }).expect("the content serializes");
+    let mut deflater = DeflateEncoder::new(Vec::with_capacity(json.len() / 4), Compression::default());
+    deflater.write_all(&json).expect("writing to memory");
+    deflater.finish().expect("writing to memory")
 }
 
 /// Opens a ciphertext with its key, for the envelope it was sealed with; what it holds is untrusted
@@ -101,9 +108,15 @@ pub fn open(ciphertext: &[u8], options: &ShareOptions, key: &[u8; KEY_BYTES]) ->
     let plaintext = cipher
         .decrypt(Nonce::from_slice(nonce), Payload { msg: sealed, aad: &aad })
         .map_err(|_| OpenError::DoesNotOpen)?;
+    read_plaintext(&plaintext)
+}
+
+/// The content of a decrypted plaintext (the browser decrypts with WebCrypto, then reads here):
+/// inflated within [`MAX_PLAINTEXT_BYTES`], of this version, within a share's event limit.
+pub fn read_plaintext(deflated: &[u8]) -> Result<SealedContent, OpenError> {
     let mut json = Vec::new();
     let limit = MAX_PLAINTEXT_BYTES as u64 + 1;
-    DeflateDecoder::new(plaintext.as_slice())
+    DeflateDecoder::new(deflated)
         .take(limit)
         .read_to_end(&mut json)
         .map_err(|error| OpenError::Unreadable(error.to_string()))?;
@@ -119,6 +132,48 @@ pub fn open(ciphertext: &[u8], options: &ShareOptions, key: &[u8; KEY_BYTES]) ->
         return Err(OpenError::TooLarge);
     }
     Ok(plaintext.content)
+}
+
+impl SealedContent {
+    /// The content held to what the service would have stored, as anyone may seal anything: texts
+    /// within the readers' limits and free of control characters, times in order, descriptions in
+    /// the sanitiser's own form (`domain::sanitised_html`). Anything the service would not have
+    /// stored refuses the whole content.
+    pub fn checked(self) -> Result<Self, OpenError> {
+        let refused = |what: &str| Err(OpenError::Unreadable(format!("{what} is not what the service would store")));
+        let fits = |text: &str| text.chars().count() <= MAX_TEXT_CHARS && !text.chars().any(char::is_control);
+        if !fits(&self.title) {
+            return refused("the title");
+        }
+        for event in &self.events {
+            let texts = [&event.title, &event.location, &event.resource, &event.status];
+            if !texts.into_iter().flatten().all(|text| fits(text)) {
+                return refused("an event's text");
+            }
+            let uid = &event.uid;
+            if uid.is_empty() || uid.len() > 256 || !uid.bytes().all(|b| b.is_ascii_graphic()) || event.source.is_some()
+            {
+                return refused("an event's uid");
+            }
+            let in_order = match (event.start, event.end) {
+                (EventTime::At(start), EventTime::At(end)) => end >= start,
+                (EventTime::Day(start), EventTime::Day(end)) => end > start,
+                _ => false,
+            };
+            if !in_order {
+                return refused("an event's time");
+            }
+            let description_fits = match &event.description {
+                Some(Description::SanitizedHtml(html)) => html.len() <= MAX_DESCRIPTION_BYTES && is_sanitised(html),
+                Some(Description::Text(text)) => text.len() <= MAX_DESCRIPTION_BYTES,
+                None => true,
+            };
+            if !description_fits {
+                return refused("a description");
+            }
+        }
+        Ok(self)
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use crate::ServiceConfig;
 use crate::render::locale::Language;
-use crate::render::{self, ErrorPage, Framing, content_security_policy};
+use crate::render::{self, ErrorPage, Framing, Scripts, content_security_policy};
 use crate::service::ServiceError;
 use lambda_http::http::response::Builder;
 use lambda_http::http::{HeaderValue, StatusCode, header};
@@ -86,9 +86,9 @@ pub fn error_page_response(builder: Builder, page: ErrorPage, language: Language
 }
 
 /// Adds the security headers. `X-Frame-Options`, which cannot name sites, only where nobody may frame.
-pub fn with_security_headers(builder: Builder, framing: Framing<'_>) -> Builder {
+pub fn with_security_headers(builder: Builder, framing: Framing<'_>, scripts: Scripts) -> Builder {
     let builder = builder
-        .header(header::CONTENT_SECURITY_POLICY, content_security_policy(framing))
+        .header(header::CONTENT_SECURITY_POLICY, content_security_policy(framing, scripts))
         .header(header::X_CONTENT_TYPE_OPTIONS, "nosniff")
         .header(header::REFERRER_POLICY, "no-referrer")
         .header("x-robots-tag", "noindex, nofollow");

@@ -95,6 +95,11 @@ impl Color {
     }
 }
 
+/// The most characters of an event's title, location, resource or status, and of a share's title.
+pub const MAX_TEXT_CHARS: usize = 500;
+/// The most bytes of a description (after sanitising).
+pub const MAX_DESCRIPTION_BYTES: usize = 16 * 1024;
+
 /// An event's description (kept at `full` only). HTML is sanitised before it is stored.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

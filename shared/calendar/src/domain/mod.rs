@@ -33,6 +33,7 @@ pub mod generation;
 pub mod ids;
 pub mod policy;
 pub mod public_origin;
+pub mod sanitised_html;
 pub mod sealed;
 pub mod secret;
 pub mod share;

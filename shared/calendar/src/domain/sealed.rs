@@ -2,10 +2,10 @@
 //! carries. The service stores and serves the ciphertext as given and never sees the key; the page
 //! decrypts it in the browser.
 
-use super::ShareOptions;
+use super::{DateRange, DefaultView, DetailLevel, LocaleTag, ShareOptions, ShareTimeZone};
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// The version of the sealed format (the envelope's `sealed.v` and the plaintext's `v`).
 pub const SEALED_VERSION: u32 = 1;
@@ -62,29 +62,54 @@ impl SealedSnapshot {
 }
 
 /// The envelope fields a ciphertext is bound to (its AES-GCM additional data): an envelope changed
-/// after sealing does not open.
-#[derive(Serialize)]
+/// after sealing does not open. `/s/{id}/sealed` serves it as it is bound, and the page renders with
+/// the envelope it opened the ciphertext with.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct BoundEnvelope<'a> {
-    v: u32,
-    time_zone: &'a str,
-    range: &'a super::DateRange,
-    detail: super::DetailLevel,
-    view: &'a str,
-    locale: Option<&'a str>,
+pub struct SealedEnvelope {
+    pub v: u32,
+    pub time_zone: ShareTimeZone,
+    pub range: DateRange,
+    pub detail: DetailLevel,
+    pub view: DefaultView,
+    pub locale: Option<LocaleTag>,
 }
 
-/// The additional data of a share's ciphertext: its envelope as one JSON text, fields in this order.
+impl SealedEnvelope {
+    pub fn of(options: &ShareOptions) -> Self {
+        Self {
+            v: SEALED_VERSION,
+            time_zone: options.time_zone.clone(),
+            range: options.range,
+            detail: options.detail,
+            view: options.view,
+            locale: options.locale.clone(),
+        }
+    }
+
+    /// The additional data: the envelope as one JSON text, fields in this order.
+    pub fn additional_data(&self) -> Vec<u8> {
+        serde_json::to_vec(self).expect("the envelope serializes")
+    }
+
+    /// The options of the share this envelope and a sealed `title` describe, as its page needs them.
+    pub fn into_options(self, title: String) -> ShareOptions {
+        ShareOptions {
+            title,
+            detail: self.detail,
+            view: self.view,
+            time_zone: self.time_zone,
+            range: self.range,
+            expires_at: None,
+            embed_origins: Vec::new(),
+            locale: self.locale,
+        }
+    }
+}
+
+/// The additional data of a share's ciphertext.
 pub fn additional_data(options: &ShareOptions) -> Vec<u8> {
-    let bound = BoundEnvelope {
-        v: SEALED_VERSION,
-        time_zone: options.time_zone.name(),
-        range: &options.range,
-        detail: options.detail,
-        view: options.view.as_str(),
-        locale: options.locale.as_ref().map(super::LocaleTag::as_str),
-    };
-    serde_json::to_vec(&bound).expect("the envelope serializes")
+    SealedEnvelope::of(options).additional_data()
 }
 
 #[cfg(test)]

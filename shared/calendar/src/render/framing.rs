@@ -22,16 +22,31 @@ impl<'a> Framing<'a> {
     }
 }
 
-/// The page's policy: no scripts at all, only the page's own stylesheet (by hash), forms back to
-/// the service, framing as `framing` says.
-pub fn content_security_policy(framing: Framing<'_>) -> String {
+/// What a response may run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scripts {
+    /// Every page the service renders: no script at all.
+    None,
+    /// A sealed share's shell: its one same-origin script and the renderer compiled to WebAssembly
+    /// (`'wasm-unsafe-eval'` compiles it; no `'unsafe-eval'`, no inline script), which fetch the
+    /// ciphertext from the same origin.
+    SealedShell,
+}
+
+/// The page's policy: scripts as `scripts` says, only the page's own stylesheet (by hash), forms
+/// back to the service, framing as `framing` says.
+pub fn content_security_policy(framing: Framing<'_>, scripts: Scripts) -> String {
     let frame_ancestors = match framing {
         Framing::Nobody => "'none'".to_owned(),
         Framing::AnySite => "*".to_owned(),
         Framing::Only(origins) => origins.iter().map(EmbedOrigin::as_str).collect::<Vec<_>>().join(" "),
     };
+    let scripts = match scripts {
+        Scripts::None => "",
+        Scripts::SealedShell => "script-src 'self' 'wasm-unsafe-eval'; connect-src 'self'; ",
+    };
     format!(
-        "default-src 'none'; style-src {}; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors {frame_ancestors}",
+        "default-src 'none'; {scripts}style-src {}; img-src data:; base-uri 'none'; form-action 'self'; frame-ancestors {frame_ancestors}",
         style::style_source()
     )
 }

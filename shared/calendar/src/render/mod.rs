@@ -35,12 +35,12 @@ pub mod fixtures;
 pub use event_key::EventKey;
 pub use feed::calendar_feed;
 #[cfg(feature = "view")]
-pub use framing::{Framing, content_security_policy};
+pub use framing::{Framing, Scripts, content_security_policy};
 #[cfg(feature = "view")]
-pub use page::{ErrorPage, error_page, share_page};
+pub use page::{ErrorPage, FeedOffer, PageShare, error_page, share_page};
 #[cfg(feature = "view")]
 pub use query::PageQuery;
 #[cfg(feature = "view")]
-pub use sealed_page::{sealed_json, sealed_page};
+pub use sealed_page::{ShellAssets, sealed_json, sealed_page};
 #[cfg(feature = "view")]
 pub use unlock_page::{UnlockNotice, unlock_page};

@@ -3,7 +3,7 @@
 
 use super::EventKey;
 use super::locale::Language;
-use crate::domain::{DefaultView, ShareRecord, ShareTimeZone};
+use crate::domain::{DefaultView, ShareTimeZone};
 use jiff::{Timestamp, civil::Date};
 use std::fmt::Write;
 
@@ -85,8 +85,8 @@ impl PageQuery {
 
     /// The day the page treats as today (it opens on it and marks it); it belongs in the ETag
     /// beside [`Self::cache_key`], as it turns over at midnight in the zone the page shows.
-    pub fn today(&self, record: &ShareRecord, now: Timestamp) -> Date {
-        let zone = self.tz.as_ref().unwrap_or(&record.options.time_zone);
+    pub fn today(&self, share_zone: &ShareTimeZone, now: Timestamp) -> Date {
+        let zone = self.tz.as_ref().unwrap_or(share_zone);
         zone.zone().to_datetime(now).date()
     }
 }

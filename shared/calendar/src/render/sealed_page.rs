@@ -4,19 +4,31 @@
 
 use super::PageQuery;
 use super::locale::{LanguageSources, Strings};
-use crate::domain::{DisplaySettings, SealedSnapshot, ShareRecord, sealed::SEALED_VERSION};
+use crate::domain::sealed::{SEALED_VERSION, SealedEnvelope};
+use crate::domain::{DisplaySettings, SealedSnapshot, ShareRecord};
 use askama::Template;
 use serde::Serialize;
 
 #[derive(Template)]
 #[template(path = "sealed.html", whitespace = "minimize")]
-struct SealedTemplate {
+struct SealedTemplate<'a> {
     lang: &'static str,
     t: &'static Strings,
+    share_id: &'a str,
+    assets: &'a ShellAssets,
 }
 
-/// The shell of a sealed share's page, in the language the recipient's page would have.
-pub fn sealed_page(record: &ShareRecord, display: &DisplaySettings, query: &PageQuery) -> String {
+/// Where the shell's script and the renderer it runs are served (same origin, names that change
+/// with their content).
+#[derive(Debug, Clone, Copy)]
+pub struct ShellAssets {
+    pub script: &'static str,
+    pub renderer: &'static str,
+}
+
+/// The shell of a sealed share's page, in the language the recipient's page would have: its script
+/// fetches the ciphertext, decrypts it with the link's key and renders the page in the browser.
+pub fn sealed_page(record: &ShareRecord, display: &DisplaySettings, query: &PageQuery, assets: &ShellAssets) -> String {
     let sources = LanguageSources {
         picked: query.lang,
         share_locale: record.options.locale.as_ref(),
@@ -24,7 +36,9 @@ pub fn sealed_page(record: &ShareRecord, display: &DisplaySettings, query: &Page
         browser: query.browser_language,
     };
     let language = sources.resolve();
-    SealedTemplate { lang: language.tag(), t: Strings::of(language) }.render().expect("sealed page renders")
+    SealedTemplate { lang: language.tag(), t: Strings::of(language), share_id: record.id.as_str(), assets }
+        .render()
+        .expect("sealed page renders")
 }
 
 #[derive(Serialize)]
@@ -33,35 +47,18 @@ struct SealedJson<'a> {
     v: u32,
     ciphertext: String,
     event_count: u32,
-    envelope: Envelope<'a>,
+    envelope: SealedEnvelope,
     display: &'a DisplaySettings,
 }
 
-/// The envelope fields the ciphertext is bound to, as the page checks them.
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Envelope<'a> {
-    time_zone: &'a str,
-    range: &'a crate::domain::DateRange,
-    detail: crate::domain::DetailLevel,
-    view: &'a str,
-    locale: Option<&'a str>,
-}
-
-/// `GET /s/{id}/sealed`: the ciphertext as stored (base64url), its envelope and the display settings.
+/// `GET /s/{id}/sealed`: the ciphertext as stored (base64url), the envelope it is bound to and the
+/// display settings.
 pub fn sealed_json(record: &ShareRecord, sealed: &SealedSnapshot, display: &DisplaySettings) -> String {
-    let options = &record.options;
     let answer = SealedJson {
         v: SEALED_VERSION,
         ciphertext: sealed.encoded(),
         event_count: sealed.event_count(),
-        envelope: Envelope {
-            time_zone: options.time_zone.name(),
-            range: &options.range,
-            detail: options.detail,
-            view: options.view.as_str(),
-            locale: options.locale.as_ref().map(crate::domain::LocaleTag::as_str),
-        },
+        envelope: SealedEnvelope::of(&record.options),
         display,
     };
     serde_json::to_string(&answer).expect("the answer serializes")

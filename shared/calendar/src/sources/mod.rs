@@ -19,8 +19,7 @@ use jiff::tz::TimeZone;
 use serde_json::value::RawValue;
 
 pub const MAX_EVENTS: usize = crate::domain::MAX_SHARE_EVENTS;
-pub const MAX_TEXT_CHARS: usize = 500;
-pub const MAX_DESCRIPTION_BYTES: usize = 16 * 1024;
+pub use crate::domain::event::{MAX_DESCRIPTION_BYTES, MAX_TEXT_CHARS};
 /// The title of a source event without a subject (Graph leaves it out of some private events).
 pub const UNTITLED: &str = "(No subject)";
 

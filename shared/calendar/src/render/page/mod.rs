@@ -19,7 +19,7 @@ pub use error_page::{ErrorPage, error_page};
 use super::locale::{Language, LanguageSources, PageLocale, Strings};
 use super::query::{LinkState, PageQuery, PageStart};
 use crate::domain::{
-    DateRange, DayTime, DefaultView, Description, DetailLevel, DisplaySettings, ShareRecord, SharedEvent,
+    DateRange, DayTime, DefaultView, Description, DetailLevel, DisplaySettings, ShareOptions, ShareRecord, SharedEvent,
 };
 use agenda::AgendaView;
 use askama::Template;
@@ -132,8 +132,10 @@ struct SharePageTemplate<'a> {
     statuses: Choices<'a>,
     extra_zone: Option<&'a str>,
     clear_href: Option<String>,
-    /// None for a password share: its feed opens only with the key its owner hands out.
+    /// None for a password share (its feed opens only with the key its owner hands out) and a sealed
+    /// one (it has no feed).
     subscribe: Option<SubscribeLinks>,
+    ask_for_feed: bool,
     body: Body<'a>,
 }
 
@@ -206,17 +208,49 @@ impl askama::FastWritable for EscapedHref {
     }
 }
 
+/// What the page needs of a share besides its events: a stored share's record, or a sealed share's
+/// envelope and title as its page opened them in the browser.
+#[derive(Clone, Copy)]
+pub struct PageShare<'a> {
+    pub id: &'a str,
+    pub options: &'a ShareOptions,
+    pub feed: FeedOffer,
+}
+
+/// What the page says about the share's feed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FeedOffer {
+    /// Subscribe links and the feed's address.
+    Links,
+    /// A password share's feed opens only with the key its owner hands out: ask them.
+    AskTheOwner,
+    /// A sealed share has no feed: nothing.
+    NoFeed,
+}
+
+impl<'a> From<&'a ShareRecord> for PageShare<'a> {
+    fn from(record: &'a ShareRecord) -> Self {
+        let feed = match (record.sealed, &record.lock) {
+            (true, _) => FeedOffer::NoFeed,
+            (false, Some(_)) => FeedOffer::AskTheOwner,
+            (false, None) => FeedOffer::Links,
+        };
+        Self { id: record.id.as_str(), options: &record.options, feed }
+    }
+}
+
 /// `origin` is where the share is served (`PublicOrigin` as text): the subscribe links name the
 /// feed's absolute address on it.
-pub fn share_page(
-    record: &ShareRecord,
+pub fn share_page<'a>(
+    share: impl Into<PageShare<'a>>,
     events: &[SharedEvent],
     display: &DisplaySettings,
     query: &PageQuery,
     origin: &str,
     now: Timestamp,
 ) -> String {
-    let options = &record.options;
+    let share = share.into();
+    let options = share.options;
     let sources = LanguageSources {
         picked: query.lang,
         share_locale: options.locale.as_ref(),
@@ -228,7 +262,7 @@ pub fn share_page(
     let chosen_zone = query.tz.as_ref().filter(|tz| tz.name() != options.time_zone.name());
     let zone_setting = chosen_zone.unwrap_or(&options.time_zone);
     let zone = zone_setting.zone();
-    let today = query.today(record, now);
+    let today = query.today(&options.time_zone, now);
     let range = options.range;
     let view = query.view.unwrap_or(options.view);
     let date = query.date.filter(|day| range.contains(*day));
@@ -282,7 +316,7 @@ pub fn share_page(
         links_lang: query.lang.map(Language::tag),
         t,
         title: &options.title,
-        share_id: record.id.as_str(),
+        share_id: share.id,
         embed: query.embed,
         zone_name: zone_setting.name(),
         share_zone: options.time_zone.name(),
@@ -308,7 +342,8 @@ pub fn share_page(
         resources,
         folders: &folders,
         statuses,
-        subscribe: record.lock.is_none().then(|| SubscribeLinks::for_feed(origin, record.id.as_str(), &options.title)),
+        subscribe: (share.feed == FeedOffer::Links).then(|| SubscribeLinks::for_feed(origin, share.id, &options.title)),
+        ask_for_feed: share.feed == FeedOffer::AskTheOwner,
         body,
     };
     let mut html = String::with_capacity(page.size_estimate());

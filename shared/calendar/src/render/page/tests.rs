@@ -3,7 +3,7 @@ use super::*;
 use crate::domain::EmbedOrigin;
 use crate::domain::{Color, Description, EventTime, ShowAs};
 use crate::render::fixtures::{all_day, record, timed};
-use crate::render::{Framing, content_security_policy, style};
+use crate::render::{Framing, Scripts, content_security_policy, style};
 use jiff::civil::date;
 use jiff::tz::TimeZone;
 
@@ -387,14 +387,14 @@ fn agenda_pages_and_folds_long_descriptions() {
 
 #[test]
 fn no_scripts_and_the_style_hash_matches_the_inline_stylesheet() {
-    let csp = content_security_policy(Framing::Nobody);
+    let csp = content_security_policy(Framing::Nobody, Scripts::None);
     assert!(
         csp.contains("frame-ancestors 'none'") && csp.contains("default-src 'none'") && !csp.contains("unsafe-inline")
     );
-    assert!(content_security_policy(Framing::embed_page(&[])).ends_with("frame-ancestors *"));
+    assert!(content_security_policy(Framing::embed_page(&[]), Scripts::None).ends_with("frame-ancestors *"));
     let origins =
         ["https://intranet.example.com", "https://portal.example.com:8443"].map(|o| EmbedOrigin::parse(o).unwrap());
-    let listed = content_security_policy(Framing::embed_page(&origins));
+    let listed = content_security_policy(Framing::embed_page(&origins), Scripts::None);
     assert!(
         listed.ends_with("frame-ancestors https://intranet.example.com https://portal.example.com:8443"),
         "{listed}"

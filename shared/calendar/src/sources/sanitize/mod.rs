@@ -20,12 +20,7 @@ use reduce::reduce;
 use links::{LinkFate, LinkRules, rewrite_written_links};
 use std::collections::{HashMap, HashSet};
 
-/// What a sanitised description may hold: formatting and links, nothing that loads, runs or styles.
-#[rustfmt::skip]
-const FORMATTING_TAGS: [&str; 27] = [
-    "a", "b", "blockquote", "br", "code", "div", "em", "h1", "h2", "h3", "h4", "h5", "h6", "hr", "i", "li", "ol", "p",
-    "pre", "s", "small", "span", "strong", "sub", "sup", "u", "ul",
-];
+use crate::domain::sanitised_html::{FORMATTING_TAGS, LINK_REL};
 /// Elements whose content is not text a reader sees: dropped with their content, not unwrapped.
 const HIDDEN_CONTENT_TAGS: [&str; 10] =
     ["script", "style", "title", "template", "iframe", "noscript", "noembed", "noframes", "object", "xmp"];
@@ -107,7 +102,7 @@ fn builder(rules: LinkRules) -> ammonia::Builder<'static> {
         .generic_attributes(HashSet::new())
         .url_schemes(HashSet::from(["http", "https", "mailto"]))
         .url_relative(ammonia::UrlRelative::Deny)
-        .link_rel(Some("noopener noreferrer nofollow"))
+        .link_rel(Some(LINK_REL))
         // Runs after the scheme check, so a replaced target is checked in `fate_of`.
         .attribute_filter(move |_, attribute, value| match attribute {
             "href" => match rules.fate_of(value) {

@@ -12,11 +12,11 @@
 //! in an ordinary body. On the way the pass also counts what sanitising will keep at least, so a
 //! body over the description limit can be refused unparsed.
 
-use super::FORMATTING_TAGS;
 use super::nesting::{EndTag, Nesting};
 use super::serialised::MAX_SANITISED_DEPTH;
 use super::shown::ShownBytes;
 use super::tokenizer::{Content, closes_raw_text, content_of, scan_tag, script_data_end, written};
+use crate::domain::sanitised_html::FORMATTING_TAGS;
 
 /// Elements open at once beyond which start tags are dropped: far deeper than any mail client
 /// nests, shallow enough that the parser's walks over its stack stay cheap.
