@@ -47,7 +47,6 @@ async fn a_held_snapshot_costs_one_record_read<S: Store + Clone + Into<Backend> 
     assert_eq!(app.get(&page, &app.anonymous()).await.status, StatusCode::NOT_FOUND, "revoked at once");
 }
 
-
 /// A sealed share's ciphertext is held like a snapshot: the shell page's view reads the share whole
 /// once, and the `/s/{id}/sealed` request that follows it reads the record alone.
 async fn a_held_ciphertext_costs_one_record_read<S: Store + Clone + Into<Backend> + 'static>(inner: S) {
