@@ -3,6 +3,9 @@
 //! event no share holds: handler time (median, p95) and read units per call, with what each read
 //! costs; and the largest source index item of a 10,000-event share.
 //!
+//! Then a change for a calendar 50 shares of 250 events follow (a new event joins each), beside the
+//! same change without `calendar`.
+//!
 //! Then the bounded fan-out: one change of an event that 30 shares of 10,000 events hold, sent with
 //! an `Idempotency-Key` round after round until the answer has no `more`: per round its time, this
 //! process's CPU and the write units, and the write units of each share rewritten.
@@ -20,9 +23,11 @@ mod support;
 
 use metering::MeteredReads;
 
-// The bounded fan-out case, in a file of its own.
+// The bounded fan-out and following cases, in files of their own.
 #[path = "support/fan_out.rs"]
 mod fan_out;
+#[path = "support/following.rs"]
+mod following;
 
 use item_sizes::{share_item_sizes, source_index_items};
 use local_api::event::ApiGatewayEvent;
@@ -456,5 +461,6 @@ async fn main() {
         largest as f64 * 100.0 / ITEM_LIMIT_BYTES as f64
     );
 
+    following::measure(&store, &measured, &config).await;
     fan_out::measure(&store, &measured, &config).await;
 }

@@ -33,6 +33,7 @@ fn record(range: DateRange) -> ShareRecord {
             view: DefaultView::Month,
             time_zone: ShareTimeZone::parse("America/New_York").unwrap(),
             range,
+            rolling: None,
             expires_at: None,
             embed_origins: Vec::new(),
             locale: None,
@@ -45,6 +46,7 @@ fn record(range: DateRange) -> ShareRecord {
         pieces: Vec::new(),
         source_buckets: 0,
         rotated_from: None,
+        follows: Vec::new(),
         sealed: false,
         lock: None,
     }

@@ -4,6 +4,7 @@
 //! snapshots hold through publish, PUT, rotate, revoke and expiry; bad input and failures change
 //! nothing, or say what they changed.
 
+mod following;
 mod model;
 
 use crate::per_store;
@@ -104,8 +105,10 @@ async fn assert_index_exact(app: &TestApp, live: &[&str]) {
     let mut expected = BTreeSet::new();
     for id in live {
         let events = snapshot_of(app, id).await;
-        let index = SourceIndex::of(events.iter().filter_map(|event| event.source.as_ref()));
-        assert_eq!(app.record(id).await.unwrap().source_buckets, index.mask(), "{id}'s record names its buckets");
+        let record = app.record(id).await.unwrap();
+        // The calendars a share follows are indexed beside its events' ids.
+        let index = SourceIndex::of(events.iter().filter_map(|event| event.source.as_ref()).chain(&record.follows));
+        assert_eq!(record.source_buckets, index.mask(), "{id}'s record names its buckets");
         for (bucket, tags) in index.buckets() {
             expected.insert(((*id).to_owned(), bucket, tags.iter().flatten().copied().collect::<Vec<u8>>()));
         }

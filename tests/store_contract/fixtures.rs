@@ -83,6 +83,7 @@ pub fn record(group: &str, owner: &str, created_at: Timestamp) -> ShareRecord {
             view: DefaultView::Month,
             time_zone: ShareTimeZone::parse("America/New_York").unwrap(),
             range: DateRange::new(date(2026, 12, 1), date(2027, 1, 1)).unwrap(),
+            rolling: None,
             expires_at: None,
             embed_origins: Vec::new(),
             locale: None,
@@ -95,6 +96,7 @@ pub fn record(group: &str, owner: &str, created_at: Timestamp) -> ShareRecord {
         pieces: Vec::new(),
         source_buckets: 0,
         rotated_from: None,
+        follows: Vec::new(),
         sealed: false,
         lock: None,
     }

@@ -13,7 +13,9 @@ use lambda_http::http::{HeaderMap, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 use sha2::{Digest, Sha256};
 use share_core::ServiceConfig;
-use share_core::domain::{DisplaySettings, SealedSnapshot, ShareId, ShareRecord, SharedEvent, unlock_cookie_in};
+use share_core::domain::{
+    DisplaySettings, SealedSnapshot, ShareId, ShareRecord, SharedEvent, served_at, unlock_cookie_in,
+};
 use share_core::http::page::{self, HTML, error_page_for, error_page_response, with_security_headers};
 use share_core::http::{log_response, path_parameter, public_base_url, route_key};
 use share_core::render::locale::Language;
@@ -234,7 +236,7 @@ fn rendered_body(viewing: &Viewing<'_>, share: &ShownShare, representation: &Rep
             render::share_page(record, events, display, query, origin, viewing.now)
         }
         (Representation::Sealed, Some(sealed)) => render::sealed_json(record, sealed, display),
-        _ => render::calendar_feed(record, events),
+        _ => render::calendar_feed(record, &served_at(&record.options, events, viewing.now)),
     }
     .into();
     viewing.cache.keep_body(etag, Arc::clone(&body));
@@ -298,12 +300,19 @@ fn entity_tag(
             hasher.update(query.cache_key());
             hasher.update(origin);
             hasher.update(query.today(&record.options.time_zone, now).to_string());
+            // A rolling share's page moves with its window, which starts on a day of the share's zone.
+            hasher.update(record.options.range_at(now).start.to_string());
             if record.sealed {
                 // A deploy with a new renderer names new assets: the shell that loads them is new.
                 hasher.update(SEALED_SHELL.script);
             }
         }
-        Representation::Feed => hasher.update("feed"),
+        Representation::Feed => {
+            hasher.update("feed");
+            if record.options.rolling.is_some() {
+                hasher.update(record.options.range_at(now).start.to_string());
+            }
+        }
         Representation::Sealed => {
             hasher.update("sealed");
             hasher.update(serde_json::to_vec(display).unwrap_or_default());

@@ -74,6 +74,7 @@ fn sample_share() -> Option<ShownShare> {
             view: DefaultView::Month,
             time_zone,
             range,
+            rolling: None,
             expires_at: None,
             embed_origins: Vec::new(),
             locale: None,
@@ -86,6 +87,7 @@ fn sample_share() -> Option<ShownShare> {
         pieces: Vec::new(),
         source_buckets: 0,
         rotated_from: None,
+        follows: Vec::new(),
         sealed: false,
         lock: None,
     };

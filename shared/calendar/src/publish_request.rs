@@ -4,10 +4,11 @@
 //! body the service would refuse with the same problem (`Problem::from`).
 
 use crate::body::{MalformedBody, json_body};
+use crate::domain::follow::{MAX_FOLLOWED_CALENDARS, check_calendar_id};
 use crate::domain::sealed::SEALED_VERSION;
 use crate::domain::{
     DateRange, DefaultView, DetailLevel, EmbedOrigin, EventTime, FieldError, LocaleTag, MAX_EMBED_ORIGINS, Password,
-    PasswordChange, SealedSnapshot, ShareOptions, ShareTimeZone, ValidationErrors,
+    PasswordChange, RollingWindow, SealedSnapshot, ShareOptions, ShareTimeZone, ValidationErrors,
 };
 use crate::problem::Problem;
 use crate::sources::{self, MAX_EVENTS, MAX_TEXT_CHARS, MalformedEvents, ReadContext, SourceEvent, SourceFormat};
@@ -24,6 +25,8 @@ pub struct PublishRequest {
     pub password: PasswordChange,
     /// A sealed body's ciphertext, in place of events.
     pub sealed: Option<SealedSnapshot>,
+    /// The source calendars the share follows, as sent: the service keeps only their keys.
+    pub follow: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -59,6 +62,12 @@ struct PublishBody<'a> {
     password: Option<Option<String>>,
     /// A sealed body's ciphertext, in place of `events` and `format`.
     sealed: Option<SealedBody>,
+    follow: Option<FollowBody>,
+}
+
+#[derive(Deserialize)]
+struct FollowBody {
+    calendars: Option<Vec<String>>,
 }
 
 #[derive(Deserialize)]
@@ -78,6 +87,20 @@ fn present<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<O
 struct RangeBody {
     start: Option<String>,
     end: Option<String>,
+    rolling: Option<RollingBody>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RollingBody {
+    past_days: Option<i64>,
+    future_days: Option<i64>,
+}
+
+/// A fixed range, or a window that moves with today.
+enum RangeChoice {
+    Fixed(DateRange),
+    Rolling(RollingWindow),
 }
 
 impl From<MalformedBody> for PublishRequestError {
@@ -170,6 +193,16 @@ impl PublishRequest {
         };
         let range_given = body.range.is_some();
         let explicit_range = body.range.and_then(|range| parse_range(range, &mut errors));
+        let follow = body.follow.map(|follow| parse_follow(follow, &mut errors)).unwrap_or_default();
+        let rolling = match explicit_range {
+            Some(RangeChoice::Rolling(window)) => Some(window),
+            _ => None,
+        };
+        // A rolling share's stored range is its window on the day of the write.
+        let explicit_range = explicit_range.zip(time_zone.as_ref()).map(|(choice, zone)| match choice {
+            RangeChoice::Fixed(range) => range,
+            RangeChoice::Rolling(window) => window.at(now, zone.zone()),
+        });
         let embed_origins = parse_embed_origins(body.embed_origins.unwrap_or_default(), &mut errors);
         let locale = body.locale.and_then(|raw| errors.check("/locale", LocaleTag::parse(&raw)));
         let share_zone = time_zone.as_ref().map(|zone| zone.zone().clone());
@@ -184,19 +217,30 @@ impl PublishRequest {
             if !range_given {
                 errors.push("/range", "is required with a sealed body (share-seal writes it)");
             }
+            if rolling.is_some() {
+                errors.push("/range/rolling", "a sealed share's events cannot be checked against a moving window");
+            }
+            if !follow.is_empty() {
+                errors.push(
+                    "/follow",
+                    "a sealed share cannot follow calendars: the service cannot read what would join it",
+                );
+            }
             errors.into_result().map_err(PublishRequestError::Invalid)?;
             let (Some(title), Some(detail), Some(view), Some(time_zone), Some(range), Some(sealed)) =
                 (title, detail, view, time_zone, explicit_range, sealed)
             else {
                 unreachable!("every missing field was recorded as an error");
             };
-            let options = ShareOptions { title, detail, view, time_zone, range, expires_at, embed_origins, locale };
+            let options =
+                ShareOptions { title, detail, view, time_zone, range, rolling, expires_at, embed_origins, locale };
             return Ok(Self {
                 options,
                 format: SourceFormat::Normalized,
                 events: Vec::new(),
                 password,
                 sealed: Some(sealed),
+                follow,
             });
         }
         let context = ReadContext::from_body(raw_body, share_zone, &mut errors)?;
@@ -208,6 +252,9 @@ impl PublishRequest {
             (Some(format), Some(raw)) => sources::read_events(format, raw, "/events", &context, &mut errors)?,
             _ => Vec::new(),
         };
+        if !follow.is_empty() && events.is_empty() && !range_given {
+            errors.push("/range", "is required for a share that follows calendars and starts without events");
+        }
         errors.into_result().map_err(PublishRequestError::Invalid)?;
         let (Some(title), Some(detail), Some(view), Some(time_zone), Some(format)) =
             (title, detail, view, time_zone, format)
@@ -215,8 +262,9 @@ impl PublishRequest {
             unreachable!("every missing field was recorded as an error");
         };
         let range = explicit_range.unwrap_or_else(|| span_of(&events, time_zone.zone(), now));
-        let options = ShareOptions { title, detail, view, time_zone, range, expires_at, embed_origins, locale };
-        Ok(Self { options, format, events, password, sealed: None })
+        let options =
+            ShareOptions { title, detail, view, time_zone, range, rolling, expires_at, embed_origins, locale };
+        Ok(Self { options, format, events, password, sealed: None, follow })
     }
 }
 
@@ -255,14 +303,47 @@ fn parse_embed_origins(raw: Vec<String>, errors: &mut ValidationErrors) -> Vec<E
     origins
 }
 
-fn parse_range(range: RangeBody, errors: &mut ValidationErrors) -> Option<DateRange> {
+/// `{"start", "end"}`, or `{"rolling": {"pastDays", "futureDays"}}` alone.
+fn parse_range(range: RangeBody, errors: &mut ValidationErrors) -> Option<RangeChoice> {
+    if let Some(rolling) = range.rolling {
+        if range.start.is_some() || range.end.is_some() {
+            errors.push("/range", "is either `start` and `end` or `rolling`, not both");
+            return None;
+        }
+        let past = errors.require("/range/rolling/pastDays", rolling.past_days);
+        let future = errors.require("/range/rolling/futureDays", rolling.future_days);
+        return match RollingWindow::new(past?, future?) {
+            Ok(window) => Some(RangeChoice::Rolling(window)),
+            Err(broken) => {
+                for (field, message) in broken {
+                    errors.push(format!("/range/rolling/{field}"), message);
+                }
+                None
+            }
+        };
+    }
     let mut date = |pointer: &str, value: Option<String>| {
         let raw = errors.require(pointer, value)?;
         errors.check(pointer, raw.parse::<Date>().map_err(|_| "must be a date as YYYY-MM-DD"))
     };
     let start = date("/range/start", range.start);
     let end = date("/range/end", range.end);
-    errors.check("/range/end", DateRange::new(start?, end?))
+    errors.check("/range/end", DateRange::new(start?, end?)).map(RangeChoice::Fixed)
+}
+
+/// `{"calendars": [...]}`: 1 to 20 calendar ids, each at its own pointer.
+fn parse_follow(follow: FollowBody, errors: &mut ValidationErrors) -> Vec<String> {
+    let Some(calendars) = errors.require("/follow/calendars", follow.calendars) else { return Vec::new() };
+    if calendars.is_empty() || calendars.len() > MAX_FOLLOWED_CALENDARS {
+        errors.push("/follow/calendars", format!("holds 1 to {MAX_FOLLOWED_CALENDARS} calendar ids"));
+        return Vec::new();
+    }
+    for (i, id) in calendars.iter().enumerate() {
+        if let Err(message) = check_calendar_id(id) {
+            errors.push(format!("/follow/calendars/{i}"), message);
+        }
+    }
+    calendars
 }
 
 /// The days the events cover in the share's zone (left-out cancelled ones aside: a FHIR proposal

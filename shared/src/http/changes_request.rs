@@ -3,6 +3,7 @@
 
 use super::request::{MalformedBody, json_body};
 use crate::domain::ValidationErrors;
+use crate::domain::follow::check_calendar_id;
 pub use crate::service::ChangesRequest;
 use crate::sources::{self, MalformedEvents, ReadContext, SourceFormat};
 use jiff::tz::TimeZone;
@@ -42,6 +43,7 @@ struct ChangesBody<'a> {
     #[serde(borrow)]
     changed: Option<&'a RawValue>,
     removed: Option<Vec<String>>,
+    calendar: Option<String>,
 }
 
 impl ChangesRequest {
@@ -61,6 +63,13 @@ impl ChangesRequest {
                 );
             }
         }
+        let calendar = body.calendar.filter(|id| match check_calendar_id(id) {
+            Ok(()) => true,
+            Err(message) => {
+                errors.push("/calendar", message);
+                false
+            }
+        });
         let context = ReadContext::from_body(raw_body, Some(TimeZone::UTC), &mut errors)?;
         let changed = match (format, body.changed) {
             (Some(format), Some(raw)) => {
@@ -92,7 +101,7 @@ impl ChangesRequest {
         errors.into_result().map_err(ChangesRequestError::Invalid)?;
         let format = format.expect("a missing or invalid format was recorded as an error");
         let raw_changed = body.changed.map(|raw| raw.to_owned());
-        Ok(Self { format, changed, raw_changed, context, removed })
+        Ok(Self { format, changed, raw_changed, context, removed, calendar })
     }
 }
 
@@ -128,6 +137,8 @@ mod tests {
     fn bad_entries_are_reported_with_pointers() {
         assert_eq!(pointers(parse(r#"{"format":"ical","removed":["a"]}"#)), ["/format"]);
         assert_eq!(pointers(parse(r#"{"removed":["", "ok"]}"#)), ["/removed/0"]);
+        assert_eq!(pointers(parse(r#"{"calendar":" ","removed":["a"]}"#)), ["/calendar"]);
+        assert_eq!(parse(r#"{"calendar":"AAMkCal","removed":["a"]}"#).unwrap().calendar.as_deref(), Some("AAMkCal"));
         let without_id = r#"{"changed":[{"title":"x","start":"2026-12-03T09:00:00Z","end":"2026-12-03T10:00:00Z"}]}"#;
         assert_eq!(pointers(parse(without_id)), ["/changed"]);
         let broken =

@@ -1,6 +1,6 @@
 //! The JSON shapes of the contract's responses, built from domain types.
 
-use crate::domain::{DateRange, DetailLevel, EmbedOrigin, LocaleTag, ShareState, UserPermission};
+use crate::domain::{DateRange, DetailLevel, EmbedOrigin, LocaleTag, RollingWindow, ShareState, UserPermission};
 use crate::service::{ShareListing, ShareWithState, Standing};
 use crate::store::ListCursor;
 use jiff::Timestamp;
@@ -17,7 +17,9 @@ pub struct ShareJson<'a> {
     detail: DetailLevel,
     view: &'static str,
     time_zone: &'a str,
-    range: &'a DateRange,
+    range: RangeJson<'a>,
+    /// How many calendars the share follows.
+    follows: usize,
     event_count: u32,
     left_out: u32,
     left_out_reasons: crate::domain::LeftOut,
@@ -30,6 +32,14 @@ pub struct ShareJson<'a> {
     state: ShareState,
     has_password: bool,
     sealed: bool,
+}
+
+/// A fixed range as its days, a rolling one as its window.
+#[derive(Serialize)]
+#[serde(untagged)]
+enum RangeJson<'a> {
+    Fixed(&'a DateRange),
+    Rolling { rolling: &'a RollingWindow },
 }
 
 #[derive(Serialize)]
@@ -57,7 +67,11 @@ impl<'a> ShareJson<'a> {
             detail: record.options.detail,
             view: record.options.view.as_str(),
             time_zone: record.options.time_zone.name(),
-            range: &record.options.range,
+            range: match &record.options.rolling {
+                Some(rolling) => RangeJson::Rolling { rolling },
+                None => RangeJson::Fixed(&record.options.range),
+            },
+            follows: record.follows.len(),
             event_count: record.event_count,
             left_out: record.left_out.total(),
             left_out_reasons: record.left_out,

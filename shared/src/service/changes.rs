@@ -9,8 +9,9 @@ use super::publishing::{
 };
 use super::{Conflict, ServiceError, ServiceResult, snapshot_events};
 use crate::domain::ValidationErrors;
+use crate::domain::follow::calendar_keys;
 use crate::domain::{Generation, ShareId, ShareRecord, SharedEvent, SnapshotPiece, SourceKey};
-use crate::sources::minimize::{EventOrigin, RangeBounds, minimize_changed};
+use crate::sources::minimize::{EventOrigin, RangeBounds, minimize, minimize_changed};
 use crate::sources::{self, MAX_EVENTS, ReadContext, SourceEvent, SourceFormat};
 use crate::store::{
     IDEMPOTENCY_KEEP, IdempotencyRecord, IdempotentOutcome, IndexWrite, ShareCommit, ShareReads, ShareWrites,
@@ -33,6 +34,9 @@ pub struct ChangesRequest {
     /// Each format's options from the body (athena's directory), read with UTC for a zone.
     pub(crate) context: ReadContext,
     pub removed: Vec<String>,
+    /// The source calendar the changed events come from: those a share does not hold join the
+    /// caller's shares that follow it.
+    pub calendar: Option<String>,
 }
 
 impl ChangesRequest {
@@ -99,6 +103,9 @@ pub struct ChangesOutcome {
     pub shares_updated: Vec<UpdatedShare>,
     pub changed_matched: usize,
     pub removed_matched: usize,
+    /// Changed events that joined a share following their calendar.
+    #[serde(default)]
+    pub added_matched: usize,
     #[serde(default)]
     pub more: bool,
 }
@@ -116,6 +123,8 @@ struct Round {
     changed_keys: Vec<SourceKey>,
     #[serde(default)]
     removed_keys: Vec<SourceKey>,
+    #[serde(default)]
+    added_keys: Vec<SourceKey>,
 }
 
 /// Where a call with a key stands: answered in full, or at a round still to do.
@@ -129,6 +138,8 @@ struct KeyedChanges {
     request: ChangesRequest,
     origin: EventOrigin,
     removed: HashSet<SourceKey>,
+    /// The key of the calendar the changed events come from (the caller's own).
+    calendar: Option<SourceKey>,
 }
 
 impl KeyedChanges {
@@ -136,7 +147,11 @@ impl KeyedChanges {
         let caller = publisher.caller;
         let origin = EventOrigin::new(publisher.secret, &caller.group, &caller.user_id, request.format);
         let removed = request.removed.iter().map(|id| origin.keys().key_of(id)).collect();
-        Self { request, origin, removed }
+        let calendar = request
+            .calendar
+            .as_ref()
+            .map(|id| calendar_keys(publisher.secret, &caller.group, &caller.user_id).key_of(id));
+        Self { request, origin, removed, calendar }
     }
 
     /// The changed events keyed, read for a share in `zone`.
@@ -145,9 +160,10 @@ impl KeyedChanges {
         events.into_iter().filter_map(|event| Some((self.origin.source_key(&event)?, event))).collect()
     }
 
+    /// What the index is asked for: the events' keys, and the calendar's (its followers).
     fn all_keys(&self) -> Vec<SourceKey> {
         let changed = self.changed_in(&TimeZone::UTC).into_keys();
-        changed.chain(self.removed.iter().copied()).collect()
+        changed.chain(self.removed.iter().copied()).chain(self.calendar).collect()
     }
 }
 
@@ -155,6 +171,7 @@ impl KeyedChanges {
 struct Plan {
     changed_matched: HashSet<SourceKey>,
     removed_matched: HashSet<SourceKey>,
+    added_matched: HashSet<SourceKey>,
     rewrite: Option<Rewrite>,
 }
 
@@ -214,11 +231,13 @@ pub async fn apply_changes<S: ShareReads + ShareWrites>(
         .buffer_unordered(CONCURRENT_SHARES);
     let mut changed_matched: HashSet<SourceKey> = before.changed_keys.iter().copied().collect();
     let mut removed_matched: HashSet<SourceKey> = before.removed_keys.iter().copied().collect();
+    let mut added_matched: HashSet<SourceKey> = before.added_keys.iter().copied().collect();
     let (mut pending, mut held, mut switching) = (Vec::new(), 0usize, HashSet::new());
     while let Some(planned) = plans.next().await {
         let Some(plan) = planned? else { continue };
         changed_matched.extend(plan.changed_matched);
         removed_matched.extend(plan.removed_matched);
+        added_matched.extend(plan.added_matched);
         let Some(rewrite) = plan.rewrite else { continue };
         // A share reached twice (its old id from the index, then its new one after a rotation) is
         // written once.
@@ -263,6 +282,7 @@ pub async fn apply_changes<S: ShareReads + ShareWrites>(
         shares_updated,
         changed_matched: changed_matched.len(),
         removed_matched: removed_matched.len(),
+        added_matched: added_matched.len(),
         more,
     };
     tracing::info!(shares = outcome.shares_updated.len(), round, more, "live update applied");
@@ -270,7 +290,8 @@ pub async fn apply_changes<S: ShareReads + ShareWrites>(
         Some(claim) => {
             let changed_keys = changed_matched.into_iter().collect();
             let removed_keys = removed_matched.into_iter().collect();
-            let round_kept = Round { answer: outcome, after, changed_keys, removed_keys };
+            let added_keys = added_matched.into_iter().collect();
+            let round_kept = Round { answer: outcome, after, changed_keys, removed_keys, added_keys };
             remember(store, &claim, round, round_kept, now).await
         }
         None => Ok(outcome),
@@ -363,15 +384,27 @@ async fn plan<S: ShareReads>(
     let stored = snapshot_events(&published.chunks)?;
     let zone = record.options.time_zone.zone();
     let changed = changes.changed_in(zone);
-    let bounds = RangeBounds::new(record.options.range, zone);
+    // A rolling share's window as of today: what it left behind goes at this write.
+    let bounds = RangeBounds::new(record.options.range_at(now), zone);
     let mut left_out = record.left_out;
-    let mut plan = Plan { changed_matched: HashSet::new(), removed_matched: HashSet::new(), rewrite: None };
+    let mut plan = Plan {
+        changed_matched: HashSet::new(),
+        removed_matched: HashSet::new(),
+        added_matched: HashSet::new(),
+        rewrite: None,
+    };
     let mut events: Vec<SharedEvent> = Vec::with_capacity(stored.len());
+    let mut held = HashSet::new();
     for event in &stored {
+        if record.options.rolling.is_some() && !bounds.overlaps(event.start, event.end) {
+            left_out.outside_range += 1;
+            continue;
+        }
         let Some(key) = event.source else {
             events.push(event.clone());
             continue;
         };
+        held.insert(key);
         if changes.removed.contains(&key) {
             plan.removed_matched.insert(key);
         } else if let Some(change) = changed.get(&key) {
@@ -385,6 +418,21 @@ async fn plan<S: ShareReads>(
             }
         } else {
             events.push(event.clone());
+        }
+    }
+    if changes.calendar.is_some_and(|calendar| record.follows.contains(&calendar)) {
+        let joining = changed.into_iter().filter(|(key, _)| !held.contains(key));
+        for (key, event) in joining {
+            // Minimised as at publish; one its range or window does not cover does not join.
+            let (kept, _) = minimize(vec![event], record.options.detail, &bounds, &changes.origin);
+            if !kept.is_empty() {
+                plan.added_matched.insert(key);
+                events.extend(kept);
+            }
+        }
+        if events.len() > MAX_EVENTS {
+            let message = format!("a share holds at most {MAX_EVENTS} events: the changed events would not join it");
+            return Err(ServiceError::Invalid(ValidationErrors::single("/changed", message)));
         }
     }
     bounds.sort(&mut events);
@@ -402,11 +450,12 @@ fn rewrite(
     left_out: crate::domain::LeftOut,
     now: Timestamp,
 ) -> Rewrite {
-    let (before, after) = (index_of(stored), index_of(&events));
+    let (before, after) = (index_of(stored, &existing.follows), index_of(&events, &existing.follows));
     let mut record = existing.clone();
     record.generation = Generation::generate();
     let snapshot = lay_out(Stored::Events(&events), &record.generation, &record.options, Some(&existing));
     record.updated_at = now;
+    record.options.range = record.options.range_at(now);
     record.event_count = u32::try_from(events.len()).expect("at most 10,000 events");
     record.left_out = left_out;
     record.pieces = snapshot.pieces;

@@ -4,9 +4,10 @@
 
 use super::Caller;
 use super::{Conflict, Denial, ServiceError, ServiceResult, Standing};
+use crate::domain::follow::{calendar_keys, followed_keys};
 use crate::domain::{
     Generation, LeftOut, Owner, PasswordChange, SealedSnapshot, ShareId, ShareLock, ShareOptions, ShareRecord,
-    SharedEvent, SharingDecision, SnapshotPiece, SourceIdSecret, SourceIndex, ValidationErrors,
+    SharedEvent, SharingDecision, SnapshotPiece, SourceIdSecret, SourceIndex, SourceKey, ValidationErrors,
 };
 use crate::render::feed_size::check_feed_size;
 use crate::snapshot;
@@ -39,6 +40,8 @@ struct Publication {
     sources: SourceIndex,
     lock: Option<ShareLock>,
     sealed: Option<SealedSnapshot>,
+    /// The keys of the calendars the share follows (the owner's own).
+    follows: Vec<SourceKey>,
 }
 
 impl Publication {
@@ -71,14 +74,15 @@ impl Publication {
                 (events, left_out)
             }
         };
-        let sources = index_of(&events);
+        let follows = followed_keys(&calendar_keys(secret, &caller.group, &caller.user_id), &request.follow);
+        let sources = index_of(&events, &follows);
         // Hashing is the slow part: done once the rest is known to be valid.
         let lock = match request.password {
             PasswordChange::Keep => current_lock.cloned(),
             PasswordChange::Remove => None,
             PasswordChange::Set(password) => Some(super::password_work::lock_with(password).await),
         };
-        Ok(Self { options: request.options, events, left_out, sources, lock, sealed: request.sealed })
+        Ok(Self { options: request.options, events, left_out, sources, lock, sealed: request.sealed, follows })
     }
 
     /// The record of this publication under `id`, and its snapshot as written: pieces of `existing`
@@ -117,6 +121,7 @@ impl Publication {
             pieces: snapshot.pieces.clone(),
             source_buckets: self.sources.mask(),
             rotated_from: None,
+            follows: self.follows.clone(),
             sealed: self.sealed.is_some(),
             lock: self.lock.clone(),
         };
@@ -174,9 +179,10 @@ pub(super) fn check_feed_fits(
         .map_err(|too_large| ServiceError::Invalid(ValidationErrors::single(pointer, too_large.to_string())))
 }
 
-/// The source index of a snapshot's events.
-pub(super) fn index_of(events: &[SharedEvent]) -> SourceIndex {
-    SourceIndex::of(events.iter().filter_map(|event| event.source.as_ref()))
+/// The source index of a share: its events' source keys and the keys of the calendars it follows, so
+/// one lookup finds the shares that hold an event and those that follow its calendar.
+pub(super) fn index_of(events: &[SharedEvent], follows: &[SourceKey]) -> SourceIndex {
+    SourceIndex::of(events.iter().filter_map(|event| event.source.as_ref()).chain(follows))
 }
 
 /// An `Idempotency-Key` as the store sees it: digests of the caller-scoped key and of the body.
@@ -367,7 +373,7 @@ pub async fn rotate_share<S: ShareReads + ShareWrites>(
         false => (super::snapshot_events(&published.chunks)?, Vec::new()),
     };
     let stored = if existing.sealed { Stored::Sealed(&ciphertext) } else { Stored::Events(&events) };
-    let sources = index_of(&events);
+    let sources = index_of(&events, &existing.follows);
     let mut record = existing.clone();
     record.id = ShareId::generate();
     record.generation = Generation::generate();

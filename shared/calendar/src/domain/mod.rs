@@ -29,10 +29,12 @@ pub mod date_time;
 pub mod display;
 pub mod embed;
 pub mod event;
+pub mod follow;
 pub mod generation;
 pub mod ids;
 pub mod policy;
 pub mod public_origin;
+pub mod range_bounds;
 pub mod sanitised_html;
 pub mod sealed;
 pub mod secret;
@@ -47,12 +49,14 @@ pub use date_time::{InvalidDateTime, OffsetStyle, parse_offset_date_time, parse_
 pub use display::{DayTime, DisplaySettings, LocaleTag, ResourceFolder, TimeFormat, WeekStart};
 pub use embed::{EmbedOrigin, MAX_EMBED_ORIGINS};
 pub use event::{Color, Description, EventTime, SharedEvent, ShowAs};
+pub use follow::RollingWindow;
 pub use generation::{Generation, SnapshotPiece};
 pub use ids::{GroupId, ShareId, UserId};
 pub use policy::{
     SealingRule, SharingDecision, SharingDenial, SharingMode, SharingPolicy, UserPermission, sharing_decision,
 };
 pub use public_origin::{Authority, InvalidOrigin, PublicOrigin};
+pub use range_bounds::{RangeBounds, served_at};
 pub use sealed::SealedSnapshot;
 pub use secret::SecretKey;
 pub use share::{

@@ -100,6 +100,7 @@ impl SealedEnvelope {
             view: self.view,
             time_zone: self.time_zone,
             range: self.range,
+            rolling: None,
             expires_at: None,
             embed_origins: Vec::new(),
             locale: self.locale,

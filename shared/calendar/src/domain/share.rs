@@ -1,6 +1,9 @@
 //! A published share: its options and the record kept beside its snapshot.
 
-use super::{EmbedOrigin, Generation, GroupId, LocaleTag, ShareId, ShareLock, SharingDecision, SnapshotPiece, UserId};
+use super::{
+    EmbedOrigin, Generation, GroupId, LocaleTag, RollingWindow, ShareId, ShareLock, SharingDecision, SnapshotPiece,
+    SourceKey, UserId,
+};
 use jiff::{Timestamp, civil::Date, tz::TimeZone};
 use serde::{Deserialize, Serialize};
 
@@ -142,7 +145,11 @@ pub struct ShareOptions {
     pub detail: DetailLevel,
     pub view: DefaultView,
     pub time_zone: ShareTimeZone,
+    /// The days the share covers; for a rolling share, its window as of its last write.
     pub range: DateRange,
+    /// A window that moves with today, in place of the fixed `range`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rolling: Option<RollingWindow>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
     /// The sites the embed page may be framed by; none: any site.
@@ -151,6 +158,17 @@ pub struct ShareOptions {
     /// The page's language and formats unless the recipient picks another.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub locale: Option<LocaleTag>,
+}
+
+impl ShareOptions {
+    /// The days the share covers at `now`: its window on today in its zone when it rolls, else its
+    /// fixed range.
+    pub fn range_at(&self, now: Timestamp) -> DateRange {
+        match &self.rolling {
+            Some(window) => window.at(now, self.time_zone.zone()),
+            None => self.range,
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -189,6 +207,9 @@ pub struct ShareRecord {
     /// rotation or the revoke retires that marker.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rotated_from: Option<ShareId>,
+    /// The calendars the share follows (their keys): their new events join it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub follows: Vec<SourceKey>,
     /// A sealed share: its pieces hold a ciphertext the service cannot read (`sealed`), not events.
     #[serde(default, skip_serializing_if = "is_false")]
     pub sealed: bool,

@@ -17,6 +17,7 @@ pub fn record(title: &str, zone: &str, start: Date, end: Date, detail: DetailLev
             view: DefaultView::Month,
             time_zone: ShareTimeZone::parse(zone).unwrap(),
             range: DateRange::new(start, end).unwrap(),
+            rolling: None,
             expires_at: None,
             embed_origins: Vec::new(),
             locale: None,
@@ -29,6 +30,7 @@ pub fn record(title: &str, zone: &str, start: Date, end: Date, detail: DetailLev
         pieces: Vec::new(),
         source_buckets: 0,
         rotated_from: None,
+        follows: Vec::new(),
         sealed: false,
         lock: None,
     }

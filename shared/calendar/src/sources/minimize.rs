@@ -3,55 +3,12 @@
 
 use super::sanitize::{sanitize_html, without_meeting_details_html, without_meeting_details_text};
 use super::{SourceDescription, SourceEvent, SourceFormat};
+pub use crate::domain::RangeBounds;
 use crate::domain::{
-    DateRange, Description, DetailLevel, EventTime, GroupId, LeftOut, SharedEvent, SourceIdSecret, SourceKey,
-    SourceKeys, UserId,
+    Description, DetailLevel, EventTime, GroupId, LeftOut, SharedEvent, SourceIdSecret, SourceKey, SourceKeys, UserId,
 };
-use jiff::{Timestamp, tz::TimeZone};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
-
-/// Where a share sits in time, to decide which events fall inside it.
-pub struct RangeBounds {
-    range: DateRange,
-    zone: TimeZone,
-    start: Timestamp,
-    end: Timestamp,
-}
-
-impl RangeBounds {
-    pub fn new(range: DateRange, zone: &TimeZone) -> Self {
-        let at_midnight = |day: jiff::civil::Date| {
-            day.to_zoned_datetime(zone.clone()).map(|z| z.timestamp()).unwrap_or(Timestamp::MIN)
-        };
-        Self { range, zone: zone.clone(), start: at_midnight(range.start), end: at_midnight(range.end) }
-    }
-
-    /// Where an event starts in time, all-day events at midnight in the share's zone: the order a
-    /// reader expects, all-day events first among those starting together.
-    fn order_key(&self, time: EventTime) -> (Timestamp, bool) {
-        match time {
-            EventTime::At(at) => (at, true),
-            EventTime::Day(day) => {
-                (day.to_zoned_datetime(self.zone.clone()).map(|z| z.timestamp()).unwrap_or(Timestamp::MIN), false)
-            }
-        }
-    }
-
-    pub fn overlaps(&self, start: EventTime, end: EventTime) -> bool {
-        match (start, end) {
-            (EventTime::Day(s), EventTime::Day(e)) => s < self.range.end && e > self.range.start,
-            (EventTime::At(s), EventTime::At(e)) if s == e => self.start <= s && s < self.end,
-            (EventTime::At(s), EventTime::At(e)) => s < self.end && e > self.start,
-            _ => false,
-        }
-    }
-
-    /// Puts events in the order `minimize` leaves them.
-    pub fn sort(&self, events: &mut [SharedEvent]) {
-        events.sort_by_cached_key(|event| (self.order_key(event.start), self.order_key(event.end)));
-    }
-}
 
 /// Who published events, in which format: what their UIDs and source keys are derived from.
 pub struct EventOrigin {
@@ -173,10 +130,12 @@ impl EventOrigin {
         format!("{hex}@calendar-share")
     }
 }
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::domain::ShowAs;
+    use crate::domain::{DateRange, ShowAs};
+    use jiff::tz::TimeZone;
 
     fn source(title: &str, start: &str, end: &str) -> SourceEvent {
         SourceEvent {

@@ -20,6 +20,7 @@ use super::locale::{Language, LanguageSources, PageLocale, Strings};
 use super::query::{LinkState, PageQuery, PageStart};
 use crate::domain::{
     DateRange, DayTime, DefaultView, Description, DetailLevel, DisplaySettings, ShareOptions, ShareRecord, SharedEvent,
+    served_at,
 };
 use agenda::AgendaView;
 use askama::Template;
@@ -251,6 +252,7 @@ pub fn share_page<'a>(
 ) -> String {
     let share = share.into();
     let options = share.options;
+    let events = &*served_at(options, events, now);
     let sources = LanguageSources {
         picked: query.lang,
         share_locale: options.locale.as_ref(),
@@ -263,7 +265,7 @@ pub fn share_page<'a>(
     let zone_setting = chosen_zone.unwrap_or(&options.time_zone);
     let zone = zone_setting.zone();
     let today = query.today(&options.time_zone, now);
-    let range = options.range;
+    let range = options.range_at(now);
     let view = query.view.unwrap_or(options.view);
     let date = query.date.filter(|day| range.contains(*day));
     let anchor = date.unwrap_or(if range.contains(today) { today } else { range.start });
