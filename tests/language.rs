@@ -1,7 +1,7 @@
 //! The share's `locale` and the page's language on every store: kept, returned and listed, cleared
 //! by a `PUT` without it, refused with its pointer when malformed (nothing stored); the browser's
-//! `Accept-Language` changes the page, its ETag and `Vary`; the unlock form and the error pages speak
-//! the language too.
+//! `Accept-Language` changes the page, its ETag and `Vary`; week headings and times as CLDR writes
+//! them; the unlock form and the error pages speak the language too.
 
 use crate::passwords::{PASSWORD, publish_locked};
 use crate::per_store;
@@ -91,6 +91,32 @@ async fn accept_language_changes_the_page_its_etag_and_vary(app: TestApp) {
     assert!(!feed.header("vary").unwrap_or_default().contains("Accept-Language"), "the feed has no language");
 }
 
+async fn weeks_read_as_cldrs_intervals_and_times_as_its_patterns(app: TestApp) {
+    let kim = app.member("kim", "contoso");
+    let id = app.publish(&kim, &share_body("Rota", 2)).await["id"].as_str().unwrap().to_owned();
+    // (language, date, heading, the 09:00–10:00 event): CLDR 48's intervals and short times.
+    let expected = [
+        ("en-GB", "2026-12-01", "30 November\u{2009}\u{2013}\u{2009}6 December 2026", "09:00\u{2013}10:00"),
+        (
+            "en-US",
+            "2026-12-01",
+            "November 29\u{2009}\u{2013}\u{2009}December 5, 2026",
+            "9:00\u{202f}AM\u{2013}10:00\u{202f}AM",
+        ),
+        ("de", "2026-12-08", "7.\u{2013}13. Dezember 2026", ""),
+        ("es", "2026-12-01", "30 de noviembre\u{2009}\u{2013}\u{2009}6 de diciembre de 2026", ">9:00\u{2013}10:00"),
+        ("pt-BR", "2026-12-28", "27 de dezembro de 2026\u{2009}\u{2013}\u{2009}2 de janeiro de 2027", ""),
+    ];
+    for (lang, date, heading, times) in expected {
+        let week = page(&app, &format!("/s/{id}?view=week&date={date}&lang={lang}"), Some("fr")).await;
+        let html = week.text();
+        assert!(html.contains(&format!("<h2 id=\"period\">{heading}</h2>")), "{lang}: {html}");
+        assert!(html.contains(times), "{lang}: {html}");
+    }
+    let spanish = page(&app, &format!("/s/{id}?view=agenda&date=2026-12-01"), Some("es-ES")).await.text();
+    assert!(spanish.contains(">9:00") && !spanish.contains("09:00"), "CLDR's es short time is H:mm: {spanish}");
+}
+
 async fn the_unlock_form_speaks_the_browsers_language_or_the_pick(app: TestApp) {
     let id = publish_locked(&app).await["id"].as_str().unwrap().to_owned();
     let locked = page(&app, &format!("/s/{id}"), Some("es-MX")).await;
@@ -135,5 +161,6 @@ per_store!(
     error_pages_speak_the_pick_or_the_browsers_language,
     a_malformed_locale_is_refused_at_its_pointer_and_nothing_is_stored,
     accept_language_changes_the_page_its_etag_and_vary,
+    weeks_read_as_cldrs_intervals_and_times_as_its_patterns,
     the_unlock_form_speaks_the_browsers_language_or_the_pick
 );

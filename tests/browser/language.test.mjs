@@ -1,6 +1,7 @@
 // The page in the recipient's language in Chromium: `<html lang>`, German names and words, an
-// American reader's 12-hour clock and Sunday-first month, axe-clean non-English pages at phone and
-// desktop width, and the language switch working with scripts off (keeping view, date and zone).
+// American reader's 12-hour clock and Sunday-first month, week headings as CLDR's date intervals and
+// times by CLDR's short time pattern, axe-clean non-English pages at phone and desktop width, and the
+// language switch working with scripts off (keeping view, date and zone).
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -80,11 +81,29 @@ describe('the page in the reader’s language', () => {
     const kim = page.locator('li.ev a', { hasText: 'On call: Kim' }).first();
     assert.match(await kim.innerText(), /^9:00\sAM On call: Kim/);
     await page.goto(`${api.base}${sharePath(share)}?view=week&date=2026-12-03`);
-    assert.equal(await page.locator('h2#period').innerText(), 'November 29 – December 5, 2026');
+    assert.equal(await page.locator('h2#period').innerText(), 'November 29\u2009–\u2009December 5, 2026');
     assert.match(await page.locator('.tl .ev', { hasText: 'On call: Kim' }).innerText(), /9:00\sAM–5:00\sPM/);
     await screenshot(page, 'language-en-us-week');
     await context.close();
   });
+
+  // CLDR's intervals: the month and year written once, dashes and thin spaces as CLDR has them.
+  for (const [lang, date, heading, kim] of [
+    ['de', '2026-12-16', '14.–20. Dezember 2026', /(^|\D)09:00–17:00/],
+    ['es', '2026-12-03', '30 de noviembre\u2009–\u20096 de diciembre de 2026', /(^|\D)9:00–17:00/],
+    ['en-GB', '2026-12-16', '14\u2009–\u200920 December 2026', /(^|\D)09:00–17:00/],
+    ['it', '2026-12-31', '28 dicembre 2026\u2009–\u200903 gennaio 2027', null],
+    ['en-US', '2026-12-16', 'December 13\u2009–\u200919, 2026', /9:00\sAM–5:00\sPM/],
+  ]) {
+    test(`a week in ${lang} is headed by CLDR's interval and timed by its pattern`, async () => {
+      const { page, context } = await visit(`${sharePath(share)}?view=week&date=${date}&lang=${lang}`, { locale: 'en-GB', name: `language-${lang}-week-heading` });
+      assert.equal(await page.locator('h2#period').innerText(), heading);
+      if (kim) {
+        assert.match(await page.locator('.tl .ev', { hasText: 'On call: Kim' }).first().innerText(), kim);
+      }
+      await context.close();
+    });
+  }
 
   test('with scripts off, the switch changes the language and keeps view, date and zone', async () => {
     // Scripts off: only what needs no script in the page (no `evaluate`) reads it.
@@ -109,7 +128,7 @@ describe('the page in the reader’s language', () => {
       ['week', '2026-12-03', 'Europe/Paris', 'fr'],
     );
     assert.equal(await lang(), 'fr');
-    assert.equal(await page.locator('h2#period').innerText(), '30 novembre – 6 décembre 2026');
+    assert.equal(await page.locator('h2#period').innerText(), '30 novembre\u2009–\u20096 décembre 2026');
     assert.match(await page.locator('.tzline').innerText(), /Heures en Europe\/Paris/);
     await screenshot(page, 'language-switch-fr-week');
     await Promise.all([page.waitForNavigation(), page.getByRole('link', { name: 'Mois' }).click()]);

@@ -76,7 +76,7 @@ describe('each view at desktop and phone width, light and dark', () => {
           assert.match(text, /until 06:00\s*Night shift: Sam/);
           assert.equal(await page.locator('table.month thead th').count(), 7);
         } else if (view === 'week') {
-          assert.equal(await page.locator('h2#period').innerText(), '30 November – 6 December 2026');
+          assert.equal(await page.locator('h2#period').innerText(), '30 November\u2009–\u20096 December 2026');
           assert.match(text, /09:00–17:00\s*On call: Kim/);
           if (width === 1280) {
             // Overlapping blocks sit side by side, not on top of each other.
@@ -265,7 +265,7 @@ describe('navigation and filters work without scripts', () => {
     const { page, context } = await openPage(browser, { width: 1280 });
     await page.goto(`${api.base}${sharePath(full)}?view=week&date=2026-12-03`);
     await page.getByRole('link', { name: 'Next week' }).click();
-    assert.equal(await page.locator('h2#period').innerText(), '7 December – 13 December 2026');
+    assert.equal(await page.locator('h2#period').innerText(), '7\u2009–\u200913 December 2026');
     await page.getByRole('link', { name: 'Month' }).click();
     assert.equal(await page.locator('h2#period').innerText(), 'December 2026');
     assert.equal(await page.getByRole('link', { name: /Previous/ }).count(), 0, 'the range starts in December');

@@ -4,16 +4,16 @@
 
 use super::Language;
 use super::cldr::LocaleData;
+use super::cldr_patterns::{self, CldrPatterns, Piece};
 use crate::domain::TimeFormat;
 use crate::render::timeline::Clock;
 use icu_calendar::Gregorian;
 use icu_calendar::types::Weekday as CldrWeekday;
 use icu_calendar::week::WeekInformation;
-use icu_datetime::fieldsets::{E, M, MD, MDE, T, YM, YMD, YMDE};
-use icu_datetime::input::{Date as CldrDate, Time as CldrTime};
+use icu_datetime::fieldsets::{E, M, MDE, YM, YMDE};
+use icu_datetime::input::Date as CldrDate;
 use icu_datetime::{DateTimeFormatterPreferences, FixedCalendarDateTimeFormatter};
 use icu_locale_core::Locale;
-use icu_locale_core::preferences::extensions::unicode::keywords::HourCycle;
 use jiff::civil::{Date, Weekday};
 use std::fmt;
 use std::sync::OnceLock;
@@ -41,14 +41,11 @@ pub(crate) struct Formats {
     long_date: Formatter<YMDE>,
     short_date: Formatter<MDE>,
     month_year: Formatter<YM>,
-    day_month: Formatter<MD>,
-    day_month_year: Formatter<YMD>,
+    patterns: &'static CldrPatterns,
 }
 
-/// How a language writes a time of day, taken from its CLDR hour-minute format (what comes before
-/// the hour and after the minutes in the morning and in the afternoon, the day period if any,
-/// between them, and whether hours are padded and counted to twelve), written out once for every
-/// minute of the day: a page's events then each copy theirs.
+/// How a language writes a time of day, CLDR's short time pattern (or the hour-minute one of the
+/// other clock), written out once for every minute of the day: a page's events then each copy theirs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ClockPattern {
     /// Every minute's text, one after the other.
@@ -93,11 +90,9 @@ impl Formats {
             month.format(&CldrDate::try_new_gregorian(2026, i as u8 + 1, 1).expect("valid date")).to_string()
         });
         let week = WeekInformation::try_new_unstable(&LocaleData, (&locale).into()).expect("baked week data");
-        let clock = ClockPattern::load(prefs);
-        let other_cycle = if clock.twelve_hour { HourCycle::H23 } else { HourCycle::H12 };
-        let mut other_prefs = prefs;
-        other_prefs.hour_cycle = Some(other_cycle);
-        let other_clock = ClockPattern::load(other_prefs);
+        let patterns = CldrPatterns::of(language);
+        let clock = ClockPattern::load(patterns.time, patterns.day_periods);
+        let other_clock = ClockPattern::load(patterns.other_time, patterns.day_periods);
         Self {
             weekdays,
             weekdays_short,
@@ -108,8 +103,7 @@ impl Formats {
             long_date: formatter!(prefs, YMDE::long()),
             short_date: formatter!(prefs, MDE::medium()),
             month_year: formatter!(prefs, YM::long()),
-            day_month: formatter!(prefs, MD::long()),
-            day_month_year: formatter!(prefs, YMD::long()),
+            patterns,
         }
     }
 
@@ -150,53 +144,40 @@ impl Formats {
         self.month_year.format(&cldr_date(day)).to_string()
     }
 
-    /// A week's dates: "December 7 – December 13, 2026"; the year on both ends when they differ.
+    /// A week's dates as CLDR's interval: "7 – 13 December 2026", "7.–13. Dezember 2026",
+    /// "November 29 – December 5, 2026" (thin spaces where CLDR has them).
     pub fn week_period(&self, first: Date, last: Date) -> String {
-        if first.year() == last.year() {
-            format!(
-                "{} \u{2013} {}",
-                self.day_month.format(&cldr_date(first)),
-                self.day_month_year.format(&cldr_date(last))
-            )
-        } else {
-            format!(
-                "{} \u{2013} {}",
-                self.day_month_year.format(&cldr_date(first)),
-                self.day_month_year.format(&cldr_date(last))
-            )
-        }
+        let mut written = String::new();
+        let pattern = self.patterns.interval_for(first, last);
+        cldr_patterns::write_interval(pattern, (first, last), &self.months, &mut written).expect("a String takes it");
+        written
     }
 }
 
 impl ClockPattern {
-    /// Splits the formatted 09:05 and 21:05 around their digits, and writes every minute so.
-    fn load(prefs: DateTimeFormatterPreferences) -> Self {
-        let formatter: Formatter<T> = formatter!(prefs, T::hm());
-        let written = |hour| formatter.format(&CldrTime::try_new(hour, 5, 0, 0).expect("valid time")).to_string();
-        let (morning, evening) = (written(9), written(21));
-        let (am_before, am_hour, separator, am_after) = split_digits(&morning);
-        let (pm_before, pm_hour, _, pm_after) = split_digits(&evening);
-        // Written as is into the page, without escaping.
-        let parts = [am_before, am_after, pm_before, pm_after, separator];
-        assert!(parts.iter().all(|part| !part.contains(['<', '>', '&', '"', '\''])), "{morning:?} {evening:?}");
-        let (pad_hour, twelve_hour) = (am_hour.len() == 2, pm_hour == "9");
-        let mut texts = String::with_capacity(usize::from(MINUTES_PER_DAY) * (morning.len() + 2));
+    /// Writes every minute by a CLDR time pattern (`h`/`H` hours, padded when doubled; `mm`; `a`).
+    fn load(pattern: &str, [am, pm]: [&str; 2]) -> Self {
+        let pieces = cldr_patterns::pieces(pattern);
+        let twelve_hour = pieces.iter().any(|piece| matches!(piece, Piece::Field('h', _)));
+        let number = |value: u16, count: usize| if count == 2 { format!("{value:02}") } else { value.to_string() };
+        let mut texts = String::with_capacity(usize::from(MINUTES_PER_DAY) * (pattern.len() + 4));
         let mut ends = Vec::with_capacity(usize::from(MINUTES_PER_DAY));
         for minutes in 0..MINUTES_PER_DAY {
             let (hour, minute) = (minutes / 60, minutes % 60);
-            let (before, after) = if twelve_hour && hour >= 12 { (pm_before, pm_after) } else { (am_before, am_after) };
-            let shown = if twelve_hour { (hour + 11) % 12 + 1 } else { hour };
-            texts.push_str(before);
-            if pad_hour {
-                texts.push_str(&format!("{shown:02}"));
-            } else {
-                texts.push_str(&shown.to_string());
+            for piece in &pieces {
+                match *piece {
+                    Piece::Text(text) => texts.push_str(text),
+                    Piece::Field('h', count) => texts.push_str(&number((hour + 11) % 12 + 1, count)),
+                    Piece::Field('H', count) => texts.push_str(&number(hour, count)),
+                    Piece::Field('m', count) => texts.push_str(&number(minute, count)),
+                    Piece::Field('a', _) => texts.push_str(if hour < 12 { am } else { pm }),
+                    Piece::Field(..) => unreachable!("a time pattern holds hours, minutes and a day period: {pattern}"),
+                }
             }
-            texts.push_str(separator);
-            texts.push_str(&format!("{minute:02}"));
-            texts.push_str(after);
             ends.push(u32::try_from(texts.len()).expect("a day's times are short"));
         }
+        // Written as is into the page, without escaping.
+        assert!(!texts.contains(['<', '>', '&', '"']), "{pattern:?}");
         Self { texts, ends, twelve_hour }
     }
 
@@ -206,18 +187,6 @@ impl ClockPattern {
         let start = if index == 0 { 0 } else { self.ends[index - 1] as usize };
         f.write_str(&self.texts[start..self.ends[index] as usize])
     }
-}
-
-/// Text before the first run of digits, that run, the text up to the next run, and the text after it.
-fn split_digits(text: &str) -> (&str, &str, &str, &str) {
-    let digit_run = |from: usize| {
-        let start = text[from..].find(|c: char| c.is_ascii_digit()).map_or(text.len(), |i| from + i);
-        let end = text[start..].find(|c: char| !c.is_ascii_digit()).map_or(text.len(), |i| start + i);
-        (start, end)
-    };
-    let (hour_start, hour_end) = digit_run(0);
-    let (minute_start, minute_end) = digit_run(hour_end);
-    (&text[..hour_start], &text[hour_start..hour_end], &text[hour_end..minute_start], &text[minute_end..])
 }
 
 fn cldr_date(day: Date) -> CldrDate<Gregorian> {

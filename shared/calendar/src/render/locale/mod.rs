@@ -3,6 +3,7 @@
 //! ([`Formats`]), and what a page settles on from them and the group's display overrides.
 
 mod cldr;
+mod cldr_patterns;
 mod formats;
 mod language;
 mod strings;

@@ -64,7 +64,7 @@ fn an_american_page_has_a_twelve_hour_clock_and_a_sunday_week() {
     let first_cell = between(&page, "<tbody>", "</td>");
     assert!(first_cell.contains("<span class=\"dn\">29</span>"), "November 29, a Sunday, opens the grid");
     let week = self::page(&rota(), &DisplaySettings::NONE, &[("view", "week"), ("date", "2026-12-03")], Some("en-US"));
-    assert!(week.contains("<h2 id=\"period\">November 29 \u{2013} December 5, 2026</h2>"), "{week}");
+    assert!(week.contains("<h2 id=\"period\">November 29\u{2009}\u{2013}\u{2009}December 5, 2026</h2>"), "{week}");
 }
 
 #[test]

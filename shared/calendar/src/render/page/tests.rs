@@ -97,12 +97,12 @@ fn navigation_stays_inside_the_range() {
     assert!(!january.contains("rel=\"next\""));
 
     let week = render(&record, &[], &[("view", "week"), ("date", "2027-01-06")], date(2026, 1, 1));
-    assert!(week.contains("<h2 id=\"period\">4 January \u{2013} 10 January 2027</h2>"));
+    assert!(week.contains("<h2 id=\"period\">4\u{2009}\u{2013}\u{2009}10 January 2027</h2>"));
     assert!(week.contains("rel=\"prev\" href=\"?view=week&#38;date=2026-12-28\""));
     assert!(!week.contains("rel=\"next\""), "the next week starts after the range");
     let first_week = render(&record, &[], &[("view", "week"), ("date", "2026-11-15")], date(2026, 1, 1));
     assert!(!first_week.contains("rel=\"prev\""));
-    assert!(first_week.contains("<h2 id=\"period\">9 November \u{2013} 15 November 2026</h2>"));
+    assert!(first_week.contains("<h2 id=\"period\">9\u{2009}\u{2013}\u{2009}15 November 2026</h2>"));
 }
 
 #[test]
