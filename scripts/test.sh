@@ -52,6 +52,14 @@ if python3 -c 'import icalendar' 2>/dev/null; then
 elif ! python3 -m pip install --user --quiet -r tests/browser/requirements.txt; then
   apt_install python3-icalendar
 fi
+# The QR decoder (and Pillow, which hands it the screenshots): pip only, as Debian packages neither.
+if python3 -c 'import zxingcpp, PIL' 2>/dev/null; then
+  echo "zxing-cpp is installed"
+else
+  python3 -m pip install --user --quiet "zxing-cpp==3.1.1" "pillow==13.0.0" ||
+    python3 -m pip install --quiet --break-system-packages "zxing-cpp==3.1.1" "pillow==13.0.0" ||
+    echo "zxing-cpp could not be installed: recipient_files.test.mjs will fail its QR test" >&2
+fi
 
 # The functions read their keys from Secrets Manager at init; the tests give them one on loopback.
 if python3 -c 'import moto' 2>/dev/null && command -v moto_server >/dev/null; then

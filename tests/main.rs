@@ -18,6 +18,7 @@ mod live_updates;
 mod local_runner;
 mod passwords;
 mod publish_view;
+mod recipient_files;
 mod routes;
 mod sealed;
 mod share_state;

@@ -2,10 +2,13 @@
 //! read-only page and the iCalendar feed. It only reads.
 
 mod cache;
+mod calendar_files;
 pub mod encoding;
 mod rehearsal;
 
 pub use cache::ViewCache;
+
+use calendar_files::CalendarFile;
 pub use rehearsal::rehearse;
 
 use jiff::Timestamp;
@@ -13,9 +16,7 @@ use lambda_http::http::{HeaderMap, StatusCode, header};
 use lambda_http::{Body, Request, RequestExt, Response};
 use sha2::{Digest, Sha256};
 use share_core::ServiceConfig;
-use share_core::domain::{
-    DisplaySettings, SealedSnapshot, ShareId, ShareRecord, SharedEvent, served_at, unlock_cookie_in,
-};
+use share_core::domain::{DisplaySettings, SealedSnapshot, ShareId, ShareRecord, SharedEvent, unlock_cookie_in};
 use share_core::http::page::{self, HTML, error_page_for, error_page_response, with_security_headers};
 use share_core::http::{log_response, path_parameter, public_base_url, route_key};
 use share_core::render::locale::Language;
@@ -31,6 +32,12 @@ pub const ROUTES: &[&str] = &[
     "HEAD /s/{id}",
     "GET /s/{id}/calendar.ics",
     "HEAD /s/{id}/calendar.ics",
+    "GET /s/{id}/events/{event}",
+    "HEAD /s/{id}/events/{event}",
+    "GET /s/{id}/freebusy.ics",
+    "HEAD /s/{id}/freebusy.ics",
+    "GET /s/{id}/qr.svg",
+    "HEAD /s/{id}/qr.svg",
     "GET /s/{id}/sealed",
     "HEAD /s/{id}/sealed",
     "GET /s/{proxy+}",
@@ -47,6 +54,9 @@ const CACHE_CONTROL: &str = "public, max-age=30, s-maxage=30";
 
 /// A password share's every response is for one reader: no shared cache may keep or reuse it.
 const LOCKED_CACHE_CONTROL: &str = "private, no-store";
+
+/// An SVG opened on its own is a document: the QR code's may load and run nothing.
+const QR_CODE_POLICY: &str = "default-src 'none'";
 
 /// A share as a recipient is shown it: its record, its events (shared with the cache) or, sealed,
 /// its ciphertext, and its group's display settings.
@@ -69,7 +79,9 @@ struct Viewing<'a> {
 enum Representation {
     /// The query, and the origin the page's subscribe links are built on.
     Page(PageQuery, String),
-    Feed,
+    Feed(CalendarFile),
+    /// The QR code of the page's link on this origin.
+    QrCode(String),
     /// A sealed share's ciphertext, envelope and display settings, for its page to decrypt.
     Sealed,
 }
@@ -165,9 +177,14 @@ impl ViewRequest {
                 let page_query = PageQuery::parse(query.iter()).with_accept_language(accept_language.as_deref());
                 Representation::Page(page_query, origin)
             }
-            Some("GET /s/{id}/calendar.ics" | "HEAD /s/{id}/calendar.ics") => Representation::Feed,
             Some("GET /s/{id}/sealed" | "HEAD /s/{id}/sealed") => Representation::Sealed,
-            _ => return refuse(ErrorPage::NotFound),
+            Some("GET /s/{id}/qr.svg" | "HEAD /s/{id}/qr.svg") => {
+                Representation::QrCode(public_base_url(request, config.public_base_url.as_ref()))
+            }
+            route => match route.and_then(|route| CalendarFile::of_route(route, request)) {
+                Some(Some(file)) => Representation::Feed(file),
+                _ => return refuse(ErrorPage::NotFound),
+            },
         };
         let Some(id) = path_parameter(request, "id").as_deref().and_then(ShareId::parse) else {
             return refuse(ErrorPage::NotFound);
@@ -186,14 +203,17 @@ fn respond(viewing: &Viewing<'_>, view: ViewRequest, read: Result<ShownShare, Se
     // A sealed share has no feed, and only a sealed share has a ciphertext.
     let served = match representation {
         Representation::Page(..) => true,
-        Representation::Feed => !record.sealed,
+        Representation::Feed(file) => !record.sealed && file.exists(record, &share.events, viewing.now),
         Representation::Sealed => record.sealed,
+        // A sealed share's link holds its key, which a code the service draws cannot hold.
+        Representation::QrCode(_) => !record.sealed,
     };
-    if !served {
-        return error_response(ErrorPage::NotFound, error_language);
-    }
+    // A password share's feed files ask for the key before telling which events exist.
     if let Some(refusal) = refusal_of_locked(viewing, record, &representation, error_language) {
         return refusal;
+    }
+    if !served {
+        return error_response(ErrorPage::NotFound, error_language);
     }
     let preferred = accepted.preferred().expect("checked before the read");
     let etag = entity_tag(record, &share.display, &representation, viewing.now);
@@ -206,8 +226,9 @@ fn respond(viewing: &Viewing<'_>, view: ViewRequest, read: Result<ShownShare, Se
     let body = rendered_body(viewing, &share, &representation, &etag);
     let content_type = match representation {
         Representation::Page(..) => HTML,
-        Representation::Feed => "text/calendar; charset=utf-8",
+        Representation::Feed(_) => "text/calendar; charset=utf-8",
         Representation::Sealed => "application/json",
+        Representation::QrCode(_) => "image/svg+xml",
     };
     let limit = match representation {
         Representation::Sealed => encoding::MAX_SEALED_SENT_BYTES,
@@ -220,6 +241,14 @@ fn respond(viewing: &Viewing<'_>, view: ViewRequest, read: Result<ShownShare, Se
     let mut builder = with_view_headers(builder, record, &representation, &coding.entity_tag(&etag));
     if let Some(content_encoding) = coding.content_encoding() {
         builder = builder.header(header::CONTENT_ENCODING, content_encoding);
+    }
+    if let Representation::Feed(file) = &representation
+        && let Some(disposition) = file.disposition()
+    {
+        builder = builder.header(header::CONTENT_DISPOSITION, disposition);
+    }
+    if let (Representation::QrCode(_), Some(headers)) = (&representation, builder.headers_mut()) {
+        headers.insert(header::CONTENT_SECURITY_POLICY, header::HeaderValue::from_static(QR_CODE_POLICY));
     }
     builder.body(sent.into_lambda_body()).expect("valid response")
 }
@@ -236,7 +265,9 @@ fn rendered_body(viewing: &Viewing<'_>, share: &ShownShare, representation: &Rep
             render::share_page(record, events, display, query, origin, viewing.now)
         }
         (Representation::Sealed, Some(sealed)) => render::sealed_json(record, sealed, display),
-        _ => render::calendar_feed(record, &served_at(&record.options, events, viewing.now)),
+        (Representation::Feed(file), _) => file.render(record, events, viewing.now).unwrap_or_default(),
+        (Representation::QrCode(origin), _) => render::qr_svg(&format!("{origin}/s/{}", record.id)).unwrap_or_default(),
+        (Representation::Sealed, None) => String::new(),
     }
     .into();
     viewing.cache.keep_body(etag, Arc::clone(&body));
@@ -307,11 +338,15 @@ fn entity_tag(
                 hasher.update(SEALED_SHELL.script);
             }
         }
-        Representation::Feed => {
-            hasher.update("feed");
+        Representation::Feed(file) => {
+            hasher.update(file.tag());
             if record.options.rolling.is_some() {
                 hasher.update(record.options.range_at(now).start.to_string());
             }
+        }
+        Representation::QrCode(origin) => {
+            hasher.update("qr");
+            hasher.update(origin);
         }
         Representation::Sealed => {
             hasher.update("sealed");
@@ -345,13 +380,15 @@ fn refusal_of_locked(
     let Viewing { request, now, .. } = *viewing;
     let cookie_key = &viewing.config.unlock_cookie_key;
     match representation {
+        // The code holds only the page's link, which its reader has already.
+        Representation::QrCode(_) => None,
         // The page's script fetches the ciphertext with the reader's unlock cookie.
         Representation::Sealed => {
             let cookies = request.headers().get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok());
             let opens = unlock_cookie_in(cookies).any(|value| cookie_key.opens(&record.id, lock, value, now));
             (!opens).then(|| error_response(ErrorPage::NotFound, language))
         }
-        Representation::Feed => {
+        Representation::Feed(_) => {
             let query = request.query_string_parameters();
             let opens = query.all("key").unwrap_or_default().iter().any(|key| lock.opens_feed(key));
             (!opens).then(|| error_response(ErrorPage::NotFound, language))
@@ -390,9 +427,11 @@ fn with_locked_headers(
 fn vary(representation: &Representation, locked: bool) -> &'static str {
     match (representation, locked) {
         (Representation::Page(..), true) => "Cookie, Accept-Encoding, Accept-Language",
-        (Representation::Feed | Representation::Sealed, true) => "Cookie, Accept-Encoding",
+        (Representation::Feed(_) | Representation::Sealed | Representation::QrCode(_), true) => {
+            "Cookie, Accept-Encoding"
+        }
         (Representation::Page(..), false) => "Accept-Encoding, Accept-Language",
-        (Representation::Feed | Representation::Sealed, false) => "Accept-Encoding",
+        (Representation::Feed(_) | Representation::Sealed | Representation::QrCode(_), false) => "Accept-Encoding",
     }
 }
 
@@ -445,31 +484,4 @@ fn error_response(page: ErrorPage, language: Language) -> Response<Body> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use share_calendar::render::fixtures;
-    use share_core::domain::{DetailLevel, RollingWindow};
-
-    /// A rolling share's page and feed turn over at midnight in the share's zone; a fixed share's
-    /// feed does not change with the day.
-    #[test]
-    fn a_rolling_shares_tags_follow_its_window() {
-        let date = |text: &str| text.parse::<jiff::civil::Date>().unwrap();
-        let mut record =
-            fixtures::record("Rota", "Europe/Berlin", date("2026-12-01"), date("2027-01-01"), DetailLevel::Limited);
-        let at = |text: &str| text.parse::<Timestamp>().unwrap();
-        let (evening, late, next_morning) =
-            (at("2026-12-07T18:00:00Z"), at("2026-12-07T23:30:00Z"), at("2026-12-08T06:00:00Z"));
-        let page = Representation::Page(PageQuery::default(), "https://share.example.com".into());
-        let tag = |record: &ShareRecord, representation: &Representation, now| {
-            entity_tag(record, &DisplaySettings::NONE, representation, now)
-        };
-        assert_eq!(tag(&record, &Representation::Feed, evening), tag(&record, &Representation::Feed, next_morning));
-        record.options.rolling = Some(RollingWindow::new(0, 14).unwrap());
-        for representation in [&page, &Representation::Feed] {
-            // 23:30 UTC is already the 8th in Berlin.
-            assert_ne!(tag(&record, representation, evening), tag(&record, representation, late));
-            assert_eq!(tag(&record, representation, late), tag(&record, representation, next_morning));
-        }
-    }
-}
+mod tests;

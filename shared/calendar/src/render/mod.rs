@@ -10,11 +10,15 @@ pub mod feed;
 pub mod feed_size;
 #[cfg(feature = "view")]
 mod framing;
+#[cfg(feature = "view")]
+mod freebusy;
 mod html_text;
 #[cfg(feature = "view")]
 pub mod locale;
 #[cfg(feature = "view")]
 pub mod page;
+#[cfg(feature = "view")]
+mod qr_code;
 #[cfg(feature = "view")]
 pub mod query;
 #[cfg(feature = "view")]
@@ -37,7 +41,11 @@ pub use feed::calendar_feed;
 #[cfg(feature = "view")]
 pub use framing::{Framing, Scripts, content_security_policy};
 #[cfg(feature = "view")]
+pub use freebusy::free_busy;
+#[cfg(feature = "view")]
 pub use page::{ErrorPage, FeedOffer, PageShare, error_page, share_page};
+#[cfg(feature = "view")]
+pub use qr_code::{qr_data_url, qr_svg};
 #[cfg(feature = "view")]
 pub use query::PageQuery;
 #[cfg(feature = "view")]

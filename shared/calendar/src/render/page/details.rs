@@ -55,6 +55,9 @@ pub(super) struct DetailsView<'a> {
     pub(super) when: Period,
     pub(super) show_as: &'static str,
     pub(super) facts: EventFacts<'a>,
+    /// Names the event's own file, `/s/{id}/events/{key}.ics`, which the view links where the share
+    /// offers its feed.
+    pub(super) key: EventKey,
 }
 
 /// The event of the page's events that has `key`, if any.
@@ -72,6 +75,7 @@ pub(super) fn details_page<'a>(page: &PageContext<'a>, event: &'a SharedEvent, d
         when: Period::of(&placed, page.locale),
         show_as: t.show_as(event.show_as),
         facts: EventFacts::of(event, &page.looks).shown_at(detail),
+        key: EventKey::of(&event.uid),
     };
     ViewPage {
         body: Body::Details(view),

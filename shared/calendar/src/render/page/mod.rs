@@ -32,7 +32,7 @@ use jiff::civil::Date;
 use jiff::tz::TimeZone;
 use look::Looks;
 use month::MonthView;
-use subscribe::SubscribeLinks;
+use subscribe::{PrintedLink, SubscribeLinks};
 use week::WeekView;
 
 /// What the page settled on from the query, the snapshot and today.
@@ -137,6 +137,8 @@ struct SharePageTemplate<'a> {
     /// one (it has no feed).
     subscribe: Option<SubscribeLinks>,
     ask_for_feed: bool,
+    /// The page's link and its QR code, but for a sealed share (its link holds its key).
+    printed_link: Option<PrintedLink>,
     body: Body<'a>,
 }
 
@@ -346,6 +348,7 @@ pub fn share_page<'a>(
         statuses,
         subscribe: (share.feed == FeedOffer::Links).then(|| SubscribeLinks::for_feed(origin, share.id, &options.title)),
         ask_for_feed: share.feed == FeedOffer::AskTheOwner,
+        printed_link: (share.feed != FeedOffer::NoFeed).then(|| PrintedLink::for_page(origin, share.id)).flatten(),
         body,
     };
     let mut html = String::with_capacity(page.size_estimate());

@@ -24,6 +24,20 @@ impl SubscribeLinks {
     }
 }
 
+/// The page's link as a QR code, for its printout: the address (never with a query, so never a feed
+/// key) and its code as an image the page's policy shows.
+pub(super) struct PrintedLink {
+    pub link: String,
+    pub image: String,
+}
+
+impl PrintedLink {
+    pub(super) fn for_page(origin: &str, share_id: &str) -> Option<Self> {
+        let link = format!("{origin}/s/{share_id}");
+        crate::render::qr_data_url(&link).map(|image| Self { link, image })
+    }
+}
+
 /// RFC 3986 component encoding: everything but the unreserved characters as `%XX` (a space as
 /// `%20`, which every reader of a query decodes alike, where `+` is form encoding's alone).
 fn encode_component(value: &str, out: &mut String) {

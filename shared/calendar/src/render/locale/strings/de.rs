@@ -73,6 +73,8 @@ pub(super) const STRINGS: Strings = Strings {
     shown_as: "Angezeigt als",
     location: "Ort",
     description: "Beschreibung",
+    add_to_calendar: "Zu meinem Kalender hinzufügen",
+    qr_code: "QR-Code dieser Seite",
     free: "Frei",
     tentative: "Mit Vorbehalt",
     busy: "Beschäftigt",

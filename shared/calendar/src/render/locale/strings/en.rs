@@ -72,6 +72,8 @@ pub(super) const STRINGS: Strings = Strings {
     shown_as: "Shown as",
     location: "Location",
     description: "Description",
+    add_to_calendar: "Add to my calendar",
+    qr_code: "QR code of this page",
     free: "Free",
     tentative: "Tentative",
     busy: "Busy",

@@ -72,6 +72,8 @@ pub(super) const STRINGS: Strings = Strings {
     shown_as: "Se muestra como",
     location: "Lugar",
     description: "Descripción",
+    add_to_calendar: "Añadir a mi calendario",
+    qr_code: "Código QR de esta página",
     free: "Libre",
     tentative: "Provisional",
     busy: "Ocupado",

@@ -72,6 +72,8 @@ pub(super) const STRINGS: Strings = Strings {
     shown_as: "Affiché comme",
     location: "Lieu",
     description: "Description",
+    add_to_calendar: "Ajouter à mon agenda",
+    qr_code: "Code QR de cette page",
     free: "Disponible",
     tentative: "Provisoire",
     busy: "Occupé",

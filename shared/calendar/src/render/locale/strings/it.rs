@@ -72,6 +72,8 @@ pub(super) const STRINGS: Strings = Strings {
     shown_as: "Mostrato come",
     location: "Luogo",
     description: "Descrizione",
+    add_to_calendar: "Aggiungi al mio calendario",
+    qr_code: "Codice QR di questa pagina",
     free: "Libero",
     tentative: "Provvisorio",
     busy: "Occupato",

@@ -83,6 +83,10 @@ pub struct Strings {
     pub shown_as: &'static str,
     pub location: &'static str,
     pub description: &'static str,
+    /// The details view's link to the event as a file for the reader's own calendar.
+    pub add_to_calendar: &'static str,
+    /// The page's link to its QR code (and the printed code's alternative text).
+    pub qr_code: &'static str,
     pub free: &'static str,
     pub tentative: &'static str,
     pub busy: &'static str,

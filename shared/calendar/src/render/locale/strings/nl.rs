@@ -72,6 +72,8 @@ pub(super) const STRINGS: Strings = Strings {
     shown_as: "Weergegeven als",
     location: "Locatie",
     description: "Beschrijving",
+    add_to_calendar: "Toevoegen aan mijn agenda",
+    qr_code: "QR-code van deze pagina",
     free: "Vrij",
     tentative: "Voorlopig",
     busy: "Bezet",

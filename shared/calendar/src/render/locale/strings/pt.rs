@@ -72,6 +72,8 @@ pub(super) const STRINGS: Strings = Strings {
     shown_as: "Mostrado como",
     location: "Local",
     description: "Descrição",
+    add_to_calendar: "Adicionar à minha agenda",
+    qr_code: "Código QR desta página",
     free: "Livre",
     tentative: "Provisório",
     busy: "Ocupado",
