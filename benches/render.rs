@@ -34,6 +34,7 @@ fn record(range: DateRange) -> ShareRecord {
             time_zone: ShareTimeZone::parse("America/New_York").unwrap(),
             range,
             rolling: None,
+            open_on: None,
             expires_at: None,
             embed_origins: Vec::new(),
             locale: None,

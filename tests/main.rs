@@ -16,6 +16,7 @@ mod lifecycle;
 mod listing;
 mod live_updates;
 mod local_runner;
+mod opening_and_embedding;
 mod passwords;
 mod publish_view;
 mod recipient_files;

@@ -122,6 +122,7 @@ async function open() {
       shareId: shell.dataset.share,
       envelope: sealed.envelope,
       display: sealed.display,
+      openOn: sealed.openOn,
       query: [...new URLSearchParams(location.search)],
       languages: [...navigator.languages],
       nowMs: Date.now(),

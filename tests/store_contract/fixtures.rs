@@ -84,6 +84,7 @@ pub fn record(group: &str, owner: &str, created_at: Timestamp) -> ShareRecord {
             time_zone: ShareTimeZone::parse("America/New_York").unwrap(),
             range: DateRange::new(date(2026, 12, 1), date(2027, 1, 1)).unwrap(),
             rolling: None,
+            open_on: None,
             expires_at: None,
             embed_origins: Vec::new(),
             locale: None,

@@ -23,6 +23,9 @@ struct PageRequest {
     envelope: SealedEnvelope,
     #[serde(default)]
     display: Option<DisplaySettings>,
+    /// The day the page opens on when the query names none (inside the range, as the service checked).
+    #[serde(default)]
+    open_on: Option<jiff::civil::Date>,
     /// The query's pairs, decoded (as API Gateway hands them to the service).
     #[serde(default)]
     query: Vec<(String, String)>,
@@ -120,7 +123,8 @@ fn render_page(request: &[u8], plaintext: &[u8]) -> Result<String, Outcome> {
 
 fn page_html(request: PageRequest, content: seal::SealedContent) -> String {
     let now = jiff::Timestamp::from_millisecond(request.now_ms).unwrap_or(jiff::Timestamp::UNIX_EPOCH);
-    let options = request.envelope.into_options(content.title);
+    let mut options = request.envelope.into_options(content.title);
+    options.open_on = request.open_on.filter(|day| options.range.contains(*day));
     let accept_language = request.languages.join(",");
     let query = PageQuery::parse(request.query.iter().map(|(name, value)| (name.as_str(), value.as_str())))
         .with_accept_language(Some(&accept_language));

@@ -75,6 +75,7 @@ fn sample_share() -> Option<ShownShare> {
             time_zone,
             range,
             rolling: None,
+            open_on: None,
             expires_at: None,
             embed_origins: Vec::new(),
             locale: None,

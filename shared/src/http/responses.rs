@@ -20,6 +20,7 @@ pub struct ShareJson<'a> {
     range: RangeJson<'a>,
     /// How many calendars the share follows.
     follows: usize,
+    open_on: Option<jiff::civil::Date>,
     event_count: u32,
     left_out: u32,
     left_out_reasons: crate::domain::LeftOut,
@@ -72,6 +73,7 @@ impl<'a> ShareJson<'a> {
                 None => RangeJson::Fixed(&record.options.range),
             },
             follows: record.follows.len(),
+            open_on: record.options.open_on,
             event_count: record.event_count,
             left_out: record.left_out.total(),
             left_out_reasons: record.left_out,

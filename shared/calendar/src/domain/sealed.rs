@@ -101,6 +101,7 @@ impl SealedEnvelope {
             time_zone: self.time_zone,
             range: self.range,
             rolling: None,
+            open_on: None,
             expires_at: None,
             embed_origins: Vec::new(),
             locale: self.locale,

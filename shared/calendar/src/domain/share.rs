@@ -150,6 +150,9 @@ pub struct ShareOptions {
     /// A window that moves with today, in place of the fixed `range`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rolling: Option<RollingWindow>,
+    /// The day the page opens on (inside the range; never with a rolling one) instead of today.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub open_on: Option<Date>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<Timestamp>,
     /// The sites the embed page may be framed by; none: any site.

@@ -18,6 +18,7 @@ pub fn record(title: &str, zone: &str, start: Date, end: Date, detail: DetailLev
             time_zone: ShareTimeZone::parse(zone).unwrap(),
             range: DateRange::new(start, end).unwrap(),
             rolling: None,
+            open_on: None,
             expires_at: None,
             embed_origins: Vec::new(),
             locale: None,

@@ -13,6 +13,10 @@ pub struct PageQuery {
     pub view: Option<DefaultView>,
     pub date: Option<Date>,
     pub embed: bool,
+    /// `header=0` on the embed page: no title, zone line or subscribe links.
+    pub no_header: bool,
+    /// `controls=0` on the embed page: no view switch, pager or filters.
+    pub no_controls: bool,
     /// Narrows to one resource; only honoured if some event of the snapshot has it.
     pub resource: Option<String>,
     /// Narrows to one status; only honoured if some event of the snapshot has it.
@@ -46,6 +50,8 @@ impl PageQuery {
                 "view" => query.view = DefaultView::parse(value).ok(),
                 "date" => query.date = parse_date(value),
                 "embed" => query.embed = value == "1",
+                "header" => query.no_header = value == "0",
+                "controls" => query.no_controls = value == "0",
                 "resource" => query.resource = Some(value.to_owned()).filter(|v| !v.is_empty()),
                 "status" => query.status = Some(value.to_owned()).filter(|v| !v.is_empty()),
                 "folder" => query.folder = Some(value.to_owned()).filter(|v| !v.is_empty()),
@@ -63,10 +69,12 @@ impl PageQuery {
     /// debug-quoted so that no value can imitate a separator.
     pub fn cache_key(&self) -> String {
         format!(
-            "{:?}|{:?}|{}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}",
+            "{:?}|{:?}|{}|{}|{}|{:?}|{:?}|{:?}|{:?}|{}|{:?}|{:?}|{:?}",
             self.view.map(|v| v.as_str()),
             self.date.map(|d| d.to_string()),
             self.embed,
+            self.no_header,
+            self.no_controls,
             self.resource,
             self.status,
             self.folder,
@@ -140,6 +148,9 @@ pub(crate) struct LinkState<'a> {
     pub tz: Option<&'a str>,
     pub lang: Option<Language>,
     pub embed: bool,
+    /// An embed page's `header=0` and `controls=0`, which its links keep.
+    pub no_header: bool,
+    pub no_controls: bool,
 }
 
 impl LinkState<'_> {
@@ -189,6 +200,12 @@ impl LinkState<'_> {
         }
         if self.embed {
             href.push_str("&embed=1");
+            if self.no_header {
+                href.push_str("&header=0");
+            }
+            if self.no_controls {
+                href.push_str("&controls=0");
+            }
         }
     }
 }
@@ -286,6 +303,8 @@ mod tests {
             tz: Some("America/New_York"),
             lang: None,
             embed: true,
+            no_header: false,
+            no_controls: false,
         };
         assert_eq!(
             state.href(DefaultView::Month, Some(jiff::civil::date(2026, 12, 1))),
@@ -297,5 +316,10 @@ mod tests {
             picked.without_tz(DefaultView::Day, None),
             "?view=day&resource=Tier+1%26x%3D%3Cy%3E&lang=pt-BR&embed=1"
         );
+        let bare = LinkState { no_header: true, no_controls: true, ..state };
+        assert!(bare.href(DefaultView::Week, None).ends_with("&embed=1&header=0&controls=0"));
+        let parsed = PageQuery::parse([("embed", "1"), ("header", "0"), ("controls", "0")]);
+        assert!(parsed.no_header && parsed.no_controls);
+        assert_ne!(parsed.cache_key(), PageQuery::parse([("embed", "1")]).cache_key());
     }
 }

@@ -48,6 +48,8 @@ struct SealedJson<'a> {
     ciphertext: String,
     event_count: u32,
     envelope: SealedEnvelope,
+    /// Beside the envelope, not bound to the ciphertext: the service checked it is inside the range.
+    open_on: Option<jiff::civil::Date>,
     display: &'a DisplaySettings,
 }
 
@@ -59,6 +61,7 @@ pub fn sealed_json(record: &ShareRecord, sealed: &SealedSnapshot, display: &Disp
         ciphertext: sealed.encoded(),
         event_count: sealed.event_count(),
         envelope: SealedEnvelope::of(&record.options),
+        open_on: record.options.open_on,
         display,
     };
     serde_json::to_string(&answer).expect("the answer serializes")

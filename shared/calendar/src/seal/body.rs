@@ -15,8 +15,8 @@ use jiff::Timestamp;
 use serde_json::{Map, Value, json};
 
 /// The envelope fields a sealed body keeps in the clear, as the publish body gave them.
-const ENVELOPE: [&str; 8] =
-    ["visibility", "detail", "view", "timeZone", "expiresAt", "locale", "embedOrigins", "password"];
+const ENVELOPE: [&str; 9] =
+    ["visibility", "detail", "view", "timeZone", "expiresAt", "locale", "embedOrigins", "password", "openOn"];
 
 /// The random bytes one sealing takes, fresh from the platform's CSPRNG (the system's natively,
 /// WebCrypto's in the browser).

@@ -112,6 +112,9 @@ struct SharePageTemplate<'a> {
     title: &'a str,
     share_id: &'a str,
     embed: bool,
+    /// The embed page's `header=0` and `controls=0`.
+    no_header: bool,
+    no_controls: bool,
     zone_name: &'a str,
     share_zone: &'a str,
     switched_zone: bool,
@@ -270,7 +273,9 @@ pub fn share_page<'a>(
     let range = options.range_at(now);
     let view = query.view.unwrap_or(options.view);
     let date = query.date.filter(|day| range.contains(*day));
-    let anchor = date.unwrap_or(if range.contains(today) { today } else { range.start });
+    // The share's `openOn` when the query names no date, else today when it is in range.
+    let opening = options.open_on.filter(|day| options.rolling.is_none() && range.contains(*day));
+    let anchor = date.or(opening).unwrap_or(if range.contains(today) { today } else { range.start });
 
     let (resources, statuses) = Choices::of(events, query);
     let (resource, status) = (resources.selected, statuses.selected);
@@ -287,6 +292,8 @@ pub fn share_page<'a>(
         tz: chosen_zone.map(|tz| tz.name()),
         lang: query.lang,
         embed: query.embed,
+        no_header: query.embed && query.no_header,
+        no_controls: query.embed && query.no_controls,
     };
     let skip = if view == DefaultView::Agenda && date.is_some() { query.skip } else { 0 };
     let availability = options.detail == DetailLevel::Availability;
@@ -322,6 +329,8 @@ pub fn share_page<'a>(
         title: &options.title,
         share_id: share.id,
         embed: query.embed,
+        no_header: links.no_header,
+        no_controls: links.no_controls,
         zone_name: zone_setting.name(),
         share_zone: options.time_zone.name(),
         switched_zone: chosen_zone.is_some(),
