@@ -2,11 +2,12 @@
 //! (written as content lines by `content_lines`), and a bound on its size that a publish checks
 //! without rendering it.
 
-use super::content_lines::{ContentLines, LINE_OCTETS, multi_line, one_line, utc};
+use super::content_lines::{Breaks, ContentLines, LINE_OCTETS, utc};
 use super::css_colors::{LONGEST_NAME_OCTETS, nearest_css_color};
 use super::html_text::html_to_text;
 use crate::domain::{Description, EventTime, ShareOptions, ShareRecord, SharedEvent, ShowAs};
 use jiff::Timestamp;
+use std::collections::HashMap;
 
 const PRODUCT_ID: &str = "-//Calendar Shares//Share Service//EN";
 /// How often subscribers should look again: the snapshot changes only when its owner re-publishes.
@@ -41,20 +42,21 @@ pub fn calendar_feed(record: &ShareRecord, events: &[SharedEvent]) -> String {
 /// The feed of a snapshot published at `published_at`: what `calendar_feed` serves once the
 /// snapshot is stored, for a publish to measure before it stores anything.
 pub(crate) fn write_feed(options: &ShareOptions, published_at: Timestamp, events: &[SharedEvent]) -> String {
-    let mut feed = ContentLines::with_capacity(1024 + events.len() * 320);
+    let mut feed = ContentLines::with_capacity(1024 + events.len() * 400);
     feed.property("BEGIN", "VCALENDAR");
     feed.property("VERSION", "2.0");
     feed.property("PRODID", PRODUCT_ID);
     feed.property("CALSCALE", "GREGORIAN");
     feed.property("METHOD", "PUBLISH");
-    let name = one_line(&options.title);
-    feed.text("NAME", &name);
-    feed.text("X-WR-CALNAME", &name);
+    feed.text("NAME", &options.title, Breaks::Spaces);
+    feed.text("X-WR-CALNAME", &options.title, Breaks::Spaces);
     feed.property("X-WR-TIMEZONE", options.time_zone.name());
     feed.property("REFRESH-INTERVAL;VALUE=DURATION", REFRESH);
     feed.property("X-PUBLISHED-TTL", REFRESH);
     // The snapshot's publication time: stable, so an unchanged share gives an unchanged feed.
     let stamp = utc(published_at);
+    // Shares use few colours: each one's nearest name is looked for once.
+    let mut color_names: HashMap<&str, &'static str> = HashMap::new();
     for event in events {
         feed.property("BEGIN", "VEVENT");
         feed.property("UID", &event.uid);
@@ -63,26 +65,23 @@ pub(crate) fn write_feed(options: &ShareOptions, published_at: Timestamp, events
         if let Some(end) = ical_end(event.start, event.end) {
             feed.time("DTEND", end);
         }
-        feed.text("SUMMARY", &one_line(event.title.as_deref().unwrap_or(event.show_as.label())));
+        feed.text("SUMMARY", event.title.as_deref().unwrap_or(event.show_as.label()), Breaks::Spaces);
         if let Some(location) = &event.location {
-            feed.text("LOCATION", &one_line(location));
+            feed.text("LOCATION", location, Breaks::Spaces);
         }
         match &event.description {
-            Some(Description::Text(text)) => feed.text("DESCRIPTION", &multi_line(text)),
-            Some(Description::SanitizedHtml(html)) => feed.text("DESCRIPTION", &multi_line(&html_to_text(html))),
+            Some(Description::Text(text)) => feed.text("DESCRIPTION", text, Breaks::Kept),
+            Some(Description::SanitizedHtml(html)) => feed.text("DESCRIPTION", &html_to_text(html), Breaks::Kept),
             None => {}
         }
-        let categories: Vec<_> = [&event.resource, &event.status]
-            .into_iter()
-            .flatten()
-            .filter(|c| !c.is_empty())
-            .map(|c| one_line(c))
-            .collect();
-        if !categories.is_empty() {
-            feed.text_list("CATEGORIES", &categories);
+        let mut categories =
+            [&event.resource, &event.status].into_iter().flatten().map(String::as_str).filter(|c| !c.is_empty());
+        if let Some(first) = categories.next() {
+            feed.text_list("CATEGORIES", std::iter::once(first).chain(categories));
         }
         if let Some(color) = &event.color {
-            feed.property("COLOR", nearest_css_color(color.rgb()));
+            let name = color_names.entry(color.as_str()).or_insert_with(|| nearest_css_color(color.rgb()));
+            feed.property("COLOR", name);
         }
         feed.property("TRANSP", if event.show_as.blocks_time() { "OPAQUE" } else { "TRANSPARENT" });
         if let Some(status) = busy_status(event.show_as) {
@@ -100,9 +99,10 @@ const DATE_OCTETS: usize = 9;
 
 /// At most how many bytes `write_feed` writes for these events, without rendering them: it follows
 /// `write_feed` line by line, with each TEXT value's escapes counted (one byte becomes two; `\r`
-/// counts as it may become an escaped line break) and folding bounded by `line_bound`. `one_line`
-/// and `multi_line` never lengthen a value; an HTML description (whose text `html_to_text` makes,
-/// never longer than the HTML, but with escapes its tags and entities may produce) counts twice.
+/// counts as it may become an escaped line break) and folding bounded by `line_bound`. Cleaning
+/// never lengthens a value (a control character becomes at most a space or an escaped line
+/// break); an HTML description (whose text `html_to_text` makes, never longer than the HTML, but
+/// with escapes its tags and entities may produce) counts twice.
 pub(crate) fn feed_len_bound(options: &ShareOptions, events: &[SharedEvent]) -> usize {
     let calendar = line_bound("BEGIN", "VCALENDAR".len())
         + line_bound("VERSION", 3)
@@ -167,6 +167,9 @@ fn line_bound(name: &str, value_octets: usize) -> usize {
     let folds = if octets <= LINE_OCTETS { 0 } else { (octets - 72).div_ceil(71) };
     octets + 3 * folds + 2
 }
+
+#[cfg(test)]
+mod golden_tests;
 
 #[cfg(test)]
 mod tests {
@@ -291,7 +294,7 @@ mod tests {
 
     /// Events at the bound's edges: every value of escaped characters, lone CRs, four-byte characters
     /// where lines fold, HTML whose tags and entities become escaped text, no title, odd ends.
-    fn awkward_events() -> Vec<SharedEvent> {
+    pub(super) fn awkward_events() -> Vec<SharedEvent> {
         let escapes = "\\;,\n\r".repeat(300);
         let emoji = "a\u{1F5D3}".repeat(2000);
         let chars = |text: &str, n: usize| text.chars().take(n).collect::<String>();
