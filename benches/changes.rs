@@ -10,7 +10,8 @@
 //! an `Idempotency-Key` round after round until the answer has no `more`: per round its time, this
 //! process's CPU and the write units, and the write units of each share rewritten.
 //!
-//! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench --bench changes`
+//! `DYNAMODB_ENDPOINT=http://127.0.0.1:8000 cargo bench --bench changes` (`CHANGES_BENCH=following`
+//! for the following case alone)
 
 // Beside the shared helpers rather than among them: only this benchmark uses these.
 #[path = "support/item_sizes.rs"]
@@ -422,6 +423,11 @@ async fn main() {
         UserPermission { user_id: owner.clone(), email: Some(OWNER_EMAIL.into()), can_share: true, admin: false };
     store.put_user(&group, &permission).await.unwrap();
 
+    // `CHANGES_BENCH=following`: the following case alone.
+    if std::env::var("CHANGES_BENCH").as_deref() == Ok("following") {
+        following::measure(&store, &measured, &config).await;
+        return;
+    }
     let mut holding = Vec::new();
     for share in 0..SHARES {
         let id = publish(&store, &config, &share_body(share)).await;

@@ -70,9 +70,12 @@ async function openSealed(page, url) {
 }
 
 /** What a reader sees of the page, and its structure: the text of the header and the calendar,
- * and every element's tag and class in them (links compared by their query alone). */
+ * and every element's tag and class in them (links compared by their query alone), but for what
+ * only a share with a feed offers. */
 async function seen(page) {
   return page.evaluate(() => {
+    // What only a share with a feed offers (a sealed share has none): "Add to my calendar".
+    for (const feedOnly of document.querySelectorAll('.add-event')) feedOnly.remove();
     const parts = [...document.querySelectorAll('header.top h1, header.top .tzline, main')];
     const shape = (element) =>
       [...element.querySelectorAll('*')].map((e) => `${e.tagName}.${e.className}${e.tagName === 'A' ? search(e) : ''}`);
