@@ -19,7 +19,7 @@ const BIG_SHARES: usize = 30;
 const FAN_OUT_CALLS: usize = 2;
 
 /// `owner_event` with an `Idempotency-Key`.
-fn keyed_owner_event(route_key: &str, path: &str, body: &Value, key: &str) -> lambda_http::Request {
+pub(super) fn keyed_owner_event(route_key: &str, path: &str, body: &Value, key: &str) -> lambda_http::Request {
     ApiGatewayEvent::new(route_key, path)
         .header("content-type", "application/json")
         .header("host", "share.example.com")

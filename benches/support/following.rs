@@ -2,11 +2,8 @@
 //! `EVENTS_PER_SHARE` events follow (a new event joins each, round after round under one key),
 //! beside the same change without `calendar` (nothing joins; the index is asked for the event alone).
 
-use super::{
-    EVENTS_PER_SHARE, MeasuredStore, OWNER, OWNER_EMAIL, TENANT, graph_event, graph_id, json_of, load_average, publish,
-    share_body,
-};
-use local_api::event::ApiGatewayEvent;
+use super::fan_out::keyed_owner_event;
+use super::{EVENTS_PER_SHARE, MeasuredStore, graph_event, graph_id, json_of, load_average, publish, share_body};
 use serde_json::{Value, json};
 use share_core::ServiceConfig;
 use share_core::store::DynamoStore;
@@ -16,16 +13,6 @@ const FOLLOWERS: usize = 50;
 const CALENDAR: &str = "AAMkAGVmMDEzMTM4LTZmYWUtNDdkNC1hMDZiLTU1OGY5OTZhYmY4OAAuAAAAAAAiQ8W967B7TKBjgx9rVEURAQAiIsqMbYjsT5e-T7KzowPTAAAAAAEGAAA=";
 const CALLS: usize = 3;
 
-fn keyed(body: &Value, key: &str) -> lambda_http::Request {
-    ApiGatewayEvent::new("POST /me/changes", "/me/changes")
-        .header("content-type", "application/json")
-        .header("host", "share.example.com")
-        .header("idempotency-key", key)
-        .claims([("sub", OWNER), ("tid", TENANT), ("email", OWNER_EMAIL), ("scp", "Shares.ReadWrite")])
-        .json_body(body)
-        .into_request()
-}
-
 /// One call, round after round under one key: its time, read units and rounds, and the shares and
 /// events it added to.
 async fn call(measured: &MeasuredStore, config: &ServiceConfig, body: &Value) -> (f64, f64, usize, usize, u64) {
@@ -34,7 +21,12 @@ async fn call(measured: &MeasuredStore, config: &ServiceConfig, body: &Value) ->
     loop {
         measured.log.take();
         let started = Instant::now();
-        let response = publish_share::handle(&measured.logged, config, keyed(body, &key)).await;
+        let response = publish_share::handle(
+            &measured.logged,
+            config,
+            keyed_owner_event("POST /me/changes", "/me/changes", body, &key),
+        )
+        .await;
         millis += started.elapsed().as_secs_f64() * 1000.0;
         read_units += measured.log.take().iter().filter(|o| o.is_read()).map(|o| o.units).sum::<f64>();
         let answer = json_of(&response);

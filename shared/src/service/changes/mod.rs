@@ -3,6 +3,8 @@
 //! switches as a re-publish does (one commit: old or new, never a mix); the call as a whole is not one
 //! transaction, so a failure midway says which shares already switched.
 
+mod rounds;
+
 use super::Caller;
 use super::publishing::{
     IdempotencyClaim, Publisher, Stored, check_feed_fits, following_rotations, index_of, lay_out, write_and_commit,
@@ -13,13 +15,11 @@ use crate::domain::follow::calendar_keys;
 use crate::domain::{Generation, ShareId, ShareRecord, SharedEvent, SnapshotPiece, SourceKey};
 use crate::sources::minimize::{EventOrigin, RangeBounds, minimize, minimize_changed};
 use crate::sources::{self, MAX_EVENTS, ReadContext, SourceEvent, SourceFormat};
-use crate::store::{
-    IDEMPOTENCY_KEEP, IdempotencyRecord, IdempotentOutcome, IndexWrite, ShareCommit, ShareReads, ShareWrites,
-    StoreError,
-};
+use crate::store::{IndexWrite, ShareCommit, ShareReads, ShareWrites, StoreError};
 use futures_util::{StreamExt, stream};
 use jiff::Timestamp;
 use jiff::tz::TimeZone;
+use rounds::{Progress, Round, progress, remember};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::collections::{HashMap, HashSet};
@@ -108,29 +108,6 @@ pub struct ChangesOutcome {
     pub added_matched: usize,
     #[serde(default)]
     pub more: bool,
-}
-
-/// What a round of a call with a key keeps for its retries and for the next round: its answer, the
-/// last share it reached (shares are taken in id order) and the keys matched so far.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct Round {
-    #[serde(flatten)]
-    answer: ChangesOutcome,
-    #[serde(default)]
-    after: Option<ShareId>,
-    #[serde(default)]
-    changed_keys: Vec<SourceKey>,
-    #[serde(default)]
-    removed_keys: Vec<SourceKey>,
-    #[serde(default)]
-    added_keys: Vec<SourceKey>,
-}
-
-/// Where a call with a key stands: answered in full, or at a round still to do.
-enum Progress {
-    Done(ChangesOutcome),
-    Next { round: u32, before: Round },
 }
 
 /// The request's events and ids as source keys of the caller's.
@@ -463,68 +440,4 @@ fn rewrite(
     let sources = IndexWrite::between(Some((&existing, Some(&before))), &record.id, &after);
     let commit = ShareCommit::replacing(&existing, record, sources);
     Rewrite { commit, fresh: snapshot.fresh }
-}
-
-/// The idempotency digest of round `round` of a call: the key's own for the first round.
-fn round_digest(claim: &IdempotencyClaim, round: u32) -> String {
-    match round {
-        0 => claim.key_digest.clone(),
-        n => format!("{}.{n}", claim.key_digest),
-    }
-}
-
-/// Where a call with this key stands: each round it did keeps its answer under its own digest.
-async fn progress<S: ShareReads>(store: &S, claim: &IdempotencyClaim) -> ServiceResult<Progress> {
-    let mut before = Round::default();
-    for round in 0.. {
-        let Some(previous) = store.idempotency(&round_digest(claim, round)).await? else {
-            return Ok(Progress::Next { round, before });
-        };
-        let IdempotentOutcome::Changed(answer) = previous.outcome else {
-            return Err(ServiceError::Conflict(Conflict::KeyReusedWithOtherBody));
-        };
-        if previous.body_digest != claim.body_digest {
-            return Err(ServiceError::Conflict(Conflict::KeyReusedWithOtherBody));
-        }
-        let kept: Round = serde_json::from_str(&answer)
-            .map_err(|_| ServiceError::Store(StoreError::Inconsistent("idempotent answer unreadable".into())))?;
-        if !kept.answer.more {
-            return Ok(Progress::Done(kept.answer));
-        }
-        before = kept;
-    }
-    unreachable!("a call has fewer rounds than u32 holds")
-}
-
-/// Keeps the round's answer under its digest. A concurrent call with the same key that finished the
-/// round first wins; keeping fails only with every share already switched, so the answer stands (a
-/// retry finds nothing left to do).
-async fn remember<S: ShareReads + ShareWrites>(
-    store: &S,
-    claim: &IdempotencyClaim,
-    round: u32,
-    kept: Round,
-    now: Timestamp,
-) -> ServiceResult<ChangesOutcome> {
-    let entry = IdempotencyRecord {
-        key_digest: round_digest(claim, round),
-        body_digest: claim.body_digest.clone(),
-        outcome: IdempotentOutcome::Changed(serde_json::to_string(&kept).expect("the answer serializes")),
-        expires_at: now + IDEMPOTENCY_KEEP,
-    };
-    match store.remember(&entry).await {
-        Ok(()) => Ok(kept.answer),
-        // A concurrent call with the same key kept this round first: its answer stands for both (the
-        // shares are switched either way).
-        Err(StoreError::Conflict) => match store.idempotency(&entry.key_digest).await {
-            Ok(Some(IdempotencyRecord { outcome: IdempotentOutcome::Changed(answer), .. })) => {
-                Ok(serde_json::from_str::<Round>(&answer).map_or(kept.answer, |winner| winner.answer))
-            }
-            _ => Ok(kept.answer),
-        },
-        Err(error) => {
-            tracing::warn!(error = %error, "a live update's answer could not be kept for its retries");
-            Ok(kept.answer)
-        }
-    }
 }
