@@ -196,7 +196,10 @@ async fn athena_changes_update_the_schedule_and_store_nothing_of_the_patient(app
     assert_eq!(answer.status, StatusCode::OK, "{}", answer.text());
     assert_eq!(
         answer.json(),
-        json!({"sharesUpdated": [{"id": id, "eventCount": 3}], "changedMatched": 2, "removedMatched": 1, "more": false})
+        json!({
+            "sharesUpdated": [{"id": id, "eventCount": 3}], "changedMatched": 2, "removedMatched": 1, "addedMatched": 0,
+            "more": false,
+        })
     );
     let feed = app.get(&format!("/s/{id}/calendar.ics"), &app.anonymous()).await.text();
     let summaries: Vec<&str> = feed.lines().filter_map(|l| l.strip_prefix("SUMMARY:")).collect();
