@@ -8,7 +8,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { dirname, resolve } from 'node:path';
-import { launchBrowser, openPage, publish, rotaEvents, root, screenshot, seriousViolations, sharePath, startApi, token } from './support.mjs';
+import { launchBrowser, openPage, publish, rotaEvents, root, screenshot, seriousViolations, sharePath, startApi } from './support.mjs';
 
 const sealTool = resolve(dirname(resolve(root, process.env.LOCAL_API_BIN || 'target/debug/local-api')), 'share-seal');
 
@@ -28,18 +28,6 @@ function seal(body) {
   return JSON.parse(execFileSync(sealTool, [], { input: JSON.stringify(body), encoding: 'utf8' }));
 }
 
-/** Publishes a sealed body as it is (no `format`: its events are inside `sealed`). */
-async function publishSealed(base, body) {
-  const response = await fetch(`${base}/shares`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${token()}` },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  if (response.status !== 201) throw new Error(`publish answered ${response.status}: ${text}`);
-  return JSON.parse(text);
-}
-
 let api;
 let browser;
 let plain;
@@ -51,7 +39,7 @@ before(async () => {
   browser = await launchBrowser();
   plain = await publish(api.base, BODY);
   sealed = seal(BODY);
-  const share = await publishSealed(api.base, sealed.body);
+  const share = await publish(api.base, sealed.body);
   assert.equal(share.sealed, true);
   link = `${api.base}${sharePath(share)}`;
   sealed.share = share;
@@ -162,10 +150,10 @@ describe('a sealed share in the browser', () => {
 
   test('a missing or wrong key, a changed envelope or ciphertext: a message and no calendar', async () => {
     const otherKey = seal(BODY).fragment;
-    const changedEnvelope = await publishSealed(api.base, { ...sealed.body, view: 'agenda' });
+    const changedEnvelope = await publish(api.base, { ...sealed.body, view: 'agenda' });
     const bytes = Buffer.from(sealed.body.sealed.ciphertext, 'base64url');
     bytes[40] ^= 1;
-    const changedCiphertext = await publishSealed(api.base, { ...sealed.body, sealed: { ...sealed.body.sealed, ciphertext: bytes.toString('base64url') } });
+    const changedCiphertext = await publish(api.base, { ...sealed.body, sealed: { ...sealed.body.sealed, ciphertext: bytes.toString('base64url') } });
     const cases = [
       [link, 'no-key'],
       [`${link}#k=short`, 'wrong-key'],

@@ -69,12 +69,13 @@ export async function setPolicy(base, policy, group = 'contoso') {
   if (response.status !== 200) throw new Error(`PUT /settings answered ${response.status}: ${await response.text()}`);
 }
 
-/** Publishes a share and returns the share object (throws on anything but 201). */
+/** Publishes a share (a sealed body as it is) and returns the share object (throws on anything but 201). */
 export async function publish(base, body, bearer = token()) {
   const response = await fetch(`${base}/shares`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${bearer}` },
-    body: JSON.stringify({ visibility: 'public', format: 'normalized', ...body }),
+    // A sealed body carries its events inside `sealed`: no format.
+    body: JSON.stringify(body.sealed ? body : { visibility: 'public', format: 'normalized', ...body }),
   });
   const text = await response.text();
   if (response.status !== 201) throw new Error(`publish answered ${response.status}: ${text}`);

@@ -9,7 +9,8 @@ use crate::domain::{Description, EventTime, ShareOptions, ShareRecord, SharedEve
 use jiff::Timestamp;
 use std::collections::HashMap;
 
-const PRODUCT_ID: &str = "-//Calendar Shares//Share Service//EN";
+/// Who wrote a calendar object: the feed, single events and free/busy alike.
+pub(super) const PRODUCT_ID: &str = "-//Calendar Shares//Share Service//EN";
 /// How often subscribers should look again: the snapshot changes only when its owner re-publishes.
 const REFRESH: &str = "PT1H";
 

@@ -2,12 +2,11 @@
 //! scheduling tools that want when the calendar is taken, not what takes it.
 
 use super::content_lines::{ContentLines, utc};
+use super::feed::PRODUCT_ID;
 use crate::domain::{DateRange, EventTime, ShareOptions, ShareRecord, SharedEvent, ShowAs};
 use jiff::Timestamp;
 use jiff::civil::Date;
 use jiff::tz::TimeZone;
-
-const PRODUCT_ID: &str = "-//Calendar Shares//Share Service//EN";
 
 /// RFC 5545's busy kinds, weakest first: where periods of different kinds overlap, the strongest
 /// is written and the weaker ones are cut around it, so the periods written never overlap (which
