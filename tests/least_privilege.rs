@@ -238,7 +238,7 @@ async fn view_share_is_granted_exactly_what_its_routes_call() {
 
 /// share-settings (`ShareReads + PolicyReads + PolicyWrites`): `sharing_state` on every route,
 /// `put_policy` and `put_user` through the PUTs, `users` through the user list, `group_shares` and
-/// `permissions` (the owners' records) through the admins' list. The other `ShareReads` methods are in the bounds, unused by any route.
+/// `permissions` (the owners' records) through the admins' list, `owner_shares` through it with `?owner=`. The other `ShareReads` methods are in the bounds, unused by any route.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn share_settings_is_granted_exactly_what_its_routes_call() {
     let base = fresh_store().await;
@@ -258,6 +258,10 @@ async fn share_settings_is_granted_exactly_what_its_routes_call() {
     assert_eq!(body_json(&users)["users"][0]["userId"], "kim", "{}", body_text(&users));
     let shares = call(authenticated("GET /admin/shares", "/admin/shares").into_request()).await;
     assert_eq!(body_json(&shares)["shares"][0]["id"].as_str(), Some(id.as_str()), "{}", body_text(&shares));
+    let owner = body_json(&shares)["shares"][0]["owner"]["userId"].as_str().unwrap().to_owned();
+    let narrowed = authenticated("GET /admin/shares", "/admin/shares").query(&format!("owner={owner}"));
+    let narrowed = call(narrowed.into_request()).await;
+    assert_eq!(body_json(&narrowed)["shares"][0]["id"].as_str(), Some(id.as_str()), "{}", body_text(&narrowed));
 
     assert_eq!(template_grants("share-settings"), recorder.grants(), "calls: {:?}", recorder.operations());
     assert_writes_within("share-settings", &recorder.written_partitions());

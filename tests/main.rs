@@ -1,5 +1,6 @@
 //! The behaviour suite: one binary, every module run against each store where it applies.
 
+mod admin_shares;
 mod api_description;
 mod athena;
 mod display_settings;

@@ -9,8 +9,8 @@ use share_core::domain::UserId;
 use share_core::http::responses::{ShareListJson, UserListJson};
 use share_core::http::settings_request::{parse_policy, parse_user};
 use share_core::http::{
-    ApiError, authenticate, body_bytes, json_response, list_cursor, path_parameter, public_base_url, respond_logged,
-    route_key,
+    ApiError, authenticate, body_bytes, json_response, list_cursor, list_owner, path_parameter, public_base_url,
+    respond_logged, route_key,
 };
 use share_core::service;
 use share_core::store::{PolicyReads, PolicyWrites, ShareReads};
@@ -61,10 +61,16 @@ where
             Ok(json_response(StatusCode::OK, &user))
         }
         "GET /admin/shares" => {
-            let after = list_cursor(request)?;
-            let listing =
-                service::group_shares_for_admin(store, &caller.group, &standing, after.as_ref(), Timestamp::now())
-                    .await?;
+            let (after, owner) = (list_cursor(request)?, list_owner(request)?);
+            let listing = service::group_shares_for_admin(
+                store,
+                &caller.group,
+                &standing,
+                owner.as_ref(),
+                after.as_ref(),
+                Timestamp::now(),
+            )
+            .await?;
             let base_url = public_base_url(request, config.public_base_url.as_ref());
             Ok(json_response(StatusCode::OK, &ShareListJson::new(&listing, &base_url)))
         }

@@ -4,7 +4,7 @@
 use super::ApiError;
 use crate::ServiceConfig;
 use crate::config::ClaimNames;
-use crate::domain::PublicOrigin;
+use crate::domain::{PublicOrigin, UserId};
 use crate::service::{Caller, MissingIdentity, Standing};
 use crate::store::{ListCursor, PolicyReads};
 use lambda_http::request::RequestContext;
@@ -58,6 +58,19 @@ pub fn list_cursor(request: &Request) -> Result<Option<ListCursor>, ApiError> {
         [] => Ok(None),
         [raw] => ListCursor::parse(raw).map(Some).ok_or_else(bad_cursor),
         _ => Err(bad_cursor()),
+    }
+}
+
+/// The owner an admin's list is narrowed to (`?owner=USERID`; none: every owner). Like a bad
+/// cursor, a malformed or repeated one is a 400: a query parameter is not a body that breaks a rule.
+pub fn list_owner(request: &Request) -> Result<Option<UserId>, ApiError> {
+    let query = request.query_string_parameters_ref();
+    let values = query.and_then(|q| q.all("owner")).unwrap_or_default();
+    let bad = |message: &str| ApiError::BadRequest { detail: format!("owner {message}"), pointer: None };
+    match values.as_slice() {
+        [] => Ok(None),
+        [raw] => UserId::parse(raw).map(Some).map_err(bad),
+        _ => Err(bad("is given once, or not at all")),
     }
 }
 

@@ -23,7 +23,7 @@ pub use unlocking::{UnlockOutcome, unlock_share};
 
 use crate::domain::{
     DetailLevel, DisplaySettings, GroupId, ShareId, ShareRecord, ShareState, SharedEvent, SharingDecision,
-    SharingDenial, SharingPolicy, UserPermission, ValidationErrors, sharing_decision,
+    SharingDenial, SharingPolicy, UserId, UserPermission, ValidationErrors, sharing_decision,
 };
 use crate::snapshot;
 use crate::store::{LIST_PAGE_SIZE, ListCursor, PolicyReads, PublishedShare, ShareListPage, ShareReads, StoreError};
@@ -193,17 +193,21 @@ pub async fn own_shares<S: ShareReads>(
     Ok(ShareListing { shares, next: page.next })
 }
 
-/// A page of every share of the admin's group, newest first, each paused or not by its owner's
-/// record: the owners' records of a page are read in one round trip.
+/// A page of every share of the admin's group (or of one `owner`'s in it), newest first, each
+/// paused or not by its owner's record: the owners' records of a page are read in one round trip.
 pub async fn group_shares_for_admin<S: ShareReads + PolicyReads>(
     store: &S,
     group: &GroupId,
     standing: &Standing,
+    owner: Option<&UserId>,
     after: Option<&ListCursor>,
     now: Timestamp,
 ) -> ServiceResult<ShareListing> {
     standing.require_admin()?;
-    let ShareListPage { records, next } = store.group_shares(group, after, LIST_PAGE_SIZE).await?;
+    let ShareListPage { records, next } = match owner {
+        Some(owner) => store.owner_shares(group, owner, after, LIST_PAGE_SIZE).await?,
+        None => store.group_shares(group, after, LIST_PAGE_SIZE).await?,
+    };
     let shares = with_owners_states(store, group, standing, records, now).await?;
     Ok(ShareListing { shares, next })
 }
