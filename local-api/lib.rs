@@ -47,6 +47,11 @@ pub struct LocalApi<S> {
     store_kind: &'static str,
     /// Tokens from an OpenID Connect issuer instead of the local secret's.
     oidc: Option<Arc<oidc::OidcVerifier>>,
+    /// What the console (`/console`) is told; its development sign-in is offered per request.
+    console: share_console::ConsoleConfig,
+    /// Whether the listener is on a loopback address (set by `serve`): the development sign-in
+    /// needs it.
+    on_loopback: bool,
 }
 
 type HttpResponse = hyper::Response<Full<Bytes>>;
@@ -55,7 +60,14 @@ impl<S: Store + 'static> LocalApi<S> {
     pub fn new(store: S, config: ServiceConfig, secret: String, allowed_origins: Vec<String>) -> Self {
         let lockout = share_core::domain::LockoutRule::default();
         let view_cache = view_share::ViewCache::new();
-        Self { store, config, secret, allowed_origins, view_cache, lockout, store_kind: "embedded", oidc: None }
+        let console = share_console::ConsoleConfig { scope: "openid".to_owned(), ..Default::default() };
+        let (store_kind, oidc, on_loopback) = ("embedded", None, false);
+        Self { store, config, secret, allowed_origins, view_cache, lockout, store_kind, oidc, console, on_loopback }
+    }
+
+    /// The console's sign-in: the issuer's (with `--oidc-client-id`), else the development sign-in.
+    pub fn with_console(self, console: share_console::ConsoleConfig) -> Self {
+        Self { console, ..self }
     }
 
     /// Accepts the issuer's tokens (and no longer the local secret's).
@@ -97,7 +109,8 @@ impl<S: Store + 'static> LocalApi<S> {
     }
 
     pub async fn serve(self, listener: TcpListener) -> std::io::Result<()> {
-        let api = Arc::new(self);
+        let on_loopback = listener.local_addr()?.ip().is_loopback();
+        let api = Arc::new(Self { on_loopback, ..self });
         loop {
             let (stream, _) = listener.accept().await?;
             let api = Arc::clone(&api);
@@ -138,6 +151,9 @@ impl<S: Store + 'static> LocalApi<S> {
         let path = parts.uri.path().to_owned();
         if path == "/healthz" && parts.method == Method::GET {
             return self.health().await;
+        }
+        if path == share_console::DEV_SIGN_IN_PATH {
+            return self.dev_sign_in(&parts, body).await;
         }
         let origin = parts.headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()).map(str::to_owned);
         let cors_origin = origin.filter(|o| self.allowed_origins.iter().any(|allowed| allowed == o || allowed == "*"));
@@ -185,8 +201,53 @@ impl<S: Store + 'static> LocalApi<S> {
             Function::ShareSettings => share_settings::handle(&self.store, &self.config, request).await,
             Function::UnlockShare => unlock_share::handle(&self.store, &self.config, self.lockout, request).await,
             Function::PageAssets => page_assets::respond(&request),
+            Function::Console => {
+                let console = share_console::ConsoleConfig {
+                    dev_sign_in: self.dev_sign_in_allowed(&parts.headers),
+                    ..self.console.clone()
+                };
+                share_console::respond(&request, &console)
+            }
         };
         into_hyper(response)
+    }
+
+    /// The development sign-in is the runner's alone: never with a real issuer, only while bound to
+    /// loopback, and only for a `Host` that names this machine (a page on another name that
+    /// resolves here, DNS rebinding, gets 404).
+    fn dev_sign_in_allowed(&self, headers: &hyper::HeaderMap) -> bool {
+        let host = headers.get(header::HOST).and_then(|host| host.to_str().ok());
+        self.oidc.is_none() && self.on_loopback && host.is_some_and(share_console::is_loopback_host)
+    }
+
+    /// `POST /console/dev-sign-in` with `{"user", "email", "group", "admin"}` → `{"token"}`, a token
+    /// as `local-api token` prints. JSON only, so another site's page cannot send it without a
+    /// preflight, which it does not get.
+    async fn dev_sign_in(&self, parts: &hyper::http::request::Parts, body: Incoming) -> HttpResponse {
+        let json = parts.headers.get(header::CONTENT_TYPE).and_then(|value| value.to_str().ok()).is_some_and(|value| {
+            value.split(';').next().is_some_and(|media| media.trim().eq_ignore_ascii_case("application/json"))
+        });
+        if !self.dev_sign_in_allowed(&parts.headers) || parts.method != Method::POST {
+            return problem(ApiError::NotFound);
+        }
+        if !json {
+            return bad_request("the development sign-in takes application/json");
+        }
+        let Ok(body) = Limited::new(body, 4096).collect().await.map(|collected| collected.to_bytes()) else {
+            return problem(ApiError::PayloadTooLarge);
+        };
+        let Ok(Value::Object(fields)) = serde_json::from_slice::<Value>(&body) else {
+            return bad_request("the development sign-in takes a JSON object");
+        };
+        let text = |name: &str| fields.get(name).and_then(Value::as_str).map(str::trim).filter(|text| !text.is_empty());
+        let (Some(user), Some(group)) = (text("user"), text("group")) else {
+            return bad_request("a user id and a group are needed");
+        };
+        let admin = fields.get("admin").and_then(Value::as_bool).unwrap_or(false);
+        let token = issue_token(&self.secret, user, text("email"), group, admin, Some(&self.config.required_scope));
+        let mut response = plain(StatusCode::OK, "application/json", json!({"token": token}).to_string());
+        response.headers_mut().insert(header::CACHE_CONTROL, "no-store".parse().expect("valid"));
+        response
     }
 
     fn preflight(&self, origin: Option<&str>) -> HttpResponse {
@@ -344,6 +405,10 @@ fn into_hyper(response: lambda_http::Response<lambda_http::Body>) -> HttpRespons
 
 fn problem(error: ApiError) -> HttpResponse {
     into_hyper(error.into_response())
+}
+
+fn bad_request(detail: &str) -> HttpResponse {
+    problem(ApiError::BadRequest { detail: detail.to_owned(), pointer: None })
 }
 
 fn plain(status: StatusCode, content_type: &str, body: impl Into<Bytes>) -> HttpResponse {

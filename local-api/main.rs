@@ -41,6 +41,10 @@ struct Cli {
     /// The audience the issuer's tokens must carry (with --oidc-issuer).
     #[arg(long, requires = "oidc_issuer")]
     audience: Option<String>,
+    /// The console's client id at the issuer (with --oidc-issuer): the console signs in there with
+    /// the authorization code and PKCE. Without --oidc-issuer the console offers a development sign-in.
+    #[arg(long, requires = "oidc_issuer")]
+    oidc_client_id: Option<String>,
     /// How long a key set stands before a token with an unknown key id may fetch it again.
     #[arg(long, hide = true, default_value_t = 60)]
     oidc_refetch_seconds: u64,
@@ -109,6 +113,10 @@ fn crash_at_write() -> Option<CrashAt> {
 
 fn data_path(given: Option<&PathBuf>) -> Result<PathBuf, String> {
     given.cloned().map_or_else(default_data_path, Ok)
+}
+
+fn config_scope() -> String {
+    ServiceConfig::from_env().required_scope
 }
 
 fn secret() -> String {
@@ -195,7 +203,12 @@ async fn run<S: Store + 'static>(store: S, store_kind: &'static str, cli: &Cli) 
         let refetch = std::time::Duration::from_secs(cli.oidc_refetch_seconds);
         let verifier = local_api::oidc::OidcVerifier::discover(issuer, audience, refetch).await?;
         println!("local-api sign-in: tokens of {issuer} for {audience}");
-        api = api.with_oidc(verifier);
+        api = api.with_oidc(verifier).with_console(share_console::ConsoleConfig {
+            issuer: Some(issuer.trim_end_matches('/').to_owned()),
+            client_id: cli.oidc_client_id.clone(),
+            scope: format!("openid {audience}/{}", config_scope()),
+            ..Default::default()
+        });
     }
     api.check_address(&cli.addr)?;
     let listener =

@@ -11,15 +11,17 @@ pub enum Function {
     ShareSettings,
     UnlockShare,
     PageAssets,
+    Console,
 }
 
 impl Function {
-    pub const ALL: [Function; 5] = [
+    pub const ALL: [Function; 6] = [
         Function::PublishShare,
         Function::ViewShare,
         Function::ShareSettings,
         Function::UnlockShare,
         Function::PageAssets,
+        Function::Console,
     ];
 
     pub fn binary(self) -> &'static str {
@@ -29,6 +31,7 @@ impl Function {
             Self::ShareSettings => "share-settings",
             Self::UnlockShare => "unlock-share",
             Self::PageAssets => "page-assets",
+            Self::Console => "share-console",
         }
     }
 
@@ -39,12 +42,14 @@ impl Function {
             Self::ShareSettings => share_settings::ROUTES,
             Self::UnlockShare => unlock_share::ROUTES,
             Self::PageAssets => page_assets::ROUTES,
+            Self::Console => share_console::ROUTES,
         }
     }
 
-    /// Recipients' routes carry no token; every other route is behind the JWT authorizer.
+    /// Recipients' routes and the console's files carry no token; every other route is behind the
+    /// JWT authorizer.
     pub fn is_public(self) -> bool {
-        matches!(self, Self::ViewShare | Self::UnlockShare | Self::PageAssets)
+        matches!(self, Self::ViewShare | Self::UnlockShare | Self::PageAssets | Self::Console)
     }
 }
 
