@@ -350,7 +350,7 @@ fn every_function_logs_to_a_declared_group_with_a_retention() {
         assert!(is_ref(&group["Properties"]["RetentionInDays"], "LogRetentionDays"), "{group:?}");
         count += 1;
     }
-    assert_eq!(count, 5);
+    assert_eq!(count, 6);
 }
 
 /// The view and unlock functions check unlock cookies with their own key: without
