@@ -3,10 +3,10 @@
 //! shares, at most 100 a call).
 
 use crate::per_store;
-use crate::support::{Principal, TestApp, share_body};
+use crate::support::{Backend, Principal, TestApp, dynamo_local, share_body};
 use futures_util::{StreamExt, stream};
 use hyper::StatusCode;
-use serde_json::Value;
+use serde_json::{Value, json};
 use std::collections::BTreeSet;
 
 const GROUP: &str = "contoso";
@@ -109,4 +109,135 @@ async fn a_malformed_owner_is_a_bad_request(app: TestApp) {
     }
 }
 
-per_store!(app: an_admin_lists_one_owners_shares_paged, a_malformed_owner_is_a_bad_request);
+/// The shares with items stored under their own key (record, pieces, forwarding marker), and those
+/// the owners' source indexes list: one read of the whole store.
+async fn stored_shares(app: &TestApp) -> (BTreeSet<String>, BTreeSet<String>) {
+    use share_core::store::EmbeddedKey;
+    let (mut own, mut indexed) = (BTreeSet::new(), BTreeSet::new());
+    match &app.backend {
+        Backend::Memory(store) => {
+            for (key, _) in store.stored_items() {
+                match key {
+                    EmbeddedKey::Record(share) | EmbeddedKey::Chunk { share, .. } | EmbeddedKey::Forward(share) => {
+                        own.insert(share.as_str().to_owned());
+                    }
+                    EmbeddedKey::Sources { share, .. } => {
+                        indexed.insert(share.as_str().to_owned());
+                    }
+                    _ => {}
+                }
+            }
+        }
+        Backend::Dynamo(store) => {
+            use aws_sdk_dynamodb::types::AttributeValue;
+            for item in dynamo_local::scan_all(store).await {
+                let (Some(AttributeValue::S(pk)), Some(AttributeValue::S(sk))) = (item.get("pk"), item.get("sk"))
+                else {
+                    continue;
+                };
+                if let Some(share) = pk.strip_prefix("SHARE#") {
+                    own.insert(share.to_owned());
+                } else if pk.starts_with("SOURCES#") {
+                    indexed.insert(sk.clone());
+                }
+            }
+        }
+    }
+    (own, indexed)
+}
+
+async fn revoke_all(app: &TestApp, admin: &Principal, user: &str) -> (StatusCode, Value) {
+    let response = app.delete(&format!("/admin/users/{user}/shares"), admin).await;
+    let body = if response.status == StatusCode::OK { response.json() } else { Value::Null };
+    if response.status == StatusCode::OK {
+        assert_eq!(response.header("content-type"), Some("application/json"));
+    }
+    (response.status, body)
+}
+
+/// Every stored trace of the shares is gone: their links, their items, their index entries.
+async fn assert_revoked(app: &TestApp, ids: &[String]) {
+    let (own, indexed) = stored_shares(app).await;
+    for id in ids {
+        assert_eq!(app.get(&format!("/s/{id}"), &app.anonymous()).await.status, StatusCode::NOT_FOUND, "{id}");
+        assert!(!own.contains(id), "{id}: items of it are still stored");
+        assert!(!indexed.contains(id), "{id}: the source index still lists it");
+    }
+}
+
+async fn assert_live(app: &TestApp, ids: &[String]) {
+    let (own, indexed) = stored_shares(app).await;
+    for id in ids {
+        let page = app.get(&format!("/s/{id}"), &app.anonymous()).await;
+        assert_eq!(page.status, StatusCode::OK, "{id}: {}", page.text());
+        assert!(own.contains(id) && indexed.contains(id), "{id}: its items and index entries stay");
+    }
+}
+
+async fn an_admin_revokes_every_share_of_one_user(app: TestApp) {
+    let kim = app.member("kim", GROUP);
+    let lee = app.member("lee", GROUP);
+    let admin = app.role_admin("ada", GROUP);
+    let kim_elsewhere = app.member("kim", OTHER_GROUP);
+    let stranger = app.role_admin("oda", OTHER_GROUP);
+    assert_eq!(revoke_all(&app, &admin, "kim").await, (StatusCode::OK, json!({"revoked": 0, "more": false})));
+
+    let kims = publish_many(&app, &kim, 3).await;
+    let lees = publish_many(&app, &lee, 2).await;
+    let elsewhere = publish_many(&app, &kim_elsewhere, 2).await;
+
+    // Members (the user included) may not; another group's admin reaches only their own group.
+    for who in [&kim, &lee] {
+        let (status, _) = revoke_all(&app, who, "kim").await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+    }
+    assert_eq!(revoke_all(&app, &stranger, "lee").await.1, json!({"revoked": 0, "more": false}));
+    assert_live(&app, &kims).await;
+    assert_live(&app, &lees).await;
+
+    assert_eq!(revoke_all(&app, &admin, "kim").await, (StatusCode::OK, json!({"revoked": 3, "more": false})));
+    assert_revoked(&app, &kims).await;
+    assert_live(&app, &lees).await;
+    assert_live(&app, &elsewhere).await;
+    assert!(app.share_ids(&kim).await.is_empty());
+    assert_eq!(app.share_ids(&kim_elsewhere).await.len(), 2);
+    assert_eq!(revoke_all(&app, &admin, "kim").await.1, json!({"revoked": 0, "more": false}));
+
+    // A user id no identity provider issues is 422 at its pointer, as for `/settings/users/{userId}`.
+    let refused = app.delete("/admin/users/a%23b/shares", &admin).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY, "{}", refused.text());
+    assert_eq!(refused.json()["errors"][0]["pointer"], "/userId");
+}
+
+async fn revoking_many_shares_takes_a_call_per_hundred(app: TestApp) {
+    let kim = app.member("kim", GROUP);
+    let admin = app.member("sam", GROUP);
+    app.set_user(&app.role_admin("ada", GROUP), "sam", true, true).await;
+    let kims = publish_many(&app, &kim, 205).await;
+    let lees = publish_many(&app, &app.member("lee", GROUP), 1).await;
+
+    let mut calls = Vec::new();
+    loop {
+        let (status, answer) = revoke_all(&app, &admin, "kim").await;
+        assert_eq!(status, StatusCode::OK);
+        calls.push((answer["revoked"].as_u64().unwrap(), answer["more"].as_bool().unwrap()));
+        if calls.len() == 1 {
+            // The newest hundred went first; the others still serve.
+            assert_revoked(&app, &kims[..100]).await;
+            assert_live(&app, &kims[100..]).await;
+        }
+        if calls.last().is_some_and(|(_, more)| !more) || calls.len() > 4 {
+            break;
+        }
+    }
+    assert_eq!(calls, [(100, true), (100, true), (5, false)]);
+    assert_revoked(&app, &kims).await;
+    assert_live(&app, &lees).await;
+}
+
+per_store!(
+    app: an_admin_lists_one_owners_shares_paged,
+    a_malformed_owner_is_a_bad_request,
+    an_admin_revokes_every_share_of_one_user,
+    revoking_many_shares_takes_a_call_per_hundred
+);

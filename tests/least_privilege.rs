@@ -147,9 +147,9 @@ async fn stored_items(store: &DynamoStore, id: &str) -> usize {
 /// publishes of many pieces, a PUT that replaces such a snapshot and a rotate (which also reads
 /// `published`); `delete_pieces` through a PUT whose commit fails after its pieces were written;
 /// `owner_shares` through `GET /shares`; `shares_holding` and `remember` through a keyed
-/// `POST /me/changes`; `delete_share` through `DELETE`; `permissions` through an
-/// admin's `GET /shares/{id}` of another member's share. `users` and `group_shares` are in the bounds
-/// but no publish route calls them.
+/// `POST /me/changes`; `delete_share` through `DELETE` and an admin's revoke of all a user's
+/// shares; `permissions` through an admin's `GET /shares/{id}` of another member's share. `users`
+/// and `group_shares` are in the bounds but no publish route calls them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publish_share_is_granted_exactly_what_its_routes_call() {
     let base = fresh_store().await;
@@ -200,6 +200,9 @@ async fn publish_share_is_granted_exactly_what_its_routes_call() {
     let delete = on("DELETE /shares/{id}", &format!("/shares/{new_id}"), ("id", &new_id));
     assert_eq!(call(delete.into_request()).await.status(), 204);
     assert_eq!(stored_items(&base, &new_id).await, 0);
+    let revoke_all = on("DELETE /admin/users/{userId}/shares", "/admin/users/member/shares", ("userId", "member"));
+    let revoked = call(revoke_all.into_request()).await;
+    assert_eq!(body_json(&revoked), json!({"revoked": 1, "more": false}), "{}", body_text(&revoked));
 
     assert!(recorder.operations().contains("TransactWriteItems"), "{:?}", recorder.operations());
     assert_eq!(template_grants("publish-share"), recorder.grants(), "calls: {:?}", recorder.operations());

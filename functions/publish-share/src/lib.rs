@@ -1,10 +1,12 @@
 //! The publish function: the calendar users' routes to publish, list, update, rotate and revoke
-//! their public shares, and to ask whether they may share at all.
+//! their public shares, and to ask whether they may share at all; and the one admin route that
+//! writes shares, revoking all of a user's (this function alone may delete shares).
 
 use jiff::Timestamp;
 use lambda_http::http::{StatusCode, header};
 use lambda_http::{Body, Request, Response};
 use share_core::ServiceConfig;
+use share_core::domain::{UserId, ValidationErrors};
 use share_core::http::changes_request::ChangesRequest;
 use share_core::http::publish_request::PublishRequest;
 use share_core::http::responses::{MySharingJson, ShareJson, ShareListJson};
@@ -25,6 +27,7 @@ pub const ROUTES: &[&str] = &[
     "POST /shares/{id}/rotate",
     "GET /me/sharing",
     "POST /me/changes",
+    "DELETE /admin/users/{userId}/shares",
 ];
 
 /// The function as Lambda runs it (`share_core::lambda`): it keys source ids with its own secret.
@@ -94,6 +97,14 @@ where
             let limits = service::ChangeLimits::default();
             let outcome = service::apply_changes(store, &publisher, changes, idempotency, limits, now).await?;
             Ok(json_response(StatusCode::OK, &outcome))
+        }
+        "DELETE /admin/users/{userId}/shares" => {
+            standing.require_admin()?;
+            let raw_id = path_parameter(request, "userId").unwrap_or_default();
+            let owner = UserId::parse(&raw_id)
+                .map_err(|message| ApiError::invalid(ValidationErrors::single("/userId", message)))?;
+            let revoked = service::revoke_user_shares(store, &caller, &standing, &owner).await?;
+            Ok(json_response(StatusCode::OK, &revoked))
         }
         _ => Err(ApiError::NotFound),
     }

@@ -8,6 +8,8 @@ mod changes;
 mod password_work;
 #[cfg(feature = "publish")]
 mod publishing;
+#[cfg(feature = "publish")]
+mod revoke_all;
 mod settings;
 mod unlocking;
 
@@ -18,6 +20,8 @@ pub use changes::{ChangeLimits, ChangesOutcome, ChangesRequest, UpdatedShare, ap
 pub use publishing::{
     IdempotencyClaim, PublishRequest, Publisher, publish_share, replace_share, revoke_share, rotate_share,
 };
+#[cfg(feature = "publish")]
+pub use revoke_all::{REVOKE_ALL_BATCH, RevokedShares, revoke_user_shares};
 pub use settings::{group_users, set_policy, set_user_permission};
 pub use unlocking::{UnlockOutcome, unlock_share};
 

@@ -399,17 +399,22 @@ const REVOKE_FOLLOWS: usize = 8;
 /// Deletes the share and every stored item of it. A share that changed under the delete (re-published,
 /// or rotated to a new id) is followed and deleted where it is now: a success means no id of it serves.
 pub async fn revoke_share<S: ShareReads + ShareWrites>(store: &S, record: ShareRecord) -> ServiceResult<()> {
+    revoke(store, record).await.map(|_| ())
+}
+
+/// `revoke_share`, telling whether this call deleted the share (`false`: it was gone already).
+pub(super) async fn revoke<S: ShareReads + ShareWrites>(store: &S, record: ShareRecord) -> ServiceResult<bool> {
     let mut target = record;
     for _ in 0..REVOKE_FOLLOWS {
         match store.delete_share(&target).await {
             Ok(()) => {
                 tracing::info!(share = %target.id.log_ref(), "share revoked");
-                return Ok(());
+                return Ok(true);
             }
             Err(StoreError::Conflict) => match current_share(store, &target.id).await? {
                 Some(current) => target = current,
                 // Someone else revoked it first.
-                None => return Ok(()),
+                None => return Ok(false),
             },
             Err(error) => return Err(error.into()),
         }
