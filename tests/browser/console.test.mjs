@@ -6,11 +6,13 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import http from 'node:http';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { horizontalOverflow, launchBrowser, openPage, publish, root, screenshot, seriousViolations, startApi, token } from './support.mjs';
 
 const ICS = resolve(root, 'tests/fixtures/console/rota.ics');
+const sealTool = resolve(dirname(resolve(root, process.env.LOCAL_API_BIN || 'target/debug/local-api')), 'share-seal');
 
 let api;
 let browser;
@@ -225,6 +227,29 @@ describe('the console', () => {
 
     assertSameOrigin(requests);
     assert.deepEqual(realProblems(problems, 401), { console: [], errors: [], dialogs: [] });
+    await context.close();
+  });
+
+  test('a sealed share says its links carry no key; the list shows every share’s facts', async () => {
+    const sealed = JSON.parse(execFileSync(sealTool, ['--label', 'Sealed rota'], { input: JSON.stringify({ ...shareBody('Sealed rota'), format: 'normalized' }), encoding: 'utf8' }));
+    await publish(api.base, sealed.body, token('noor'));
+    await publish(api.base, { ...shareBody('Locked rota'), password: 'correct horse battery', expiresAt: '2027-01-31T00:00:00Z' }, token('noor'));
+    await publishAs('noor', 'Support rota');
+    const { page, context, problems, requests } = await openConsole();
+    await signIn(page, 'noor');
+    const sealedCard = card(page, 'Sealed rota');
+    await sealedCard.waitFor();
+    const text = await sealedCard.textContent();
+    assert.match(text, /SealedYes/);
+    assert.match(text, /carries none/);
+    assert.doesNotMatch(await sealedCard.locator('a').getAttribute('href'), /#/);
+    assert.equal(await sealedCard.getByRole('button', { name: /^QR code/ }).count(), 0, 'no QR code without the key');
+    const locked = await card(page, 'Locked rota').textContent();
+    assert.match(locked, /PasswordYes/);
+    assert.doesNotMatch(locked, /ExpiresNever/);
+    await screenshot(page, 'console-readme');
+    assertSameOrigin(requests);
+    assert.deepEqual(realProblems(problems), { console: [], errors: [], dialogs: [] });
     await context.close();
   });
 
