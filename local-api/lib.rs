@@ -255,7 +255,7 @@ impl<S: Store + 'static> LocalApi<S> {
         if let Some(origin) = origin {
             builder = builder
                 .header(header::ACCESS_CONTROL_ALLOW_ORIGIN, origin)
-                .header(header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, PUT, DELETE, OPTIONS")
+                .header(header::ACCESS_CONTROL_ALLOW_METHODS, "GET, POST, PUT, PATCH, DELETE, OPTIONS")
                 .header(header::ACCESS_CONTROL_ALLOW_HEADERS, "Authorization, Content-Type, Idempotency-Key")
                 .header(header::ACCESS_CONTROL_MAX_AGE, "600")
                 .header(header::VARY, "Origin");
