@@ -2,11 +2,12 @@
 //! read as a publish body's events are (400 for wrong JSON or types, 422 for broken rules, all at once).
 
 use super::request::{MalformedBody, json_body};
-use crate::domain::ValidationErrors;
 use crate::domain::follow::check_calendar_id;
+use crate::domain::{DateRange, ValidationErrors};
 pub use crate::service::ChangesRequest;
 use crate::sources::{self, MalformedEvents, ReadContext, SourceFormat};
 use jiff::tz::TimeZone;
+use jiff::{Timestamp, ToSpan};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
@@ -70,7 +71,8 @@ impl ChangesRequest {
                 false
             }
         });
-        let context = ReadContext::from_body(raw_body, Some(TimeZone::UTC), &mut errors)?;
+        let context = ReadContext::from_body(raw_body, Some(TimeZone::UTC), &mut errors)?
+            .expanding_within(Some(recurrence_range(Timestamp::now())));
         let changed = match (format, body.changed) {
             (Some(format), Some(raw)) => {
                 let count = sources::count_events(format, raw).unwrap_or(0);
@@ -105,6 +107,15 @@ impl ChangesRequest {
     }
 }
 
+/// The days a change's recurring events (iCalendar) are expanded within: the shares' ranges are not
+/// known when the body is read, so a year before today and two after, which live shares cover.
+fn recurrence_range(now: Timestamp) -> DateRange {
+    let today = now.to_zoned_datetime(TimeZone::UTC).date();
+    let start = today.checked_sub(1.year()).unwrap_or(today);
+    let end = today.checked_add(2.years()).unwrap_or(today);
+    DateRange::new(start, end).unwrap_or(DateRange { start: today, end: today.tomorrow().unwrap_or(today) })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -135,7 +146,7 @@ mod tests {
 
     #[test]
     fn bad_entries_are_reported_with_pointers() {
-        assert_eq!(pointers(parse(r#"{"format":"ical","removed":["a"]}"#)), ["/format"]);
+        assert_eq!(pointers(parse(r#"{"format":"vcard","removed":["a"]}"#)), ["/format"]);
         assert_eq!(pointers(parse(r#"{"removed":["", "ok"]}"#)), ["/removed/0"]);
         assert_eq!(pointers(parse(r#"{"calendar":" ","removed":["a"]}"#)), ["/calendar"]);
         assert_eq!(parse(r#"{"calendar":"AAMkCal","removed":["a"]}"#).unwrap().calendar.as_deref(), Some("AAMkCal"));

@@ -4,6 +4,7 @@
 //! body the service would refuse with the same problem (`Problem::from`).
 
 mod parts;
+mod patch;
 
 use crate::body::{MalformedBody, json_body};
 use crate::domain::sealed::SEALED_VERSION;
@@ -17,6 +18,8 @@ use jiff::Timestamp;
 use parts::{FollowBody, RangeBody, RangeChoice, check_open_on, parse_day, parse_follow, parse_range, span_of};
 use serde::Deserialize;
 use serde_json::value::RawValue;
+
+pub use patch::OptionsPatch;
 
 /// A publish or replace body as read.
 #[derive(Debug, Clone)]
@@ -123,12 +126,8 @@ impl PublishRequest {
             None => errors.push("/visibility", "is required"),
         }
         let is_sealed = body.sealed.is_some();
-        let title = match body.title.map(|t| crate::domain::without_control_chars(t).trim().to_owned()) {
-            Some(t) if t.is_empty() => {
-                errors.push("/title", "must not be empty");
-                None
-            }
-            Some(t) => sources::bounded_text(Some(t), "/title".into(), MAX_TEXT_CHARS, &mut errors),
+        let title = match body.title {
+            Some(raw) => read_title(raw, &mut errors),
             // A sealed share's title is inside its ciphertext; the envelope's is the owner's label.
             None if is_sealed => Some(String::new()),
             None => errors.require("/title", None),
@@ -147,27 +146,11 @@ impl PublishRequest {
             Some(f) => errors.check("/format", SourceFormat::parse(&f)),
             None => Some(SourceFormat::Normalized),
         };
-        let expires_at = body.expires_at.and_then(|raw| match crate::domain::parse_rfc3339(&raw) {
-            Ok(at) if at <= now => {
-                errors.push("/expiresAt", "must be in the future");
-                None
-            }
-            Ok(at) => Some(at),
-            Err(_) => {
-                errors.push("/expiresAt", "must be an RFC 3339 date-time, e.g. 2027-01-31T00:00:00Z");
-                None
-            }
-        });
+        let expires_at = body.expires_at.and_then(|raw| read_expires_at(&raw, now, &mut errors));
         let password = match body.password {
             None => PasswordChange::Keep,
             Some(None) => PasswordChange::Remove,
-            Some(Some(raw)) => match Password::parse(raw) {
-                Ok(password) => PasswordChange::Set(password),
-                Err(message) => {
-                    errors.push("/password", message);
-                    PasswordChange::Keep
-                }
-            },
+            Some(Some(raw)) => read_password(raw, &mut errors),
         };
         let range_given = body.range.is_some();
         let explicit_range = body.range.and_then(|range| parse_range(range, &mut errors));
@@ -233,7 +216,10 @@ impl PublishRequest {
                 follow,
             });
         }
-        let context = ReadContext::from_body(raw_body, share_zone, &mut errors)?;
+        if format == Some(SourceFormat::Ical) && !range_given {
+            errors.push("/range", "is required with format \"ical\": recurring events are expanded within it");
+        }
+        let context = ReadContext::from_body(raw_body, share_zone, &mut errors)?.expanding_within(explicit_range);
         let events = match (format, errors.require("/events", body.events)) {
             (Some(format), Some(raw)) if sources::count_events(format, raw).is_some_and(|n| n > MAX_EVENTS) => {
                 errors.push("/events", format!("a share holds at most {MAX_EVENTS} events"));
@@ -256,6 +242,42 @@ impl PublishRequest {
         let options =
             ShareOptions { title, detail, view, time_zone, range, rolling, open_on, expires_at, embed_origins, locale };
         Ok(Self { options, format, events, password, sealed: None, follow })
+    }
+}
+
+/// `title`: control characters dropped, trimmed, not empty, at most `MAX_TEXT_CHARS`.
+fn read_title(raw: String, errors: &mut ValidationErrors) -> Option<String> {
+    let title = crate::domain::without_control_chars(raw).trim().to_owned();
+    if title.is_empty() {
+        errors.push("/title", "must not be empty");
+        return None;
+    }
+    sources::bounded_text(Some(title), "/title".into(), MAX_TEXT_CHARS, errors)
+}
+
+/// `expiresAt`: an RFC 3339 date-time after `now`.
+fn read_expires_at(raw: &str, now: Timestamp, errors: &mut ValidationErrors) -> Option<Timestamp> {
+    match crate::domain::parse_rfc3339(raw) {
+        Ok(at) if at <= now => {
+            errors.push("/expiresAt", "must be in the future");
+            None
+        }
+        Ok(at) => Some(at),
+        Err(_) => {
+            errors.push("/expiresAt", "must be an RFC 3339 date-time, e.g. 2027-01-31T00:00:00Z");
+            None
+        }
+    }
+}
+
+/// A `password` given as a string: the new one, if it is one (else the current one stays).
+fn read_password(raw: String, errors: &mut ValidationErrors) -> PasswordChange {
+    match Password::parse(raw) {
+        Ok(password) => PasswordChange::Set(password),
+        Err(message) => {
+            errors.push("/password", message);
+            PasswordChange::Keep
+        }
     }
 }
 

@@ -57,12 +57,26 @@ fn me_and_group_bookmarks_are_refused() {
 #[test]
 fn missing_fields_and_bad_values_are_all_reported() {
     let Err(PublishRequestError::Invalid(errors)) = parse(
-        r#"{"visibility":"public","detail":"everything","timeZone":"Mars/Base","expiresAt":"2020-01-01T00:00:00Z","format":"ical","range":{"start":"2026-12-02","end":"2026-12-01"}}"#,
+        r#"{"visibility":"public","detail":"everything","timeZone":"Mars/Base","expiresAt":"2020-01-01T00:00:00Z","format":"vcard","range":{"start":"2026-12-02","end":"2026-12-01"}}"#,
     ) else {
         panic!("expected rule errors")
     };
     let pointers: Vec<&str> = errors.errors().iter().map(|e| e.pointer.as_str()).collect();
     assert_eq!(pointers, ["/title", "/detail", "/timeZone", "/format", "/expiresAt", "/range/end", "/events"]);
+}
+
+#[test]
+fn an_icalendar_body_needs_a_range_to_expand_its_recurrences_within() {
+    let events = r#""BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nUID:u1\r\nDTSTART:20261201T090000Z\r\nRRULE:FREQ=DAILY\r\nSUMMARY:Stand-up\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n""#;
+    let body = |range: &str| {
+        format!(
+            r#"{{"title":"x","visibility":"public","detail":"full","timeZone":"UTC","format":"ical"{range},"events":{events}}}"#
+        )
+    };
+    let Err(PublishRequestError::Invalid(errors)) = parse(&body("")) else { panic!("expected rule errors") };
+    assert_eq!(errors.errors().iter().map(|e| e.pointer.as_str()).collect::<Vec<_>>(), ["/range"]);
+    let request = parse(&body(r#","range":{"start":"2026-12-01","end":"2026-12-08"}"#)).unwrap();
+    assert_eq!(request.events.len(), 7, "a daily series within a week");
 }
 
 #[test]

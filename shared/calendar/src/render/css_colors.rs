@@ -162,6 +162,12 @@ const CSS3_COLORS: [(&str, [u8; 3]); 147] = [
 /// The longest name, for the feed's size bound.
 pub(super) const LONGEST_NAME_OCTETS: usize = "lightgoldenrodyellow".len();
 
+/// The sRGB value of a CSS3 colour name in lower case (an iCalendar `COLOR`, RFC 7986).
+#[cfg(feature = "publish")]
+pub(crate) fn css_color_rgb(name: &str) -> Option<[u8; 3]> {
+    CSS3_COLORS.binary_search_by(|(known, _)| known.cmp(&name)).ok().map(|at| CSS3_COLORS[at].1)
+}
+
 /// The CSS3 colour name nearest to `rgb` by the redmean distance; ties to the alphabetically first.
 pub(super) fn nearest_css_color(rgb: [u8; 3]) -> &'static str {
     let mut nearest = CSS3_COLORS[0];

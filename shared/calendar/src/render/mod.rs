@@ -37,6 +37,8 @@ pub mod fixtures;
 
 #[cfg(feature = "view")]
 pub use event_key::EventKey;
+#[cfg(feature = "publish")]
+pub(crate) use css_colors::css_color_rgb;
 pub use feed::calendar_feed;
 #[cfg(feature = "view")]
 pub use framing::{Framing, Scripts, content_security_policy};

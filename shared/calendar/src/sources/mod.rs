@@ -1,10 +1,11 @@
 //! Events as the calendar client sends them (our normalized shape, Microsoft Graph, Salesforce,
-//! athenahealth appointments, FHIR R4 Appointments), read
+//! athenahealth appointments, FHIR R4 Appointments, iCalendar), read
 //! into one `SourceEvent` (a file a format, on the `reader` skeleton), then trimmed to what the share's
 //! detail level shows (`minimize`, with descriptions sanitised by `sanitize`).
 
 pub mod athena;
 mod fhir;
+mod ical;
 pub mod minimize;
 mod msgraph;
 mod normalized;
@@ -14,7 +15,7 @@ pub mod sanitize;
 
 pub use reader::bounded_text;
 
-use crate::domain::{Color, EventTime, ShowAs, ValidationErrors, without_control_chars};
+use crate::domain::{Color, DateRange, EventTime, ShowAs, ValidationErrors, without_control_chars};
 use jiff::tz::TimeZone;
 use serde_json::value::RawValue;
 
@@ -31,6 +32,8 @@ pub struct ReadContext {
     share_zone: Option<TimeZone>,
     /// athena's department zones and names and provider names.
     athena: athena::PracticeDirectory,
+    /// The range recurring events are expanded within (iCalendar); none: not expanded.
+    expand_within: Option<DateRange>,
 }
 
 impl ReadContext {
@@ -41,7 +44,13 @@ impl ReadContext {
         share_zone: Option<TimeZone>,
         errors: &mut ValidationErrors,
     ) -> Result<Self, MalformedEvents> {
-        Ok(Self { share_zone, athena: athena::PracticeDirectory::from_body(body, errors)? })
+        let athena = athena::PracticeDirectory::from_body(body, errors)?;
+        Ok(Self { share_zone, athena, expand_within: None })
+    }
+
+    /// The same options, with recurring events expanded within `range` (the share's, at publish).
+    pub fn expanding_within(self, range: Option<DateRange>) -> Self {
+        Self { expand_within: range, ..self }
     }
 
     /// The same options for a share in `zone`.
@@ -57,6 +66,7 @@ pub enum SourceFormat {
     Salesforce,
     Fhir,
     Athena,
+    Ical,
 }
 
 impl SourceFormat {
@@ -67,7 +77,8 @@ impl SourceFormat {
             "salesforce" => Ok(Self::Salesforce),
             "fhir" => Ok(Self::Fhir),
             "athena" => Ok(Self::Athena),
-            _ => Err("must be \"normalized\", \"msgraph\", \"salesforce\", \"athena\" or \"fhir\""),
+            "ical" => Ok(Self::Ical),
+            _ => Err("must be \"normalized\", \"msgraph\", \"salesforce\", \"athena\", \"fhir\" or \"ical\""),
         }
     }
 
@@ -79,6 +90,7 @@ impl SourceFormat {
             Self::Salesforce => "salesforce",
             Self::Fhir => "fhir",
             Self::Athena => "athena",
+            Self::Ical => "ical",
         }
     }
 }
@@ -182,6 +194,7 @@ pub fn read_events(
         SourceFormat::Salesforce => reader::read::<salesforce::SalesforceEvent>(raw, events_at, context, errors),
         SourceFormat::Fhir => reader::read::<fhir::FhirResource>(raw, events_at, context, errors),
         SourceFormat::Athena => reader::read::<athena::AthenaAppointment>(raw, events_at, context, errors),
+        SourceFormat::Ical => ical::read(raw, events_at, context, errors),
     }
 }
 
@@ -193,6 +206,7 @@ pub fn count_events(format: SourceFormat, raw: &RawValue) -> Option<usize> {
         SourceFormat::Salesforce => reader::count_records::<salesforce::SalesforceEvent>(raw),
         SourceFormat::Fhir => reader::count_records::<fhir::FhirResource>(raw),
         SourceFormat::Athena => reader::count_records::<athena::AthenaAppointment>(raw),
+        SourceFormat::Ical => ical::count_events(raw),
     }
 }
 

@@ -56,12 +56,27 @@ pub(crate) fn read<R: SourceRecord>(
         return Ok(Vec::new());
     }
     let (records, found_at) = find_records::<R>(raw, events_at)?;
-    let read_one = |(index, record): (usize, R)| {
-        let mut record_errors = RecordErrors::new(found_at.record(index), errors);
-        let event = record.read(&mut record_errors, context);
-        if record_errors.broke_rules() { None } else { event.map(SourceEvent::without_control_chars) }
-    };
-    Ok(records.into_iter().enumerate().filter_map(read_one).collect())
+    let records = records.into_iter().enumerate().map(|(index, record)| (found_at.record(index), record));
+    Ok(read_each(records, errors, |record, record_errors| record.read(record_errors, context)))
+}
+
+/// Reads each record found at its pointer with `read_one`, which pushes the rules it breaks; the
+/// events of those that break none are kept, their text without control characters. A record may
+/// stand for several events (an iCalendar `VEVENT` for the occurrences of its recurrence).
+pub(crate) fn read_each<R, E: IntoIterator<Item = SourceEvent>>(
+    records: impl IntoIterator<Item = (String, R)>,
+    errors: &mut ValidationErrors,
+    mut read_one: impl FnMut(R, &mut RecordErrors<'_>) -> E,
+) -> Vec<SourceEvent> {
+    let mut events = Vec::new();
+    for (at, record) in records {
+        let mut record_errors = RecordErrors::new(at, errors);
+        let read = read_one(record, &mut record_errors);
+        if !record_errors.broke_rules() {
+            events.extend(read.into_iter().map(SourceEvent::without_control_chars));
+        }
+    }
+    events
 }
 
 /// How many records of format `R` the value holds, counted without reading any (each is skipped as
@@ -225,6 +240,11 @@ impl<'e> RecordErrors<'e> {
     /// The pointer of a field (or a path such as `start/dateTime`) of this record.
     pub fn pointer(&self, field: &str) -> String {
         format!("{}/{field}", self.at)
+    }
+
+    /// A broken rule at the record's own pointer (an iCalendar body's, whose message names the line).
+    pub fn push_here(&mut self, message: impl Into<String>) {
+        self.errors.push(self.at.clone(), message);
     }
 
     pub fn push(&mut self, field: &str, message: impl Into<String>) {

@@ -46,10 +46,10 @@ impl ChangesRequest {
     }
 
     /// The changed events with their times read for a share in `zone`: athena's times are local to a
-    /// department, whose zone defaults to the share's.
+    /// department, whose zone defaults to the share's; iCalendar's floating times are the share's.
     pub fn changed_in(&self, zone: &TimeZone) -> Vec<SourceEvent> {
         match (&self.raw_changed, self.format) {
-            (Some(raw), SourceFormat::Athena) if zone != &TimeZone::UTC => {
+            (Some(raw), SourceFormat::Athena | SourceFormat::Ical) if zone != &TimeZone::UTC => {
                 let context = self.context.in_zone(zone.clone());
                 let mut errors = ValidationErrors::new();
                 sources::read_events(self.format, raw, "/changed", &context, &mut errors).unwrap_or_default()
