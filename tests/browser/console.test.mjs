@@ -286,6 +286,7 @@ describe('the console', () => {
     await page.keyboard.press('Enter');
     await statusText(page, /is revoked/);
     assert.equal(await card(page, 'Keyboard rota').count(), 0);
+    assert.equal((await focused()).text, 'My shares', 'focus moves to the list’s heading, not the page’s start');
     assert.equal(await statusOf(share.url), 404);
     assertSameOrigin(requests);
     assert.deepEqual(realProblems(problems), { console: [], errors: [], dialogs: [] });

@@ -71,8 +71,14 @@ export function shareCard(share, { admin = false, refresh }) {
       return true;
     });
     if (done) {
+      // The card goes: focus moves to its list's heading rather than to the page's start.
+      const heading = item.closest('section')?.querySelector('h1, h2');
       say(`“${name}” is revoked.`);
       await refresh();
+      if (heading) {
+        heading.tabIndex = -1;
+        heading.focus();
+      }
     }
   };
 
@@ -125,7 +131,7 @@ export function shareCard(share, { admin = false, refresh }) {
     admin ? null : action('Change expiry', changeExpiry),
     action('Revoke', revoke, { class: 'danger' }),
   ];
-  return el('li', { class: 'share', 'data-id': share.id },
+  const item = el('li', { class: 'share', 'data-id': share.id },
     el(admin ? 'h3' : 'h2', { text: name }),
     el('dl', {}, facts),
     el('p', { class: 'link' }, el('a', { href: share.url, target: '_blank', rel: 'noopener noreferrer' }, 'Open', hidden(` ${name}`), ': ', el('span', { text: share.url }))),
@@ -134,6 +140,7 @@ export function shareCard(share, { admin = false, refresh }) {
       : null,
     el('div', { class: 'actions' }, actions),
   );
+  return item;
 }
 
 /** A paged list of shares into `list`; `more` is its "Show more" button. */
