@@ -101,7 +101,7 @@ async fn weeks_read_as_cldrs_intervals_and_times_as_its_patterns(app: TestApp) {
             "en-US",
             "2026-12-01",
             "November 29\u{2009}\u{2013}\u{2009}December 5, 2026",
-            "9:00\u{202f}AM\u{2013}10:00\u{202f}AM",
+            "9:00\u{2009}\u{2013}\u{2009}10:00\u{202f}AM",
         ),
         ("de", "2026-12-08", "7.\u{2013}13. Dezember 2026", ""),
         ("es", "2026-12-01", "30 de noviembre\u{2009}\u{2013}\u{2009}6 de diciembre de 2026", ">9:00\u{2013}10:00"),

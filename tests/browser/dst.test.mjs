@@ -60,7 +60,7 @@ test('month and agenda read 09:00 on both sides too', async () => {
   assert.deepEqual(chips.map((t) => t.replace(/\s+/g, ' ')), days.map((day) => `09:00 Stand-up ${day}`));
   await page.goto(`${api.base}${sharePath(share)}?view=agenda&date=2027-03-10`);
   const times = await page.locator('.item .when').allInnerTexts();
-  assert.deepEqual(times, days.map(() => '09:00 – 09:30'));
+  assert.deepEqual(times, days.map(() => '09:00–09:30'));
   await context.close();
 });
 
@@ -68,7 +68,7 @@ test('in UTC the same events move by the hour that changed', async () => {
   const { page, context } = await openPage(browser, { width: 1280 });
   await page.goto(`${api.base}${sharePath(share)}?view=agenda&date=2027-03-10&tz=UTC`);
   const times = await page.locator('.item .when').allInnerTexts();
-  assert.deepEqual(times, days.map((day) => (day < 14 ? '14:00 – 14:30' : '13:00 – 13:30')));
+  assert.deepEqual(times, days.map((day) => (day < 14 ? '14:00–14:30' : '13:00–13:30')));
   assert.match(await page.locator('.tzline').innerText(), /Times in UTC/);
   await context.close();
 });

@@ -82,7 +82,7 @@ describe('the page in the reader’s language', () => {
     assert.match(await kim.innerText(), /^9:00\sAM On call: Kim/);
     await page.goto(`${api.base}${sharePath(share)}?view=week&date=2026-12-03`);
     assert.equal(await page.locator('h2#period').innerText(), 'November 29\u2009–\u2009December 5, 2026');
-    assert.match(await page.locator('.tl .ev', { hasText: 'On call: Kim' }).innerText(), /9:00\sAM–5:00\sPM/);
+    assert.match(await page.locator('.tl .ev', { hasText: 'On call: Kim' }).innerText(), /9:00\sAM\s–\s5:00\sPM/);
     await screenshot(page, 'language-en-us-week');
     await context.close();
   });
@@ -93,7 +93,7 @@ describe('the page in the reader’s language', () => {
     ['es', '2026-12-03', '30 de noviembre\u2009–\u20096 de diciembre de 2026', /(^|\D)9:00–17:00/],
     ['en-GB', '2026-12-16', '14\u2009–\u200920 December 2026', /(^|\D)09:00–17:00/],
     ['it', '2026-12-31', '28 dicembre 2026\u2009–\u200903 gennaio 2027', null],
-    ['en-US', '2026-12-16', 'December 13\u2009–\u200919, 2026', /9:00\sAM–5:00\sPM/],
+    ['en-US', '2026-12-16', 'December 13\u2009–\u200919, 2026', /9:00\sAM\s–\s5:00\sPM/],
   ]) {
     test(`a week in ${lang} is headed by CLDR's interval and timed by its pattern`, async () => {
       const { page, context } = await visit(`${sharePath(share)}?view=week&date=${date}&lang=${lang}`, { locale: 'en-GB', name: `language-${lang}-week-heading` });

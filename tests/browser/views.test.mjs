@@ -127,7 +127,7 @@ describe('event details', () => {
       const { page, context } = await visit(`${sharePath(full)}${href}`, { width, colorScheme, name: `details-${width}${suffix}` });
       assert.equal(await page.locator('h2#period').innerText(), 'On call: Kim');
       const text = await page.locator('main').innerText();
-      assert.match(text, /Thursday, 3 December 2026, 09:00 – 17:00/);
+      assert.match(text, /Thursday, 3 December 2026, 09:00–17:00/);
       assert.match(text, /Desk 4/);
       assert.match(text, /Pager 555\nSecond line/);
       assert.match(text, /Tier 1/);
@@ -146,7 +146,7 @@ describe('event details', () => {
     const { page, context } = await visit(`${sharePath(availability)}${href}`, { width: 390, name: 'details-availability-390' });
     assert.equal(await page.locator('h2#period').innerText(), 'Tentative');
     const text = await page.locator('main').innerText();
-    assert.match(text, /Thursday, 3 December 2026, 10:00 – 12:00/);
+    assert.match(text, /Thursday, 3 December 2026, 10:00–12:00/);
     assert.doesNotMatch(text, /On call|Desk/);
     await context.close();
   });
@@ -296,7 +296,7 @@ describe('navigation and filters work without scripts', () => {
     await page.getByLabel('Time zone', { exact: true }).selectOption('Europe/Berlin');
     await page.getByRole('button', { name: 'Apply' }).click();
     assert.match(await page.locator('.tzline').innerText(), /Times in Europe\/Berlin/);
-    assert.match(await page.locator('main').innerText(), /15:00 – 23:00\s*On call: Kim/);
+    assert.match(await page.locator('main').innerText(), /15:00–23:00\s*On call: Kim/);
     await context.close();
   });
 

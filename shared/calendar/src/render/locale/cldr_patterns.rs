@@ -4,7 +4,7 @@
 //!
 //! Copied from cldr-json 48.2.0, `cldr-dates-full/main/{en,en-GB,de,fr,es,it,nl,pt}/ca-gregorian.json`
 //! (`pt` is Brazilian Portuguese): `timeFormats.short`, `availableFormats.hm`/`Hm` for the other
-//! clock, `dayPeriods.format.abbreviated`, and `intervalFormats.yMMMMd` where the language has it,
+//! clock, `dayPeriods.format.abbreviated`, `intervalFormats.hm`/`Hm` (`a` and `h`, `H`), and `intervalFormats.yMMMMd` where the language has it,
 //! else `yMMMd` with its month widened to the full name, as ICU does for a `yMMMMd` request. Thin
 //! spaces (U+2009) and narrow no-break spaces (U+202F) are CLDR's.
 
@@ -19,6 +19,11 @@ pub(super) struct CldrPatterns {
     pub other_time: &'static str,
     /// `dayPeriods.format.abbreviated`: am, pm.
     pub day_periods: [&'static str; 2],
+    /// Two times of one day, `intervalFormats.hm` or `Hm` as `time` is: [the day periods differ,
+    /// the same day period] (alike for a 24-hour clock).
+    pub time_interval: [&'static str; 2],
+    /// The same for `other_time`.
+    pub other_time_interval: [&'static str; 2],
     /// The greatest difference's interval pattern: the day, the month, the year.
     pub interval: [&'static str; 3],
 }
@@ -27,30 +32,40 @@ const EN: CldrPatterns = CldrPatterns {
     time: "h:mm\u{202f}a",
     other_time: "HH:mm",
     day_periods: ["AM", "PM"],
+    time_interval: ["h:mm\u{202f}a\u{2009}–\u{2009}h:mm\u{202f}a", "h:mm\u{2009}–\u{2009}h:mm\u{202f}a"],
+    other_time_interval: ["HH:mm\u{2009}–\u{2009}HH:mm"; 2],
     interval: ["MMM d\u{2009}–\u{2009}d, y", "MMM d\u{2009}–\u{2009}MMM d, y", "MMM d, y\u{2009}–\u{2009}MMM d, y"],
 };
 const EN_GB: CldrPatterns = CldrPatterns {
     time: "HH:mm",
     other_time: "h:mm\u{202f}a",
     day_periods: ["am", "pm"],
+    time_interval: ["HH:mm–HH:mm"; 2],
+    other_time_interval: ["h:mm\u{202f}a\u{2009}–\u{2009}h:mm\u{202f}a", "h:mm\u{2009}–\u{2009}h:mm\u{202f}a"],
     interval: ["d\u{2009}–\u{2009}d MMM y", "d MMM\u{2009}–\u{2009}d MMM y", "d MMM y\u{2009}–\u{2009}d MMM y"],
 };
 const DE: CldrPatterns = CldrPatterns {
     time: "HH:mm",
     other_time: "h:mm\u{202f}a",
     day_periods: ["AM", "PM"],
+    time_interval: ["HH:mm–HH:mm 'Uhr'"; 2],
+    other_time_interval: ["h:mm\u{202f}a\u{2009}–\u{2009}h:mm\u{202f}a", "h:mm–h:mm\u{202f}a"],
     interval: ["d.–d. MMM y", "d. MMM\u{2009}–\u{2009}d. MMM y", "d. MMM y\u{2009}–\u{2009}d. MMM y"],
 };
 const FR: CldrPatterns = CldrPatterns {
     time: "HH:mm",
     other_time: "h:mm\u{202f}a",
     day_periods: ["AM", "PM"],
+    time_interval: ["HH:mm\u{2009}–\u{2009}HH:mm"; 2],
+    other_time_interval: ["h:mm\u{202f}a\u{2009}–\u{2009}h:mm\u{202f}a", "h:mm\u{2009}–\u{2009}h:mm\u{202f}a"],
     interval: ["d–d MMM y", "d MMM\u{2009}–\u{2009}d MMM y", "d MMM y\u{2009}–\u{2009}d MMM y"],
 };
 const ES: CldrPatterns = CldrPatterns {
     time: "H:mm",
     other_time: "h:mm\u{202f}a",
     day_periods: ["a.\u{202f}m.", "p.\u{202f}m."],
+    time_interval: ["H:mm–H:mm"; 2],
+    other_time_interval: ["h:mm\u{202f}a\u{2009}–\u{2009}h:mm\u{202f}a", "h:mm\u{2009}–\u{2009}h:mm\u{202f}a"],
     interval: [
         "d–d 'de' MMMM 'de' y",
         "d 'de' MMMM\u{2009}–\u{2009}d 'de' MMMM 'de' y",
@@ -61,18 +76,24 @@ const IT: CldrPatterns = CldrPatterns {
     time: "HH:mm",
     other_time: "h:mm\u{202f}a",
     day_periods: ["AM", "PM"],
+    time_interval: ["HH:mm–HH:mm"; 2],
+    other_time_interval: ["h:mm\u{202f}a\u{2009}–\u{2009}h:mm\u{202f}a", "h:mm–h:mm\u{202f}a"],
     interval: ["dd–dd MMM y", "dd MMM\u{2009}–\u{2009}dd MMM y", "dd MMM y\u{2009}–\u{2009}dd MMM y"],
 };
 const NL: CldrPatterns = CldrPatterns {
     time: "HH:mm",
     other_time: "h:mm a",
     day_periods: ["a.m.", "p.m."],
+    time_interval: ["HH:mm–HH:mm"; 2],
+    other_time_interval: ["h:mm a\u{2009}–\u{2009}h:mm a", "h:mm–h:mm a"],
     interval: ["d–d MMM y", "d MMM\u{2009}–\u{2009}d MMM y", "d MMM y\u{2009}–\u{2009}d MMM y"],
 };
 const PT: CldrPatterns = CldrPatterns {
     time: "HH:mm",
     other_time: "h:mm\u{202f}a",
     day_periods: ["AM", "PM"],
+    time_interval: ["HH:mm\u{2009}–\u{2009}HH:mm"; 2],
+    other_time_interval: ["h:mm\u{202f}a\u{2009}–\u{2009}h:mm\u{202f}a", "h:mm\u{2009}–\u{2009}h:mm\u{202f}a"],
     interval: [
         "d\u{2009}–\u{2009}d 'de' MMM 'de' y",
         "d 'de' MMM\u{2009}–\u{2009}d 'de' MMM 'de' y",

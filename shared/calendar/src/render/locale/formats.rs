@@ -45,14 +45,31 @@ pub(crate) struct Formats {
 }
 
 /// How a language writes a time of day, CLDR's short time pattern (or the hour-minute one of the
-/// other clock), written out once for every minute of the day: a page's events then each copy theirs.
+/// other clock), and two times of one day by its interval pattern, each written out once for every
+/// minute of the day: a page's events then each copy theirs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct ClockPattern {
+    time: MinuteTexts,
+    /// [the day periods differ, the same day period]: "9:00 AM – 1:00 PM", "9:00 – 10:30 AM".
+    ranges: [TimeInterval; 2],
+    pub twelve_hour: bool,
+}
+
+/// An interval pattern split where its second time begins: "h:mm", " – ", "h:mm a".
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct TimeInterval {
+    start: MinuteTexts,
+    between: &'static str,
+    end: MinuteTexts,
+}
+
+/// One pattern's text for every minute of the day.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct MinuteTexts {
     /// Every minute's text, one after the other.
     texts: String,
     /// Where each minute's text ends in `texts`.
     ends: Vec<u32>,
-    pub twelve_hour: bool,
 }
 
 const MINUTES_PER_DAY: u16 = 24 * 60;
@@ -91,8 +108,8 @@ impl Formats {
         });
         let week = WeekInformation::try_new_unstable(&LocaleData, (&locale).into()).expect("baked week data");
         let patterns = CldrPatterns::of(language);
-        let clock = ClockPattern::load(patterns.time, patterns.day_periods);
-        let other_clock = ClockPattern::load(patterns.other_time, patterns.day_periods);
+        let clock = ClockPattern::load(patterns.time, patterns.time_interval, patterns.day_periods);
+        let other_clock = ClockPattern::load(patterns.other_time, patterns.other_time_interval, patterns.day_periods);
         Self {
             weekdays,
             weekdays_short,
@@ -155,34 +172,87 @@ impl Formats {
 }
 
 impl ClockPattern {
-    /// Writes every minute by a CLDR time pattern (`h`/`H` hours, padded when doubled; `mm`; `a`).
-    fn load(pattern: &str, [am, pm]: [&str; 2]) -> Self {
+    fn load(time: &'static str, ranges: [&'static str; 2], day_periods: [&str; 2]) -> Self {
+        let time = cldr_patterns::pieces(time);
+        let twelve_hour = time.iter().any(|piece| matches!(piece, Piece::Field('h', _)));
+        Self {
+            time: MinuteTexts::load(&time, day_periods),
+            ranges: ranges.map(|range| TimeInterval::load(range, day_periods)),
+            twelve_hour,
+        }
+    }
+
+    /// Writes minutes since midnight (24:00 as the end of a day reads as midnight).
+    pub(crate) fn write(&self, clock: Clock, f: &mut dyn fmt::Write) -> fmt::Result {
+        self.time.write(clock, f)
+    }
+
+    /// Writes two times of one day (or of a night into the next) as one interval.
+    pub(crate) fn write_range(&self, start: Clock, end: Clock, f: &mut dyn fmt::Write) -> fmt::Result {
+        let afternoon = |clock: Clock| clock.0 % MINUTES_PER_DAY >= 12 * 60;
+        let range = &self.ranges[usize::from(afternoon(start) == afternoon(end))];
+        range.start.write(start, f)?;
+        f.write_str(range.between)?;
+        range.end.write(end, f)
+    }
+}
+
+impl TimeInterval {
+    /// As CLDR defines an interval pattern: the first time's part ends where a field first repeats,
+    /// and the text just before it stands between the two.
+    fn load(pattern: &'static str, day_periods: [&str; 2]) -> Self {
         let pieces = cldr_patterns::pieces(pattern);
-        let twelve_hour = pieces.iter().any(|piece| matches!(piece, Piece::Field('h', _)));
+        let mut seen = Vec::with_capacity(3);
+        let second = pieces
+            .iter()
+            .position(|piece| match *piece {
+                Piece::Field(letter, _) if seen.contains(&letter) => true,
+                Piece::Field(letter, _) => {
+                    seen.push(letter);
+                    false
+                }
+                Piece::Text(_) => false,
+            })
+            .expect("an interval pattern repeats a field");
+        let Some(Piece::Text(between)) = pieces[..second].last().copied() else {
+            unreachable!("text stands between an interval's times: {pattern}")
+        };
+        Self {
+            start: MinuteTexts::load(&pieces[..second - 1], day_periods),
+            between,
+            end: MinuteTexts::load(&pieces[second..], day_periods),
+        }
+    }
+}
+
+impl MinuteTexts {
+    /// Every minute by a CLDR time pattern's pieces (`h`/`H` hours, padded when doubled; `mm`; `a`).
+    fn load(pieces: &[Piece<'_>], [am, pm]: [&str; 2]) -> Self {
         let number = |value: u16, count: usize| if count == 2 { format!("{value:02}") } else { value.to_string() };
-        let mut texts = String::with_capacity(usize::from(MINUTES_PER_DAY) * (pattern.len() + 4));
+        let mut texts = String::with_capacity(usize::from(MINUTES_PER_DAY) * 12);
         let mut ends = Vec::with_capacity(usize::from(MINUTES_PER_DAY));
         for minutes in 0..MINUTES_PER_DAY {
             let (hour, minute) = (minutes / 60, minutes % 60);
-            for piece in &pieces {
+            for piece in pieces {
                 match *piece {
                     Piece::Text(text) => texts.push_str(text),
                     Piece::Field('h', count) => texts.push_str(&number((hour + 11) % 12 + 1, count)),
                     Piece::Field('H', count) => texts.push_str(&number(hour, count)),
                     Piece::Field('m', count) => texts.push_str(&number(minute, count)),
                     Piece::Field('a', _) => texts.push_str(if hour < 12 { am } else { pm }),
-                    Piece::Field(..) => unreachable!("a time pattern holds hours, minutes and a day period: {pattern}"),
+                    Piece::Field(..) => {
+                        unreachable!("a time pattern holds hours, minutes and a day period: {pieces:?}")
+                    }
                 }
             }
             ends.push(u32::try_from(texts.len()).expect("a day's times are short"));
         }
         // Written as is into the page, without escaping.
-        assert!(!texts.contains(['<', '>', '&', '"']), "{pattern:?}");
-        Self { texts, ends, twelve_hour }
+        assert!(!texts.contains(['<', '>', '&', '"']), "{pieces:?}");
+        Self { texts, ends }
     }
 
-    /// Writes minutes since midnight (24:00 as the end of a day reads as midnight).
-    pub(crate) fn write(&self, clock: Clock, f: &mut dyn fmt::Write) -> fmt::Result {
+    fn write(&self, clock: Clock, f: &mut dyn fmt::Write) -> fmt::Result {
         let index = usize::from(clock.0 % MINUTES_PER_DAY);
         let start = if index == 0 { 0 } else { self.ends[index - 1] as usize };
         f.write_str(&self.texts[start..self.ends[index] as usize])

@@ -40,9 +40,9 @@ pub(super) fn ends_on_its_first_day(start: DateTime, end: DateTime) -> bool {
     end.date() == start.date() || (end.time() == Time::midnight() && end.date().yesterday().ok() == Some(start.date()))
 }
 
-/// Writes a timed event's times, "9:00 AM – 5:00 PM", with `dated` writing a date before the start's
-/// time when `start_dated` and before the end's when it ends on another day; a moment (its end at its
-/// start) is one time.
+/// Writes a timed event's times, "9:00 AM – 5:00 PM" or "9:00 – 10:30 AM" as CLDR's interval for the
+/// clock has it, with `dated` writing a date before the start's time when `start_dated` and before
+/// each time when it ends on another day; a moment (its end at its start) is one time.
 pub(super) fn write_time_range(
     f: &mut fmt::Formatter<'_>,
     clock: &ClockPattern,
@@ -53,13 +53,14 @@ pub(super) fn write_time_range(
     if start_dated {
         dated(f, start.date())?;
     }
-    clock.write(Clock::of(start.time()), f)?;
     if end == start {
-        return Ok(());
+        return clock.write(Clock::of(start.time()), f);
     }
+    if ends_on_its_first_day(start, end) {
+        return clock.write_range(Clock::of(start.time()), Clock::of(end.time()), f);
+    }
+    clock.write(Clock::of(start.time()), f)?;
     f.write_str(" \u{2013} ")?;
-    if !ends_on_its_first_day(start, end) {
-        dated(f, end.date())?;
-    }
+    dated(f, end.date())?;
     clock.write(Clock::of(end.time()), f)
 }

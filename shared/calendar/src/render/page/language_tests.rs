@@ -79,7 +79,7 @@ fn the_groups_display_overrides_the_languages_week_start_and_clock() {
     assert!(page.contains("<span class=\"t\">09:00</span> <bdi>On call: Kim</bdi>"), "{page}");
     let display = DisplaySettings { time_format: Some(TimeFormat::TwelveHour), ..DisplaySettings::NONE };
     let week = self::page(&rota(), &display, &[("view", "week"), ("date", "2026-12-03"), ("lang", "pt-BR")], None);
-    assert!(week.contains("9:00\u{202f}AM\u{2013}5:00\u{202f}PM"), "{week}");
+    assert!(week.contains("9:00\u{202f}AM\u{2009}\u{2013}\u{2009}5:00\u{202f}PM"), "{week}");
 }
 
 #[test]

@@ -28,7 +28,7 @@ impl SubscribeLinks {
 /// key) and its code as an image the page's policy shows.
 pub(super) struct PrintedLink {
     pub link: String,
-    pub image: String,
+    pub image: std::sync::Arc<str>,
 }
 
 impl PrintedLink {

@@ -34,12 +34,10 @@ pub(super) struct TimeRange {
 
 impl TimeRange {
     fn write_range(&self, f: &mut dyn fmt::Write) -> fmt::Result {
-        self.clock.write(self.start, f)?;
-        if let Some(end) = self.end {
-            f.write_char('\u{2013}')?;
-            self.clock.write(end, f)?;
+        match self.end {
+            Some(end) => self.clock.write_range(self.start, end, f),
+            None => self.clock.write(self.start, f),
         }
-        Ok(())
     }
 }
 

@@ -142,3 +142,37 @@ fn the_other_clock_is_cldrs_hour_minute_pattern() {
         assert_eq!(times(language, Some(other)), written, "{language:?}");
     }
 }
+
+#[test]
+fn every_language_writes_two_times_of_a_day_as_cldrs_interval() {
+    // What ICU 78 (CLDR 48.0, `Intl.DateTimeFormat(lang, {hour: "numeric", minute: "2-digit",
+    // hour12}).formatRange`) writes for 09:00–10:30 and 09:00–13:05 on the 24-hour clock, then the
+    // 12-hour one: the day period once when both times share it.
+    let expected = [
+        (Language::EnUs, ["09:00|–|10:30", "09:00|–|13:05", "9:00|–|10:30_AM", "9:00_AM|–|1:05_PM"]),
+        (Language::EnGb, ["09:00–10:30", "09:00–13:05", "9:00|–|10:30_am", "9:00_am|–|1:05_pm"]),
+        (Language::De, ["09:00–10:30 Uhr", "09:00–13:05 Uhr", "9:00–10:30_AM", "9:00_AM|–|1:05_PM"]),
+        (Language::Fr, ["09:00|–|10:30", "09:00|–|13:05", "9:00|–|10:30_AM", "9:00_AM|–|1:05_PM"]),
+        (Language::Es, ["9:00–10:30", "9:00–13:05", "9:00|–|10:30_a._m.", "9:00_a._m.|–|1:05_p._m."]),
+        (Language::It, ["09:00–10:30", "09:00–13:05", "9:00–10:30_AM", "9:00_AM|–|1:05_PM"]),
+        (Language::Nl, ["09:00–10:30", "09:00–13:05", "9:00–10:30 a.m.", "9:00 a.m.|–|1:05 p.m."]),
+        (Language::PtBr, ["09:00|–|10:30", "09:00|–|13:05", "9:00|–|10:30_AM", "9:00_AM|–|1:05_PM"]),
+    ];
+    for (language, written) in expected {
+        let ranges = [TimeFormat::TwentyFourHour, TimeFormat::TwelveHour].map(|time_format| {
+            let locale =
+                PageLocale::new(language, &DisplaySettings { time_format: Some(time_format), ..DisplaySettings::NONE });
+            [(10, 30), (13, 5)].map(|(hour, minute)| {
+                let mut range = String::new();
+                locale.clock.write_range(Clock(9 * 60), Clock(hour * 60 + minute), &mut range).unwrap();
+                visible(&range)
+            })
+        });
+        assert_eq!(ranges.concat(), written, "{language:?}");
+    }
+    // An evening into midnight crosses the day period; midnight reads as 12:00 AM.
+    let us = PageLocale::new(Language::EnUs, &DisplaySettings::NONE);
+    let mut night = String::new();
+    us.clock.write_range(Clock(18 * 60), Clock(24 * 60), &mut night).unwrap();
+    assert_eq!(visible(&night), "6:00_PM|–|12:00_AM");
+}
