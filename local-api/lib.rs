@@ -214,10 +214,22 @@ impl<S: Store + 'static> LocalApi<S> {
 
     /// The development sign-in is the runner's alone: never with a real issuer, only while bound to
     /// loopback, and only for a `Host` that names this machine (a page on another name that
-    /// resolves here, DNS rebinding, gets 404).
+    /// resolves here, DNS rebinding, gets 404). Nor through a reverse proxy on this machine, which
+    /// may well send a loopback `Host` on behalf of anyone, nor for a page of another origin.
     fn dev_sign_in_allowed(&self, headers: &hyper::HeaderMap) -> bool {
-        let host = headers.get(header::HOST).and_then(|host| host.to_str().ok());
-        self.oidc.is_none() && self.on_loopback && host.is_some_and(share_console::is_loopback_host)
+        let text = |name: header::HeaderName| headers.get(name).and_then(|value| value.to_str().ok());
+        let host = text(header::HOST);
+        let proxied = ["forwarded", "x-forwarded-for", "x-forwarded-host", "x-real-ip"]
+            .iter()
+            .any(|name| headers.contains_key(*name));
+        let other_origin = text(header::ORIGIN).is_some_and(|origin| {
+            origin.strip_prefix("http://").is_none_or(|host| !share_console::is_loopback_host(host))
+        });
+        self.oidc.is_none()
+            && self.on_loopback
+            && host.is_some_and(share_console::is_loopback_host)
+            && !proxied
+            && !other_origin
     }
 
     /// `POST /console/dev-sign-in` with `{"user", "email", "group", "admin"}` → `{"token"}`, a token

@@ -6,13 +6,14 @@
 
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import http from 'node:http';
 import { dirname, resolve } from 'node:path';
 import { horizontalOverflow, launchBrowser, openPage, publish, root, screenshot, seriousViolations, startApi, token } from './support.mjs';
 
 const ICS = resolve(root, 'tests/fixtures/console/rota.ics');
-const sealTool = resolve(dirname(resolve(root, process.env.LOCAL_API_BIN || 'target/debug/local-api')), 'share-seal');
+const apiBin = resolve(root, process.env.LOCAL_API_BIN || 'target/debug/local-api');
+const sealTool = resolve(dirname(apiBin), 'share-seal');
 
 let api;
 let browser;
@@ -48,10 +49,10 @@ async function statusOf(url) {
 }
 
 /** A raw request with a Host header of our choosing (fetch does not let one set it). */
-function rawRequest(method, path, host, body) {
+function rawRequest(method, path, host, body, headers = {}) {
   const { hostname, port } = new URL(api.base);
   return new Promise((done, fail) => {
-    const request = http.request({ hostname, port, method, path, headers: { host, 'content-type': 'application/json' } }, (response) => {
+    const request = http.request({ hostname, port, method, path, headers: { host, 'content-type': 'application/json', ...headers } }, (response) => {
       let text = '';
       response.on('data', (chunk) => (text += chunk));
       response.on('end', () => done({ status: response.statusCode, text }));
@@ -132,6 +133,11 @@ describe('the console', () => {
       const config = JSON.parse((await rawRequest('GET', '/console/config.json', host)).text);
       assert.equal(config.devSignIn, false, host);
     }
+    const loopback = `127.0.0.1:${port}`;
+    for (const [name, value] of [['x-forwarded-for', '203.0.113.9'], ['forwarded', 'for=203.0.113.9'], ['origin', 'https://evil.example']]) {
+      const refused = await rawRequest('POST', '/console/dev-sign-in', loopback, body, { [name]: value });
+      assert.equal(refused.status, 404, `through a proxy or from another site (${name})`);
+    }
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`]) {
       const minted = await rawRequest('POST', '/console/dev-sign-in', host, body);
       assert.equal(minted.status, 200, host);
@@ -139,6 +145,31 @@ describe('the console', () => {
     }
     const notJson = await fetch(`${api.base}/console/dev-sign-in`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
     assert.equal(notJson.status, 400, 'a cross-site form post cannot mint a token');
+  });
+
+  test('a runner bound to all interfaces offers no development sign-in, even to localhost', async () => {
+    const keys = { LOCAL_API_SECRET: 'a'.repeat(64), SHARE_COOKIE_KEY: 'b'.repeat(64), SOURCE_ID_KEY: 'c'.repeat(64) };
+    const child = spawn(apiBin, ['--addr', '0.0.0.0:0', '--memory'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...keys, RUST_LOG: 'warn' } });
+    try {
+      const port = await new Promise((done, fail) => {
+        let stdout = '';
+        child.stdout.on('data', (chunk) => {
+          stdout += chunk;
+          const match = stdout.match(/local-api listening on http:\/\/\S+:(\d+)/);
+          if (match) done(match[1]);
+        });
+        child.on('exit', (code) => fail(new Error(`local-api exited with ${code}`)));
+      });
+      const config = await (await fetch(`http://localhost:${port}/console/config.json`)).json();
+      assert.equal(config.devSignIn, false);
+      const refused = await fetch(`http://127.0.0.1:${port}/console/dev-sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"user":"kim","group":"contoso"}' });
+      assert.equal(refused.status, 404);
+    } finally {
+      child.removeAllListeners('exit');
+      const exited = new Promise((done) => child.once('exit', done));
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 
   test('a publisher publishes an .ics file, and problems show as words', async () => {
