@@ -223,6 +223,7 @@ describe('the console', () => {
     await rota.getByRole('button', { name: /^QR code/ }).click();
     await page.waitForSelector('#dialog[open] img.qr');
     await page.waitForFunction(() => document.querySelector('#dialog img.qr').naturalWidth > 0);
+    await screenshot(page, 'console-qr-code');
     await confirmDialog(page);
 
     await rota.getByRole('button', { name: /^New link/ }).click();

@@ -26,7 +26,7 @@ async function copyLink(share) {
 
 async function showQrCode(share) {
   const image = el('img', { src: `${share.url}/qr.svg`, alt: `QR code of the link to ${label(share)}`, width: 240, height: 240, class: 'qr' });
-  await ask({ title: `QR code: ${label(share)}`, body: [image, el('p', { class: 'link', text: share.url })], ok: 'Close' });
+  await ask({ title: `QR code: ${label(share)}`, body: [image, el('p', { class: 'link', text: share.url })], ok: 'Close', info: true });
 }
 
 /** One share as a list item; `refresh` reloads the list it is in. */

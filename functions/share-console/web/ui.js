@@ -29,9 +29,9 @@ export async function attempt(action) {
 
 /**
  * Asks in the page's dialog. `body` is a list of nodes (inputs included); resolves with the dialog's
- * form data when confirmed, or null when cancelled.
+ * form data when confirmed, or null when cancelled. `info`: only something to read, no Cancel.
  */
-export function ask({ title, body = [], ok = 'OK', danger = false }) {
+export function ask({ title, body = [], ok = 'OK', danger = false, info = false }) {
   const dialog = $('dialog');
   const form = $('dialog-form');
   $('dialog-heading').textContent = title;
@@ -39,6 +39,7 @@ export function ask({ title, body = [], ok = 'OK', danger = false }) {
   const okButton = $('dialog-ok');
   okButton.textContent = ok;
   okButton.className = danger ? 'danger' : '';
+  $('dialog-cancel').hidden = info;
   return new Promise((resolve) => {
     const finish = (value) => {
       form.removeEventListener('submit', onSubmit);
@@ -61,7 +62,7 @@ export function ask({ title, body = [], ok = 'OK', danger = false }) {
     dialog.addEventListener('cancel', onCancel);
     dialog.showModal();
     const first = $('dialog-body').querySelector('input, select');
-    (first || $('dialog-cancel')).focus();
+    (first || (info ? okButton : $('dialog-cancel'))).focus();
   });
 }
 
