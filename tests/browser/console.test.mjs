@@ -285,6 +285,20 @@ describe('the console', () => {
     await context.close();
   });
 
+  test('My shares pages through more than 100 shares', async () => {
+    const bearer = token('many');
+    await Promise.all(Array.from({ length: 101 }, (_, i) => publish(api.base, shareBody(`Paged rota ${i}`), bearer)));
+    const { page, context, problems } = await openConsole();
+    await signIn(page, 'many');
+    await page.waitForSelector('#shares-more:not([hidden])');
+    assert.equal(await page.locator('#share-list li.share').count(), 100);
+    await page.click('#shares-more');
+    await page.waitForSelector('#shares-more', { state: 'hidden' });
+    assert.equal(await page.locator('#share-list li.share').count(), 101);
+    assert.deepEqual(realProblems(problems), { console: [], errors: [], dialogs: [] });
+    await context.close();
+  });
+
   test('keyboard alone: sign in and revoke a share, with a visible focus ring', async () => {
     const share = await publishAs('lee', 'Keyboard rota');
     const { page, context, problems, requests } = await openConsole();
