@@ -1,7 +1,7 @@
 //! The view function: what anyone holding a share link gets, without an account: the rendered
 //! read-only page and the iCalendar feed. It only reads.
 
-mod brotli;
+pub mod brotli;
 mod cache;
 mod calendar_files;
 pub mod encoding;

@@ -4,7 +4,7 @@
 
 mod prefix;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use prefix::{BitWriter, PrefixCode};
 
@@ -17,8 +17,8 @@ const META_BLOCK_BYTES: usize = 1 << 20;
 const MIN_MATCH: usize = 4;
 /// The hash table: each bucket keeps the last `PROBES` positions whose four bytes hash to it, so
 /// finding a match costs at most `PROBES` comparisons whatever the input.
-const BUCKET_BITS: u32 = 15;
-const PROBES: usize = 16;
+const BUCKET_BITS: u32 = 14;
+const PROBES: usize = 32;
 /// A match found one byte later replaces the current one when it scores this much better.
 const LAZY_GAIN: u32 = 175;
 const MAX_LAZY: usize = 4;

@@ -42,7 +42,7 @@ pub(crate) fn sample_share(count: usize) -> ShownShare {
     const TITLES: [&str; 8] =
         ["Stand-up", "1:1 with Sam", "Design review", "On call", "Sprint planning", "Lunch", "Dentist", "Retro"];
     const PLACES: [&str; 5] = ["Room 4.12", "Teams", "Berlin office, 3rd floor", "Café Einstein", "Zoom"];
-    let mut seed = noise(9, count * 4);
+    let seed = noise(9, count * 4);
     let events: Vec<SharedEvent> = (0..count)
         .map(|i| {
             let start = jiff::Timestamp::from_second(1_767_225_600 + i as i64 * 31_536_000 / count as i64).unwrap();
@@ -55,7 +55,7 @@ pub(crate) fn sample_share(count: usize) -> ShownShare {
             );
             event.title = Some(format!("{} #{}", TITLES[usize::from(seed[i * 4 + 1]) % 8], i % 97));
             event.location = Some(PLACES[usize::from(seed[i * 4 + 2]) % 5].to_owned());
-            if seed[i * 4 + 3] % 3 != 0 {
+            if !seed[i * 4 + 3].is_multiple_of(3) {
                 let id = u64::from_le_bytes(noise((i as u64 + 1) << 32, 8).try_into().unwrap());
                 event.description = Some(Description::Text(format!(
                     "Agenda: review the open items from week {}, then plan the next steps.\n\n\
@@ -156,7 +156,7 @@ fn meta_block_boundaries() {
     }
     // Noise then text: an uncompressed meta-block, then matches reaching back into it.
     let mut mixed = noise(5, META_BLOCK_BYTES);
-    mixed.extend_from_slice(&mixed[1000..300_000].to_vec());
+    mixed.extend_from_within(1000..300_000);
     mixed.extend_from_slice(&text[..100_000]);
     round_trip(&mixed);
     // The last meta-block uncompressed: an empty one ends the stream.
