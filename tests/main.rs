@@ -19,6 +19,7 @@ mod live_updates;
 mod local_runner;
 mod opening_and_embedding;
 mod passwords;
+mod patching;
 mod publish_view;
 mod recipient_files;
 mod routes;

@@ -8,11 +8,11 @@ use lambda_http::{Body, Request, Response};
 use share_core::ServiceConfig;
 use share_core::domain::{UserId, ValidationErrors};
 use share_core::http::changes_request::ChangesRequest;
-use share_core::http::publish_request::PublishRequest;
+use share_core::http::publish_request::{OptionsPatch, PublishRequest};
 use share_core::http::responses::{MySharingJson, ShareJson, ShareListJson};
 use share_core::http::{
     ApiError, authenticate, body_bytes, empty_response, json_response, list_cursor, path_parameter, public_base_url,
-    respond_logged, route_key,
+    require_media_type, respond_logged, route_key,
 };
 use share_core::secrets::SecretName;
 use share_core::service::{self, Caller, IdempotencyClaim, Publisher};
@@ -23,12 +23,17 @@ pub const ROUTES: &[&str] = &[
     "GET /shares",
     "GET /shares/{id}",
     "PUT /shares/{id}",
+    "PATCH /shares/{id}",
     "DELETE /shares/{id}",
     "POST /shares/{id}/rotate",
     "GET /me/sharing",
     "POST /me/changes",
     "DELETE /admin/users/{userId}/shares",
 ];
+
+/// The one body `PATCH /shares/{id}` reads (RFC 7396). Plain `application/json` is refused (415):
+/// the media type is what says the body is a merge patch, not a whole share or a JSON Patch.
+const MERGE_PATCH: &str = "application/merge-patch+json";
 
 /// The function as Lambda runs it (`share_core::lambda`): it keys source ids with its own secret.
 pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {
@@ -75,6 +80,13 @@ where
             let existing = service::owned_share(store, &caller, &standing, &id()).await?;
             let publish = PublishRequest::parse(body_bytes(request)?, now)?;
             let record = service::replace_share(store, &publisher, existing, publish, now).await?;
+            Ok(json_response(StatusCode::OK, &ShareJson::new(&standing.own_share(record, now), &base_url)))
+        }
+        "PATCH /shares/{id}" => {
+            require_media_type(request, MERGE_PATCH)?;
+            let existing = service::owned_share(store, &caller, &standing, &id()).await?;
+            let patch = OptionsPatch::parse(body_bytes(request)?, now)?;
+            let record = service::patch_share(store, &standing, existing, patch, now).await?;
             Ok(json_response(StatusCode::OK, &ShareJson::new(&standing.own_share(record, now), &base_url)))
         }
         "DELETE /shares/{id}" => {

@@ -91,6 +91,7 @@ impl Problem {
             404 => "Not Found",
             409 => "Conflict",
             413 => "Payload Too Large",
+            415 => "Unsupported Media Type",
             422 => "Unprocessable Entity",
             431 => "Request Header Fields Too Large",
             500 => "Internal Server Error",

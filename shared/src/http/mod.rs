@@ -20,6 +20,6 @@ pub const OPENAPI_JSON: &str = include_str!("openapi.json");
 pub use problem::{ApiError, MAX_PROBLEM_BYTES, PROBLEM_JSON};
 pub use request::{
     MAX_BODY_BYTES, MalformedBody, authenticate, body_bytes, caller, json_body, list_cursor, list_owner,
-    path_parameter, public_base_url, route_key,
+    path_parameter, public_base_url, require_media_type, route_key,
 };
 pub use response::{empty_response, json_response, log_response, respond, respond_logged};

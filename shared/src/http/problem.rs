@@ -30,6 +30,9 @@ pub enum ApiError {
     Conflict(String),
     #[error("request body too large")]
     PayloadTooLarge,
+    /// The body is not of the one media type the route reads (named in `Accept-Patch` for a PATCH).
+    #[error("unsupported media type")]
+    UnsupportedMediaType { accepted: &'static str },
     /// The request line and headers exceed API Gateway's limit (the local runner answers it).
     #[error("request headers too large")]
     HeadersTooLarge,
@@ -62,6 +65,7 @@ impl ApiError {
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType { .. } => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::HeadersTooLarge => StatusCode::REQUEST_HEADER_FIELDS_TOO_LARGE,
             Self::Refused(problem) => StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
@@ -82,6 +86,10 @@ impl ApiError {
     /// `switched`: the shares a call that stopped midway had already switched.
     fn problem_response(self, switched: Option<&[(String, u32)]>) -> Response<Body> {
         let status = self.status();
+        let accept_patch = match &self {
+            Self::UnsupportedMediaType { accepted } => Some(*accepted),
+            _ => None,
+        };
         let mut problem = match self {
             Self::BadRequest { detail, pointer } => Problem::malformed(pointer.as_deref(), &detail),
             Self::Unauthorized => Problem::new(401, "A valid bearer token with user and group claims is required."),
@@ -89,6 +97,9 @@ impl ApiError {
             Self::NotFound => Problem::new(404, "No such resource."),
             Self::Conflict(reason) => Problem::new(409, reason),
             Self::PayloadTooLarge => Problem::too_large(),
+            Self::UnsupportedMediaType { accepted } => {
+                Problem::new(415, format!("The body must be {accepted} (Content-Type: {accepted})."))
+            }
             Self::HeadersTooLarge => Problem::new(431, "The request line and headers are larger than the API accepts."),
             Self::Refused(problem) => problem,
             Self::Unavailable => {
@@ -121,6 +132,9 @@ impl ApiError {
             .expect("valid response");
         if status == StatusCode::SERVICE_UNAVAILABLE {
             response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("2"));
+        }
+        if let Some(accepted) = accept_patch {
+            response.headers_mut().insert("accept-patch", HeaderValue::from_static(accepted));
         }
         if status == StatusCode::UNAUTHORIZED {
             response.headers_mut().insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
@@ -203,6 +217,7 @@ mod tests {
             ApiError::NotFound,
             ApiError::Conflict("x".into()),
             ApiError::PayloadTooLarge,
+            ApiError::UnsupportedMediaType { accepted: "application/merge-patch+json" },
             ApiError::HeadersTooLarge,
             ApiError::invalid(ValidationErrors::single("/title", "is required")),
             ApiError::Unavailable,

@@ -7,6 +7,8 @@ mod caller;
 mod changes;
 mod password_work;
 #[cfg(feature = "publish")]
+mod patching;
+#[cfg(feature = "publish")]
 mod publishing;
 #[cfg(feature = "publish")]
 mod revoke_all;
@@ -16,6 +18,8 @@ mod unlocking;
 pub use caller::{Caller, MissingIdentity, MissingScope};
 #[cfg(feature = "publish")]
 pub use changes::{ChangeLimits, ChangesOutcome, ChangesRequest, UpdatedShare, apply_changes};
+#[cfg(feature = "publish")]
+pub use patching::patch_share;
 #[cfg(feature = "publish")]
 pub use publishing::{
     IdempotencyClaim, PublishRequest, Publisher, publish_share, replace_share, revoke_share, rotate_share,

@@ -256,7 +256,7 @@ pub(super) async fn write_and_commit<S: ShareWrites>(
 
 /// Removes what failed writes left under a share's id. Best effort: what it misses stays marked
 /// for the next sweep and the TTL.
-async fn sweep<S: ShareWrites>(store: &S, id: &ShareId, current: Option<&ShareRecord>) {
+pub(super) async fn sweep<S: ShareWrites>(store: &S, id: &ShareId, current: Option<&ShareRecord>) {
     if let Err(error) = store.sweep_leftovers(id, current).await {
         tracing::warn!(share = %id.log_ref(), error = %error, "could not sweep leftovers of failed writes");
     }

@@ -132,6 +132,12 @@ impl SharingPolicy {
             let allowed: Vec<&str> = self.allowed_detail.iter().map(DetailLevel::as_str).collect();
             errors.push("/detail", format!("Your group allows only these detail levels: {}", allowed.join(", ")));
         }
+        self.check_expiry(expires_at, now, &mut errors);
+        errors
+    }
+
+    /// Under `maxExpiryDays`, a share expires, and within that many days of `now`.
+    pub fn check_expiry(&self, expires_at: Option<Timestamp>, now: Timestamp, errors: &mut ValidationErrors) {
         if let Some(days) = self.max_expiry_days {
             let latest = now + SignedDuration::from_hours(24 * i64::from(days));
             match expires_at {
@@ -140,7 +146,6 @@ impl SharingPolicy {
                 Some(_) => {}
             }
         }
-        errors
     }
 }
 
