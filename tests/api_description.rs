@@ -28,14 +28,16 @@ fn operations(document: &Value) -> Vec<(String, &Value)> {
         .collect()
 }
 
-/// Every JSON route the runner serves: all routes but the recipients' pages and feeds under `/s/`
-/// and the sealed page's assets.
+/// Every JSON route the runner serves: all routes but the recipients' pages and feeds under `/s/`,
+/// the sealed page's assets and the console's files.
 fn json_routes() -> BTreeSet<String> {
     Function::ALL
         .into_iter()
         .flat_map(|function| function.routes().iter())
         .filter(|key| {
-            !key.split_once(' ').is_some_and(|(_, path)| path.starts_with("/s/") || path.starts_with("/assets/"))
+            !key.split_once(' ').is_some_and(|(_, path)| {
+                path.starts_with("/s/") || path.starts_with("/assets/") || path.starts_with("/console")
+            })
         })
         .map(|key| key.to_string())
         .collect()
