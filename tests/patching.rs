@@ -177,7 +177,7 @@ async fn refusals_change_nothing(app: TestApp) {
         ),
         (json!({"title": null, "view": null}), vec!["/title", "/view"]),
         (json!({"openOn": "2027-01-01"}), vec!["/openOn"]),
-        (json!({"openOn": "2026-11-30", "locale": "??"}), vec!["/locale", "/openOn"]),
+        (json!({"openOn": "2026-11-30", "view": "week"}), vec!["/openOn"]),
         (
             json!({"title": "   ", "view": "year", "password": "short", "expiresAt": "2020-01-01T00:00:00Z"}),
             vec!["/expiresAt", "/password", "/title", "/view"],
