@@ -145,11 +145,11 @@ async fn stored_items(store: &DynamoStore, id: &str) -> usize {
 /// publish-share (`ShareReads + ShareWrites + PolicyReads`): `sharing_state` on every route;
 /// `idempotency` and `share` through a keyed publish and its retry; `put_pieces` and `commit` through
 /// publishes of many pieces, a PUT that replaces such a snapshot and a rotate (which also reads
-/// `published`); `delete_pieces` through a PUT whose commit fails after its pieces were written;
-/// `owner_shares` through `GET /shares`; `shares_holding` and `remember` through a keyed
-/// `POST /me/changes`; `delete_share` through `DELETE` and an admin's revoke of all a user's
-/// shares; `permissions` through an admin's `GET /shares/{id}` of another member's share. `users`
-/// and `group_shares` are in the bounds but no publish route calls them.
+/// `published`) and a PATCH that moves the expiry; `delete_pieces` through a PUT whose commit fails
+/// after its pieces were written; `owner_shares` through `GET /shares`; `shares_holding` and
+/// `remember` through a keyed `POST /me/changes`; `delete_share` through `DELETE` and an admin's
+/// revoke of all a user's shares; `permissions` through an admin's `GET /shares/{id}` of another
+/// member's share. `users` and `group_shares` are in the bounds but no publish route calls them.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn publish_share_is_granted_exactly_what_its_routes_call() {
     let base = fresh_store().await;
@@ -197,6 +197,13 @@ async fn publish_share_is_granted_exactly_what_its_routes_call() {
     let changed = call(changes.json_body(&json!({"removed": ["large-0"]})).into_request()).await;
     let updated = body_json(&changed)["sharesUpdated"][0]["id"].as_str().map(str::to_owned);
     assert_eq!(updated.as_deref(), Some(new_id.as_str()), "{}", body_text(&changed));
+    let expiry = (jiff::Timestamp::now() + jiff::SignedDuration::from_hours(24 * 30)).to_string();
+    let patch = on("PATCH /shares/{id}", &format!("/shares/{new_id}"), ("id", &new_id))
+        .without_header("content-type")
+        .header("content-type", "application/merge-patch+json")
+        .json_body(&json!({"title": "Patched", "expiresAt": expiry}));
+    let patched = call(patch.into_request()).await;
+    assert_eq!(patched.status(), 200, "{}", body_text(&patched));
     let delete = on("DELETE /shares/{id}", &format!("/shares/{new_id}"), ("id", &new_id));
     assert_eq!(call(delete.into_request()).await.status(), 204);
     assert_eq!(stored_items(&base, &new_id).await, 0);
