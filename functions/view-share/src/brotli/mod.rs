@@ -18,7 +18,14 @@ const MIN_MATCH: usize = 4;
 /// The hash table: each bucket keeps the last `PROBES` positions whose four bytes hash to it, so
 /// finding a match costs at most `PROBES` comparisons whatever the input.
 const BUCKET_BITS: u32 = 14;
-const PROBES: usize = 32;
+const PROBES: usize = 16;
+/// Brotli's match scoring (its `BackwardReferenceScore`): a byte copied is worth 135, a bit of
+/// distance costs 50, and a match must score over `MIN_SCORE`, so a short match far back stays
+/// literals. brotli's 30 a bit made our feeds 8% larger: many short far copies cost more than the
+/// literals they replace (docs/benchmarks.md, "Brotli").
+const SCORE_BASE: u32 = 1920;
+const MIN_SCORE: u32 = SCORE_BASE + 100;
+const DISTANCE_BIT_COST: u32 = 50;
 /// A match found one byte later replaces the current one when it scores this much better.
 const LAZY_GAIN: u32 = 175;
 const MAX_LAZY: usize = 4;
@@ -275,7 +282,7 @@ impl Matcher {
                 continue;
             }
             let score = score(len, distance.ilog2());
-            if best.as_ref().is_none_or(|b| score > b.score) {
+            if score > MIN_SCORE && best.as_ref().is_none_or(|b| score > b.score) {
                 best = Some(Match { len, distance, score });
             }
         }
@@ -284,7 +291,7 @@ impl Matcher {
 }
 
 fn score(len: usize, distance_bits: u32) -> u32 {
-    1920 + 135 * len.min(1 << 20) as u32 - 30 * distance_bits
+    SCORE_BASE + 135 * len.min(1 << 20) as u32 - DISTANCE_BIT_COST * distance_bits
 }
 
 /// How many bytes from `from` equal those from `pos`, up to `end`.
