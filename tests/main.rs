@@ -10,6 +10,7 @@ mod faults;
 mod fhir;
 mod handlers;
 mod hostile;
+mod ical;
 mod lambda_logs;
 mod language;
 mod least_privilege;

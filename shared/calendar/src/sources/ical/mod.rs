@@ -138,47 +138,55 @@ impl Expansion {
             return single.into_iter().filter(|_| self.take(&event, record)).collect();
         };
         let bounds = RangeBounds::new(range, &self.share_zone);
-        let mut starts = Vec::new();
-        let expanded = match &event.rule {
+        let excluded: HashSet<String> = event.exdates.iter().map(IcalTime::id_part).collect();
+        let (mut kept_ids, mut occurrences, broke_rule) = (HashSet::new(), Vec::new(), std::cell::Cell::new(false));
+        // Each start the rule or an RDATE gives, kept if it is neither excluded nor overridden and
+        // overlaps the range; `false` once a rule or a limit is broken (reported).
+        let mut consider = |this: &mut Self, start: IcalTime| -> bool {
+            let id = start.id_part();
+            let overridden = event.uid.as_ref().is_some_and(|uid| this.overridden.contains(&(uid.clone(), id.clone())));
+            if excluded.contains(&id) || overridden || kept_ids.contains(&id) {
+                return true;
+            }
+            let source_id = event.uid.as_ref().map(|uid| occurrence_id(uid, &start));
+            let Some(occurrence) = this.occurrence(&event, &start, source_id, record) else {
+                broke_rule.set(true);
+                return false;
+            };
+            if !bounds.overlaps(occurrence.start, occurrence.end) {
+                return true;
+            }
+            if !this.take(&event, record) {
+                broke_rule.set(true);
+                return false;
+            }
+            kept_ids.insert(id);
+            occurrences.push(occurrence);
+            true
+        };
+        // The budget is the request's; held apart while the rule spends it.
+        let mut budget = std::mem::replace(&mut self.budget, WorkBudget::new(0));
+        let mut expanded = match &event.rule {
             Some((line, rule)) => {
-                let window = self.window(&event, range, *line, record);
-                let Some(window) = window else { return Vec::new() };
-                let found = |local: DateTime| {
-                    starts.push(event.start.at(local));
-                    starts.len() <= self.events_left + event.exdates.len() + self.overridden.len()
-                };
-                expand(rule, event.start.local, &window, &mut self.budget, found).map_err(|TooMuchWork| *line)
+                let window = self.window(&event, range);
+                let found = |local: DateTime| consider(self, event.start.at(local));
+                expand(rule, event.start.local, &window, &mut budget, found).map_err(|TooMuchWork| *line)
             }
             None => {
-                starts.push(event.start.clone());
+                consider(self, event.start.clone());
                 Ok(())
             }
         };
-        let rdates_paid = self.budget.spend(event.rdates.len() as u64).map_err(|_| event.line);
-        if let Err(line) = expanded.and(rdates_paid) {
-            self.stop(record, line, "expanding this recurrence within the range takes more work than a request may");
-            return Vec::new();
+        for rdate in &event.rdates {
+            if expanded.is_err() || broke_rule.get() {
+                break;
+            }
+            expanded = budget.spend(1).map_err(|TooMuchWork| event.line);
+            consider(self, rdate.clone());
         }
-        starts.extend(event.rdates.iter().cloned());
-        let excluded: HashSet<String> = event.exdates.iter().map(IcalTime::id_part).collect();
-        let uid = event.uid.clone();
-        let mut seen = HashSet::new();
-        let mut occurrences = Vec::new();
-        for start in starts {
-            let id = start.id_part();
-            let overridden = uid.as_ref().is_some_and(|uid| self.overridden.contains(&(uid.clone(), id.clone())));
-            if excluded.contains(&id) || overridden || !seen.insert(id) {
-                continue;
-            }
-            let source_id = uid.as_ref().map(|uid| occurrence_id(uid, &start));
-            let Some(occurrence) = self.occurrence(&event, &start, source_id, record) else { return Vec::new() };
-            if !bounds.overlaps(occurrence.start, occurrence.end) {
-                continue;
-            }
-            if !self.take(&event, record) {
-                return Vec::new();
-            }
-            occurrences.push(occurrence);
+        self.budget = budget;
+        if let Err(line) = expanded {
+            self.stop(record, line, "expanding this recurrence within the range takes more work than a request may");
         }
         occurrences
     }
@@ -210,13 +218,7 @@ impl Expansion {
     }
 
     /// The wall-clock window, in the event's own zone, in which its starts may overlap the range.
-    fn window(
-        &self,
-        event: &VEvent,
-        range: DateRange,
-        rule_line: usize,
-        record: &mut RecordErrors<'_>,
-    ) -> Option<Window> {
+    fn window(&self, event: &VEvent, range: DateRange) -> Window {
         let zone = match &event.start.anchor {
             Anchor::Zoned(zone) => zone.clone(),
             Anchor::Day | Anchor::Floating => self.share_zone.clone(),
@@ -231,19 +233,13 @@ impl Expansion {
         let margin = length.checked_add(SignedDuration::from_hours(48)).unwrap_or(SignedDuration::MAX);
         let from = local_midnight(range.start).checked_sub(margin).unwrap_or(DateTime::MIN);
         let to = local_midnight(range.end).checked_add(SignedDuration::from_hours(48)).unwrap_or(DateTime::MAX);
-        let until = match event.until.as_ref() {
-            None => None,
-            Some(until) if until.is_day() => until.local.date().to_datetime(jiff::civil::Time::MAX).into(),
-            Some(until) if until.anchor == Anchor::Floating => Some(until.local),
-            Some(until) => match until.instant(&self.share_zone) {
-                Some(at) => Some(zone.to_datetime(at)),
-                None => {
-                    record.push_here(LineError::new(rule_line, "RRULE: UNTIL is out of range").to_string());
-                    return None;
-                }
-            },
-        };
-        Some(Window { from, to, until })
+        // An UNTIL past what an instant can be (9999-12-31T00:00:00Z) is read as its wall-clock time.
+        let until = event.until.as_ref().map(|until| match until.anchor {
+            Anchor::Day => until.local.date().to_datetime(jiff::civil::Time::MAX),
+            Anchor::Floating => until.local,
+            Anchor::Zoned(_) => until.instant(&self.share_zone).map_or(until.local, |at| zone.to_datetime(at)),
+        });
+        Window { from, to, until }
     }
 
     /// The event at one of its starts, or `None` with the rule its times break reported.

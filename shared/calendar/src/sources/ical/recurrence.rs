@@ -219,11 +219,21 @@ pub(crate) fn expand(
     if rule.count.is_none() {
         period = skip_to(rule, period, window.from).unwrap_or(period);
     }
+    // Below daily, the times of a period are its own; else every period's are the same.
+    let shared_times = (rule.freq >= Frequency::Daily).then(|| times_of(rule, period, start));
     let mut candidates = Vec::new();
     while period < window.to {
         budget.spend(1)?;
         candidates.clear();
-        candidates_of(rule, period, start, budget, &mut candidates)?;
+        let own_times;
+        let times = match &shared_times {
+            Some(times) => times,
+            None => {
+                own_times = times_of(rule, period, start);
+                &own_times
+            }
+        };
+        candidates_of(rule, period, times, budget, &mut candidates)?;
         if !rule.by_set_pos.is_empty() {
             candidates = select_positions(&rule.by_set_pos, &candidates);
         }
@@ -327,32 +337,35 @@ fn skip_to(rule: &RecurrenceRule, period: DateTime, from: DateTime) -> Option<Da
     advance_by(rule.freq, period, intervals.checked_mul(rule.interval)?)
 }
 
-/// Every start the rule makes in the period beginning at `period`, in order.
+/// Every start the rule makes in the period beginning at `period`, at `times` of its days, in order.
 fn candidates_of(
     rule: &RecurrenceRule,
     period: DateTime,
-    start: DateTime,
+    times: &[Time],
     budget: &mut WorkBudget,
     candidates: &mut Vec<DateTime>,
 ) -> Result<(), TooMuchWork> {
     let first = period.date();
-    let days: Vec<Date> = match rule.freq {
-        Frequency::Yearly if !rule.by_month.is_empty() && rule.by_week_no.is_empty() && rule.by_year_day.is_empty() => {
-            let months = rule.by_month.iter().filter_map(|&m| first.with().month(m).day(1).build().ok());
-            months.flat_map(|month| days_from(month, month.days_in_month().into())).collect()
+    let mut add_day = |day: Date, budget: &mut WorkBudget| -> Result<(), TooMuchWork> {
+        budget.spend(1)?;
+        if day_matches(rule, day) {
+            budget.spend(times.len() as u64)?;
+            candidates.extend(times.iter().map(|&time| day.to_datetime(time)));
         }
-        Frequency::Yearly => days_from(first, first.days_in_year().into()).collect(),
-        Frequency::Monthly => days_from(first, first.days_in_month().into()).collect(),
-        Frequency::Weekly => days_from(first, 7).collect(),
-        _ => vec![first],
+        Ok(())
     };
-    budget.spend(days.len() as u64)?;
-    let times = times_of(rule, period, start);
-    for day in days.into_iter().filter(|&day| day_matches(rule, day)) {
-        budget.spend(times.len() as u64)?;
-        candidates.extend(times.iter().map(|&time| day.to_datetime(time)));
+    match rule.freq {
+        Frequency::Yearly if !rule.by_month.is_empty() && rule.by_week_no.is_empty() && rule.by_year_day.is_empty() => {
+            for month in rule.by_month.iter().filter_map(|&m| first.with().month(m).day(1).build().ok()) {
+                days_from(month, month.days_in_month().into()).try_for_each(|day| add_day(day, budget))?;
+            }
+            Ok(())
+        }
+        Frequency::Yearly => days_from(first, first.days_in_year().into()).try_for_each(|day| add_day(day, budget)),
+        Frequency::Monthly => days_from(first, first.days_in_month().into()).try_for_each(|day| add_day(day, budget)),
+        Frequency::Weekly => days_from(first, 7).try_for_each(|day| add_day(day, budget)),
+        _ => add_day(first, budget),
     }
-    Ok(())
 }
 
 fn days_from(first: Date, count: i64) -> impl Iterator<Item = Date> {

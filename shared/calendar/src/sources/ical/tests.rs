@@ -259,3 +259,79 @@ fn what_is_never_read_is_dropped_as_it_is_read() {
         assert!(!debug.contains(never), "{never} was kept");
     }
 }
+
+/// The hostile bodies of docs/formats.md with the time each takes, for the record (no timing is
+/// asserted): `cargo test --profile bench -p share-calendar hostile_bodies_timed -- --ignored --nocapture`.
+#[test]
+#[ignore = "prints timings; run it in an optimised build"]
+fn hostile_bodies_timed() {
+    let cases: Vec<(&str, String)> = vec![
+        (
+            "secondly once a day from 2000",
+            calendar(&vevent(
+                "UID:h\r\nDTSTART:20000101T000000Z\r\nRRULE:FREQ=SECONDLY;BYHOUR=0;BYMINUTE=0;BYSECOND=0\r\n",
+            )),
+        ),
+        (
+            "secondly COUNT=4e9 from 1900",
+            calendar(&vevent("UID:h\r\nDTSTART:19000101T000000Z\r\nRRULE:FREQ=SECONDLY;COUNT=4000000000\r\n")),
+        ),
+        (
+            "yearly BYSETPOS over every second",
+            calendar(&vevent(
+                "UID:h\r\nDTSTART:20261201T000000Z\r\nRRULE:FREQ=YEARLY;BYSETPOS=-1;BYMONTH=1,2,3,4,5,6,7,8,9,10,11,12;BYMONTHDAY=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23;BYMINUTE=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59;BYSECOND=0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59\r\n",
+            )),
+        ),
+        (
+            "daily never matching (Feb 30) from 2020",
+            calendar(&vevent("UID:h\r\nDTSTART:20200101T090000Z\r\nRRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30\r\n")),
+        ),
+        (
+            "daily UNTIL 9999 from 1600",
+            calendar(&vevent("UID:h\r\nDTSTART:16000101T090000Z\r\nRRULE:FREQ=DAILY;UNTIL=99991231T000000Z\r\n")),
+        ),
+        (
+            "minutely in the range (10,000 cap)",
+            calendar(&vevent("UID:h\r\nDTSTART:20261201T000000Z\r\nRRULE:FREQ=MINUTELY\r\n")),
+        ),
+    ];
+    let mut cases = cases;
+    let many: String = (0..60_000)
+        .map(|i| vevent(&format!("UID:s{i}\r\nDTSTART:20000101T000000Z\r\nRRULE:FREQ=DAILY;COUNT=9000\r\n")))
+        .collect();
+    cases.push(("60,000 VEVENTs with COUNT=9000 from 2000 (5 MB)", calendar(&many)));
+    let exdates: String = (0..150_000).map(|i| format!("EXDATE:2026{:02}01T000000Z\r\n", i % 12 + 1)).collect();
+    cases.push((
+        "150,000 EXDATEs (4 MB)",
+        calendar(&vevent(&format!("UID:x\r\nDTSTART:20261201T000000Z\r\nRRULE:FREQ=DAILY\r\n{exdates}"))),
+    ));
+    let rdates: String =
+        (0..150_000).map(|i| format!("RDATE:2026{:02}{:02}T000000Z\r\n", i % 12 + 1, i % 28 + 1)).collect();
+    cases.push((
+        "150,000 RDATEs (3.6 MB)",
+        calendar(&vevent(&format!("UID:x\r\nDTSTART:20261201T000000Z\r\n{rdates}"))),
+    ));
+    let singles: String = (0..10_000)
+        .map(|i| {
+            vevent(&format!(
+                "UID:e{i}\r\nDTSTART:202612{:02}T090000Z\r\nDURATION:PT1H\r\nSUMMARY:Event {i}\r\nDESCRIPTION:{}\r\n",
+                i % 28 + 1,
+                "d".repeat(400)
+            ))
+        })
+        .collect();
+    cases.push(("10,000 single VEVENTs (5 MB)", calendar(&singles)));
+    let weekly: String = (0..5_000).map(|i| vevent(&format!("UID:w{i}\r\nDTSTART;TZID=Europe/Berlin:20240101T090000\r\nDURATION:PT1H\r\nRRULE:FREQ=MONTHLY;BYDAY=1MO\r\nSUMMARY:Series {i}\r\n"))).collect();
+    cases.push(("5,000 monthly series since 2024 (in range: 5,000)", calendar(&weekly)));
+    for (name, text) in cases {
+        let started = std::time::Instant::now();
+        let (events, errors) = read_in(&text, "America/New_York", Some(december()));
+        eprintln!(
+            "{name}: {} bytes, {} events, {} errors, {:?}",
+            text.len(),
+            events.len(),
+            errors.len(),
+            started.elapsed()
+        );
+    }
+}
