@@ -178,6 +178,11 @@ async fn refusals_change_nothing(app: TestApp) {
         (json!({"title": null, "view": null}), vec!["/title", "/view"]),
         (json!({"openOn": "2027-01-01"}), vec!["/openOn"]),
         (json!({"openOn": "2026-11-30", "view": "week"}), vec!["/openOn"]),
+        // Every broken rule at once: the members, the values and what the share decides.
+        (
+            json!({"events": [], "title": null, "openOn": "2027-01-01", "locale": "??"}),
+            vec!["/events", "/locale", "/openOn", "/title"],
+        ),
         (
             json!({"title": "   ", "view": "year", "password": "short", "expiresAt": "2020-01-01T00:00:00Z"}),
             vec!["/expiresAt", "/password", "/title", "/view"],

@@ -15,7 +15,8 @@ use jiff::civil::Date;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-/// What a patch changes: `None` leaves an option as it is, `Some(None)` clears it.
+/// What a patch changes: `None` leaves an option as it is, `Some(None)` clears it. The rules its
+/// values break are kept for `apply`, which adds those the share decides, so all come at once.
 #[derive(Debug, Clone, Default)]
 pub struct OptionsPatch {
     title: Option<Option<String>>,
@@ -25,6 +26,7 @@ pub struct OptionsPatch {
     embed_origins: Option<Vec<EmbedOrigin>>,
     locale: Option<Option<LocaleTag>>,
     open_on: Option<Option<Date>>,
+    broken: ValidationErrors,
 }
 
 /// Members that name a share's option or its events but only change with `PUT`.
@@ -44,43 +46,38 @@ const PUT_ONLY: &[&str] = &[
 
 impl OptionsPatch {
     /// The patch in `raw_body`: a JSON object (anything else, or a member of the wrong type, is
-    /// `Malformed`); values that break a publish rule and members it may not change are `Invalid`.
+    /// `Malformed`). Values that break a publish rule, and members a patch may not change, are
+    /// refused by `apply`.
     pub fn parse(raw_body: &[u8], now: Timestamp) -> Result<Self, PublishRequestError> {
         let members: Map<String, Value> = json_body(raw_body)?;
         let mut patch = Self::default();
-        let mut errors = ValidationErrors::new();
+        let errors = &mut patch.broken;
         for (name, value) in members {
             let pointer = format!("/{}", escape_pointer_token(&name));
             match name.as_str() {
-                "title" => {
-                    patch.title = Some(nullable::<String>(value, &pointer)?.and_then(|t| read_title(t, &mut errors)))
-                }
-                "view" => {
-                    let view = nullable::<String>(value, &pointer)?;
-                    patch.view = Some(view.and_then(|v| errors.check(&pointer, DefaultView::parse(&v))));
-                }
-                "expiresAt" => {
-                    let at = nullable::<String>(value, &pointer)?;
-                    patch.expires_at = Some(at.and_then(|raw| read_expires_at(&raw, now, &mut errors)));
-                }
+                "title" => assign(&mut patch.title, nullable(value, &pointer)?, |raw| read_title(raw, errors)),
+                "view" => assign(&mut patch.view, nullable::<String>(value, &pointer)?, |raw| {
+                    errors.check(&pointer, DefaultView::parse(&raw))
+                }),
+                "expiresAt" => assign(&mut patch.expires_at, nullable::<String>(value, &pointer)?, |raw| {
+                    read_expires_at(&raw, now, errors)
+                }),
                 "password" => {
                     patch.password = match nullable::<String>(value, &pointer)? {
                         None => PasswordChange::Remove,
-                        Some(raw) => read_password(raw, &mut errors),
+                        Some(raw) => read_password(raw, errors),
                     }
                 }
                 "embedOrigins" => {
                     let origins = nullable::<Vec<String>>(value, &pointer)?.unwrap_or_default();
-                    patch.embed_origins = Some(parse_embed_origins(origins, &mut errors));
+                    patch.embed_origins = Some(parse_embed_origins(origins, errors));
                 }
-                "locale" => {
-                    let locale = nullable::<String>(value, &pointer)?;
-                    patch.locale = Some(locale.and_then(|raw| errors.check(&pointer, LocaleTag::parse(&raw))));
-                }
-                "openOn" => {
-                    let day = nullable::<String>(value, &pointer)?;
-                    patch.open_on = Some(day.and_then(|raw| errors.check(&pointer, parse_day(&raw))));
-                }
+                "locale" => assign(&mut patch.locale, nullable::<String>(value, &pointer)?, |raw| {
+                    errors.check(&pointer, LocaleTag::parse(&raw))
+                }),
+                "openOn" => assign(&mut patch.open_on, nullable::<String>(value, &pointer)?, |raw| {
+                    errors.check(&pointer, parse_day(&raw))
+                }),
                 known if PUT_ONLY.contains(&known) => {
                     errors.push(pointer, "cannot be changed by PATCH: change it with PUT, which takes the events too")
                 }
@@ -91,13 +88,13 @@ impl OptionsPatch {
                 ),
             }
         }
-        errors.into_result().map_err(PublishRequestError::Invalid)?;
         Ok(patch)
     }
 
     /// Whether the patch changes nothing (`{}`).
     pub fn is_empty(&self) -> bool {
-        self.title.is_none()
+        self.broken.is_empty()
+            && self.title.is_none()
             && self.view.is_none()
             && self.expires_at.is_none()
             && matches!(self.password, PasswordChange::Keep)
@@ -111,11 +108,12 @@ impl OptionsPatch {
         self.expires_at.is_some()
     }
 
-    /// `current` with the patch applied, or the rules it breaks there: a title and a view are never
-    /// cleared (a sealed share's title is the owner's label, which may be); a sealed share's view and
-    /// locale are bound to its ciphertext; `openOn` stays inside the share's range.
+    /// `current` with the patch applied, or every rule it breaks: its values' and those the share
+    /// decides. A title and a view are never cleared (a sealed share's title is the owner's label,
+    /// which may be); a sealed share's view and locale are bound to its ciphertext; `openOn` stays
+    /// inside the share's range.
     pub fn apply(&self, current: &ShareOptions, sealed: bool) -> Result<ShareOptions, ValidationErrors> {
-        let mut errors = ValidationErrors::new();
+        let mut errors = self.broken.clone();
         let mut options = current.clone();
         match &self.title {
             Some(Some(title)) => options.title = title.clone(),
@@ -151,6 +149,19 @@ impl OptionsPatch {
             check_open_on(open_on, Some(options.range), options.rolling.is_some(), &mut errors);
         }
         errors.into_result().map(|()| options)
+    }
+}
+
+/// `null` clears the option (`Some(None)`); a value sets it if it reads, else (its error recorded)
+/// the option is left alone, so that a bad value is not also taken for a clearing `null`.
+fn assign<R, T>(slot: &mut Option<Option<T>>, given: Option<R>, read: impl FnOnce(R) -> Option<T>) {
+    match given {
+        None => *slot = Some(None),
+        Some(raw) => {
+            if let Some(value) = read(raw) {
+                *slot = Some(Some(value));
+            }
+        }
     }
 }
 
@@ -194,11 +205,12 @@ mod tests {
         OptionsPatch::parse(body.to_string().as_bytes(), now())
     }
 
-    fn pointers(error: PublishRequestError) -> Vec<String> {
-        match error {
-            PublishRequestError::Invalid(errors) => errors.errors().iter().map(|e| e.pointer.clone()).collect(),
-            other => panic!("not a 422: {other:?}"),
-        }
+    /// The pointers of the rules `body` breaks on the share of `options()`, sorted.
+    fn refused(body: Value, sealed: bool) -> Vec<String> {
+        let errors = parse(body).unwrap().apply(&options(), sealed).unwrap_err();
+        let mut found: Vec<String> = errors.errors().iter().map(|e| e.pointer.clone()).collect();
+        found.sort();
+        found
     }
 
     #[test]
@@ -230,21 +242,19 @@ mod tests {
 
     #[test]
     fn values_break_the_publish_rules_at_their_pointers() {
-        let error = parse(json!({"title": " ", "view": "year", "expiresAt": "2026-10-01T00:00:00Z",
-            "password": "short", "embedOrigins": ["http://a.example"], "locale": "??", "openOn": "soon"}))
-        .unwrap_err();
-        let mut found = pointers(error);
-        found.sort();
+        let body = json!({"title": " ", "view": "year", "expiresAt": "2026-10-01T00:00:00Z",
+            "password": "short", "embedOrigins": ["http://a.example"], "locale": "??", "openOn": "soon"});
+        let found = refused(body.clone(), false);
         assert_eq!(found, ["/embedOrigins/0", "/expiresAt", "/locale", "/openOn", "/password", "/title", "/view"]);
+        assert!(!parse(body).unwrap().is_empty(), "a patch of broken values is not an empty one");
     }
 
     #[test]
-    fn members_a_patch_may_not_change_are_refused_at_their_pointers() {
-        let error =
-            parse(json!({"events": [], "detail": "full", "follow": null, "a/b~c": 1, "title": "Ok"})).unwrap_err();
-        let mut found = pointers(error);
-        found.sort();
-        assert_eq!(found, ["/a~1b~0c", "/detail", "/events", "/follow"]);
+    fn members_a_patch_may_not_change_are_refused_with_the_rest_at_once() {
+        let body =
+            json!({"events": [], "detail": "full", "follow": null, "a/b~c": 1, "title": null, "openOn": "2027-02-01"});
+        assert_eq!(refused(body, false), ["/a~1b~0c", "/detail", "/events", "/follow", "/openOn", "/title"]);
+        assert!(!parse(json!({"colour": "red"})).unwrap().is_empty());
     }
 
     #[test]
@@ -267,11 +277,10 @@ mod tests {
 
     #[test]
     fn title_and_view_are_never_cleared_and_open_on_stays_in_range() {
-        let error =
-            parse(json!({"title": null, "view": null, "openOn": "2027-01-01"})).unwrap().apply(&options(), false);
-        let mut found: Vec<String> = error.unwrap_err().errors().iter().map(|e| e.pointer.clone()).collect();
-        found.sort();
-        assert_eq!(found, ["/openOn", "/title", "/view"]);
+        assert_eq!(
+            refused(json!({"title": null, "view": null, "openOn": "2027-01-01"}), false),
+            ["/openOn", "/title", "/view"]
+        );
         let mut rolling = options();
         rolling.rolling = Some(crate::domain::RollingWindow::new(7, 28).unwrap());
         rolling.open_on = None;
@@ -281,9 +290,7 @@ mod tests {
 
     #[test]
     fn a_sealed_share_keeps_what_its_ciphertext_is_bound_to() {
-        let sealed = parse(json!({"view": "week", "locale": "en-US"})).unwrap().apply(&options(), true).unwrap_err();
-        let found: Vec<&str> = sealed.errors().iter().map(|e| e.pointer.as_str()).collect();
-        assert_eq!(found, ["/view", "/locale"]);
+        assert_eq!(refused(json!({"view": "week", "locale": "en-US"}), true), ["/locale", "/view"]);
         let same = parse(json!({"view": "month", "locale": "de", "title": null, "openOn": "2026-12-31",
             "expiresAt": null, "password": "long enough"}))
         .unwrap()
