@@ -35,10 +35,10 @@ mod unlock_page;
 #[cfg(any(test, feature = "fixtures"))]
 pub mod fixtures;
 
-#[cfg(feature = "view")]
-pub use event_key::EventKey;
 #[cfg(feature = "publish")]
 pub(crate) use css_colors::css_color_rgb;
+#[cfg(feature = "view")]
+pub use event_key::EventKey;
 pub use feed::calendar_feed;
 #[cfg(feature = "view")]
 pub use framing::{Framing, Scripts, content_security_policy};

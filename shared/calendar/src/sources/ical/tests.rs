@@ -221,7 +221,7 @@ fn more_than_ten_thousand_occurrences_in_the_range_are_refused() {
 }
 
 /// Rules that would run long if iterations were not capped: each refused or answered within the
-/// request's work budget, with at most 10,000 events (their time: docs/formats.md).
+/// request's work budget, with at most 10,000 events (their times: `hostile_bodies_timed`).
 #[test]
 fn hostile_rules_are_bounded() {
     let hostile = [
