@@ -209,7 +209,7 @@ async fn refusals_change_nothing(app: TestApp) {
 
     // Only a merge patch is read: anything else is 415, and says which type to send.
     let title = json!({"title": "Typed"});
-    for content_type in [Some("application/json"), Some("text/plain"), Some("application/json-patch+json"), None] {
+    for content_type in [Some("text/plain"), Some("application/json-patch+json"), Some("application/xml"), None] {
         let headers: Vec<(&str, &str)> = content_type.map(|t| ("content-type", t)).into_iter().collect();
         let bytes = title.to_string().into_bytes();
         let response = match content_type {
@@ -236,6 +236,17 @@ async fn refusals_change_nothing(app: TestApp) {
     }
     assert_eq!(patch(&app, "0123456789abcdef0123456789abcdef", &kim, &title).await.status, StatusCode::NOT_FOUND);
     assert_eq!(stored().await, before, "no refusal changed anything");
+
+    // Plain JSON, as most HTTP clients label every JSON body, is read as the same merge patch.
+    let plain = [("content-type", "application/json; charset=utf-8")];
+    let bytes = title.to_string().into_bytes();
+    let plain_json = app.send_raw(Method::PATCH, &format!("/shares/{id}"), &kim, bytes, &plain).await;
+    assert_eq!(
+        (plain_json.status, plain_json.json()["title"].clone()),
+        (StatusCode::OK, json!("Typed")),
+        "{}",
+        plain_json.text()
+    );
 
     let typed = app
         .send(
@@ -447,11 +458,11 @@ async fn handler_events<S: share_core::store::Store>(store: &S) {
             .json_body(&json!({"title": "Renamed", "openOn": null}))
     };
 
-    // The recorded request says application/json: not a merge patch.
-    let refused = publish_share::handle(store, &config, event("application/json").into_request()).await;
+    // A JSON Patch is not a merge patch; the recorded request's own application/json is read as one.
+    let refused = publish_share::handle(store, &config, event("application/json-patch+json").into_request()).await;
     assert_eq!(refused.status(), 415, "{}", body_text(&refused));
     assert_eq!(refused.headers()["accept-patch"], "application/merge-patch+json");
-    let patched = publish_share::handle(store, &config, event("application/merge-patch+json").into_request()).await;
+    let patched = publish_share::handle(store, &config, event("application/json").into_request()).await;
     assert_eq!(patched.status(), 200, "{}", body_text(&patched));
     assert_eq!(
         (body_json(&patched)["title"].as_str(), body_json(&patched)["eventCount"].as_u64()),

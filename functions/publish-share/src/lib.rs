@@ -31,9 +31,10 @@ pub const ROUTES: &[&str] = &[
     "DELETE /admin/users/{userId}/shares",
 ];
 
-/// The one body `PATCH /shares/{id}` reads (RFC 7396). Plain `application/json` is refused (415):
-/// the media type is what says the body is a merge patch, not a whole share or a JSON Patch.
-const MERGE_PATCH: &str = "application/merge-patch+json";
+/// What `PATCH /shares/{id}` reads: a merge patch (RFC 7396), named so or sent as the plain JSON most
+/// HTTP clients label every JSON body with (the body is the same document either way). Anything
+/// else, a JSON Patch (`application/json-patch+json`) above all, is refused 415.
+const MERGE_PATCH: &[&str] = &["application/merge-patch+json", "application/json"];
 
 /// The function as Lambda runs it (`share_core::lambda`): it keys source ids with its own secret.
 pub async fn run_in_lambda() -> Result<(), lambda_http::Error> {

@@ -49,14 +49,14 @@ pub fn body_bytes(request: &Request) -> Result<&[u8], ApiError> {
     Ok(bytes)
 }
 
-/// The body's media type must be `media_type` (parameters such as `charset` aside; any case); a
-/// request without one, or with another, is refused 415.
-pub fn require_media_type(request: &Request, media_type: &'static str) -> Result<(), ApiError> {
+/// The body's media type must be one of `media_types` (parameters such as `charset` aside; any
+/// case); a request without one, or with another, is refused 415 naming the first.
+pub fn require_media_type(request: &Request, media_types: &[&'static str]) -> Result<(), ApiError> {
     let given = request.headers().get(lambda_http::http::header::CONTENT_TYPE).and_then(|v| v.to_str().ok());
     let essence = given.map(|value| value.split(';').next().unwrap_or_default().trim());
     match essence {
-        Some(essence) if essence.eq_ignore_ascii_case(media_type) => Ok(()),
-        _ => Err(ApiError::UnsupportedMediaType { accepted: media_type }),
+        Some(essence) if media_types.iter().any(|media_type| essence.eq_ignore_ascii_case(media_type)) => Ok(()),
+        _ => Err(ApiError::UnsupportedMediaType { accepted: media_types[0] }),
     }
 }
 
