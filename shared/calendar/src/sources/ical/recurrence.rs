@@ -4,7 +4,7 @@
 //! BYSETPOS over every second of a year) costs more than the budget: the rule is refused instead.
 
 use super::content_lines::shown;
-use jiff::ToSpan;
+use jiff::SignedDuration;
 use jiff::civil::{Date, DateTime, Time, Weekday};
 
 /// The most values one BY… list takes (BYYEARDAY's 366 days, both ways).
@@ -281,7 +281,7 @@ fn period_of(freq: Frequency, at: DateTime, week_start: Weekday) -> DateTime {
         Frequency::Monthly => midnight(date.first_of_month()),
         Frequency::Weekly => {
             let back = (date.weekday().to_monday_zero_offset() - week_start.to_monday_zero_offset()).rem_euclid(7);
-            midnight(date.checked_sub(i64::from(back).days()).unwrap_or(date))
+            midnight(date.checked_sub(days(i64::from(back))).unwrap_or(date))
         }
         Frequency::Daily => midnight(date),
         Frequency::Hourly => date.to_datetime(Time::constant(at.hour(), 0, 0, 0)),
@@ -290,18 +290,30 @@ fn period_of(freq: Frequency, at: DateTime, week_start: Weekday) -> DateTime {
     }
 }
 
-/// `count` periods of `interval` units later.
+/// `units` periods later (a period starts on the 1st of its month or year, at midnight below that).
 fn advance_by(freq: Frequency, period: DateTime, units: i64) -> Option<DateTime> {
-    let span = match freq {
-        Frequency::Yearly => units.years(),
-        Frequency::Monthly => units.months(),
-        Frequency::Weekly => units.checked_mul(7)?.days(),
-        Frequency::Daily => units.days(),
-        Frequency::Hourly => units.hours(),
-        Frequency::Minutely => units.minutes(),
-        Frequency::Secondly => units.seconds(),
+    let first_of = |year: i64, month: i64| {
+        let date = Date::new(i16::try_from(year).ok()?, i8::try_from(month).ok()?, 1).ok()?;
+        Some(date.to_datetime(Time::midnight()))
     };
-    period.checked_add(span).ok()
+    let duration = |unit_seconds: i64| Some(SignedDuration::from_secs(units.checked_mul(unit_seconds)?));
+    match freq {
+        Frequency::Yearly => first_of(i64::from(period.year()).checked_add(units)?, 1),
+        Frequency::Monthly => {
+            let months = (i64::from(period.year()) * 12 + i64::from(period.month()) - 1).checked_add(units)?;
+            first_of(months.div_euclid(12), months.rem_euclid(12) + 1)
+        }
+        Frequency::Weekly => period.checked_add(duration(7 * 86_400)?).ok(),
+        Frequency::Daily => period.checked_add(duration(86_400)?).ok(),
+        Frequency::Hourly => period.checked_add(duration(3_600)?).ok(),
+        Frequency::Minutely => period.checked_add(duration(60)?).ok(),
+        Frequency::Secondly => period.checked_add(duration(1)?).ok(),
+    }
+}
+
+/// `n` days, as wall-clock arithmetic counts them.
+fn days(n: i64) -> SignedDuration {
+    SignedDuration::from_hours(n.saturating_mul(24))
 }
 
 fn advance(freq: Frequency, period: DateTime, interval: i64) -> Option<DateTime> {
@@ -312,7 +324,7 @@ fn advance(freq: Frequency, period: DateTime, interval: i64) -> Option<DateTime>
 /// walked from its start): the expansion then looks at the window's periods only.
 fn skip_to(rule: &RecurrenceRule, period: DateTime, from: DateTime) -> Option<DateTime> {
     // One period (and a day) of margin before the window.
-    let margin_from = from.checked_sub(1.day()).ok()?;
+    let margin_from = from.checked_sub(days(1)).ok()?;
     let units = match rule.freq {
         Frequency::Yearly => i64::from(margin_from.year() - period.year()) - 1,
         Frequency::Monthly => {
@@ -369,7 +381,7 @@ fn candidates_of(
 }
 
 fn days_from(first: Date, count: i64) -> impl Iterator<Item = Date> {
-    first.series(1.day()).take(count as usize)
+    std::iter::successors(Some(first), |day| day.tomorrow().ok()).take(count as usize)
 }
 
 /// The times of day of a period: expanded by BYHOUR/BYMINUTE/BYSECOND below the rule's frequency
@@ -436,7 +448,7 @@ fn week_number(day: Date, week_start: Weekday) -> (i16, i16) {
         let jan1 = Date::new(year, 1, 1).unwrap_or(day);
         let into_week = (jan1.weekday().to_monday_zero_offset() - week_start.to_monday_zero_offset()).rem_euclid(7);
         let shift = if into_week <= 3 { -i64::from(into_week) } else { 7 - i64::from(into_week) };
-        jan1.checked_add(shift.days()).unwrap_or(jan1)
+        jan1.checked_add(days(shift)).unwrap_or(jan1)
     };
     let weeks_between = |a: Date, b: Date| (a.duration_until(b).as_secs() / (7 * 86_400)) as i16;
     let (this, next) = (first_week(day.year()), first_week(day.year().saturating_add(1)));

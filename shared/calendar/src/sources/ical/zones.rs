@@ -50,12 +50,15 @@ impl IcalTime {
     /// The time as a source id part: a date, a floating wall-clock time, or the instant in UTC, so
     /// an override's `RECURRENCE-ID` names its occurrence whatever zone either is written in.
     pub fn id_part(&self) -> String {
+        // Written digit by digit: jiff's strftime would be most of what this reader adds to a binary.
+        let date = |d: Date| format!("{:04}{:02}{:02}", d.year(), d.month(), d.day());
+        let date_time = |t: DateTime| format!("{}T{:02}{:02}{:02}", date(t.date()), t.hour(), t.minute(), t.second());
         match &self.anchor {
-            Anchor::Day => self.local.date().strftime("%Y%m%d").to_string(),
-            Anchor::Floating => self.local.strftime("%Y%m%dT%H%M%S").to_string(),
+            Anchor::Day => date(self.local.date()),
+            Anchor::Floating => date_time(self.local),
             Anchor::Zoned(zone) => match zone.to_timestamp(self.local) {
-                Ok(at) => at.strftime("%Y%m%dT%H%M%SZ").to_string(),
-                Err(_) => self.local.strftime("%Y%m%dT%H%M%S").to_string(),
+                Ok(at) => date_time(TimeZone::UTC.to_datetime(at)) + "Z",
+                Err(_) => date_time(self.local),
             },
         }
     }
