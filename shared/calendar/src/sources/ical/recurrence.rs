@@ -138,7 +138,8 @@ fn weekdays(raw: &str) -> Option<Vec<(i16, Weekday)>> {
     let mut days = Vec::new();
     for item in raw.split(',') {
         let item = item.trim();
-        let (ordinal, day) = item.split_at(item.len().checked_sub(2)?);
+        let cut = item.len().checked_sub(2).filter(|&cut| item.is_char_boundary(cut))?;
+        let (ordinal, day) = item.split_at(cut);
         let ordinal: i16 = match ordinal.trim_start_matches('+') {
             "" => 0,
             n => n.parse().ok().filter(|n: &i16| (1..=53).contains(&n.abs()))?,

@@ -167,6 +167,7 @@ fn broken_rules_say_what_is_wrong() {
         ("FREQ=DAILY;BYDAY=XX", "BYDAY: \"XX\" is not valid here"),
         ("FREQ=DAILY;BYDAY=54MO", "BYDAY: \"54MO\" is not valid here"),
         ("FREQ=DAILY;COUNT", "expected NAME=value, not \"COUNT\""),
+        ("FREQ=WEEKLY;BYDAY=éa", "BYDAY: \"éa\" is not valid here"),
     ] {
         assert_eq!(read_rule(rule).unwrap_err(), message, "{rule}");
     }
