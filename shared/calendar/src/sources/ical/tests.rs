@@ -335,3 +335,33 @@ fn hostile_bodies_timed() {
         );
     }
 }
+
+/// The fixtures with bytes overwritten at random (a fixed seed): every one is read or refused,
+/// never a panic, and keeps the reader's limits (the fuzz target `ical_events` goes further).
+#[test]
+fn mutated_exports_are_read_or_refused_without_panicking() {
+    const SPICE: [&str; 16] =
+        [";", ":", ",", "\"", "\\", "é", "\r\n", "\r\n ", "0", "9", "T", "Z", "-", "=", "BEGIN:", "END:"];
+    let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+    let mut next = |bound: usize| {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        (state % bound as u64) as usize
+    };
+    for fixture in [GOOGLE, OUTLOOK, APPLE, THUNDERBIRD] {
+        for _ in 0..300 {
+            let mut text = fixture.to_owned();
+            for _ in 0..1 + next(6) {
+                let at = next(text.len());
+                let at = (0..=at).rev().find(|&i| text.is_char_boundary(i)).unwrap_or(0);
+                let end = (at + next(4)).min(text.len());
+                let end = (end..=text.len()).find(|&i| text.is_char_boundary(i)).unwrap_or(text.len());
+                text.replace_range(at..end, SPICE[next(SPICE.len())]);
+            }
+            let (events, _) = read_in(&text, "America/New_York", Some(december()));
+            assert!(events.len() <= MAX_EVENTS);
+            assert!(events.iter().all(|e| ordered_times(e.start, e.end).is_ok()), "{text}");
+        }
+    }
+}
