@@ -4,6 +4,7 @@
 
 mod content_lines;
 mod recurrence;
+mod rule;
 mod vevent;
 mod zones;
 

@@ -1,5 +1,6 @@
 //! Rules from RFC 5545's own examples (3.8.5.3), expanded in wall-clock time.
 
+use super::super::rule::read_rule;
 use super::*;
 
 fn at(raw: &str) -> DateTime {

@@ -2,7 +2,7 @@
 //! is reported with the line of the property at fault.
 
 use super::content_lines::{Component, LineError, Property, text_list, unescape_text};
-use super::recurrence::{RecurrenceRule, read_rule};
+use super::rule::{RecurrenceRule, read_rule};
 use super::zones::{Anchor, IcalTime, Zones, parse_value};
 use crate::domain::{Color, ShowAs};
 use crate::render::css_color_rgb;

@@ -3,7 +3,7 @@
 //! standard offset); UTC (`Z`) and floating times, which are read in the share's zone.
 
 use super::content_lines::{Component, LineError, Property, shown};
-use super::recurrence::{RecurrenceRule, read_rule};
+use super::rule::{RecurrenceRule, read_rule};
 use crate::sources::msgraph::graph_zone;
 use jiff::civil::{Date, DateTime, Time};
 use jiff::tz::{Offset, TimeZone};
