@@ -103,7 +103,8 @@ impl PrefixCode {
         }
         if used.len() <= 4 {
             // §3.4: the first listed symbols take the shorter codes; the decoder sorts equal ones.
-            used.sort_by_key(|&s| self.lengths[s]);
+            // (Hand-sorted here and below: the standard library's sorts cost kilobytes of code.)
+            used = (1..=3).flat_map(|length| used.iter().copied().filter(move |&s| self.lengths[s] == length)).collect();
             out.bits(2, 1);
             out.bits(2, used.len() as u64 - 1);
             for &symbol in &used {
@@ -221,7 +222,13 @@ fn huffman_lengths(counts: &[u32], floor: u64) -> Vec<u8> {
     if leaves.len() < 2 {
         return lengths;
     }
-    leaves.sort_unstable();
+    for i in 1..leaves.len() {
+        let mut j = i;
+        while j > 0 && leaves[j - 1] > leaves[j] {
+            leaves.swap(j - 1, j);
+            j -= 1;
+        }
+    }
     // Two queues: the sorted leaves, and the merged nodes (made in order of weight). Node i < n is
     // leaf i; parents are recorded to read each leaf's depth.
     let n = leaves.len();
