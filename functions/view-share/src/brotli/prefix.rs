@@ -22,7 +22,9 @@ impl BitWriter {
         Self { bytes: Vec::with_capacity(bytes), ..Self::default() }
     }
 
-    /// Writes the low `count` bits of `value`; `count` is at most 56.
+    /// Writes the low `count` bits of `value`; `count` is at most 56. Not inlined: its copies in
+    /// every caller cost more of the binary than the calls cost time.
+    #[inline(never)]
     pub fn bits(&mut self, count: u32, value: u64) {
         debug_assert!(count <= 56 && (count == 64 || value >> count == 0));
         self.pending |= value << self.pending_bits;
@@ -104,7 +106,8 @@ impl PrefixCode {
         if used.len() <= 4 {
             // §3.4: the first listed symbols take the shorter codes; the decoder sorts equal ones.
             // (Hand-sorted here and below: the standard library's sorts cost kilobytes of code.)
-            used = (1..=3).flat_map(|length| used.iter().copied().filter(move |&s| self.lengths[s] == length)).collect();
+            used =
+                (1..=3).flat_map(|length| used.iter().copied().filter(move |&s| self.lengths[s] == length)).collect();
             out.bits(2, 1);
             out.bits(2, used.len() as u64 - 1);
             for &symbol in &used {
