@@ -119,7 +119,7 @@ pub(super) fn read_vevent(component: &Component, zones: &mut Zones) -> Result<VE
         let first = text_list(&property.value).into_iter().next().filter(|c| !c.trim().is_empty())?;
         problems.check(bounded(property, first.trim().to_owned(), MAX_TEXT_CHARS))
     });
-    let color = component.property("COLOR").and_then(|property| problems.check(read_color(property)));
+    let color = component.property("COLOR").and_then(read_color);
     let rule = component.property("RRULE").and_then(|property| {
         let rule = read_rule(&property.value);
         problems
@@ -232,14 +232,15 @@ fn parse_duration(raw: &str) -> Option<SignedDuration> {
     (any && number.is_none()).then(|| SignedDuration::from_secs(sign * seconds))
 }
 
-/// `COLOR`: a CSS3 colour name (RFC 7986), or `#rrggbb`/`#rgb` as the other formats take.
-fn read_color(property: &Property) -> Result<Color, LineError> {
+/// `COLOR`: a CSS3 colour name (RFC 7986), or `#rrggbb`/`#rgb` as the other formats take. Anything
+/// else is left out rather than refused: the person publishing an export did not write it and
+/// cannot fix it, and an event without a colour of its own still shows.
+fn read_color(property: &Property) -> Option<Color> {
     let raw = property.value.trim();
     let by_name = css_color_rgb(&raw.to_ascii_lowercase())
         .map(|[r, g, b]| format!("#{r:02x}{g:02x}{b:02x}"))
         .unwrap_or_else(|| raw.to_owned());
-    Color::parse(&by_name)
-        .map_err(|_| LineError::new(property.line, "COLOR must be a CSS colour name (RFC 7986) or #rrggbb"))
+    Color::parse(&by_name).ok()
 }
 
 /// The end of an occurrence that starts at `start` (wall-clock, in its anchor).
