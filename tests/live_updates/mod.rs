@@ -337,7 +337,7 @@ async fn bad_input_is_refused_and_changes_nothing(app: TestApp) {
     broken["end"]["dateTime"] = json!("2026-12-01T00:00:00.0000000");
     let many: Vec<String> = (0..1001).map(|i| format!("id-{i}")).collect();
     let cases: Vec<(Vec<u8>, StatusCode)> = vec![
-        (serde_json::to_vec(&json!({"format": "ical", "removed": ["a1"]})).unwrap(), StatusCode::UNPROCESSABLE_ENTITY),
+        (serde_json::to_vec(&json!({"format": "vcard", "removed": ["a1"]})).unwrap(), StatusCode::UNPROCESSABLE_ENTITY),
         (serde_json::to_vec(&json!({"format": "msgraph", "removed": [1]})).unwrap(), StatusCode::BAD_REQUEST),
         (serde_json::to_vec(&json!({"format": "msgraph", "removed": many})).unwrap(), StatusCode::UNPROCESSABLE_ENTITY),
         (
