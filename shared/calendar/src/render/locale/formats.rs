@@ -177,7 +177,14 @@ impl ClockPattern {
         let twelve_hour = time.iter().any(|piece| matches!(piece, Piece::Field('h', _)));
         Self {
             time: MinuteTexts::load(&time, day_periods),
-            ranges: ranges.map(|range| TimeInterval::load(range, day_periods)),
+            // A 24-hour clock's two intervals are one pattern: its tables are written once.
+            ranges: match ranges {
+                [alike, other] if alike == other => {
+                    let interval = TimeInterval::load(alike, day_periods);
+                    [interval.clone(), interval]
+                }
+                _ => ranges.map(|range| TimeInterval::load(range, day_periods)),
+            },
             twelve_hour,
         }
     }
@@ -228,7 +235,6 @@ impl TimeInterval {
 impl MinuteTexts {
     /// Every minute by a CLDR time pattern's pieces (`h`/`H` hours, padded when doubled; `mm`; `a`).
     fn load(pieces: &[Piece<'_>], [am, pm]: [&str; 2]) -> Self {
-        let number = |value: u16, count: usize| if count == 2 { format!("{value:02}") } else { value.to_string() };
         let mut texts = String::with_capacity(usize::from(MINUTES_PER_DAY) * 12);
         let mut ends = Vec::with_capacity(usize::from(MINUTES_PER_DAY));
         for minutes in 0..MINUTES_PER_DAY {
@@ -236,9 +242,9 @@ impl MinuteTexts {
             for piece in pieces {
                 match *piece {
                     Piece::Text(text) => texts.push_str(text),
-                    Piece::Field('h', count) => texts.push_str(&number((hour + 11) % 12 + 1, count)),
-                    Piece::Field('H', count) => texts.push_str(&number(hour, count)),
-                    Piece::Field('m', count) => texts.push_str(&number(minute, count)),
+                    Piece::Field('h', count) => push_number(&mut texts, (hour + 11) % 12 + 1, count),
+                    Piece::Field('H', count) => push_number(&mut texts, hour, count),
+                    Piece::Field('m', count) => push_number(&mut texts, minute, count),
                     Piece::Field('a', _) => texts.push_str(if hour < 12 { am } else { pm }),
                     Piece::Field(..) => {
                         unreachable!("a time pattern holds hours, minutes and a day period: {pieces:?}")
@@ -257,6 +263,16 @@ impl MinuteTexts {
         let start = if index == 0 { 0 } else { self.ends[index - 1] as usize };
         f.write_str(&self.texts[start..self.ends[index] as usize])
     }
+}
+
+/// An hour or minute (under 100), padded to two digits when its field is doubled. Written digit by
+/// digit: a table is 1,440 times, and ten tables a language are built on its first page.
+fn push_number(texts: &mut String, value: u16, count: usize) {
+    let digit = |value: u16| char::from(b'0' + (value % 10) as u8);
+    if value >= 10 || count == 2 {
+        texts.push(digit(value / 10));
+    }
+    texts.push(digit(value));
 }
 
 fn cldr_date(day: Date) -> CldrDate<Gregorian> {
